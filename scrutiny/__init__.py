@@ -1,0 +1,1 @@
+"""Scrutiny: resident-led scrutiny of a social landlord's services, as a Wagtail plugin."""

@@ -1,0 +1,11 @@
+"""App configuration for the scrutiny plugin."""
+
+from django.apps import AppConfig
+
+
+class ScrutinyConfig(AppConfig):
+    """The scrutiny plugin: install with INSTALLED_APPS and one urls include."""
+
+    name = "scrutiny"
+    verbose_name = "Scrutiny"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,138 @@
+"""Loading and dumping the curated demo data in fixtures/, one file per seed organisation."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.management import call_command
+from django.db import transaction
+from wagtail.models import Page, Site
+
+PROFILES = ["pine-court", "citizen"]
+
+DEMO_ACCOUNTS = [
+    ("admin", "Superuser: everything, including the configuration"),
+    ("comms", "Communications: edits and publishes the public pages"),
+    ("officer", "Scrutiny officer: runs the calls, petitions and meetings"),
+    ("panel", "Panel member: considers calls and takes decisions"),
+    ("appeal", "Appeal panel member: sees only the appeals they sit on"),
+    ("manager", "Manager: responds to recommendations and reads the history"),
+]
+
+# The models a demo is made of, in an order loaddata can follow. Later features add theirs.
+DEMO_MODELS = [
+    "auth.user",
+    "wagtailcore.page",
+    "home.homepage",
+    "home.standardpage",
+    "wagtailcore.site",
+    "scrutiny.scrutinysettings",
+    "scrutiny.businessarea",
+]
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded as asked; the message says why."""
+
+
+@dataclass
+class ExistingContent:
+    """What a database holds that loading the demo would overwrite."""
+
+    pages: int
+    business_areas: int
+    users: int
+
+    def __bool__(self) -> bool:
+        return bool(self.pages or self.business_areas or self.users)
+
+    def __str__(self) -> str:
+        return f"{self.pages} page(s), {self.business_areas} business area(s), {self.users} user(s)"
+
+
+def fixture_path(profile: str) -> Path:
+    """Where the fixture for a profile lives."""
+    return Path(settings.BASE_DIR) / "fixtures" / f"demo-{profile}.json"
+
+
+def existing_content() -> ExistingContent:
+    """Count what is already there, ignoring the tree root and Wagtail's welcome page."""
+    from .models import BusinessArea
+
+    pages = Page.objects.filter(depth__gt=1).exclude(
+        depth=2, content_type__app_label="wagtailcore", content_type__model="page"
+    )
+    return ExistingContent(
+        pages=pages.count(),
+        business_areas=BusinessArea.objects.count(),
+        users=get_user_model().objects.count(),
+    )
+
+
+def clear_content() -> None:
+    """Delete the site's pages, sites, users and every scrutiny record."""
+    from .models import BusinessArea
+
+    Site.objects.all().delete()
+    for page in Page.objects.filter(depth=2):
+        page.delete()
+    BusinessArea.objects.all().delete()
+    for model in apps.get_app_config("scrutiny").get_models():
+        if model._meta.label_lower.startswith("scrutiny.historical"):
+            model.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+@transaction.atomic
+def demo_load(*, profile: str, reset: bool = False) -> None:
+    """Load a profile's demo, refusing to overwrite content unless asked to reset."""
+    if profile not in PROFILES:
+        raise DemoError(f"Unknown profile '{profile}'. Choose one of: {', '.join(PROFILES)}.")
+    password = settings.SCRUTINY_DEMO_PASSWORD
+    if not password:
+        raise DemoError(
+            "The demo sets a shared password and is for development only; "
+            "these settings do not define SCRUTINY_DEMO_PASSWORD."
+        )
+    content = existing_content()
+    if content and not reset:
+        raise DemoError(
+            f"The database already has content ({content}). Nothing was changed; "
+            "run load_demo with --reset to replace it with the demo."
+        )
+    clear_content()
+    call_command("loaddata", str(fixture_path(profile)), verbosity=0)
+    Page.fix_tree(fix_paths=True)
+    for user in get_user_model().objects.all():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    call_command("update_index", verbosity=0)
+
+
+def demo_dump(*, profile: str) -> Path:
+    """Write the database's demo content to the profile's fixture, without passwords."""
+    if profile not in PROFILES:
+        raise DemoError(f"Unknown profile '{profile}'. Choose one of: {', '.join(PROFILES)}.")
+    path = fixture_path(profile)
+    call_command(
+        "dumpdata",
+        *DEMO_MODELS,
+        natural_foreign=True,
+        indent=1,
+        output=str(path),
+        verbosity=0,
+    )
+    records = json.loads(path.read_text())
+    for record in records:
+        if record["model"] == "auth.user":
+            record["fields"]["password"] = UNUSABLE_PASSWORD_PREFIX
+            record["fields"]["last_login"] = None
+        if record["model"] == "wagtailcore.page":
+            record["fields"]["latest_revision"] = None
+            record["fields"]["live_revision"] = None
+    path.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n")
+    return path

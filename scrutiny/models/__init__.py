@@ -1,0 +1,5 @@
+"""Models of the scrutiny plugin, split by concept."""
+
+from .config import BusinessArea, ScrutinySettings
+
+__all__ = ["BusinessArea", "ScrutinySettings"]

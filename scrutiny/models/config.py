@@ -1,0 +1,229 @@
+"""What an administrator configures: the organisation's settings and its business areas."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import RevisionMixin
+from wagtail.search import index
+
+MONTHS = [
+    (1, "January"),
+    (2, "February"),
+    (3, "March"),
+    (4, "April"),
+    (5, "May"),
+    (6, "June"),
+    (7, "July"),
+    (8, "August"),
+    (9, "September"),
+    (10, "October"),
+    (11, "November"),
+    (12, "December"),
+]
+
+
+@register_setting(icon="cog", order=900)
+class ScrutinySettings(BaseGenericSetting):
+    """The names and numbers that make one landlord's scrutiny process, with the seeds' defaults."""
+
+    organisation_name = models.CharField(max_length=200, default="Pine Court Housing")
+    panel_name = models.CharField(
+        max_length=200,
+        default="Customer Empowerment Panel",
+        help_text="What residents call the scrutiny panel.",
+    )
+    oversight_body = models.CharField(
+        max_length=200,
+        default="EMT and Board",
+        help_text="Who receives the panel's reports, for example the Customer Assurance Committee.",
+    )
+    contact_role = models.CharField(
+        max_length=200,
+        default="Customer Empowerment Manager",
+        help_text="Who residents write to about scrutiny and appeals.",
+    )
+    contact_email = models.EmailField(default="scrutiny@example.org")
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_address = models.TextField(blank=True)
+
+    financial_year_start_month = models.PositiveSmallIntegerField(
+        choices=MONTHS, default=4, help_text="The month in which the scrutiny year begins."
+    )
+    minimum_reviews_per_year = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)]
+    )
+    appeal_window_days = models.PositiveSmallIntegerField(
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days, counted from the day a decision is sent, in which a resident may appeal.",
+    )
+    appeal_panel_minimum = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1)]
+    )
+    appeal_panel_maximum = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1)]
+    )
+
+    minimum_formal_meetings = models.PositiveSmallIntegerField(
+        default=3, help_text="Formal meetings each member attends in a year, at least."
+    )
+    minimum_member_reviews = models.PositiveSmallIntegerField(
+        default=3, help_text="Scrutiny reviews each member takes part in during a year, at least."
+    )
+    away_days = models.PositiveSmallIntegerField(default=2)
+    board_away_days = models.PositiveSmallIntegerField(default=1)
+    commitment_days_per_year = models.PositiveSmallIntegerField(
+        default=24, help_text="The estimated time a member gives in a year, in days."
+    )
+    member_payment = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("2500.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Yearly payment to each member, in pounds. Zero if members are volunteers.",
+    )
+    voluntary_option = models.BooleanField(
+        default=True,
+        help_text="Members may serve without payment, for example where it would affect benefits.",
+    )
+    expenses_covered = models.BooleanField(default=True)
+
+    data_retention_months = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text="Months after closure before residents' personal data is anonymised.",
+    )
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("organisation_name"),
+                    FieldPanel("panel_name"),
+                    FieldPanel("oversight_body"),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("contact_role"),
+                            FieldPanel("contact_email"),
+                            FieldPanel("contact_phone"),
+                            FieldPanel("contact_address"),
+                        ],
+                        heading="Contact for residents",
+                    ),
+                ],
+                heading="Organisation",
+            ),
+            ObjectList(
+                [
+                    FieldPanel("financial_year_start_month"),
+                    FieldPanel("minimum_reviews_per_year"),
+                    FieldPanel("appeal_window_days"),
+                    FieldRowPanel(
+                        [FieldPanel("appeal_panel_minimum"), FieldPanel("appeal_panel_maximum")],
+                        heading="Appeal panel size",
+                    ),
+                ],
+                heading="Process",
+            ),
+            ObjectList(
+                [
+                    FieldRowPanel(
+                        [
+                            FieldPanel("minimum_formal_meetings"),
+                            FieldPanel("minimum_member_reviews"),
+                        ]
+                    ),
+                    FieldRowPanel([FieldPanel("away_days"), FieldPanel("board_away_days")]),
+                    FieldPanel("commitment_days_per_year"),
+                    FieldPanel("member_payment"),
+                    FieldPanel("voluntary_option"),
+                    FieldPanel("expenses_covered"),
+                ],
+                heading="Members",
+            ),
+            ObjectList([FieldPanel("data_retention_months")], heading="Personal data"),
+        ]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Scrutiny settings"
+
+    def __str__(self) -> str:
+        return f"Scrutiny settings for {self.organisation_name}"
+
+    def clean(self) -> None:
+        """Refuse an appeal panel whose smallest size is larger than its largest."""
+        super().clean()
+        if (
+            self.appeal_panel_minimum
+            and self.appeal_panel_maximum
+            and self.appeal_panel_minimum > self.appeal_panel_maximum
+        ):
+            raise ValidationError(
+                {"appeal_panel_maximum": "The largest panel cannot be smaller than the smallest."}
+            )
+
+
+class BusinessArea(RevisionMixin, index.Indexed, models.Model):
+    """A service the landlord runs that residents may ask the panel to scrutinise."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    description = models.TextField(blank=True)
+    head_of_operations_name = models.CharField(
+        "head of operations", max_length=120, help_text="Who answers for this service."
+    )
+    head_of_operations_title = models.CharField("job title", max_length=120, blank=True)
+    head_of_operations_email = models.EmailField("head of operations' email")
+    active = models.BooleanField(
+        default=True, help_text="Only active areas are offered to residents on the public forms."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("head_of_operations_name"),
+                FieldPanel("head_of_operations_title"),
+                FieldPanel("head_of_operations_email"),
+            ],
+            heading="Responsible head of operations",
+        ),
+        FieldPanel("active"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+        index.FilterField("active"),
+    ]
+
+    history = HistoricalRecords(excluded_fields=["latest_revision"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "business area"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        super().save(*args, **kwargs)

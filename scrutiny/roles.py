@@ -1,0 +1,106 @@
+"""The staff groups and their permissions, applied by data migrations."""
+
+from django.contrib.auth.management import create_permissions
+
+COMMUNICATIONS = "Communications"
+OFFICERS = "Scrutiny officers"
+PANEL = "Panel members"
+APPEAL_PANEL = "Appeal panel"
+MANAGERS = "Managers"
+
+ROLES = [COMMUNICATIONS, OFFICERS, PANEL, APPEAL_PANEL, MANAGERS]
+
+# Model permissions, as "app_label.codename", for each group. Page, image and document
+# permissions are granted on the tree root and the root collection below.
+MODEL_PERMISSIONS: dict[str, list[str]] = {
+    COMMUNICATIONS: [
+        "wagtailadmin.access_admin",
+    ],
+    OFFICERS: [
+        "wagtailadmin.access_admin",
+        "scrutiny.add_businessarea",
+        "scrutiny.change_businessarea",
+        "scrutiny.view_businessarea",
+    ],
+    PANEL: [
+        "wagtailadmin.access_admin",
+        "scrutiny.view_businessarea",
+    ],
+    APPEAL_PANEL: [
+        "wagtailadmin.access_admin",
+    ],
+    MANAGERS: [
+        "wagtailadmin.access_admin",
+        "scrutiny.view_businessarea",
+    ],
+}
+
+PAGE_PERMISSIONS: dict[str, list[str]] = {
+    COMMUNICATIONS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+
+COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    COMMUNICATIONS: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+}
+
+
+def _permission(apps, dotted: str):
+    app_label, codename = dotted.split(".")
+    Permission = apps.get_model("auth", "Permission")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def sync_roles(apps, schema_editor=None) -> None:
+    """Create the groups and grant exactly the permissions in the tables above."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    Permission = apps.get_model("auth", "Permission")
+
+    root_page = Page.objects.filter(depth=1).first()
+    root_collection = Collection.objects.filter(depth=1).first()
+    for name in ROLES:
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([_permission(apps, p) for p in MODEL_PERMISSIONS.get(name, [])])
+        if root_page is not None:
+            GroupPagePermission.objects.filter(group=group).delete()
+            for codename in PAGE_PERMISSIONS.get(name, []):
+                GroupPagePermission.objects.create(
+                    group=group,
+                    page=root_page,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
+        if root_collection is not None:
+            GroupCollectionPermission.objects.filter(group=group).delete()
+            for dotted in COLLECTION_PERMISSIONS.get(name, []):
+                GroupCollectionPermission.objects.create(
+                    group=group, collection=root_collection, permission=_permission(apps, dotted)
+                )
+
+
+def remove_wagtail_default_roles(apps, schema_editor=None) -> None:
+    """Drop Wagtail's starter Editors and Moderators groups and its site-wide page workflow.
+
+    This product names its own five groups; pages are published by Communications directly, and
+    the workflows that the process needs are created by the migrations that need them.
+    """
+    Group = apps.get_model("auth", "Group")
+    WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
+    Group.objects.filter(name__in=["Editors", "Moderators"]).delete()
+    WorkflowPage.objects.filter(page__depth=1, workflow__name="Moderators approval").delete()

@@ -1,0 +1,5 @@
+"""URLs the scrutiny plugin serves outside Wagtail's page tree."""
+
+app_name = "scrutiny"
+
+urlpatterns: list = []

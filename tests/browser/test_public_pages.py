@@ -1,0 +1,65 @@
+"""The public pages in a real browser: readable at 320px and 1280px, usable by keyboard."""
+
+import pytest
+from wagtail.rich_text import RichText
+
+from tests.browser.conftest import WIDTHS, screenshot
+from tests.conftest import make_home_page, make_standard_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def site_pages(db):
+    home = make_home_page(introduction=RichText("<p>Residents check our services.</p>"))
+    make_standard_page(
+        home,
+        show_in_menus=True,
+        body=[
+            (
+                "faq",
+                {
+                    "heading": "The panel",
+                    "questions": [
+                        {"question": "What does the panel do?", "answer": RichText("<p>Tests.</p>")}
+                    ],
+                },
+            )
+        ],
+    )
+    return {"home": "/", "how-scrutiny-works": "/how-scrutiny-works/"}
+
+
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_pages_fit_the_screen(live_server, page, site_pages, width_name):
+    page.set_viewport_size({"width": WIDTHS[width_name], "height": 800})
+    for name, path in site_pages.items():
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("lang") == "en-GB"
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways at {WIDTHS[width_name]}px"
+        screenshot(page, f"{name}-{WIDTHS[width_name]}")
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(live_server, page, site_pages):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_faq_opens_with_the_keyboard_without_javascript(browser, live_server, site_pages):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/how-scrutiny-works/")
+    answer = page.get_by_text("Tests.")
+    assert not answer.is_visible()
+    page.get_by_text("What does the panel do?").focus()
+    page.keyboard.press("Enter")
+    assert answer.is_visible()
+    context.close()

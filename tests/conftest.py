@@ -1,0 +1,67 @@
+"""Builders shared by the whole suite. Tests never load the demo data; they build what they need."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from wagtail.models import Page, Site
+
+from home.models import HomePage, StandardPage
+from scrutiny import roles
+from scrutiny.models import BusinessArea
+
+PASSWORD = "a-test-password"
+
+
+def make_user(username: str = "someone", *, group: str | None = None, **fields) -> User:
+    """A user with a known password, optionally in one of the staff groups."""
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **fields
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_business_area(name: str = "Repairs and maintenance", **overrides) -> BusinessArea:
+    """A business area with a head of operations."""
+    fields = {
+        "name": name,
+        "head_of_operations_name": "Dana Price",
+        "head_of_operations_email": "dana.price@example.org",
+    } | overrides
+    return BusinessArea.objects.create(**fields)
+
+
+def make_home_page(**overrides) -> HomePage:
+    """A live home page set as the default site's root, replacing Wagtail's welcome page."""
+    Site.objects.all().delete()
+    for welcome in Page.objects.filter(depth=2):
+        welcome.delete()
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Resident scrutiny", slug="home", **overrides))
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+def make_standard_page(parent: Page, **overrides) -> StandardPage:
+    """A live content page under a parent."""
+    fields = {"title": "How scrutiny works", "slug": "how-scrutiny-works"} | overrides
+    return parent.add_child(instance=StandardPage(**fields))
+
+
+@pytest.fixture
+def home_page(db) -> HomePage:
+    return make_home_page()
+
+
+@pytest.fixture
+def staff(db) -> dict[str, User]:
+    """One user per staff group, plus a superuser, keyed by a short role name."""
+    users = {
+        "comms": make_user("comms", group=roles.COMMUNICATIONS),
+        "officer": make_user("officer", group=roles.OFFICERS),
+        "panel": make_user("panel", group=roles.PANEL),
+        "appeal": make_user("appeal", group=roles.APPEAL_PANEL),
+        "manager": make_user("manager", group=roles.MANAGERS),
+        "admin": make_user("admin", is_superuser=True, is_staff=True),
+    }
+    return users
