@@ -1,5 +1,6 @@
 """Admin screens of the scrutiny plugin: one "Scrutiny" menu with a viewset per register."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -28,3 +29,15 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ScrutinyViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_scrutiny_log_actions(actions):
+    """Name every change the plugin writes to Wagtail's log."""
+    actions.register_action("scrutiny.call.submit", "Call submitted", "Submitted by the resident")
+    actions.register_action("scrutiny.call.move", "Call moved", "Moved to a new stage")
+    actions.register_action("scrutiny.call.assign", "Call assigned", "Assigned to an officer")
+    actions.register_action("scrutiny.call.note", "Note added", "Internal note added")
+    actions.register_action(
+        "scrutiny.call.support_given", "Support given", "Support to the resident recorded"
+    )

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
@@ -115,6 +116,10 @@ SCRUTINY_PRIVATE_ROOT = Path(env("SCRUTINY_PRIVATE_ROOT", str(BASE_DIR / "privat
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "scrutiny_private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": SCRUTINY_PRIVATE_ROOT, "base_url": None},
+    },
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env, env_list
+from .base import MIDDLEWARE, STORAGES, env, env_list
 
 REQUIRED_ENVIRONMENT = {
     "SECRET_KEY": "a long random string",
@@ -47,6 +47,7 @@ MIDDLEWARE = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "scrutiny_private": STORAGES["scrutiny_private"],
 }
 
 LOGGING = {

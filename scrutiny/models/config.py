@@ -106,6 +106,17 @@ class ScrutinySettings(BaseGenericSetting):
         help_text="Months after closure before residents' personal data is anonymised.",
     )
 
+    form_submissions_per_hour = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Forms one network address may send in an hour before being asked to wait.",
+    )
+    tracking_attempts_per_hour = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text="Look-ups of a call's progress one network address may make in an hour.",
+    )
+
     edit_handler = TabbedInterface(
         [
             ObjectList(
@@ -153,7 +164,14 @@ class ScrutinySettings(BaseGenericSetting):
                 ],
                 heading="Members",
             ),
-            ObjectList([FieldPanel("data_retention_months")], heading="Personal data"),
+            ObjectList(
+                [
+                    FieldPanel("data_retention_months"),
+                    FieldPanel("form_submissions_per_hour"),
+                    FieldPanel("tracking_attempts_per_hour"),
+                ],
+                heading="Personal data and public forms",
+            ),
         ]
     )
 

@@ -6,7 +6,10 @@ from wagtail.rich_text import RichText
 from tests.browser.conftest import WIDTHS, screenshot
 from tests.conftest import make_home_page, make_standard_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

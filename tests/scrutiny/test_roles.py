@@ -21,6 +21,7 @@ def reaches(client, user, url: str) -> bool:
     client.logout()
     return response.status_code == 200 and response.request["PATH_INFO"].startswith(url)
 
+
 # (role, business area list, add business area, settings, page explorer)
 EXPECTED = {
     "comms": (False, False, False, True),
@@ -58,5 +59,16 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 
 def test_communications_can_publish_pages(client, staff, home_page):
     client.login(username="comms", password=PASSWORD)
-    response = client.get(reverse("wagtailadmin_pages:add", args=["home", "standardpage", home_page.pk]))
+    response = client.get(
+        reverse("wagtailadmin_pages:add", args=["home", "standardpage", home_page.pk])
+    )
     assert response.status_code == 200
+
+
+def test_every_permission_named_in_the_role_tables_exists_and_is_granted():
+    for name, dotted_names in roles.MODEL_PERMISSIONS.items():
+        granted = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=name).permissions.select_related("content_type")
+        }
+        assert granted == set(dotted_names), name

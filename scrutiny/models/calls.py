@@ -1,0 +1,176 @@
+"""A resident's Community Call for Scrutiny, its evidence and the officers' notes on it."""
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from wagtail.search import index
+
+from .config import BusinessArea
+
+
+def private_storage():
+    """Residents' uploads: never under MEDIA_ROOT, served only through a permission check."""
+    return storages["scrutiny_private"]
+
+
+class Tenure(models.TextChoices):
+    TENANT = "tenant", "Tenant"
+    LEASEHOLDER = "leaseholder", "Leaseholder"
+    SHARED_OWNER = "shared_owner", "Shared owner"
+    OTHER = "other", "Other"
+
+
+class ComplaintStage(models.TextChoices):
+    NOT_MADE = "not_made", "I have not made a complaint"
+    STAGE_1 = "stage_1", "Stage 1 of the complaints procedure"
+    STAGE_2 = "stage_2", "Stage 2 of the complaints procedure"
+    OMBUDSMAN = "ombudsman", "The Housing Ombudsman"
+
+
+class CallStatus(models.TextChoices):
+    """Where a call is in the process; transitions are in scrutiny.pipeline.TRANSITIONS."""
+
+    SUBMITTED = "submitted", "Submitted"
+    TRIAGE = "triage", "Triage"
+    GATHERING_EVIDENCE = "gathering_evidence", "Gathering evidence"
+    AWAITING_PANEL = "awaiting_panel", "Awaiting panel"
+    NOT_ACCEPTED = "not_accepted", "Not accepted yet"
+    MONITORING = "monitoring", "Referred for monitoring"
+    ACCEPTED = "accepted", "Accepted"
+    SERIOUS_FAILURE = "serious_failure", "Serious failure"
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_REVIEW = "in_review", "In review"
+    REPORTED = "reported", "Reported"
+    CLOSED = "closed", "Closed"
+
+
+class CallForScrutiny(index.Indexed, models.Model):
+    """A request from a resident that the panel scrutinise a service, made on the pro-forma."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        max_length=24, choices=CallStatus.choices, default=CallStatus.SUBMITTED, db_index=True
+    )
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # The resident: seen by officers and managers only.
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    tenure = models.CharField(max_length=20, choices=Tenure.choices)
+
+    # What the call is about.
+    business_area = models.ForeignKey(
+        BusinessArea, on_delete=models.PROTECT, related_name="calls", verbose_name="service"
+    )
+    concerns = models.TextField("concerns")
+    actions_taken = models.TextField("what the resident has already done")
+    complaint_stage = models.CharField(
+        max_length=20, choices=ComplaintStage.choices, default=ComplaintStage.NOT_MADE
+    )
+    complaint_reference = models.CharField(max_length=60, blank=True)
+    complaint_finished = models.BooleanField(
+        default=False, help_text="The resident has had the final response at that stage."
+    )
+    service_failures = models.TextField("service failures")
+    others_affected = models.BooleanField(default=False)
+    others_affected_why = models.TextField("why others are affected", blank=True)
+    households_affected = models.PositiveIntegerField(null=True, blank=True)
+
+    support_requested = models.BooleanField(default=False, db_index=True)
+    support_contact = models.TextField("how to reach the resident for support", blank=True)
+    support_given_at = models.DateTimeField(null=True, blank=True)
+
+    extra_answers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Answers to the questions editors added to the form: [{label, answer}].",
+    )
+    privacy_agreed_at = models.DateTimeField(null=True, blank=True)
+
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_calls",
+    )
+
+    search_fields = [
+        index.SearchField("reference"),
+        index.SearchField("concerns"),
+        index.SearchField("service_failures"),
+        index.SearchField("actions_taken"),
+        index.AutocompleteField("reference"),
+        index.FilterField("status"),
+        index.FilterField("business_area_id"),
+        index.FilterField("submitted_at"),
+    ]
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = "call for scrutiny"
+        verbose_name_plural = "calls for scrutiny"
+        permissions = [
+            ("view_contact_details", "Can see residents' names and contact details"),
+            ("move_call", "Can move a call through the first stages"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.business_area}"
+
+    @property
+    def complaints_procedure_open(self) -> bool:
+        """Whether the complaints procedure still has a stage the resident could use first."""
+        if self.complaint_stage in {ComplaintStage.NOT_MADE, ComplaintStage.STAGE_1}:
+            return True
+        if self.complaint_stage == ComplaintStage.STAGE_2:
+            return not self.complaint_finished
+        return False
+
+
+class CallEvidence(models.Model):
+    """A file a resident sent with their call, kept privately."""
+
+    call = models.ForeignKey(CallForScrutiny, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="call-evidence/%Y/%m/", storage=private_storage)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "evidence"
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CallNote(models.Model):
+    """An officer's internal note on a call; never shown to the resident."""
+
+    call = models.ForeignKey(CallForScrutiny, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.call.reference}"

@@ -1,0 +1,35 @@
+"""Bookkeeping shared by every feature: readable references and sent emails."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class ReferenceCounter(models.Model):
+    """The last number issued for a prefix and year, so references are unique and readable."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_counter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class SentEmail(models.Model):
+    """One row per email the system has sent, keyed so a task that runs twice sends once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.TextField()
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,43 @@
+"""What the system says to whom: emails rendered from templates, each sent at most once."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django_q.tasks import async_task
+
+from .models import ScrutinySettings, SentEmail
+
+
+def queue_task(func: str, *args) -> None:
+    """Queue a django-q2 task once the surrounding transaction has committed."""
+    transaction.on_commit(lambda: async_task(func, *args))
+
+
+def absolute_url(path: str) -> str:
+    """A full address for a link in an email."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def send_email_once(*, key: str, to: list[str], template: str, context: dict) -> bool:
+    """Send an email unless one with this key was sent before; True if it was sent now.
+
+    The row that marks it sent is written in the same transaction as the sending, so a failure
+    to send leaves no row and a retry sends again, and a second run finds the row and stops.
+    """
+    recipients = [address for address in to if address]
+    if not recipients:
+        return False
+    context = {"config": ScrutinySettings.load(), **context}
+    subject = render_to_string(f"scrutiny/email/{template}_subject.txt", context).strip()
+    text = render_to_string(f"scrutiny/email/{template}.txt", context)
+    html = render_to_string(f"scrutiny/email/{template}.html", context)
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(key=key, to=", ".join(recipients), subject=subject[:255])
+            message = EmailMultiAlternatives(subject, text, to=recipients)
+            message.attach_alternative(html, "text/html")
+            message.send()
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,77 @@
+"""Reads shared by views, admin screens and reports."""
+
+from .models import CallForScrutiny, CallForScrutinyPage, CallStatus
+
+
+def call_form_page() -> CallForScrutinyPage | None:
+    """The live public pro-forma page, if the site has one."""
+    return CallForScrutinyPage.objects.live().first()
+
+
+def call_tracking_url() -> str:
+    """The path of the public tracking page (or of the site's root if there is no form)."""
+    page = call_form_page()
+    if page is None:
+        return "/"
+    return page.url + page.reverse_subpage("track")
+
+
+def call_find_for_resident(*, reference: str, email_or_postcode: str) -> CallForScrutiny | None:
+    """The call with this reference, only if the email or postcode given matches it."""
+    reference = reference.strip().upper()
+    given = email_or_postcode.strip()
+    if not reference or not given:
+        return None
+    call = (
+        CallForScrutiny.objects.select_related("business_area").filter(reference=reference).first()
+    )
+    if call is None:
+        return None
+    if "@" in given:
+        matches = bool(call.email) and call.email.lower() == given.lower()
+    else:
+        matches = bool(call.postcode) and normalise_postcode(call.postcode) == normalise_postcode(
+            given
+        )
+    return call if matches else None
+
+
+def normalise_postcode(value: str) -> str:
+    """A UK postcode in one form for comparison: upper case without spaces."""
+    return "".join(value.split()).upper()
+
+
+RESIDENT_STAGES = {
+    CallStatus.SUBMITTED: "We have received your call and an officer will look at it soon.",
+    CallStatus.TRIAGE: "An officer is looking at your call and may contact you.",
+    CallStatus.GATHERING_EVIDENCE: (
+        "We are gathering evidence for your call, for example through a petition."
+    ),
+    CallStatus.AWAITING_PANEL: "Your call is waiting to be considered by the panel.",
+    CallStatus.NOT_ACCEPTED: "The panel has not accepted your call yet.",
+    CallStatus.MONITORING: "The panel has referred your call for monitoring.",
+    CallStatus.ACCEPTED: "The panel has accepted your call and will score it for review.",
+    CallStatus.SERIOUS_FAILURE: (
+        "The panel found a serious failure of service and made recommendations straight away."
+    ),
+    CallStatus.SCHEDULED: "A review of this service is scheduled in the programme.",
+    CallStatus.IN_REVIEW: "The panel is reviewing this service now.",
+    CallStatus.REPORTED: "The panel has reported on its review.",
+    CallStatus.CLOSED: "This call is closed.",
+}
+
+
+def call_stage_for_resident(call: CallForScrutiny) -> str:
+    """The call's stage in plain English, as the resident sees it."""
+    return RESIDENT_STAGES[CallStatus(call.status)]
+
+
+def call_timeline(call: CallForScrutiny) -> list[tuple]:
+    """(when, what) for each stage the call has reached, oldest first, from its history."""
+    events = [(call.submitted_at, "Received")]
+    previous = None
+    for row in call.history.order_by("history_date", "history_id").only("status", "history_date"):
+        if previous is not None and row.status != previous:
+            events.append((row.history_date, CallStatus(row.status).label))
+        previous = row.status
+    return events
