@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management import call_command
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import ModelLogEntry, Page, Site
 
 PROFILES = ["pine-court", "citizen"]
 
@@ -32,6 +32,14 @@ DEMO_MODELS = [
     "wagtailcore.site",
     "scrutiny.scrutinysettings",
     "scrutiny.businessarea",
+    "scrutiny.callforscrutinypage",
+    "scrutiny.callformquestion",
+    "scrutiny.referencecounter",
+    "scrutiny.callforscrutiny",
+    "scrutiny.historicalcallforscrutiny",
+    "scrutiny.callnote",
+    "scrutiny.historicalcallnote",
+    "wagtailcore.modellogentry",
 ]
 
 
@@ -45,13 +53,17 @@ class ExistingContent:
 
     pages: int
     business_areas: int
+    calls: int
     users: int
 
     def __bool__(self) -> bool:
-        return bool(self.pages or self.business_areas or self.users)
+        return bool(self.pages or self.business_areas or self.calls or self.users)
 
     def __str__(self) -> str:
-        return f"{self.pages} page(s), {self.business_areas} business area(s), {self.users} user(s)"
+        return (
+            f"{self.pages} page(s), {self.business_areas} business area(s), "
+            f"{self.calls} call(s), {self.users} user(s)"
+        )
 
 
 def fixture_path(profile: str) -> Path:
@@ -61,7 +73,7 @@ def fixture_path(profile: str) -> Path:
 
 def existing_content() -> ExistingContent:
     """Count what is already there, ignoring the tree root and Wagtail's welcome page."""
-    from .models import BusinessArea
+    from .models import BusinessArea, CallForScrutiny
 
     pages = Page.objects.filter(depth__gt=1).exclude(
         depth=2, content_type__app_label="wagtailcore", content_type__model="page"
@@ -69,18 +81,23 @@ def existing_content() -> ExistingContent:
     return ExistingContent(
         pages=pages.count(),
         business_areas=BusinessArea.objects.count(),
+        calls=CallForScrutiny.objects.count(),
         users=get_user_model().objects.count(),
     )
 
 
 def clear_content() -> None:
-    """Delete the site's pages, sites, users and every scrutiny record."""
-    from .models import BusinessArea
+    """Delete the site's pages, sites, users, the log and every scrutiny record."""
+    from .models import BusinessArea, CallForScrutiny, ReferenceCounter, SentEmail
 
     Site.objects.all().delete()
     for page in Page.objects.filter(depth=2):
         page.delete()
+    CallForScrutiny.objects.all().delete()
     BusinessArea.objects.all().delete()
+    ReferenceCounter.objects.all().delete()
+    SentEmail.objects.all().delete()
+    ModelLogEntry.objects.all().delete()
     for model in apps.get_app_config("scrutiny").get_models():
         if model._meta.label_lower.startswith("scrutiny.historical"):
             model.objects.all().delete()
