@@ -1,6 +1,13 @@
 """Reads shared by views, admin screens and reports."""
 
+import re
+
+from django.contrib.auth import get_user_model
+from simple_history.models import DeletedObject
+from wagtail.search.backends import get_search_backend
+
 from .models import CallForScrutiny, CallForScrutinyPage, CallStatus
+from .roles import OFFICERS
 
 
 def call_form_page() -> CallForScrutinyPage | None:
@@ -75,3 +82,97 @@ def call_timeline(call: CallForScrutiny) -> list[tuple]:
             events.append((row.history_date, CallStatus(row.status).label))
         previous = row.status
     return events
+
+
+def officer_list():
+    """Active scrutiny officers, by name: the people a call may be assigned to."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=OFFICERS, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def call_earlier_in_area(call: CallForScrutiny, *, limit: int = 10) -> list[CallForScrutiny]:
+    """Calls about the same service received before this one, newest first."""
+    return list(
+        CallForScrutiny.objects.filter(
+            business_area_id=call.business_area_id, submitted_at__lte=call.submitted_at
+        )
+        .exclude(pk=call.pk)
+        .select_related("business_area")
+        .order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+# Words too common to say what a call is about; shorter words are dropped anyway.
+STOP_WORDS = frozenset(
+    """
+    about above after again against almost also always among another anything around asked
+    back because been before being below between both came cannot come could does doing done
+    down during each even ever every from further have having here into just keep kept know
+    last like made make many more most much must never nothing once only other over please
+    really said same should since some something still such than thank thanks that their
+    them then there these they thing things this those though through told under until very
+    want wanted were what when where which while will with within without would year years
+    your
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def call_distinctive_words(call: CallForScrutiny, *, limit: int = 12) -> list[str]:
+    """The words of a call's concerns and service failures worth searching on, first seen first."""
+    words: list[str] = []
+    for word in re.findall(r"[^\W\d_]+", f"{call.concerns} {call.service_failures}".lower()):
+        if len(word) >= 4 and word not in STOP_WORDS and word not in words:
+            words.append(word)
+            if len(words) == limit:
+                break
+    return words
+
+
+def call_similar(call: CallForScrutiny, *, limit: int = 5) -> list[CallForScrutiny]:
+    """Other calls worded like this one, closest first, found with Wagtail search."""
+    words = call_distinctive_words(call)
+    if not words:
+        return []
+    # The search index cannot filter on the primary key, so this call is dropped afterwards.
+    results = get_search_backend().search(" ".join(words), CallForScrutiny, operator="or")
+    return [found for found in results[: limit + 1] if found.pk != call.pk][:limit]
+
+
+def _present(value):
+    """A diffed value, with an empty foreign key as None rather than a "deleted" object."""
+    if isinstance(value, DeletedObject) and value.pk is None:
+        return None
+    return value
+
+
+def call_changes(call: CallForScrutiny) -> list[dict]:
+    """Each saved version of a call, newest first, with who saved it and which fields changed.
+
+    A change is (field, old, new) with foreign keys as objects; the first version has none.
+    """
+    rows = list(call.history.select_related("history_user").order_by("history_date", "history_id"))
+    versions = []
+    previous = None
+    for row in rows:
+        changes = []
+        if previous is not None:
+            delta = row.diff_against(previous, foreign_keys_are_objs=True)
+            changes = [
+                (change.field, _present(change.old), _present(change.new))
+                for change in delta.changes
+            ]
+        versions.append(
+            {
+                "when": row.history_date,
+                "user": row.history_user,
+                "type": row.history_type,
+                "changes": changes,
+            }
+        )
+        previous = row
+    versions.reverse()
+    return versions

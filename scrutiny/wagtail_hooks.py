@@ -1,10 +1,15 @@
 """Admin screens of the scrutiny plugin: one "Scrutiny" menu with a viewset per register."""
 
+from django.urls import path
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import BusinessArea
+from . import admin_views
+from .models import BusinessArea, CallForScrutiny
 
 
 class BusinessAreaViewSet(SnippetViewSet):
@@ -19,15 +24,101 @@ class BusinessAreaViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
+class CallForScrutinyViewSet(SnippetViewSet):
+    """Calls from residents: officers triage them here; they are added only by the public form."""
+
+    model = CallForScrutiny
+    icon = "mail"
+    menu_label = "Calls for scrutiny"
+    index_view_class = admin_views.CallIndexView
+    chooser_viewset_class = admin_views.CallChooserViewSet
+    inspect_view_class = admin_views.CallInspectView
+    inspect_view_enabled = True
+    inspect_template_name = "scrutiny/admin/call_inspect.html"
+    copy_view_enabled = False
+    ordering = "-submitted_at"
+    list_display = [
+        "reference",
+        StatusTagColumn("get_status_display", label="Status", sort_key="status", primary=True),
+        Column("business_area", label="Service"),
+        "name",
+        Column("concerns", label="Concerns", accessor=admin_views.concerns_excerpt),
+        DateColumn("submitted_at", label="Received", sort_key="submitted_at"),
+        Column("assigned_officer", label="Officer", accessor=admin_views.officer_name),
+        BooleanColumn("support_requested", label="Support asked"),
+    ]
+    filterset_class = admin_views.CallFilterSet
+    search_fields = ["reference", "concerns", "service_failures"]
+    # The SQLite full-text index cannot search single fields; plain lookups also match
+    # part of a reference such as "2025-0012".
+    search_backend_name = None
+    list_export = [
+        "reference",
+        "submitted_at",
+        "get_status_display",
+        "business_area",
+        "name",
+        "email",
+        "phone",
+        "address",
+        "postcode",
+        "get_tenure_display",
+        "households_affected",
+        "concerns",
+        "actions_taken",
+        "service_failures",
+        "get_complaint_stage_display",
+        "complaint_reference",
+        "others_affected",
+        "support_requested",
+        "support_contact",
+        "support_given_at",
+        "assigned_officer",
+    ]
+    export_headings = {
+        "reference": "Reference",
+        "submitted_at": "Received",
+        "get_status_display": "Status",
+        "business_area": "Service",
+        "get_tenure_display": "Tenure",
+        "get_complaint_stage_display": "Complaint stage",
+        "actions_taken": "What the resident has already done",
+        "support_contact": "How to reach the resident for support",
+        "assigned_officer": "Assigned officer",
+    }
+    export_filename = "calls-for-scrutiny"
+    # Officers correct only these; every other change is an action on the call's page.
+    panels = [FieldPanel("business_area"), FieldPanel("households_affected")]
+
+    def get_urlpatterns(self):
+        urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
+        return urlpatterns + [
+            path("move/<int:pk>/", admin_views.call_move, name="move"),
+            path("assign/<int:pk>/", admin_views.call_assign, name="assign"),
+            path("note/<int:pk>/", admin_views.call_add_note, name="note"),
+            path(
+                "support-given/<int:pk>/",
+                admin_views.call_mark_support_given,
+                name="support_given",
+            ),
+            path(
+                "evidence/<int:pk>/",
+                admin_views.call_evidence_download,
+                name="evidence",
+            ),
+        ]
+
+
 class ScrutinyViewSetGroup(SnippetViewSetGroup):
     """The single "Scrutiny" area in the admin menu."""
 
     menu_label = "Scrutiny"
     menu_icon = "clipboard-list"
     menu_order = 150
-    items = [BusinessAreaViewSet]
+    items = [CallForScrutinyViewSet, BusinessAreaViewSet]
 
 
+register_permission_policy(CallForScrutiny, admin_views.CallPermissionPolicy(CallForScrutiny))
 register_snippet(ScrutinyViewSetGroup)
 
 

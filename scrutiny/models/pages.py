@@ -1,9 +1,10 @@
 """Wagtail pages the plugin adds to the public site."""
 
 from django.db import models
+from django.shortcuts import redirect
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
@@ -90,8 +91,120 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
     max_count = 1
     subpage_types: list[str] = []
 
+    # The session key that lets only the browser that sent a call see its confirmation.
+    SUBMITTED_CALL_SESSION_KEY = "scrutiny_submitted_call"
+
     class Meta:
         verbose_name = "call for scrutiny form"
+
+    def subpage_url(self, request, name: str) -> str:
+        """The address of one of this page's routes."""
+        return self.get_url(request) + self.reverse_subpage(name)
+
+    @path("", name="form")
+    def form_view(self, request):
+        """Show the pro-forma; on POST check it and send the call, then redirect to confirmation.
+
+        Every POST counts towards the address's hourly limit, whether or not the form is valid,
+        so a robot cannot try endlessly by sending broken forms.
+        """
+        from scrutiny import forms, pipeline, ratelimit
+
+        from .config import ScrutinySettings
+
+        if request.method != "POST":
+            return self.render(
+                request, context_overrides={"form": forms.CallForScrutinyForm(page=self)}
+            )
+        limit = ScrutinySettings.load(request_or_site=request).form_submissions_per_hour
+        if not ratelimit.attempt_allowed(request, scope=ratelimit.CALL_FORM, limit=limit):
+            return self.rate_limited(request, looking_up=False)
+        if forms.honeypot_filled(request.POST):
+            response = self.render(request, context_overrides={"refused": True})
+            response.status_code = 400
+            return response
+        form = forms.CallForScrutinyForm(request.POST, request.FILES, page=self)
+        if not form.is_valid():
+            return self.render(request, context_overrides={"form": form})
+        call = pipeline.call_submit(
+            fields=form.call_fields(),
+            evidence=form.evidence_files(),
+            extra_answers=form.extra_answers(),
+        )
+        request.session[self.SUBMITTED_CALL_SESSION_KEY] = call.pk
+        return redirect(self.subpage_url(request, "confirmation"))
+
+    @path("confirmation/", name="confirmation")
+    def confirmation_view(self, request):
+        """The reference and what happens next, for the browser that has just sent a call."""
+        from .calls import CallForScrutiny
+
+        pk = request.session.get(self.SUBMITTED_CALL_SESSION_KEY)
+        call = None
+        if pk is not None:
+            call = CallForScrutiny.objects.select_related("business_area").filter(pk=pk).first()
+        if call is None:
+            return redirect(self.get_url(request))
+        return self.render(
+            request,
+            template="scrutiny/call_confirmation.html",
+            context_overrides={
+                "call": call,
+                "tracking_url": self.subpage_url(request, "track"),
+            },
+        )
+
+    @path("track/", name="track")
+    def tracking_view(self, request):
+        """Look a call up by reference and email address or postcode, and show its progress.
+
+        Each look-up (a POST) counts towards the address's hourly limit. An unknown reference and
+        a wrong email address or postcode get the same answer, so neither can be guessed.
+        """
+        from scrutiny import forms, ratelimit, selectors
+
+        from .config import ScrutinySettings
+
+        context = {"form": forms.CallTrackingForm()}
+        if request.method == "POST":
+            limit = ScrutinySettings.load(request_or_site=request).tracking_attempts_per_hour
+            if not ratelimit.attempt_allowed(request, scope=ratelimit.CALL_TRACKING, limit=limit):
+                return self.rate_limited(request, looking_up=True)
+            form = forms.CallTrackingForm(request.POST)
+            call = None
+            if form.is_valid():
+                call = selectors.call_find_for_resident(
+                    reference=form.cleaned_data["reference"],
+                    email_or_postcode=form.cleaned_data["email_or_postcode"],
+                )
+                context["not_found"] = call is None
+            else:
+                context["form"] = form
+            if call is not None:
+                context |= {
+                    "call": call,
+                    "stage": selectors.call_stage_for_resident(call),
+                    "timeline": selectors.call_timeline(call),
+                }
+        return self.render(
+            request, template="scrutiny/call_tracking.html", context_overrides=context
+        )
+
+    def rate_limited(self, request, *, looking_up: bool):
+        """The 429 page: this address has used the form too often in the last hour."""
+        from scrutiny import ratelimit
+
+        response = self.render(
+            request,
+            template="scrutiny/rate_limited.html",
+            context_overrides={
+                "looking_up": looking_up,
+                "form_url": self.subpage_url(request, "track" if looking_up else "form"),
+            },
+        )
+        response.status_code = 429
+        response["Retry-After"] = str(ratelimit.retry_after_seconds())
+        return response
 
 
 class CallFormQuestion(Orderable, ExtraQuestion):

@@ -1,0 +1,427 @@
+"""Admin screens for calls: the listing, the full record and the officers' actions on it."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.text import Truncator, capfirst
+from django.utils.timezone import localtime
+from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
+from wagtail.admin.utils import get_user_display_name
+from wagtail.admin.widgets import BooleanRadioSelect
+from wagtail.admin.widgets.button import MenuItem
+from wagtail.log_actions import registry as log_registry
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
+
+from . import pipeline, selectors
+from .models import BusinessArea, CallEvidence, CallForScrutiny, CallStatus
+from .permissions import (
+    can_download_evidence,
+    can_manage_calls,
+    can_see_contact_details,
+    is_officer,
+)
+
+# The resident's name and contact details: only officers and managers see them.
+PRIVATE_FIELDS = frozenset({"name", "email", "phone", "address", "postcode", "support_contact"})
+HIDDEN = "hidden"
+EMPTY = "—"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+CALL_FIELDS = [
+    "reference",
+    "status",
+    "submitted_at",
+    "status_changed_at",
+    "business_area",
+    "tenure",
+    "households_affected",
+    "concerns",
+    "actions_taken",
+    "service_failures",
+    "complaint_stage",
+    "complaint_reference",
+    "complaint_finished",
+    "others_affected",
+    "others_affected_why",
+    "support_requested",
+    "support_given_at",
+    "assigned_officer",
+]
+RESIDENT_FIELDS = ["name", "email", "phone", "address", "postcode", "support_contact"]
+
+
+class CallPermissionPolicy(ModelPermissionPolicy):
+    """Calls come only from the public form and are kept: nobody adds or deletes one here."""
+
+    refused = frozenset({"add", "delete"})
+
+    def user_has_permission(self, user, action):
+        return action not in self.refused and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action not in self.refused]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
+
+
+class OfficerChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice of officers by their names."""
+
+    def label_from_instance(self, obj):
+        return get_user_display_name(obj)
+
+
+class OfficerFilter(django_filters.ModelChoiceFilter):
+    """Calls assigned to one officer."""
+
+    field_class = OfficerChoiceField
+
+
+class CallFilterSet(WagtailFilterSet):
+    """The filters of the calls listing."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=CallStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    business_area = django_filters.ModelChoiceFilter(
+        label="Service", queryset=BusinessArea.objects.order_by("name")
+    )
+    submitted_at = django_filters.DateFromToRangeFilter(
+        label="Received between", widget=DateRangePickerWidget
+    )
+    assigned_officer = OfficerFilter(
+        label="Assigned officer", queryset=lambda request: selectors.officer_list()
+    )
+    support_requested = django_filters.BooleanFilter(
+        label="Support requested", widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = CallForScrutiny
+        fields = []
+
+
+def _csv_safe(value: str) -> str:
+    """A resident's text that a spreadsheet will not run as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+class CallIndexView(snippet_views.IndexView):
+    """The calls listing: contact details are left out for those who may not see them."""
+
+    custom_value_preprocess = {
+        **snippet_views.IndexView.custom_value_preprocess,
+        datetime.datetime: {
+            **snippet_views.IndexView.custom_value_preprocess[datetime.datetime],
+            "csv": lambda value: localtime(value).strftime("%Y-%m-%d %H:%M"),
+        },
+        str: {"csv": _csv_safe},
+    }
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if not can_see_contact_details(request.user):
+            self.list_export = [name for name in self.list_export if name not in PRIVATE_FIELDS]
+
+    @cached_property
+    def columns(self):
+        # Calls have no bulk actions: they are neither deleted nor published.
+        show_private = can_see_contact_details(self.request.user)
+        return [
+            column
+            for column in super().columns
+            if not isinstance(column, BulkActionsCheckboxColumn)
+            and (show_private or column.name not in PRIVATE_FIELDS)
+        ]
+
+    def _get_title_column(self, *args, **kwargs):
+        return super()._get_title_column(*args, classname="w-whitespace-nowrap", **kwargs)
+
+    def get_edit_url(self, instance):
+        # A call's reference opens its full record; editing its two fields is in the menu.
+        return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.edit_url_name and self.user_has_permission("change"):
+            url = reverse(self.edit_url_name, args=[instance.pk])
+            buttons.append(
+                MenuItem("Edit service and households", url=url, icon_name="edit", priority=10)
+            )
+        return buttons
+
+
+def _for_call_viewers(view_class):
+    """A chooser view that only staff who may see calls can open."""
+
+    class CallChooserView(view_class):
+        def dispatch(self, request, *args, **kwargs):
+            if not request.user.has_perm("scrutiny.view_callforscrutiny"):
+                raise PermissionDenied
+            return super().dispatch(request, *args, **kwargs)
+
+    CallChooserView.__name__ = f"Call{view_class.__name__}"
+    return CallChooserView
+
+
+class CallChooserViewSet(SnippetChooserViewSet):
+    """Wagtail's chooser for calls, closed to staff outside the process (it lists references)."""
+
+    choose_view_class = _for_call_viewers(SnippetChooserViewSet.choose_view_class)
+    choose_results_view_class = _for_call_viewers(SnippetChooserViewSet.choose_results_view_class)
+    chosen_view_class = _for_call_viewers(SnippetChooserViewSet.chosen_view_class)
+    chosen_multiple_view_class = _for_call_viewers(SnippetChooserViewSet.chosen_multiple_view_class)
+    create_view_class = _for_call_viewers(SnippetChooserViewSet.create_view_class)
+
+
+def display_value(name: str, value) -> str:
+    """A call's field value as the admin shows it: choice labels, yes or no, dates, names."""
+    field = CallForScrutiny._meta.get_field(name)
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return date_format(localtime(value), "j F Y, H:i")
+    if isinstance(value, get_user_model()):
+        return get_user_display_name(value)
+    if name == "extra_answers":
+        return "; ".join(f"{item.get('label')}: {item.get('answer')}" for item in value)
+    return str(value)
+
+
+def field_rows(call: CallForScrutiny, names: list[str]) -> list[tuple[str, str]]:
+    """(label, value) for each named field of a call."""
+    return [
+        (
+            capfirst(CallForScrutiny._meta.get_field(name).verbose_name),
+            display_value(name, getattr(call, name)),
+        )
+        for name in names
+    ]
+
+
+def change_rows(call: CallForScrutiny, *, show_private: bool) -> list[dict]:
+    """The call's simple-history versions, newest first, with contact details hidden if need be."""
+    rows = []
+    for version in selectors.call_changes(call):
+        changes = []
+        for name, old, new in version["changes"]:
+            label = capfirst(CallForScrutiny._meta.get_field(name).verbose_name)
+            if name in PRIVATE_FIELDS and not show_private:
+                changes.append((label, HIDDEN, HIDDEN))
+            else:
+                changes.append((label, display_value(name, old), display_value(name, new)))
+        if version["type"] == "~" and not changes:
+            continue
+        if version["user"] is not None:
+            who = get_user_display_name(version["user"])
+        else:
+            who = "The resident, on the public form" if version["type"] == "+" else "System"
+        what = {"+": "Received", "~": "Changed", "-": "Deleted"}[version["type"]]
+        rows.append({"when": version["when"], "who": who, "what": what, "changes": changes})
+    return rows
+
+
+def log_rows(call: CallForScrutiny) -> list[dict]:
+    """The Wagtail log entries of a call, newest first, with the stages of each move."""
+    rows = []
+    entries = log_registry.get_logs_for_instance(call).select_related("user")
+    for entry in entries.order_by("-timestamp", "-pk"):
+        detail = ""
+        data = entry.data or {}
+        if entry.action == "scrutiny.call.move":
+            labels = dict(CallStatus.choices)
+            detail = f"{labels.get(data.get('from'), '')} → {labels.get(data.get('to'), '')}"
+        elif entry.action == "scrutiny.call.assign":
+            detail = data.get("officer") or "Nobody"
+        rows.append(
+            {
+                "when": entry.timestamp,
+                "who": entry.user_display_name,
+                "message": entry.message,
+                "detail": detail,
+            }
+        )
+    return rows
+
+
+def action_url(name: str, pk: int) -> str:
+    """The address of one of the call viewset's views for an object."""
+    return reverse(CallForScrutiny.snippet_viewset.get_url_name(name), args=[pk])
+
+
+class CallInspectView(snippet_views.InspectView):
+    """A call's full record with the officers' actions, related calls and its history."""
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            CallForScrutiny.objects.select_related("business_area", "assigned_officer"),
+            pk=self.pk,
+        )
+
+    def get_fields(self):
+        # The template lays the call out in sections of its own.
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        call = self.object
+        show_private = can_see_contact_details(user)
+        can_manage = can_manage_calls(user)
+        can_download = can_download_evidence(user)
+        context.update(
+            {
+                "call": call,
+                "call_rows": field_rows(call, CALL_FIELDS),
+                "resident_rows": field_rows(call, RESIDENT_FIELDS) if show_private else None,
+                "can_manage": can_manage,
+                "transitions": pipeline.transitions_available(call=call, user=user),
+                "officers": selectors.officer_list() if can_manage else [],
+                "can_assign_self": can_manage and is_officer(user),
+                "support_pending": can_manage
+                and call.support_requested
+                and not call.support_given_at,
+                "evidence": [
+                    (item, action_url("evidence", item.pk) if can_download else None)
+                    for item in call.evidence.all()
+                ],
+                "show_notes": user.has_perm("scrutiny.view_callnote"),
+                "notes": call.notes.select_related("author"),
+                "earlier_calls": selectors.call_earlier_in_area(call),
+                "similar_calls": selectors.call_similar(call),
+                "change_rows": change_rows(call, show_private=show_private),
+                "log_rows": log_rows(call),
+                "move_url": action_url("move", call.pk),
+                "assign_url": action_url("assign", call.pk),
+                "note_url": action_url("note", call.pk),
+                "support_url": action_url("support_given", call.pk),
+            }
+        )
+        return context
+
+
+def _viewable_call(request, pk: int) -> CallForScrutiny:
+    """The call, if this user may see calls at all (Wagtail turns others away)."""
+    if not request.user.has_perm("scrutiny.view_callforscrutiny"):
+        raise PermissionDenied
+    return get_object_or_404(CallForScrutiny, pk=pk)
+
+
+def _back(call: CallForScrutiny):
+    return redirect(action_url("inspect", call.pk))
+
+
+@require_POST
+def call_move(request, pk: int):
+    """Move a call one stage along, as the button pressed asks."""
+    call = _viewable_call(request, pk)
+    try:
+        call = pipeline.call_move(
+            call=call, transition=request.POST.get("transition", ""), user=request.user
+        )
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{call.reference} is now {call.get_status_display().lower()}.")
+    return _back(call)
+
+
+@require_POST
+def call_assign(request, pk: int):
+    """Give a call to the officer chosen, to the user themselves, or to nobody."""
+    call = _viewable_call(request, pk)
+    if request.POST.get("assign_to_me"):
+        officer = request.user
+    elif chosen := request.POST.get("officer", ""):
+        officer = get_user_model().objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        if officer is None:
+            messages.error(request, "Choose an officer from the list.")
+            return _back(call)
+    else:
+        officer = None
+    try:
+        call = pipeline.call_assign(call=call, officer=officer, user=request.user)
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        if officer is None:
+            messages.success(request, f"{call.reference} is not assigned to anyone now.")
+        else:
+            name = get_user_display_name(officer)
+            messages.success(request, f"{call.reference} is assigned to {name}.")
+    return _back(call)
+
+
+@require_POST
+def call_add_note(request, pk: int):
+    """Add an officer's internal note to a call."""
+    call = _viewable_call(request, pk)
+    try:
+        pipeline.call_add_note(call=call, text=request.POST.get("text", ""), user=request.user)
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Note added to {call.reference}.")
+    return _back(call)
+
+
+@require_POST
+def call_mark_support_given(request, pk: int):
+    """Record that the resident who asked for support has had it."""
+    call = _viewable_call(request, pk)
+    try:
+        call = pipeline.call_mark_support_given(call=call, user=request.user)
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Support to the resident on {call.reference} is recorded.")
+    return _back(call)
+
+
+def call_evidence_download(request, pk: int):
+    """Send one of a call's evidence files from private storage, as a download."""
+    if not can_download_evidence(request.user):
+        # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
+        return permission_denied(request, PermissionDenied())
+    evidence = get_object_or_404(CallEvidence, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def concerns_excerpt(call: CallForScrutiny) -> str:
+    """The start of a call's concerns, for a listing."""
+    return Truncator(call.concerns).chars(90)
+
+
+def officer_name(call: CallForScrutiny) -> str:
+    """The name of the officer a call is assigned to, for a listing."""
+    return get_user_display_name(call.assigned_officer) if call.assigned_officer else ""

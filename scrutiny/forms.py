@@ -1,0 +1,528 @@
+"""The public forms: the call for scrutiny pro-forma and the tracking look-up."""
+
+import re
+from pathlib import PurePath
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.forms.boundfield import BoundField
+
+from .models import BusinessArea, ComplaintStage, QuestionType, Tenure
+
+HONEYPOT_FIELD = "website"
+
+MAX_EVIDENCE_FILES = 5
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_KINDS_TEXT = "PDF, JPG, PNG, GIF, Word document or text file"
+
+# Extension -> (what to call it, the content type we record, the bytes such a file starts with).
+# A text file has no signature: it must decode as UTF-8 and contain no NUL bytes.
+EVIDENCE_TYPES: dict[str, tuple[str, str, tuple[bytes, ...]]] = {
+    ".pdf": ("PDF", "application/pdf", (b"%PDF",)),
+    ".jpg": ("JPG", "image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("JPG", "image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("PNG", "image/png", (b"\x89PNG",)),
+    ".gif": ("GIF", "image/gif", (b"GIF8",)),
+    ".docx": (
+        "Word document",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".doc": ("Word document", "application/msword", (b"\xd0\xcf\x11\xe0",)),
+    ".txt": ("text file", "text/plain", ()),
+}
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
+PHONE = re.compile(r"^\+?[0-9 ()\-]+$")
+
+LONG_TEXT = 10_000
+
+
+class GovukBoundField(BoundField):
+    """A field that points at its hint and error as `id_x-hint` and `id_x-error`."""
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}-hint"
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}-error"
+
+    @property
+    def aria_describedby(self) -> str:
+        ids = [self.field.widget.attrs.get("aria-describedby", "")]
+        if self.help_text:
+            ids.append(self.hint_id)
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(filter(None, ids))
+
+    @property
+    def anchor(self) -> str:
+        """The id the error summary links to: the first radio of a group, else the input."""
+        if self.use_fieldset:
+            return f"{self.auto_id}_0"
+        return self.auto_id
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and not self.use_fieldset:
+            attrs["class"] = " ".join(filter(None, [attrs.get("class"), "input--error"]))
+        return attrs
+
+
+class GovukForm(forms.Form):
+    """A form whose errors are listed in a summary that links to each field."""
+
+    bound_field_class = GovukBoundField
+    use_required_attribute = False
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for every error, in the order the questions are asked."""
+        items = [("", str(message)) for message in self.non_field_errors()]
+        for name in self.fields:
+            bound = self[name]
+            items.extend((bound.anchor, str(message)) for message in bound.errors)
+        return items
+
+
+def yes_no_field(label: str, *, message: str, required: bool = True, **kwargs):
+    """A yes/no question as two radios, cleaned to True, False or None when unanswered."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+        **kwargs,
+    )
+
+
+def text_field(label: str, *, message: str = "", max_length: int, noun: str, **kwargs):
+    """A text question, required when it has a message for a missing answer, and never too long."""
+    return forms.CharField(
+        label=label,
+        required=bool(message),
+        max_length=max_length,
+        error_messages={
+            "required": message,
+            "max_length": f"{noun} must be {max_length:,} characters or fewer",
+        },
+        **kwargs,
+    )
+
+
+class MultipleFileInput(forms.FileInput):
+    """A file input that lets the resident choose several files at once."""
+
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.Field):
+    """Up to five files of the kinds the panel can open, each checked by its name and its bytes."""
+
+    widget = MultipleFileInput
+
+    def to_python(self, data) -> list[UploadedFile]:
+        if not data:
+            return []
+        if not isinstance(data, list | tuple):
+            data = [data]
+        return [upload for upload in data if upload]
+
+    def validate(self, value: list[UploadedFile]) -> None:
+        if len(value) > MAX_EVIDENCE_FILES:
+            raise forms.ValidationError(
+                f"You chose {len(value)} files. Choose {MAX_EVIDENCE_FILES} files or fewer",
+                code="too_many",
+            )
+        problems = [problem for upload in value if (problem := evidence_problem(upload))]
+        if problems:
+            raise forms.ValidationError(problems)
+
+
+def evidence_problem(upload: UploadedFile) -> str | None:
+    """What is wrong with one uploaded file, or None; records its checked content type."""
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower()
+    kind = EVIDENCE_TYPES.get(extension)
+    if kind is None:
+        return f"“{name}” must be a {EVIDENCE_KINDS_TEXT}"
+    if upload.size == 0:
+        return f"“{name}” is empty. Choose a file with something in it"
+    if upload.size > MAX_EVIDENCE_BYTES:
+        return f"“{name}” must be smaller than 10 MB"
+    label, content_type, signatures = kind
+    upload.seek(0)
+    content = upload.read() if not signatures else upload.read(8)
+    upload.seek(0)
+    if signatures:
+        ok = any(content.startswith(signature) for signature in signatures)
+    else:
+        ok = b"\x00" not in content and _decodes_as_utf8(content)
+    if not ok:
+        return f"“{name}” is not a real {label}. Choose a {EVIDENCE_KINDS_TEXT}"
+    upload.content_type = content_type
+    return None
+
+
+def _decodes_as_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def normalise_postcode(value: str) -> str:
+    """A postcode written the usual way: upper case, one space before the last three characters."""
+    compact = "".join(value.split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def honeypot_filled(data) -> bool:
+    """Whether the field people never see was filled in, as only a robot would."""
+    return bool(data.get(HONEYPOT_FIELD, "").strip())
+
+
+class CallForScrutinyForm(GovukForm):
+    """The pro-forma's fixed questions, plus the extra questions editors added to the page."""
+
+    name = text_field(
+        "Your name",
+        message="Enter your name",
+        max_length=200,
+        noun="Your name",
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        help_text=(
+            "We will send your reference here. Give an email address, a phone number or both."
+        ),
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = text_field(
+        "Phone number",
+        max_length=40,
+        noun="Phone number",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    address = text_field(
+        "Address",
+        max_length=1000,
+        noun="Address",
+        help_text="Give your address, your postcode or both.",
+        widget=forms.Textarea(attrs={"autocomplete": "street-address", "rows": 3}),
+    )
+    postcode = text_field(
+        "Postcode",
+        max_length=10,
+        noun="Postcode",
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "input--postcode"}),
+    )
+    tenure = forms.ChoiceField(
+        label="What is your tenure?",
+        choices=Tenure.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your tenure", "invalid_choice": "Select your tenure"},
+    )
+
+    business_area = forms.ModelChoiceField(
+        label="Which service is your call about?",
+        queryset=BusinessArea.objects.none(),
+        empty_label="Choose a service",
+        error_messages={
+            "required": "Select the service your call is about",
+            "invalid_choice": "Select the service your call is about",
+        },
+    )
+    concerns = text_field(
+        "What are your concerns about this service?",
+        message="Tell us your concerns",
+        max_length=LONG_TEXT,
+        noun="Your concerns",
+        widget=forms.Textarea,
+    )
+    actions_taken = text_field(
+        "What have you already done to sort this out?",
+        message="Tell us what you have already done",
+        max_length=LONG_TEXT,
+        noun="What you have already done",
+        help_text="For example, who you contacted, when, and what they said.",
+        widget=forms.Textarea,
+    )
+    complaint_stage = forms.ChoiceField(
+        label="How far has your complaint gone?",
+        choices=ComplaintStage.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how far your complaint has gone",
+            "invalid_choice": "Select how far your complaint has gone",
+        },
+    )
+    complaint_reference = text_field(
+        "Complaint reference (optional)",
+        max_length=60,
+        noun="Complaint reference",
+        help_text="If you made a complaint, the reference we gave you.",
+    )
+    complaint_finished = yes_no_field(
+        "If you made a complaint, has it finished at that stage?",
+        message="Select yes if your complaint has finished at that stage",
+        required=False,
+        help_text="Select yes if you have had our final response at that stage.",
+    )
+    service_failures = text_field(
+        "What service failures have you experienced?",
+        message="Tell us about the service failures",
+        max_length=LONG_TEXT,
+        noun="Service failures",
+        help_text="For example, missed appointments, repairs not done, or letters not answered.",
+        widget=forms.Textarea,
+    )
+    others_affected = yes_no_field(
+        "Are other residents affected?",
+        message="Select yes if other residents are affected",
+    )
+    others_affected_why = text_field(
+        "If yes, why do you think other residents are affected?",
+        max_length=LONG_TEXT,
+        noun="Why others are affected",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    households_affected = forms.IntegerField(
+        label="If yes, roughly how many households are affected? (optional)",
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        error_messages={
+            "invalid": "Enter the number of households as a whole number, like 12",
+            "min_value": "Enter the number of households as a whole number, like 12",
+            "max_value": "Enter a number of households of 100,000 or fewer",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+    )
+
+    support_requested = yes_no_field(
+        "Would you like an officer to help you with your call?",
+        message="Select yes if you would like an officer to help you",
+        help_text="An officer can help you gather evidence, fill in forms or come to meetings.",
+    )
+    support_contact = text_field(
+        "If yes, how should the officer contact you?",
+        max_length=1000,
+        noun="How to contact you",
+        help_text=(
+            "For example, the best time to phone, or if you need an interpreter or large print."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    evidence = EvidenceField(
+        label="Evidence (optional)",
+        required=False,
+        help_text=(
+            f"Up to {MAX_EVIDENCE_FILES} files, each smaller than 10 MB: {EVIDENCE_KINDS_TEXT}. "
+            "For example, letters, emails or photos."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
+    )
+
+    privacy_agreed = forms.BooleanField(
+        label="I have read the privacy notice and agree to my details being used as it describes",
+        error_messages={"required": "Confirm that you agree to the privacy notice"},
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "privacy-notice"}),
+    )
+
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, page, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_area"].queryset = BusinessArea.objects.filter(active=True)
+        self.extra_questions = [
+            question
+            for question in page.extra_questions.all()
+            if question.question_type != QuestionType.CHOICE or question.choice_list()
+        ]
+        for index, question in enumerate(self.extra_questions):
+            self.fields[self.extra_field_name(index)] = extra_question_field(question)
+        # The extra questions come before the evidence and the privacy notice, as on the page.
+        for name in ["evidence", "privacy_agreed", HONEYPOT_FIELD]:
+            self.fields[name] = self.fields.pop(name)
+
+    @staticmethod
+    def extra_field_name(index: int) -> str:
+        return f"extra_{index}"
+
+    def extra_fields(self) -> list[GovukBoundField]:
+        return [self[self.extra_field_name(index)] for index in range(len(self.extra_questions))]
+
+    def files_chosen(self) -> int:
+        """How many files came with this submission (they are never kept if it had errors)."""
+        if not self.is_bound:
+            return 0
+        return len([upload for upload in self.files.getlist("evidence") if upload])
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        digits = re.sub(r"\D", "", phone)
+        if phone and (not PHONE.match(phone) or not 10 <= len(digits) <= 15):
+            raise forms.ValidationError(
+                "Enter a phone number, like 01632 960 001 or 07700 900 982", code="invalid"
+            )
+        return phone
+
+    def clean_postcode(self) -> str:
+        postcode = self.cleaned_data["postcode"]
+        if postcode and not POSTCODE.match("".join(postcode.split()).upper()):
+            raise forms.ValidationError("Enter a real postcode, like SW1A 1AA", code="invalid")
+        return normalise_postcode(postcode) if postcode else ""
+
+    def clean(self):
+        data = super().clean()
+        if not self._answered_either("email", "phone"):
+            self.add_error(
+                "email", "Enter an email address or a phone number, so we can contact you"
+            )
+        if not self._answered_either("address", "postcode"):
+            self.add_error("address", "Enter your address or postcode")
+        stage = data.get("complaint_stage")
+        if stage and stage != ComplaintStage.NOT_MADE and data.get("complaint_finished") is None:
+            self.add_error(
+                "complaint_finished", "Select yes if your complaint has finished at that stage"
+            )
+        if data.get("others_affected") and not self._answered_either("others_affected_why"):
+            self.add_error(
+                "others_affected_why", "Tell us why you think other residents are affected"
+            )
+        if data.get("support_requested") and not self._answered_either("support_contact"):
+            self.add_error("support_contact", "Tell us how the officer should contact you")
+        return data
+
+    def _answered_either(self, *names: str) -> bool:
+        """Whether one of these questions has an answer (or already an error of its own)."""
+        return any(self.cleaned_data.get(name) or self.has_error(name) for name in names)
+
+    def call_fields(self) -> dict:
+        """The answers as CallForScrutiny fields, for pipeline.call_submit."""
+        data = self.cleaned_data
+        made_complaint = data["complaint_stage"] != ComplaintStage.NOT_MADE
+        others = bool(data["others_affected"])
+        support = bool(data["support_requested"])
+        return {
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "address": data["address"],
+            "postcode": data["postcode"],
+            "tenure": data["tenure"],
+            "business_area": data["business_area"],
+            "concerns": data["concerns"],
+            "actions_taken": data["actions_taken"],
+            "complaint_stage": data["complaint_stage"],
+            "complaint_reference": data["complaint_reference"] if made_complaint else "",
+            "complaint_finished": bool(made_complaint and data["complaint_finished"]),
+            "service_failures": data["service_failures"],
+            "others_affected": others,
+            "others_affected_why": data["others_affected_why"] if others else "",
+            "households_affected": data["households_affected"] if others else None,
+            "support_requested": support,
+            "support_contact": data["support_contact"] if support else "",
+        }
+
+    def evidence_files(self) -> list[UploadedFile]:
+        return self.cleaned_data["evidence"]
+
+    def extra_answers(self) -> list[dict]:
+        """Each extra question's label with its answer as text ("" when not answered)."""
+        answers = []
+        for index, question in enumerate(self.extra_questions):
+            value = self.cleaned_data.get(self.extra_field_name(index))
+            if value is None:
+                answer = ""
+            elif question.question_type == QuestionType.YES_NO:
+                answer = "Yes" if value else "No"
+            else:
+                answer = str(value)
+            answers.append({"label": question.label, "answer": answer})
+        return answers
+
+
+def extra_question_field(question) -> forms.Field:
+    """A form field for a question an editor added, with messages that name the question."""
+    common = {
+        "label": question.label if question.required else f"{question.label} (optional)",
+        "required": question.required,
+        "help_text": question.help_text,
+    }
+    label = question.label
+    kind = question.question_type
+    if kind == QuestionType.YES_NO:
+        return yes_no_field(message=f"Select yes or no for “{label}”", **common)
+    if kind == QuestionType.CHOICE:
+        message = f"Select an answer for “{label}”"
+        return forms.ChoiceField(
+            choices=[(choice, choice) for choice in question.choice_list()],
+            widget=forms.RadioSelect,
+            error_messages={"required": message, "invalid_choice": message},
+            **common,
+        )
+    if kind == QuestionType.NUMBER:
+        message = f"Enter a whole number for “{label}”, like 3"
+        return forms.IntegerField(
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+            error_messages={"required": message, "invalid": message},
+            **common,
+        )
+    multi_line = kind == QuestionType.MULTI_LINE
+    max_length = LONG_TEXT if multi_line else 1000
+    return forms.CharField(
+        max_length=max_length,
+        widget=forms.Textarea if multi_line else forms.TextInput,
+        error_messages={
+            "required": f"Answer the question “{label}”",
+            "max_length": f"Your answer to “{label}” must be {max_length:,} characters or fewer",
+        },
+        **common,
+    )
+
+
+class CallTrackingForm(GovukForm):
+    """A reference and the email address or postcode that proves the call is the resident's."""
+
+    reference = forms.CharField(
+        label="Your call reference",
+        max_length=20,
+        help_text="For example, CCS-2026-0012. It is in the email we sent you.",
+        error_messages={
+            "required": "Enter your call reference",
+            "max_length": "Enter your call reference, like CCS-2026-0012",
+        },
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    email_or_postcode = forms.CharField(
+        label="Email address or postcode",
+        max_length=254,
+        help_text="The email address or postcode you gave us when you raised the call.",
+        error_messages={
+            "required": "Enter the email address or postcode you gave us",
+            "max_length": "Enter the email address or postcode you gave us",
+        },
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )

@@ -1,0 +1,106 @@
+"""A resident raises a call in a real browser, recovers from a mistake, and tracks the call."""
+
+import re
+
+import pytest
+
+from scrutiny import roles
+from scrutiny.models import CallForScrutiny
+from tests.browser.conftest import WIDTHS, screenshot
+from tests.conftest import make_business_area, make_user
+from tests.scrutiny.test_call_form import make_call_page
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def call_form(db):
+    from django.core.cache import cache
+
+    cache.clear()
+    make_call_page(
+        introduction="<p>Tell the panel about a service that is letting residents down.</p>",
+        guidance="<p>Have any letters or emails about the problem ready.</p>",
+    )
+    make_business_area()
+    make_user("officer", group=roles.OFFICERS)
+    yield "/call-for-scrutiny/"
+    cache.clear()
+
+
+def screenshots_at_both_widths(page, name: str) -> None:
+    """Save the page at each width, checking it never scrolls sideways."""
+    for width in WIDTHS.values():
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
+        screenshot(page, f"{name}-{width}")
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+
+def answer_everything_but_the_name(page) -> None:
+    page.fill("#id_email", "jo.bloggs@example.org")
+    page.fill("#id_address", "1 Larch Row\nPinetown")
+    page.fill("#id_postcode", "pc1 1aa")
+    page.get_by_label("Tenant").check()
+    page.select_option("#id_business_area", label="Repairs and maintenance")
+    page.fill("#id_concerns", "Repairs take months to be done.")
+    page.fill("#id_actions_taken", "I phoned the repairs line three times.")
+    page.get_by_label("Stage 2 of the complaints procedure").check()
+    page.check("#id_complaint_finished_1")
+    page.fill("#id_service_failures", "Missed appointments and no reply to letters.")
+    page.check("#id_others_affected_0")
+    page.fill("#id_others_affected_why", "Everyone in the block has the same boiler.")
+    page.fill("#id_households_affected", "24")
+    page.check("#id_support_requested_1")
+    page.get_by_label("I have read the privacy notice").check()
+
+
+def test_a_resident_raises_a_call_corrects_a_mistake_and_tracks_it(live_server, page, call_form):
+    page.goto(live_server.url + call_form)
+    assert page.title().startswith("Raise a Community Call for Scrutiny")
+    screenshots_at_both_widths(page, "call-form")
+
+    answer_everything_but_the_name(page)
+    page.get_by_role("button", name="Send your call").click()
+
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert page.title().startswith("Error: ")
+    assert summary.get_by_role("heading").inner_text() == "There is a problem"
+    assert page.locator("#id_name-error").text_content() == "Error: Enter your name"
+    assert page.input_value("#id_concerns") == "Repairs take months to be done."
+    assert page.locator("#id_complaint_finished_1").is_checked()
+    assert CallForScrutiny.objects.count() == 0
+    screenshots_at_both_widths(page, "call-form-errors")
+
+    summary.get_by_role("link", name="Enter your name").click()
+    assert page.evaluate("document.activeElement.id") == "id_name"
+    page.keyboard.type("Jo Bloggs")
+    page.get_by_role("button", name="Send your call").click()
+
+    assert page.url == live_server.url + call_form + "confirmation/"
+    reference = page.locator(".panel-confirmation__reference").inner_text()
+    assert re.fullmatch(r"CCS-\d{4}-\d{4}", reference)
+    call = CallForScrutiny.objects.get()
+    assert call.reference == reference
+    assert call.name == "Jo Bloggs"
+    assert page.get_by_text("Your complaint could still go further").is_visible()
+    screenshots_at_both_widths(page, "call-confirmation")
+
+    page.get_by_role("link", name="Track your call").click()
+    assert page.url == live_server.url + call_form + "track/"
+    screenshots_at_both_widths(page, "call-tracking-form")
+    page.get_by_label("Your call reference").fill(reference)
+    page.get_by_label("Email address or postcode").fill("PC1 1AA")
+    page.get_by_role("button", name="Find your call").click()
+
+    assert page.get_by_text("We have received your call").is_visible()
+    assert reference in page.locator(".summary-list").inner_text()
+    assert "Jo Bloggs" not in page.content()
+    screenshots_at_both_widths(page, "call-tracking")

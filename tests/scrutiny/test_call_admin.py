@@ -1,0 +1,541 @@
+"""Calls in the admin: the listing, the full record, the officers' actions and who sees what."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import NoReverseMatch, reverse
+from wagtail.models import ModelLogEntry
+
+from scrutiny import pipeline, roles
+from scrutiny.models import CallForScrutiny, CallStatus
+from tests.conftest import PASSWORD, make_business_area, make_user
+from tests.scrutiny.builders import make_call
+
+pytestmark = pytest.mark.django_db
+
+NAMESPACE = "wagtailsnippets_scrutiny_callforscrutiny"
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"{NAMESPACE}:{name}", args=args)
+
+
+def login(client, user) -> None:
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def text(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+@pytest.fixture
+def call(staff) -> CallForScrutiny:
+    """A call with everything the inspect view shows: evidence, extra answers, a note, history."""
+    call = make_call(
+        name="Aisha Khan",
+        email="aisha.khan@example.org",
+        phone="07700 900123",
+        postcode="LS1 1AA",
+        support_requested=True,
+        support_contact="Phone after 5pm.",
+        evidence=[SimpleUploadedFile("mould photo.txt", b"evidence bytes", "text/plain")],
+        extra_answers=[{"label": "How long has this gone on?", "answer": "Two winters"}],
+    )
+    pipeline.call_add_note(call=call, text="Phoned the resident on Monday.", user=staff["officer"])
+    return call
+
+
+# The listing
+
+
+def test_an_officer_sees_the_list_with_the_residents_name(client, staff, call):
+    login(client, staff["officer"])
+    response = client.get(url("list"))
+    assert response.status_code == 200
+    assert call.reference in text(response)
+    assert "Aisha Khan" in text(response)
+
+
+def test_a_panel_member_sees_the_list_without_names(client, staff, call):
+    login(client, staff["panel"])
+    response = client.get(url("list"))
+    assert response.status_code == 200
+    assert call.reference in text(response)
+    assert "Aisha Khan" not in text(response)
+
+
+def refused(response) -> bool:
+    """Whether Wagtail turned the user away to the dashboard, as it does in the admin."""
+    return response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+
+
+@pytest.mark.parametrize("role", ["comms", "appeal"])
+def test_staff_outside_the_process_do_not_see_calls(client, staff, call, role):
+    login(client, staff[role])
+    assert refused(client.get(url("list")))
+    assert refused(client.get(url("inspect", call.pk)))
+    assert refused(client.get(url("list"), {"export": "csv"}))
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("comms", False), ("panel", True)])
+def test_the_call_chooser_is_open_only_to_those_who_see_calls(client, staff, call, role, allowed):
+    login(client, staff[role])
+    response = client.get(reverse("wagtailsnippetchoosers_scrutiny_callforscrutiny:choose"))
+    assert (call.reference in text(response)) is allowed
+    assert refused(response) is not allowed
+
+
+def test_the_status_filter_narrows_the_list(client, staff, call):
+    triaged = make_call(name="Tom Price")
+    pipeline.call_move(call=triaged, transition="start_triage", user=staff["officer"])
+    login(client, staff["officer"])
+
+    response = client.get(url("list"), {"status": CallStatus.TRIAGE})
+
+    assert triaged.reference in text(response)
+    assert call.reference not in text(response)
+
+
+def test_the_filters_for_service_officer_support_and_dates_narrow_the_list(client, staff, call):
+    other_area = make_business_area("Lettings")
+    other = make_call(business_area=other_area, support_requested=False)
+    pipeline.call_assign(call=other, officer=staff["officer"], user=staff["officer"])
+    login(client, staff["officer"])
+
+    by_area = text(client.get(url("list"), {"business_area": other_area.pk}))
+    by_officer = text(client.get(url("list"), {"assigned_officer": staff["officer"].pk}))
+    by_support = text(client.get(url("list"), {"support_requested": "true"}))
+    today = call.submitted_at.date().isoformat()
+    by_date = text(client.get(url("list"), {"submitted_at_from": today, "submitted_at_to": today}))
+    before = text(
+        client.get(
+            url("list"), {"submitted_at_from": "2000-01-01", "submitted_at_to": "2000-12-31"}
+        )
+    )
+
+    assert other.reference in by_area and call.reference not in by_area
+    assert other.reference in by_officer and call.reference not in by_officer
+    assert call.reference in by_support and other.reference not in by_support
+    assert call.reference in by_date and other.reference in by_date
+    assert call.reference not in before
+
+
+def test_the_officer_filter_offers_only_officers(client, staff, call):
+    login(client, staff["officer"])
+    response = client.get(url("list"))
+    choices = response.context["filters"].form.fields["assigned_officer"].queryset
+    assert list(choices) == [staff["officer"]]
+
+
+def test_search_finds_a_call_by_its_reference(client, staff, call):
+    other = make_call(concerns="Rent statements are hard to read.")
+    login(client, staff["officer"])
+
+    response = client.get(url("list"), {"q": other.reference})
+
+    assert other.reference in text(response)
+    assert call.reference not in text(response)
+
+
+def test_search_finds_a_call_by_its_wording(client, staff, call):
+    other = make_call(concerns="Rent statements are hard to read.", service_failures="Overcharged.")
+    login(client, staff["officer"])
+
+    by_concerns = text(client.get(url("list"), {"q": "statements"}))
+    by_failures = text(client.get(url("list"), {"q": "overcharged"}))
+
+    assert other.reference in by_concerns and call.reference not in by_concerns
+    assert other.reference in by_failures and call.reference not in by_failures
+
+
+# Exports
+
+
+def test_an_officers_csv_export_has_the_contact_details(client, staff, call):
+    login(client, staff["officer"])
+    response = client.get(url("list"), {"export": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv"
+    exported = text(response)
+    assert call.reference in exported
+    assert "aisha.khan@example.org" in exported
+    assert "Aisha Khan" in exported
+
+
+def test_a_panel_members_csv_export_has_no_contact_details(client, staff, call):
+    login(client, staff["panel"])
+    exported = text(client.get(url("list"), {"export": "csv"}))
+    assert call.reference in exported
+    assert "aisha.khan@example.org" not in exported
+    assert "Aisha Khan" not in exported
+    assert "07700 900123" not in exported
+    assert "Phone after 5pm." not in exported
+
+
+def test_a_csv_export_does_not_turn_residents_text_into_formulas(client, staff):
+    make_call(concerns='=HYPERLINK("http://example.com")')
+    login(client, staff["officer"])
+    exported = text(client.get(url("list"), {"export": "csv"}))
+    assert "'=HYPERLINK" in exported
+
+
+def test_the_xlsx_export_is_a_workbook(client, staff, call):
+    login(client, staff["panel"])
+    response = client.get(url("list"), {"export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.active.values)
+    assert rows[0][0] == "Reference"
+    assert "Email" not in rows[0]
+    assert rows[1][0] == call.reference
+
+
+# The full record
+
+
+def test_an_officer_sees_everything_on_the_inspect_view(client, staff, call):
+    login(client, staff["officer"])
+    response = client.get(url("inspect", call.pk))
+    assert response.status_code == 200
+    page = text(response)
+    evidence = call.evidence.get()
+    assert url("evidence", evidence.pk) in page
+    assert "mould photo.txt" in page
+    assert "How long has this gone on?" in page and "Two winters" in page
+    assert "Phoned the resident on Monday." in page
+    assert "aisha.khan@example.org" in page and "Aisha Khan" in page
+    assert "The resident, on the public form" in page
+    assert "Submitted by the resident" in page
+    assert "Start triage" in page
+    assert "Assign to me" in page
+    assert "Support given" in page
+
+
+def test_the_inspect_view_shows_each_change_with_who_made_it(client, staff, call):
+    pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
+    login(client, staff["manager"])
+
+    page = text(client.get(url("inspect", call.pk)))
+
+    assert "Status: Submitted → Triage" in page
+    assert "Moved to a new stage: Submitted → Triage" in page
+    assert ">officer<" in page
+
+
+def test_a_panel_member_sees_no_contact_details_and_no_actions(client, staff, call):
+    login(client, staff["panel"])
+    response = client.get(url("inspect", call.pk))
+    assert response.status_code == 200
+    page = text(response)
+    assert call.reference in page
+    assert "aisha.khan@example.org" not in page
+    assert "Aisha Khan" not in page
+    assert "07700 900123" not in page
+    assert "LS1 1AA" not in page
+    assert "Phone after 5pm." not in page
+    assert "Start triage" not in page
+    assert "Assign to me" not in page
+    assert "Phoned the resident on Monday." not in page
+    assert url("evidence", call.evidence.get().pk) in page
+
+
+def test_a_panel_member_sees_changes_to_contact_details_as_hidden(client, staff, call):
+    call.email = "aisha.new@example.org"
+    call._history_user = staff["officer"]
+    call.save()
+
+    login(client, staff["panel"])
+    panel_page = text(client.get(url("inspect", call.pk)))
+    client.logout()
+    login(client, staff["officer"])
+    officer_page = text(client.get(url("inspect", call.pk)))
+
+    assert "Email: hidden → hidden" in panel_page
+    assert "aisha.new@example.org" not in panel_page
+    assert "Email: aisha.khan@example.org → aisha.new@example.org" in officer_page
+
+
+def test_a_manager_sees_contact_details_but_no_actions(client, staff, call):
+    login(client, staff["manager"])
+    page = text(client.get(url("inspect", call.pk)))
+    assert "aisha.khan@example.org" in page
+    assert "Phoned the resident on Monday." in page
+    assert "Start triage" not in page
+    assert "Assign to me" not in page
+
+
+def test_earlier_and_similar_calls_are_listed(client, staff, call):
+    earlier = make_call(
+        concerns="Broken boiler left us cold.",
+        actions_taken="Emailed the landlord.",
+        service_failures="No visit.",
+    )
+    similar = make_call(
+        business_area=make_business_area("Estate services"),
+        concerns="Mould in the bathroom came back; the contractor painted over it.",
+        service_failures="Ventilation was never fixed.",
+    )
+    unrelated = make_call(
+        business_area=make_business_area("Lettings"),
+        concerns="Keys were late.",
+        actions_taken="Wrote a letter.",
+        service_failures="Nobody phoned back.",
+    )
+    CallForScrutiny.objects.filter(pk=earlier.pk).update(submitted_at=call.submitted_at)
+    login(client, staff["officer"])
+
+    response = client.get(url("inspect", call.pk))
+
+    assert [c.pk for c in response.context["earlier_calls"]] == [earlier.pk]
+    similar_found = [c.pk for c in response.context["similar_calls"]]
+    assert similar.pk in similar_found
+    assert call.pk not in similar_found
+    assert unrelated.pk not in similar_found
+
+
+# Actions
+
+
+def test_a_button_moves_the_call_and_says_so(client, staff, call):
+    login(client, staff["officer"])
+
+    response = client.post(url("move", call.pk), {"transition": "start_triage"}, follow=True)
+
+    call.refresh_from_db()
+    assert call.status == CallStatus.TRIAGE
+    assert response.redirect_chain[-1][0] == url("inspect", call.pk)
+    assert f"{call.reference} is now triage." in text(response)
+    assert ModelLogEntry.objects.filter(action="scrutiny.call.move", user=staff["officer"]).exists()
+
+
+def test_an_illegal_move_is_refused_with_a_message(client, staff, call):
+    login(client, staff["officer"])
+
+    response = client.post(url("move", call.pk), {"transition": "send_to_panel"}, follow=True)
+
+    assert response.status_code == 200
+    assert "so it cannot be moved with" in text(response)
+    call.refresh_from_db()
+    assert call.status == CallStatus.SUBMITTED
+
+
+def test_an_unknown_move_is_refused_with_a_message(client, staff, call):
+    login(client, staff["officer"])
+    response = client.post(url("move", call.pk), {"transition": "close"}, follow=True)
+    assert "There is no step called" in text(response)
+    call.refresh_from_db()
+    assert call.status == CallStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("action", ["move", "assign", "note", "support_given"])
+def test_actions_refuse_get(client, staff, call, action):
+    login(client, staff["officer"])
+    assert client.get(url(action, call.pk)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "message"),
+    [
+        ("move", {"transition": "start_triage"}, "You may not start triage."),
+        ("assign", {"assign_to_me": "1"}, "Only scrutiny officers may assign calls."),
+        ("note", {"text": "The panel's view."}, "Only scrutiny officers may add notes."),
+        ("support_given", {}, "Only scrutiny officers may record support."),
+    ],
+)
+def test_a_panel_member_cannot_act(client, staff, call, action, data, message):
+    login(client, staff["panel"])
+
+    response = client.post(url(action, call.pk), data, follow=True)
+
+    assert response.status_code == 200
+    assert message in text(response)
+    call.refresh_from_db()
+    assert call.status == CallStatus.SUBMITTED
+    assert call.assigned_officer is None
+    assert call.support_given_at is None
+    assert call.notes.count() == 1
+
+
+def test_communications_staff_are_refused_actions(client, staff, call):
+    login(client, staff["comms"])
+    response = client.post(url("move", call.pk), {"transition": "start_triage"})
+    assert refused(response)
+    call.refresh_from_db()
+    assert call.status == CallStatus.SUBMITTED
+
+
+def test_actions_need_a_signed_in_user(client, call):
+    response = client.post(url("move", call.pk), {"transition": "start_triage"})
+    assert response.status_code == 302
+    assert reverse("wagtailadmin_login") in response["Location"]
+    call.refresh_from_db()
+    assert call.status == CallStatus.SUBMITTED
+
+
+def test_an_officer_assigns_themselves(client, staff, call):
+    login(client, staff["officer"])
+    response = client.post(url("assign", call.pk), {"assign_to_me": "1"}, follow=True)
+    call.refresh_from_db()
+    assert call.assigned_officer == staff["officer"]
+    assert "is assigned to officer." in text(response)
+
+
+def test_an_officer_assigns_a_colleague_and_then_nobody(client, staff, call):
+    colleague = make_user("grace", group=roles.OFFICERS, first_name="Grace", last_name="Lee")
+    login(client, staff["officer"])
+
+    client.post(url("assign", call.pk), {"officer": colleague.pk})
+    call.refresh_from_db()
+    assert call.assigned_officer == colleague
+    assert "Grace Lee" in text(client.get(url("inspect", call.pk)))
+
+    client.post(url("assign", call.pk), {"officer": ""})
+    call.refresh_from_db()
+    assert call.assigned_officer is None
+
+
+@pytest.mark.parametrize(
+    ("officer", "message"),
+    [
+        ("panel", "panel is not a scrutiny officer."),
+        ("not-a-number", "Choose an officer from the list."),
+        ("99999", "Choose an officer from the list."),
+    ],
+)
+def test_assigning_to_someone_who_is_not_an_officer_is_refused(
+    client, staff, call, officer, message
+):
+    login(client, staff["officer"])
+    chosen = staff["panel"].pk if officer == "panel" else officer
+
+    response = client.post(url("assign", call.pk), {"officer": chosen}, follow=True)
+
+    assert response.status_code == 200
+    assert message in text(response)
+    call.refresh_from_db()
+    assert call.assigned_officer is None
+
+
+def test_an_officer_adds_a_note(client, staff, call):
+    login(client, staff["officer"])
+    response = client.post(url("note", call.pk), {"text": "Sent a leaflet."}, follow=True)
+    assert "Sent a leaflet." in text(response)
+    assert call.notes.count() == 2
+
+
+def test_a_blank_note_is_refused_with_a_message(client, staff, call):
+    login(client, staff["officer"])
+    response = client.post(url("note", call.pk), {"text": "  "}, follow=True)
+    assert "Write the note before saving it." in text(response)
+    assert call.notes.count() == 1
+
+
+def test_an_officer_records_support_once(client, staff, call):
+    login(client, staff["officer"])
+
+    client.post(url("support_given", call.pk))
+    call.refresh_from_db()
+    given_at = call.support_given_at
+    assert given_at is not None
+    assert "Support given</button>" not in text(client.get(url("inspect", call.pk)))
+
+    response = client.post(url("support_given", call.pk), follow=True)
+    assert "already recorded" in text(response)
+    call.refresh_from_db()
+    assert call.support_given_at == given_at
+
+
+def test_the_edit_view_changes_only_the_service_and_households(client, staff, call):
+    lettings = make_business_area("Lettings")
+    login(client, staff["officer"])
+
+    response = client.post(
+        url("edit", call.pk),
+        {
+            "business_area": lettings.pk,
+            "households_affected": "12",
+            "status": CallStatus.CLOSED,
+            "email": "someone.else@example.org",
+        },
+    )
+
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.business_area == lettings
+    assert call.households_affected == 12
+    assert call.status == CallStatus.SUBMITTED
+    assert call.email == "aisha.khan@example.org"
+    assert call.history.order_by("-history_id").first().history_user == staff["officer"]
+
+
+@pytest.mark.parametrize("role", ["panel", "manager"])
+def test_the_panel_and_managers_cannot_edit(client, staff, call, role):
+    login(client, staff[role])
+    assert refused(client.get(url("edit", call.pk)))
+
+
+def test_calls_are_not_added_or_deleted_in_the_admin(client, staff, call):
+    with pytest.raises(NoReverseMatch):
+        url("add")
+    login(client, staff["admin"])
+    assert client.get(url("list") + "add/").status_code == 404
+    assert refused(client.get(url("delete", call.pk)))
+    assert "Add call for scrutiny" not in text(client.get(url("list")))
+
+
+# Evidence
+
+
+def test_an_officer_downloads_evidence(client, staff, call):
+    evidence = call.evidence.get()
+    login(client, staff["officer"])
+
+    response = client.get(url("evidence", evidence.pk))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"evidence bytes"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "mould photo.txt" in response["Content-Disposition"]
+
+
+def test_communications_staff_cannot_download_evidence(client, staff, call):
+    login(client, staff["comms"])
+    assert client.get(url("evidence", call.evidence.get().pk)).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in_for_evidence(client, call):
+    response = client.get(url("evidence", call.evidence.get().pk))
+    assert response.status_code == 302
+    assert reverse("wagtailadmin_login") in response["Location"]
+
+
+def test_evidence_is_linked_only_through_the_checked_download(client, staff, call):
+    evidence = call.evidence.get()
+    login(client, staff["officer"])
+    page = text(client.get(url("inspect", call.pk)))
+    assert evidence.file.name not in page
+    assert settings.MEDIA_URL not in page
+    private_root = Path(settings.SCRUTINY_PRIVATE_ROOT).resolve()
+    assert Path(settings.MEDIA_ROOT).resolve() not in [private_root, *private_root.parents]
+
+
+# What residents type
+
+
+def test_residents_script_is_shown_escaped(client, staff):
+    script = "<script>alert(1)</script>"
+    call = make_call(name=f"{script} Resident", concerns=f"{script} Mould again.")
+    login(client, staff["officer"])
+
+    for page in [text(client.get(url("list"))), text(client.get(url("inspect", call.pk)))]:
+        assert script not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -1,0 +1,183 @@
+"""Residents follow their call by reference and email address or postcode, and nothing more."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from scrutiny import pipeline, roles
+from scrutiny.models import ScrutinySettings
+from scrutiny.selectors import RESIDENT_STAGES
+from tests.conftest import make_business_area, make_user
+from tests.scrutiny.test_call_form import ESCAPED_SCRIPT, SCRIPT, make_call_page
+
+pytestmark = pytest.mark.django_db
+
+TRACK_URL = "/call-for-scrutiny/track/"
+NOT_FOUND = (
+    "We could not find a call with those details. "
+    "Check the reference and the email address or postcode you gave us."
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def call_page(db):
+    return make_call_page(tracking_introduction="<p>Use the reference in your email.</p>")
+
+
+def make_call(**overrides):
+    """A call sent through the pipeline, as the public form sends it."""
+    area = overrides.pop("business_area", None) or make_business_area()
+    fields = {
+        "name": "Jo Bloggs",
+        "email": "jo.bloggs@example.org",
+        "phone": "07700 900 982",
+        "address": "1 Larch Row",
+        "postcode": "PC1 1AA",
+        "tenure": "tenant",
+        "business_area": area,
+        "concerns": "Repairs take months.",
+        "actions_taken": "Phoned three times.",
+        "complaint_stage": "ombudsman",
+        "complaint_finished": True,
+        "service_failures": "Missed appointments.",
+    } | overrides
+    return pipeline.call_submit(fields=fields)
+
+
+def look_up(client, reference, email_or_postcode, **extra):
+    return client.post(
+        TRACK_URL, {"reference": reference, "email_or_postcode": email_or_postcode}, **extra
+    )
+
+
+def without_csrf_token(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_the_tracking_form_asks_for_reference_and_email_or_postcode(client, call_page):
+    html = client.get(TRACK_URL).content.decode()
+    assert "<title>Track your call for scrutiny" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert '<form method="post" action="/call-for-scrutiny/track/" novalidate>' in html
+    assert '<label for="id_reference">Your call reference</label>' in html
+    assert '<label for="id_email_or_postcode">Email address or postcode</label>' in html
+    assert "Use the reference in your email." in html
+
+
+def test_the_right_reference_and_email_show_the_stage_and_timeline(client, call_page):
+    call = make_call()
+    html = look_up(client, call.reference.lower(), "  Jo.Bloggs@Example.org ").content.decode()
+    assert call.reference in html
+    assert "Repairs and maintenance" in html
+    assert RESIDENT_STAGES["submitted"] in html
+    assert re.search(r'<time datetime="[^"]+">\d{1,2} \w+ \d{4}</time>: Received', html)
+    assert NOT_FOUND not in html
+
+
+def test_a_postcode_in_another_case_and_spacing_works(client, call_page):
+    call = make_call()
+    html = look_up(client, call.reference, "pc11aa").content.decode()
+    assert RESIDENT_STAGES["submitted"] in html
+    html = look_up(client, call.reference, " Pc1   1AA ").content.decode()
+    assert RESIDENT_STAGES["submitted"] in html
+
+
+def test_the_timeline_shows_each_stage_reached(client, call_page):
+    call = make_call()
+    officer = make_user("officer", group=roles.OFFICERS)
+    pipeline.call_move(call=call, transition="start_triage", user=officer)
+    html = look_up(client, call.reference, call.email).content.decode()
+    assert RESIDENT_STAGES["triage"] in html
+    assert "</time>: Received" in html
+    assert "</time>: Triage" in html
+
+
+def test_contact_details_are_never_shown(client, call_page):
+    call = make_call(name=SCRIPT, concerns=SCRIPT, address=SCRIPT)
+    html = look_up(client, call.reference, "PC1 1AA").content.decode()
+    assert RESIDENT_STAGES["submitted"] in html
+    for private in [call.email, call.phone, "Jo Bloggs", "Larch Row", SCRIPT, ESCAPED_SCRIPT]:
+        assert private not in html
+
+
+def test_a_wrong_email_and_an_unknown_reference_look_the_same(client, call_page):
+    call = make_call()
+    wrong_email = look_up(client, call.reference, "someone.else@example.org")
+    unknown_reference = look_up(client, "CCS-2001-9999", call.email)
+    wrong_postcode = look_up(client, call.reference, "ZZ9 9ZZ")
+    assert wrong_email.status_code == unknown_reference.status_code == 200
+    assert NOT_FOUND in wrong_email.content.decode()
+    assert without_csrf_token(wrong_email.content.decode()) == without_csrf_token(
+        unknown_reference.content.decode()
+    )
+    assert without_csrf_token(wrong_email.content.decode()) == without_csrf_token(
+        wrong_postcode.content.decode()
+    )
+    assert call.reference not in wrong_email.content.decode()
+
+
+def test_another_residents_call_is_never_shown(client, call_page):
+    area = make_business_area()
+    mine = make_call(business_area=area)
+    theirs = make_call(
+        business_area=area, email="sam@example.org", postcode="PC9 9ZZ", phone="01632 960 001"
+    )
+    html = look_up(client, theirs.reference, mine.email).content.decode()
+    assert NOT_FOUND in html
+    html = look_up(client, theirs.reference, mine.postcode).content.decode()
+    assert NOT_FOUND in html
+    html = look_up(client, mine.reference, mine.email).content.decode()
+    assert mine.reference in html
+    assert theirs.reference not in html
+    assert "sam@example.org" not in html
+
+
+def test_an_empty_look_up_says_what_is_missing(client, call_page):
+    html = look_up(client, "", "").content.decode()
+    assert "<title>Error: Track your call for scrutiny" in html
+    assert '<a href="#id_reference">Enter your call reference</a>' in html
+    assert (
+        '<a href="#id_email_or_postcode">Enter the email address or postcode you gave us</a>'
+    ) in html
+    assert NOT_FOUND not in html
+
+
+def test_a_call_without_an_email_cannot_be_found_by_a_blank_email(client, call_page):
+    call = make_call(email="")
+    assert NOT_FOUND in look_up(client, call.reference, "@").content.decode()
+
+
+def test_the_look_up_needs_the_csrf_token(call_page):
+    call = make_call()
+    browser = Client(enforce_csrf_checks=True)
+    assert look_up(browser, call.reference, call.email).status_code == 403
+
+
+def test_repeated_guessing_is_refused(client, call_page):
+    settings = ScrutinySettings.load()
+    settings.tracking_attempts_per_hour = 3
+    settings.save()
+    call = make_call()
+    address = {"REMOTE_ADDR": "198.51.100.4"}
+    for guess in ["CCS-2026-0101", "CCS-2026-0102", "CCS-2026-0103"]:
+        assert look_up(client, guess, call.email, **address).status_code == 200
+    assert client.get(TRACK_URL, **address).status_code == 200
+
+    refused = look_up(client, call.reference, call.email, **address)
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "too many attempts to look up a call" in html
+    assert call.reference not in html
+    assert RESIDENT_STAGES["submitted"] not in html
+
+    elsewhere = look_up(client, call.reference, call.email, REMOTE_ADDR="198.51.100.5")
+    assert RESIDENT_STAGES["submitted"] in elsewhere.content.decode()
