@@ -75,3 +75,52 @@ def call_timeline(call: CallForScrutiny) -> list[tuple]:
             events.append((row.history_date, CallStatus(row.status).label))
         previous = row.status
     return events
+
+
+DECISION_SENTENCES = {
+    "not_accepted": (
+        "The panel has not accepted your call yet: it asks that other ways of putting things "
+        "right are tried first."
+    ),
+    "monitoring": (
+        "The panel will monitor how this service is delivered and look for improvements."
+    ),
+    "accepted": (
+        "The panel has accepted your call. It will score the service and schedule a review "
+        "in its programme."
+    ),
+    "serious_failure": (
+        "The panel found a serious failure of service and has made recommendations to put it "
+        "right straight away, before any review."
+    ),
+}
+
+
+def decision_in_plain_english(decision) -> str:
+    """One sentence a resident understands for a panel decision."""
+    return DECISION_SENTENCES[decision.outcome]
+
+
+def call_latest_decision(call: CallForScrutiny):
+    """The panel's most recent decision on a call, if any."""
+    return call.decisions.select_related("meeting", "reason").order_by("-decided_at", "-pk").first()
+
+
+def petition_index_page():
+    """The live public petitions page, if the site has one."""
+    from .models import PetitionIndexPage
+
+    return PetitionIndexPage.objects.live().first()
+
+
+def petition_urls(petition) -> dict[str, str]:
+    """Public paths for a petition: its page, and confirm/withdraw with a {token} placeholder."""
+    index = petition_index_page()
+    if index is None:
+        return {"detail": "/", "confirm": "/", "withdraw": "/"}
+    base = index.url
+    return {
+        "detail": base + index.reverse_subpage("petition", args=[petition.slug]),
+        "confirm": base + "confirm/{token}/",
+        "withdraw": base + "withdraw/{token}/",
+    }

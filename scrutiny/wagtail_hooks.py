@@ -41,3 +41,24 @@ def register_scrutiny_log_actions(actions):
     actions.register_action(
         "scrutiny.call.support_given", "Support given", "Support to the resident recorded"
     )
+
+
+@hooks.register("register_log_actions")
+def register_panel_log_actions(actions):
+    """Name the changes made by panel decisions, meetings and petitions."""
+    actions.register_action("scrutiny.call.decide", "Panel decision", "Panel decision recorded")
+    actions.register_action("scrutiny.call.agenda", "Agenda", "Put on a meeting's agenda")
+    actions.register_action("scrutiny.meeting.cancel", "Meeting cancelled", "Meeting cancelled")
+    actions.register_action("scrutiny.meeting.held", "Meeting held", "Meeting held")
+    actions.register_action("scrutiny.petition.open", "Petition opened", "Petition opened")
+    actions.register_action("scrutiny.petition.target", "Target changed", "Petition target changed")
+    actions.register_action(
+        "scrutiny.petition.withdraw", "Signature withdrawn", "A signature was withdrawn"
+    )
+    actions.register_action(
+        "scrutiny.petition.invalidate", "Signatures invalidated", "Signatures invalidated"
+    )
+    actions.register_action(
+        "scrutiny.petition.target_reached", "Target reached", "Petition reached its target"
+    )
+    actions.register_action("scrutiny.petition.close", "Petition closed", "Petition closed")
