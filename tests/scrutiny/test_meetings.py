@@ -1,4 +1,4 @@
-"""Agendas: a call awaiting the panel goes to the next formal meeting, and moves if it is cancelled."""
+"""Agendas: a call awaiting the panel goes to the next formal meeting, moved on cancellation."""
 
 from datetime import timedelta
 
