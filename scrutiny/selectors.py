@@ -124,3 +124,50 @@ def petition_urls(petition) -> dict[str, str]:
         "confirm": base + "confirm/{token}/",
         "withdraw": base + "withdraw/{token}/",
     }
+
+
+def petitions_with_counts():
+    """Petitions annotated with `signature_count`: people counted, in one query."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Petition, PetitionSignature
+
+    counted = (
+        PetitionSignature.objects.counted()
+        .filter(petition=OuterRef("pk"))
+        .order_by()
+        .values("petition")
+        .annotate(people=Count("person_key", distinct=True))
+        .values("people")
+    )
+    return Petition.objects.annotate(signature_count=Coalesce(Subquery(counted), 0))
+
+
+def petitions_for_public_list():
+    """Published petitions, open first then closed, each with its progress."""
+    from .models import PetitionStatus
+
+    petitions = (
+        petitions_with_counts()
+        .filter(published=True)
+        .exclude(status=PetitionStatus.DRAFT)
+        .select_related("call__business_area")
+        .order_by("-status", "closes_on", "pk")
+    )
+    return [
+        (petition, progress_of(petition.signature_count, petition.target)) for petition in petitions
+    ]
+
+
+def progress_of(count: int, target: int) -> dict:
+    """Signatures counted against a target, with a percentage for the progress bar."""
+    percent = min(100, round(100 * count / target)) if target else 0
+    return {"count": count, "target": target, "percent": percent}
+
+
+def petition_progress(petition) -> dict:
+    """One petition's progress."""
+    from .pipeline import petition_count
+
+    return progress_of(petition_count(petition), petition.target)

@@ -33,6 +33,7 @@ __all__ = [
     "PanelDecisionTask",
     "PanelMeeting",
     "Petition",
+    "PetitionIndexPage",
     "PetitionSignature",
     "PetitionStatus",
     "SignatureMethod",
