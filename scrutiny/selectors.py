@@ -176,3 +176,99 @@ def call_changes(call: CallForScrutiny) -> list[dict]:
         previous = row
     versions.reverse()
     return versions
+
+
+DECISION_SENTENCES = {
+    "not_accepted": (
+        "The panel has not accepted your call yet: it asks that other ways of putting things "
+        "right are tried first."
+    ),
+    "monitoring": (
+        "The panel will monitor how this service is delivered and look for improvements."
+    ),
+    "accepted": (
+        "The panel has accepted your call. It will score the service and schedule a review "
+        "in its programme."
+    ),
+    "serious_failure": (
+        "The panel found a serious failure of service and has made recommendations to put it "
+        "right straight away, before any review."
+    ),
+}
+
+
+def decision_in_plain_english(decision) -> str:
+    """One sentence a resident understands for a panel decision."""
+    return DECISION_SENTENCES[decision.outcome]
+
+
+def call_latest_decision(call: CallForScrutiny):
+    """The panel's most recent decision on a call, if any."""
+    return call.decisions.select_related("meeting", "reason").order_by("-decided_at", "-pk").first()
+
+
+def petition_index_page():
+    """The live public petitions page, if the site has one."""
+    from .models import PetitionIndexPage
+
+    return PetitionIndexPage.objects.live().first()
+
+
+def petition_urls(petition) -> dict[str, str]:
+    """Public paths for a petition: its page, and confirm/withdraw with a {token} placeholder."""
+    index = petition_index_page()
+    if index is None:
+        return {"detail": "/", "confirm": "/", "withdraw": "/"}
+    base = index.url
+    return {
+        "detail": base + index.reverse_subpage("petition", args=[petition.slug]),
+        "confirm": base + "confirm/{token}/",
+        "withdraw": base + "withdraw/{token}/",
+    }
+
+
+def petitions_with_counts():
+    """Petitions annotated with `signature_count`: people counted, in one query."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Petition, PetitionSignature
+
+    counted = (
+        PetitionSignature.objects.counted()
+        .filter(petition=OuterRef("pk"))
+        .order_by()
+        .values("petition")
+        .annotate(people=Count("person_key", distinct=True))
+        .values("people")
+    )
+    return Petition.objects.annotate(signature_count=Coalesce(Subquery(counted), 0))
+
+
+def petitions_for_public_list():
+    """Published petitions, open first then closed, each with its progress."""
+    from .models import PetitionStatus
+
+    petitions = (
+        petitions_with_counts()
+        .filter(published=True)
+        .exclude(status=PetitionStatus.DRAFT)
+        .select_related("call__business_area")
+        .order_by("-status", "closes_on", "pk")
+    )
+    return [
+        (petition, progress_of(petition.signature_count, petition.target)) for petition in petitions
+    ]
+
+
+def progress_of(count: int, target: int) -> dict:
+    """Signatures counted against a target, with a percentage for the progress bar."""
+    percent = min(100, round(100 * count / target)) if target else 0
+    return {"count": count, "target": target, "percent": percent}
+
+
+def petition_progress(petition) -> dict:
+    """One petition's progress."""
+    from .pipeline import petition_count
+
+    return progress_of(petition_count(petition), petition.target)

@@ -2,11 +2,20 @@
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
-from .models import CallForScrutiny
+from .models import (
+    CallForScrutiny,
+    DecisionOutcome,
+    PanelDecision,
+    Petition,
+    PetitionSignature,
+    PetitionStatus,
+)
 from .notifications import absolute_url, send_email_once
+from .pipeline import petition_count
 from .roles import OFFICERS
-from .selectors import call_tracking_url
+from .selectors import call_tracking_url, petition_urls
 
 
 def send_call_acknowledgement(call_pk: int) -> bool:
@@ -40,3 +49,139 @@ def send_call_officer_notification(call_pk: int) -> bool:
         template="call_officer_notification",
         context={"call": call, "admin_url": absolute_url(admin_path)},
     )
+
+
+def _officer_emails() -> list[str]:
+    return sorted(
+        set(
+            get_user_model()
+            .objects.filter(groups__name=OFFICERS, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def send_decision_to_resident(decision_pk: int) -> bool:
+    """Tell the resident the panel's decision in plain English, with the last day to appeal."""
+    decision = (
+        PanelDecision.objects.select_related("call__business_area", "reason", "meeting")
+        .filter(pk=decision_pk)
+        .first()
+    )
+    if decision is None or not decision.call.email:
+        return False
+    return send_email_once(
+        key=f"decision:{decision.pk}:resident",
+        to=[decision.call.email],
+        template="decision_to_resident",
+        context={
+            "decision": decision,
+            "call": decision.call,
+            "tracking_url": absolute_url(call_tracking_url()),
+        },
+    )
+
+
+def send_serious_failure_recommendations(decision_pk: int) -> bool:
+    """Send the panel's immediate recommendations to the head of operations for the service."""
+    decision = (
+        PanelDecision.objects.select_related("call__business_area")
+        .filter(pk=decision_pk, outcome=DecisionOutcome.SERIOUS_FAILURE)
+        .first()
+    )
+    if decision is None:
+        return False
+    area = decision.call.business_area
+    return send_email_once(
+        key=f"decision:{decision.pk}:serious-failure",
+        to=[area.head_of_operations_email, *_officer_emails()],
+        template="serious_failure",
+        context={"decision": decision, "call": decision.call, "area": area},
+    )
+
+
+def send_signature_confirmation(signature_pk: int, token: str) -> bool:
+    """Ask an online signer to confirm their signature; the link also lets them withdraw it."""
+    signature = (
+        PetitionSignature.objects.select_related("petition")
+        .filter(pk=signature_pk, token=token)
+        .first()
+    )
+    if signature is None or signature.confirmed_at:
+        return False
+    urls = petition_urls(signature.petition)
+    return send_email_once(
+        key=f"signature:{signature.pk}:confirm:{token[:16]}",
+        to=[signature.email],
+        template="signature_confirmation",
+        context={
+            "signature": signature,
+            "petition": signature.petition,
+            "confirm_url": absolute_url(urls["confirm"].format(token=token)),
+            "withdraw_url": absolute_url(urls["withdraw"].format(token=token)),
+            "petition_url": absolute_url(urls["detail"]),
+        },
+    )
+
+
+def _petition_people(petition) -> list[str]:
+    """The resident who started the petition and the officers."""
+    officer = petition.opened_by.email if petition.opened_by and petition.opened_by.email else ""
+    return [petition.call.email, officer] if petition.call.email else [officer]
+
+
+def send_petition_milestone(petition_pk: int, milestone: str) -> bool:
+    """Tell the starter and the officer that a petition passed a third or two thirds."""
+    petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
+    if petition is None:
+        return False
+    return send_email_once(
+        key=f"petition:{petition.pk}:milestone:{milestone}",
+        to=_petition_people(petition),
+        template="petition_milestone",
+        context={
+            "petition": petition,
+            "milestone": {"1/3": "a third", "2/3": "two thirds"}.get(milestone, milestone),
+            "count": petition_count(petition),
+            "petition_url": absolute_url(petition_urls(petition)["detail"]),
+        },
+    )
+
+
+def send_petition_target_reached(petition_pk: int) -> bool:
+    """Tell the officers (and the starter) that a petition reached its target."""
+    petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
+    if petition is None:
+        return False
+    return send_email_once(
+        key=f"petition:{petition.pk}:target-reached",
+        to=[*_petition_people(petition), *_officer_emails()],
+        template="petition_target_reached",
+        context={"petition": petition, "count": petition_count(petition)},
+    )
+
+
+def send_petition_closed(petition_pk: int) -> bool:
+    """Tell the starter and the officer that a petition has closed, with its final count."""
+    petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
+    if petition is None:
+        return False
+    return send_email_once(
+        key=f"petition:{petition.pk}:closed",
+        to=_petition_people(petition),
+        template="petition_closed",
+        context={"petition": petition, "count": petition_count(petition)},
+    )
+
+
+def close_expired_petitions() -> int:
+    """Close every open petition whose closing date has passed (run daily)."""
+    from . import pipeline
+
+    expired = Petition.objects.filter(
+        status=PetitionStatus.OPEN, closes_on__lt=timezone.localdate()
+    )
+    for petition in expired:
+        pipeline.petition_close(petition=petition)
+    return len(expired)

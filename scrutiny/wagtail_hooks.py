@@ -8,7 +8,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views
+from .admin_views import calls as call_views
+from .admin_views import meetings as meeting_views
+from .admin_views import petitions as petition_views
 from .models import BusinessArea, CallForScrutiny
 
 
@@ -30,9 +32,9 @@ class CallForScrutinyViewSet(SnippetViewSet):
     model = CallForScrutiny
     icon = "mail"
     menu_label = "Calls for scrutiny"
-    index_view_class = admin_views.CallIndexView
-    chooser_viewset_class = admin_views.CallChooserViewSet
-    inspect_view_class = admin_views.CallInspectView
+    index_view_class = call_views.CallIndexView
+    chooser_viewset_class = call_views.CallChooserViewSet
+    inspect_view_class = call_views.CallInspectView
     inspect_view_enabled = True
     inspect_template_name = "scrutiny/admin/call_inspect.html"
     copy_view_enabled = False
@@ -42,12 +44,12 @@ class CallForScrutinyViewSet(SnippetViewSet):
         StatusTagColumn("get_status_display", label="Status", sort_key="status", primary=True),
         Column("business_area", label="Service"),
         "name",
-        Column("concerns", label="Concerns", accessor=admin_views.concerns_excerpt),
+        Column("concerns", label="Concerns", accessor=call_views.concerns_excerpt),
         DateColumn("submitted_at", label="Received", sort_key="submitted_at"),
-        Column("assigned_officer", label="Officer", accessor=admin_views.officer_name),
+        Column("assigned_officer", label="Officer", accessor=call_views.officer_name),
         BooleanColumn("support_requested", label="Support asked"),
     ]
-    filterset_class = admin_views.CallFilterSet
+    filterset_class = call_views.CallFilterSet
     search_fields = ["reference", "concerns", "service_failures"]
     # The SQLite full-text index cannot search single fields; plain lookups also match
     # part of a reference such as "2025-0012".
@@ -93,17 +95,17 @@ class CallForScrutinyViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
         return urlpatterns + [
-            path("move/<int:pk>/", admin_views.call_move, name="move"),
-            path("assign/<int:pk>/", admin_views.call_assign, name="assign"),
-            path("note/<int:pk>/", admin_views.call_add_note, name="note"),
+            path("move/<int:pk>/", call_views.call_move, name="move"),
+            path("assign/<int:pk>/", call_views.call_assign, name="assign"),
+            path("note/<int:pk>/", call_views.call_add_note, name="note"),
             path(
                 "support-given/<int:pk>/",
-                admin_views.call_mark_support_given,
+                call_views.call_mark_support_given,
                 name="support_given",
             ),
             path(
                 "evidence/<int:pk>/",
-                admin_views.call_evidence_download,
+                call_views.call_evidence_download,
                 name="evidence",
             ),
         ]
@@ -115,10 +117,16 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
     menu_label = "Scrutiny"
     menu_icon = "clipboard-list"
     menu_order = 150
-    items = [CallForScrutinyViewSet, BusinessAreaViewSet]
+    items = [
+        CallForScrutinyViewSet,
+        petition_views.PetitionViewSet,
+        meeting_views.PanelMeetingViewSet,
+        BusinessAreaViewSet,
+        meeting_views.NotAcceptedReasonViewSet,
+    ]
 
 
-register_permission_policy(CallForScrutiny, admin_views.CallPermissionPolicy(CallForScrutiny))
+register_permission_policy(CallForScrutiny, call_views.CallPermissionPolicy(CallForScrutiny))
 register_snippet(ScrutinyViewSetGroup)
 
 
@@ -132,3 +140,24 @@ def register_scrutiny_log_actions(actions):
     actions.register_action(
         "scrutiny.call.support_given", "Support given", "Support to the resident recorded"
     )
+
+
+@hooks.register("register_log_actions")
+def register_panel_log_actions(actions):
+    """Name the changes made by panel decisions, meetings and petitions."""
+    actions.register_action("scrutiny.call.decide", "Panel decision", "Panel decision recorded")
+    actions.register_action("scrutiny.call.agenda", "Agenda", "Put on a meeting's agenda")
+    actions.register_action("scrutiny.meeting.cancel", "Meeting cancelled", "Meeting cancelled")
+    actions.register_action("scrutiny.meeting.held", "Meeting held", "Meeting held")
+    actions.register_action("scrutiny.petition.open", "Petition opened", "Petition opened")
+    actions.register_action("scrutiny.petition.target", "Target changed", "Petition target changed")
+    actions.register_action(
+        "scrutiny.petition.withdraw", "Signature withdrawn", "A signature was withdrawn"
+    )
+    actions.register_action(
+        "scrutiny.petition.invalidate", "Signatures invalidated", "Signatures invalidated"
+    )
+    actions.register_action(
+        "scrutiny.petition.target_reached", "Target reached", "Petition reached its target"
+    )
+    actions.register_action("scrutiny.petition.close", "Petition closed", "Petition closed")

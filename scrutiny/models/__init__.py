@@ -9,8 +9,12 @@ from .calls import (
     Tenure,
 )
 from .config import BusinessArea, ScrutinySettings
+from .decisions import DecisionOutcome, NotAcceptedReason, PanelDecision
+from .meetings import MeetingKind, MeetingStatus, PanelMeeting
 from .pages import CallFormQuestion, CallForScrutinyPage, QuestionType
+from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
 from .system import ReferenceCounter, SentEmail
+from .workflows import PanelDecisionTask
 
 __all__ = [
     "BusinessArea",
@@ -21,6 +25,18 @@ __all__ = [
     "CallNote",
     "CallStatus",
     "ComplaintStage",
+    "DecisionOutcome",
+    "MeetingKind",
+    "MeetingStatus",
+    "NotAcceptedReason",
+    "PanelDecision",
+    "PanelDecisionTask",
+    "PanelMeeting",
+    "Petition",
+    "PetitionIndexPage",
+    "PetitionSignature",
+    "PetitionStatus",
+    "SignatureMethod",
     "QuestionType",
     "ReferenceCounter",
     "ScrutinySettings",

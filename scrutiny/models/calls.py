@@ -5,6 +5,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from .config import BusinessArea
@@ -46,8 +47,12 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class CallForScrutiny(index.Indexed, models.Model):
-    """A request from a resident that the panel scrutinise a service, made on the pro-forma."""
+class CallForScrutiny(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
+    """A request from a resident that the panel scrutinise a service, made on the pro-forma.
+
+    The panel's decision is Wagtail moderation: a call awaiting the panel is in a workflow whose
+    task offers the decision options (scrutiny.workflows.PanelDecisionTask).
+    """
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     status = models.CharField(
@@ -100,6 +105,15 @@ class CallForScrutiny(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_calls",
     )
+    agenda_meeting = models.ForeignKey(
+        "scrutiny.PanelMeeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_calls",
+        help_text="The formal meeting at which the panel will consider the call.",
+    )
+    awaiting_panel_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     search_fields = [
         index.SearchField("reference"),
@@ -112,7 +126,19 @@ class CallForScrutiny(index.Indexed, models.Model):
         index.FilterField("submitted_at"),
     ]
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "latest_revision",
+            "live",
+            "expired",
+            "has_unpublished_changes",
+            "first_published_at",
+            "last_published_at",
+            "live_revision",
+            "go_live_at",
+            "expire_at",
+        ]
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -121,6 +147,8 @@ class CallForScrutiny(index.Indexed, models.Model):
         permissions = [
             ("view_contact_details", "Can see residents' names and contact details"),
             ("move_call", "Can move a call through the first stages"),
+            ("decide_call", "Can take the panel's decision on a call"),
+            ("publish_callforscrutiny", "Can publish call for scrutiny"),
         ]
 
     def __str__(self) -> str:

@@ -106,6 +106,27 @@ class ScrutinySettings(BaseGenericSetting):
         help_text="Months after closure before residents' personal data is anonymised.",
     )
 
+    petition_percentage = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text="Signatures needed, as a percentage of the households affected.",
+    )
+    petition_minimum = models.PositiveIntegerField(
+        default=10, validators=[MinValueValidator(1)], help_text="Never fewer signatures than this."
+    )
+    petition_maximum = models.PositiveIntegerField(
+        default=100, validators=[MinValueValidator(1)], help_text="Never more signatures than this."
+    )
+    petition_days_open = models.PositiveSmallIntegerField(
+        default=42, validators=[MinValueValidator(1)], help_text="How long a petition stays open."
+    )
+    decision_overdue_days = models.PositiveSmallIntegerField(
+        default=56,
+        validators=[MinValueValidator(1)],
+        help_text="Days a call may wait for the panel's decision before it is flagged overdue.",
+    )
     form_submissions_per_hour = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1)],
@@ -140,6 +161,16 @@ class ScrutinySettings(BaseGenericSetting):
                 [
                     FieldPanel("financial_year_start_month"),
                     FieldPanel("minimum_reviews_per_year"),
+                    FieldPanel("decision_overdue_days"),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("petition_percentage"),
+                            FieldPanel("petition_minimum"),
+                            FieldPanel("petition_maximum"),
+                        ],
+                        heading="Petition signatures needed",
+                    ),
+                    FieldPanel("petition_days_open"),
                     FieldPanel("appeal_window_days"),
                     FieldRowPanel(
                         [FieldPanel("appeal_panel_minimum"), FieldPanel("appeal_panel_maximum")],
@@ -193,6 +224,14 @@ class ScrutinySettings(BaseGenericSetting):
         ):
             raise ValidationError(
                 {"appeal_panel_maximum": "The largest panel cannot be smaller than the smallest."}
+            )
+        if (
+            self.petition_minimum
+            and self.petition_maximum
+            and self.petition_minimum > self.petition_maximum
+        ):
+            raise ValidationError(
+                {"petition_maximum": "The most signatures cannot be fewer than the fewest."}
             )
 
 

@@ -213,3 +213,163 @@ class CallFormQuestion(Orderable, ExtraQuestion):
     page = ParentalKey(
         CallForScrutinyPage, on_delete=models.CASCADE, related_name="extra_questions"
     )
+
+
+class PetitionIndexPage(RoutablePageMixin, Page):
+    """The public petitions: a list of published ones, each with its page and signing form."""
+
+    introduction = RichTextField(features=TEXT_FEATURES, blank=True)
+    privacy_notice = RichTextField(
+        features=TEXT_FEATURES, help_text="How signers' details are used and kept."
+    )
+    signed_text = RichTextField(
+        features=TEXT_FEATURES,
+        blank=True,
+        help_text="Shown after signing, while the signer checks their email.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        FieldPanel("privacy_notice"),
+        FieldPanel("signed_text"),
+    ]
+
+    max_count = 1
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "petitions page"
+
+    def subpage_url(self, request, name: str, *args) -> str:
+        """The address of one of this page's routes."""
+        return self.get_url(request) + self.reverse_subpage(name, args=args)
+
+    def published_petition(self, slug: str):
+        from .petitions import Petition
+
+        return (
+            Petition.objects.filter(published=True, slug=slug)
+            .select_related("call__business_area")
+            .first()
+        )
+
+    @path("", name="index")
+    def index_view(self, request):
+        """Published petitions, open ones first, each with its progress."""
+        from scrutiny import selectors
+
+        return self.render(
+            request, context_overrides={"petitions": selectors.petitions_for_public_list()}
+        )
+
+    @path("<slug:slug>/", name="petition")
+    def petition_view(self, request, slug):
+        """One petition with its progress; signing on POST, then the signer checks their email."""
+        from django.http import Http404
+
+        from scrutiny import forms, pipeline, ratelimit, selectors
+
+        from .config import ScrutinySettings
+
+        petition = self.published_petition(slug)
+        if petition is None:
+            raise Http404
+        context = {
+            "petition": petition,
+            "progress": selectors.petition_progress(petition),
+            "form": forms.PetitionSignatureForm(),
+        }
+        if request.method == "POST" and petition.is_open:
+            limit = ScrutinySettings.load(request_or_site=request).form_submissions_per_hour
+            if not ratelimit.attempt_allowed(request, scope=ratelimit.PETITION, limit=limit):
+                return self.rate_limited(request, petition)
+            if forms.honeypot_filled(request.POST):
+                response = self.render(
+                    request,
+                    template="scrutiny/petition_page.html",
+                    context_overrides=context | {"refused": True},
+                )
+                response.status_code = 400
+                return response
+            form = forms.PetitionSignatureForm(request.POST)
+            if form.is_valid():
+                try:
+                    pipeline.petition_sign(
+                        petition=petition,
+                        ip_address=ratelimit.client_address(request),
+                        **form.signature_fields(),
+                    )
+                except pipeline.SignatureRefused as error:
+                    form.add_error(None, str(error))
+                else:
+                    return redirect(self.subpage_url(request, "signed", petition.slug))
+            context["form"] = form
+        return self.render(
+            request, template="scrutiny/petition_page.html", context_overrides=context
+        )
+
+    @path("<slug:slug>/signed/", name="signed")
+    def signed_view(self, request, slug):
+        """Check your email: the signature counts once confirmed."""
+        from django.http import Http404
+
+        petition = self.published_petition(slug)
+        if petition is None:
+            raise Http404
+        return self.render(
+            request,
+            template="scrutiny/petition_signed.html",
+            context_overrides={"petition": petition},
+        )
+
+    @path("confirm/<str:token>/", name="confirm")
+    def confirm_view(self, request, token):
+        """Confirm a signature from the emailed link: a page with one button, then counted."""
+        return self._token_view(request, token, action="confirm")
+
+    @path("withdraw/<str:token>/", name="withdraw")
+    def withdraw_view(self, request, token):
+        """Take a signature back from the emailed link."""
+        return self._token_view(request, token, action="withdraw")
+
+    def _token_view(self, request, token: str, *, action: str):
+        from scrutiny import pipeline
+
+        from .petitions import PetitionSignature
+
+        signature = PetitionSignature.objects.select_related("petition").filter(token=token).first()
+        context = {"signature": signature, "action": action, "done": False, "problem": ""}
+        if signature is not None and request.method == "POST":
+            try:
+                if action == "confirm":
+                    done = pipeline.signature_confirm(token=token)
+                else:
+                    done = pipeline.signature_withdraw(token=token)
+            except pipeline.SignatureRefused as error:
+                context["problem"] = str(error)
+            else:
+                context["done"] = done is not None
+                if done is None:
+                    context["problem"] = "This signature can no longer be confirmed."
+        response = self.render(
+            request, template="scrutiny/petition_signature.html", context_overrides=context
+        )
+        if signature is None:
+            response.status_code = 404
+        return response
+
+    def rate_limited(self, request, petition):
+        from scrutiny import ratelimit
+
+        response = self.render(
+            request,
+            template="scrutiny/rate_limited.html",
+            context_overrides={
+                "looking_up": False,
+                "form_url": self.subpage_url(request, "petition", petition.slug),
+            },
+        )
+        response.status_code = 429
+        response["Retry-After"] = str(ratelimit.retry_after_seconds())
+        return response

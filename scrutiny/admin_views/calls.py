@@ -26,9 +26,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
-from . import pipeline, selectors
-from .models import BusinessArea, CallEvidence, CallForScrutiny, CallStatus
-from .permissions import (
+from .. import pipeline, selectors
+from ..models import BusinessArea, CallEvidence, CallForScrutiny, CallStatus
+from ..permissions import (
     can_download_evidence,
     can_manage_calls,
     can_see_contact_details,

@@ -1,4 +1,4 @@
-"""Every change of a call's state: each operation checks, writes in one transaction, logs, notifies.
+"""Changes to a call in its first stages: submission, triage, evidence, sending to the panel.
 
 Views, admin buttons, workflow actions and commands call these; nothing else assigns a status.
 """
@@ -12,15 +12,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..history import acting_as
+from ..models import (
     CallEvidence,
     CallForScrutiny,
     CallNote,
     CallStatus,
     ReferenceCounter,
 )
-from .notifications import queue_task
+from ..notifications import queue_task
 
 CALL_REFERENCE_PREFIX = "CCS"
 
@@ -159,7 +160,38 @@ def call_move(*, call: CallForScrutiny, transition: str, user) -> CallForScrutin
         user=user,
         data={"from": previous, "to": call.status, "transition": move.name},
     )
+    if call.status == CallStatus.AWAITING_PANEL:
+        call_enter_panel(call=call, user=user)
+    elif previous == CallStatus.AWAITING_PANEL:
+        call_leave_panel(call=call, user=user)
     return call
+
+
+def call_enter_panel(*, call: CallForScrutiny, user) -> None:
+    """Put a call that now awaits the panel on the next agenda and into the panel's workflow."""
+    from .meetings import next_formal_meeting
+
+    call.awaiting_panel_since = timezone.now()
+    call.agenda_meeting = next_formal_meeting()
+    call._history_user = user
+    call.save(update_fields=["awaiting_panel_since", "agenda_meeting"])
+    workflow = call.get_workflow()
+    if workflow is not None and not call.workflow_in_progress:
+        with acting_as(user):
+            call.save_revision(user=user, log_action=False)
+            workflow.start(call, user)
+
+
+def call_leave_panel(*, call: CallForScrutiny, user) -> None:
+    """Take a call back from the panel: off the agenda, and its workflow cancelled."""
+    call.awaiting_panel_since = None
+    call.agenda_meeting = None
+    call._history_user = user
+    call.save(update_fields=["awaiting_panel_since", "agenda_meeting"])
+    state = call.current_workflow_state
+    if state is not None:
+        with acting_as(user):
+            state.cancel(user=user)
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Admin views of the scrutiny plugin, one module per register."""

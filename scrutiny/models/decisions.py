@@ -1,0 +1,86 @@
+"""The panel's decisions on calls, and the coded reasons for not accepting one yet."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel
+
+from .calls import CallForScrutiny
+from .meetings import PanelMeeting
+
+
+class DecisionOutcome(models.TextChoices):
+    NOT_ACCEPTED = "not_accepted", "Not accepted yet"
+    MONITORING = "monitoring", "Refer for monitoring"
+    ACCEPTED = "accepted", "Accept"
+    SERIOUS_FAILURE = "serious_failure", "Serious failure"
+
+
+class NotAcceptedReason(models.Model):
+    """A coded reason the panel gives when it does not accept a call yet (configuration)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=200)
+    avenues = models.TextField(
+        "what the resident can do first",
+        blank=True,
+        help_text="Suggested wording for the avenues that remain; the panel can change it.",
+    )
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("label"),
+        FieldPanel("avenues"),
+        FieldPanel("active"),
+        FieldPanel("sort_order"),
+    ]
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "label"]
+        verbose_name = "reason for not accepting"
+        verbose_name_plural = "reasons for not accepting"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PanelDecision(models.Model):
+    """What the panel decided on a call, why, where, and until when it may be appealed."""
+
+    call = models.ForeignKey(CallForScrutiny, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
+    reason = models.ForeignKey(
+        NotAcceptedReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField("the panel's reasons")
+    avenues = models.TextField("avenues that remain", blank=True)
+    immediate_recommendations = models.TextField(blank=True)
+    meeting = models.ForeignKey(
+        PanelMeeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    sent_on = models.DateField(help_text="The day the decision was sent to the resident.")
+    appeal_deadline = models.DateField(
+        null=True, blank=True, help_text="The last day an appeal is accepted; none for acceptance."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        get_latest_by = "decided_at"
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.call.reference}"
+
+    @property
+    def appealable(self) -> bool:
+        return self.outcome != DecisionOutcome.ACCEPTED

@@ -1,0 +1,80 @@
+"""Panel meetings: when and where the panel meets, its agenda, minutes and attendance."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import RevisionMixin
+from wagtail.search import index
+
+
+class MeetingKind(models.TextChoices):
+    FORMAL = "formal", "Formal meeting"
+    AWAY_DAY = "away_day", "Away day"
+    BOARD_AWAY_DAY = "board_away_day", "Whole board away day"
+    REVIEW_SESSION = "review_session", "Review session"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PanelMeetingQuerySet(models.QuerySet):
+    def upcoming_formal(self, *, after=None):
+        """Scheduled formal meetings from a moment on, soonest first."""
+        return self.filter(
+            kind=MeetingKind.FORMAL,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=after or timezone.now(),
+        ).order_by("starts_at", "pk")
+
+
+class PanelMeeting(RevisionMixin, index.Indexed, models.Model):
+    """A meeting of the panel; calls awaiting a decision go on the next formal one's agenda."""
+
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Optional, e.g. 'Spring away day'."
+    )
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.FORMAL)
+    status = models.CharField(
+        max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED, db_index=True
+    )
+    starts_at = models.DateTimeField(db_index=True)
+    place = models.CharField(max_length=255, blank=True)
+    online_link = models.URLField(blank=True)
+    agenda_notes = models.TextField(
+        "other agenda items", blank=True, help_text="Items beyond the calls, one per line."
+    )
+    minutes = models.TextField(blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="panel_meetings_attended",
+        help_text="Panel members who attended.",
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("kind"),
+        FieldPanel("starts_at"),
+        MultiFieldPanel([FieldPanel("place"), FieldPanel("online_link")], heading="Where"),
+        FieldPanel("agenda_notes"),
+        FieldPanel("minutes"),
+        FieldPanel("attendees"),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("minutes")]
+
+    history = HistoricalRecords(excluded_fields=["latest_revision"], m2m_fields=[attendees])
+
+    objects = PanelMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = "panel meeting"
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.starts_at).strftime("%-d %B %Y")
+        return f"{self.title or self.get_kind_display()}, {when}"

@@ -1,0 +1,125 @@
+"""Petitions backing a call, and the signatures collected online and on paper."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from wagtail.search import index
+
+from .calls import CallForScrutiny
+
+
+class PetitionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Petition(index.Indexed, models.Model):
+    """A petition an officer opens for a call; its target reflects the area or those affected."""
+
+    call = models.OneToOneField(CallForScrutiny, on_delete=models.CASCADE, related_name="petition")
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(
+        help_text="Written by the officer for the public page; never the resident's details."
+    )
+    target = models.PositiveIntegerField()
+    target_rule = models.CharField(
+        max_length=255, blank=True, help_text="How the target was worked out."
+    )
+    target_change_reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=PetitionStatus.choices, default=PetitionStatus.DRAFT, db_index=True
+    )
+    published = models.BooleanField(default=False, db_index=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closes_on = models.DateField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    third_reached_at = models.DateTimeField(null=True, blank=True)
+    two_thirds_reached_at = models.DateTimeField(null=True, blank=True)
+    target_reached_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    search_fields = [index.SearchField("title"), index.SearchField("summary")]
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PetitionStatus.OPEN and timezone.localdate() <= self.closes_on
+
+
+class SignatureMethod(models.TextChoices):
+    ONLINE = "online", "Online"
+    PAPER = "paper", "Paper"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PetitionSignatureQuerySet(models.QuerySet):
+    def counted(self):
+        """Signatures that count: confirmed (or on paper), not withdrawn, not invalidated."""
+        return self.filter(
+            confirmed_at__isnull=False, withdrawn_at__isnull=True, invalidated_at__isnull=True
+        )
+
+
+class PetitionSignature(models.Model):
+    """One person's signature; a person who signs online and on paper counts once."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    method = models.CharField(
+        max_length=10, choices=SignatureMethod.choices, default=SignatureMethod.ONLINE
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    person_key = models.CharField(
+        max_length=255, db_index=True, help_text="Name and postcode, normalised: one person."
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    invalidated_at = models.DateTimeField(null=True, blank=True)
+    invalidation_reason = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The officer who entered a paper signature.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["token"])
+    objects = PetitionSignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "email"],
+                condition=Q(method="online"),
+                name="one_online_signature_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature on {self.petition}"

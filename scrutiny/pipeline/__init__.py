@@ -1,0 +1,77 @@
+"""Every change of state in the scrutiny process, one operation each.
+
+Each operation checks that the change is allowed, writes in one transaction, leaves history
+and a Wagtail log entry, and queues notifications on commit. Views, admin buttons, workflow
+actions and commands call these; nothing else assigns a status.
+"""
+
+from .calls import (
+    CALL_REFERENCE_PREFIX,
+    TRANSITIONS,
+    Transition,
+    TransitionNotAllowed,
+    call_add_note,
+    call_assign,
+    call_enter_panel,
+    call_leave_panel,
+    call_mark_support_given,
+    call_move,
+    call_submit,
+    issue_reference,
+    transitions_available,
+)
+from .decisions import DecisionIncomplete, appeal_deadline_for, call_decide
+from .meetings import agenda_refresh, meeting_cancel, meeting_mark_held, next_formal_meeting
+from .petitions import (
+    ImportReport,
+    SignatureRefused,
+    person_key,
+    petition_change_target,
+    petition_close,
+    petition_count,
+    petition_open,
+    petition_sign,
+    petition_target_for,
+    signature_add_paper,
+    signature_confirm,
+    signature_withdraw,
+    signatures_import_csv,
+    signatures_invalidate,
+)
+
+__all__ = [
+    "CALL_REFERENCE_PREFIX",
+    "TRANSITIONS",
+    "DecisionIncomplete",
+    "ImportReport",
+    "SignatureRefused",
+    "Transition",
+    "TransitionNotAllowed",
+    "agenda_refresh",
+    "appeal_deadline_for",
+    "call_add_note",
+    "call_assign",
+    "call_decide",
+    "call_enter_panel",
+    "call_leave_panel",
+    "call_mark_support_given",
+    "call_move",
+    "call_submit",
+    "issue_reference",
+    "meeting_cancel",
+    "meeting_mark_held",
+    "next_formal_meeting",
+    "person_key",
+    "petition_change_target",
+    "petition_close",
+    "petition_count",
+    "petition_open",
+    "petition_sign",
+    "petition_target_for",
+    "signature_add_paper",
+    "signature_confirm",
+    "signature_withdraw",
+    "signatures_import_csv",
+    "signatures_invalidate",
+    "transitions_available",
+]

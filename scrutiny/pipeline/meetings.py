@@ -1,0 +1,95 @@
+"""Panel meetings and their agendas: which meeting considers which call."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from ..models import CallForScrutiny, CallStatus, MeetingStatus, PanelMeeting
+from .calls import TransitionNotAllowed
+
+
+def next_formal_meeting(*, after=None, excluding=None) -> PanelMeeting | None:
+    """The soonest scheduled formal meeting from a moment on (now by default)."""
+    meetings = PanelMeeting.objects.upcoming_formal(after=after)
+    if excluding is not None:
+        meetings = meetings.exclude(pk=excluding.pk)
+    return meetings.first()
+
+
+@transaction.atomic
+def agenda_refresh(*, user=None) -> int:
+    """Put every call awaiting the panel on the next formal meeting if it has no better place.
+
+    A call keeps a meeting that is still to come and is the soonest; one with no meeting, a
+    cancelled meeting, or a later meeting than the soonest moves. Returns how many moved.
+    """
+    soonest = next_formal_meeting()
+    if soonest is None:
+        return 0
+    waiting = CallForScrutiny.objects.select_for_update().filter(
+        Q(agenda_meeting__isnull=True)
+        | Q(agenda_meeting__status=MeetingStatus.CANCELLED)
+        | Q(agenda_meeting__starts_at__gt=soonest.starts_at),
+        status=CallStatus.AWAITING_PANEL,
+    )
+    moved = 0
+    for call in waiting:
+        call.agenda_meeting = soonest
+        call._history_user = user
+        call.save(update_fields=["agenda_meeting"])
+        log(
+            instance=call,
+            action="scrutiny.call.agenda",
+            user=user,
+            data={"meeting": soonest.pk, "starts_at": soonest.starts_at.isoformat()},
+        )
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: PanelMeeting, user) -> int:
+    """Cancel a scheduled meeting and move the calls on its agenda to the next formal one."""
+    if not user.has_perm("scrutiny.change_panelmeeting"):
+        raise PermissionDenied("Only scrutiny officers may cancel meetings.")
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise TransitionNotAllowed(f"The meeting is {meeting.get_status_display().lower()}.")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting._history_user = user
+    meeting.save(update_fields=["status"])
+    log(instance=meeting, action="scrutiny.meeting.cancel", user=user)
+    replacement = next_formal_meeting(after=max(meeting.starts_at, timezone.now()))
+    calls = CallForScrutiny.objects.select_for_update().filter(
+        agenda_meeting=meeting, status=CallStatus.AWAITING_PANEL
+    )
+    moved = 0
+    for call in calls:
+        call.agenda_meeting = replacement
+        call._history_user = user
+        call.save(update_fields=["agenda_meeting"])
+        log(
+            instance=call,
+            action="scrutiny.call.agenda",
+            user=user,
+            data={"meeting": replacement.pk if replacement else None, "cancelled": meeting.pk},
+        )
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: PanelMeeting, user) -> PanelMeeting:
+    """Record that a scheduled meeting took place."""
+    if not user.has_perm("scrutiny.change_panelmeeting"):
+        raise PermissionDenied("Only scrutiny officers may record meetings.")
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise TransitionNotAllowed(f"The meeting is {meeting.get_status_display().lower()}.")
+    meeting.status = MeetingStatus.HELD
+    meeting._history_user = user
+    meeting.save(update_fields=["status"])
+    log(instance=meeting, action="scrutiny.meeting.held", user=user)
+    return meeting

@@ -1,0 +1,407 @@
+"""Petitions: opening, signing online and on paper, counting people once, closing."""
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.log_actions import log
+
+from ..models import (
+    CallForScrutiny,
+    CallStatus,
+    Petition,
+    PetitionSignature,
+    PetitionStatus,
+    ScrutinySettings,
+    SignatureMethod,
+)
+from ..models.petitions import new_token
+from ..notifications import queue_task
+from ..selectors import normalise_postcode
+from .calls import TransitionNotAllowed, call_enter_panel
+
+MILESTONES = (("third_reached_at", 1, 3), ("two_thirds_reached_at", 2, 3))
+
+
+class SignatureRefused(TransitionNotAllowed):
+    """A signature cannot be taken; the message says why in words a resident understands."""
+
+
+def person_key(*, name: str, postcode: str) -> str:
+    """One person, whichever way they signed: their name and postcode, normalised."""
+    return f"{' '.join(name.lower().split())}|{normalise_postcode(postcode)}"
+
+
+def petition_target_for(*, households: int | None) -> tuple[int, str]:
+    """Signatures needed for the households affected, and how that number was worked out."""
+    config = ScrutinySettings.load()
+    minimum, maximum = config.petition_minimum, config.petition_maximum
+    if not households:
+        return minimum, f"No number of households was given, so the minimum of {minimum} applies."
+    share = math.ceil(households * config.petition_percentage / 100)
+    target = min(max(share, minimum), maximum)
+    return target, (
+        f"{config.petition_percentage.normalize()}% of {households} households is {share}; "
+        f"the target is kept between {minimum} and {maximum}."
+    )
+
+
+def petition_count(petition: Petition) -> int:
+    """How many people have signed: confirmed or paper, not withdrawn or invalidated."""
+    return petition.signatures.counted().values("person_key").distinct().count()
+
+
+@transaction.atomic
+def petition_open(
+    *,
+    call: CallForScrutiny,
+    user,
+    title: str,
+    summary: str,
+    closes_on=None,
+    target: int | None = None,
+    target_change_reason: str = "",
+) -> Petition:
+    """Open a petition for a call in triage or gathering evidence, with a representative target."""
+    if not user.has_perm("scrutiny.add_petition"):
+        raise PermissionDenied("Only scrutiny officers may open petitions.")
+    call = CallForScrutiny.objects.select_for_update().get(pk=call.pk)
+    if call.status not in {CallStatus.TRIAGE, CallStatus.GATHERING_EVIDENCE}:
+        raise TransitionNotAllowed(
+            f"{call.reference} is {call.get_status_display().lower()}; a petition can be opened "
+            "during triage or while gathering evidence."
+        )
+    if Petition.objects.filter(call=call).exists():
+        raise TransitionNotAllowed(f"{call.reference} already has a petition.")
+    suggested, rule = petition_target_for(households=call.households_affected)
+    if target is not None and target != suggested:
+        if target < 1:
+            raise TransitionNotAllowed("The target must be at least one signature.")
+        if not target_change_reason.strip():
+            raise TransitionNotAllowed(
+                f"The rule suggests {suggested} signatures; give a reason for {target}."
+            )
+    else:
+        target, target_change_reason = suggested, ""
+    today = timezone.localdate()
+    closes_on = closes_on or today + timedelta(days=ScrutinySettings.load().petition_days_open)
+    if closes_on < today:
+        raise TransitionNotAllowed("The closing date cannot be in the past.")
+    petition = Petition(
+        call=call,
+        slug=slugify(call.reference),
+        title=title.strip(),
+        summary=summary.strip(),
+        target=target,
+        target_rule=rule,
+        target_change_reason=target_change_reason.strip(),
+        status=PetitionStatus.OPEN,
+        published=True,
+        opened_at=timezone.now(),
+        closes_on=closes_on,
+        opened_by=user,
+    )
+    petition._history_user = user
+    petition.full_clean()
+    petition.save()
+    log(instance=petition, action="scrutiny.petition.open", user=user, data={"target": target})
+    if call.status == CallStatus.TRIAGE:
+        from .calls import call_move
+
+        call_move(call=call, transition="gather_evidence", user=user)
+    return petition
+
+
+@transaction.atomic
+def petition_change_target(*, petition: Petition, target: int, reason: str, user) -> Petition:
+    """Change a petition's target, recording why."""
+    if not user.has_perm("scrutiny.change_petition"):
+        raise PermissionDenied("Only scrutiny officers may change a petition's target.")
+    if target < 1:
+        raise TransitionNotAllowed("The target must be at least one signature.")
+    if not reason.strip():
+        raise TransitionNotAllowed("Give a reason for changing the target.")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    previous = petition.target
+    petition.target = target
+    petition.target_change_reason = reason.strip()
+    petition._history_user = user
+    petition.save(update_fields=["target", "target_change_reason"])
+    log(
+        instance=petition,
+        action="scrutiny.petition.target",
+        user=user,
+        data={"from": previous, "to": target, "reason": reason.strip()},
+    )
+    _after_count_change(petition)
+    return petition
+
+
+def _require_open(petition: Petition) -> None:
+    if not petition.is_open:
+        raise SignatureRefused("This petition has closed, so it cannot take new signatures.")
+
+
+@transaction.atomic
+def petition_sign(
+    *, petition: Petition, name: str, email: str, postcode: str, address: str = "", ip_address=None
+) -> PetitionSignature:
+    """Take an online signature; it counts once the signer follows the emailed link."""
+    petition = Petition.objects.get(pk=petition.pk)
+    _require_open(petition)
+    email = email.strip().lower()
+    existing = PetitionSignature.objects.filter(
+        petition=petition, email=email, method=SignatureMethod.ONLINE
+    ).first()
+    if existing is not None:
+        if existing.confirmed_at and not existing.withdrawn_at and not existing.invalidated_at:
+            raise SignatureRefused("This email address has already signed this petition.")
+        existing.name, existing.postcode, existing.address = name.strip(), postcode, address
+        existing.person_key = person_key(name=name, postcode=postcode)
+        existing.token = new_token()
+        existing.confirmed_at = existing.withdrawn_at = None
+        existing.ip_address = ip_address
+        existing.save()
+        signature = existing
+    else:
+        signature = PetitionSignature(
+            petition=petition,
+            method=SignatureMethod.ONLINE,
+            name=name.strip(),
+            email=email,
+            postcode=postcode.strip().upper(),
+            address=address.strip(),
+            person_key=person_key(name=name, postcode=postcode),
+            ip_address=ip_address,
+        )
+        try:
+            with transaction.atomic():
+                signature.save()
+        except IntegrityError as error:
+            raise SignatureRefused(
+                "This email address has already signed this petition."
+            ) from error
+    queue_task("scrutiny.tasks.send_signature_confirmation", signature.pk, signature.token)
+    return signature
+
+
+@transaction.atomic
+def signature_confirm(*, token: str) -> PetitionSignature | None:
+    """Count a signature whose signer followed the link; safe to follow twice."""
+    signature = (
+        PetitionSignature.objects.select_for_update()
+        .select_related("petition")
+        .filter(token=token)
+        .first()
+    )
+    if signature is None or signature.withdrawn_at or signature.invalidated_at:
+        return None
+    if signature.confirmed_at is None:
+        if not signature.petition.is_open:
+            raise SignatureRefused("This petition closed before the signature was confirmed.")
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["confirmed_at"])
+        _after_count_change(signature.petition)
+    return signature
+
+
+@transaction.atomic
+def signature_withdraw(*, token: str) -> PetitionSignature | None:
+    """Take back a signature from the link in its confirmation email."""
+    signature = (
+        PetitionSignature.objects.select_for_update()
+        .select_related("petition")
+        .filter(token=token)
+        .first()
+    )
+    if signature is None:
+        return None
+    if signature.withdrawn_at is None:
+        signature.withdrawn_at = timezone.now()
+        signature.save(update_fields=["withdrawn_at"])
+        log(instance=signature.petition, action="scrutiny.petition.withdraw", data={})
+    return signature
+
+
+@transaction.atomic
+def signature_add_paper(
+    *, petition: Petition, name: str, postcode: str, user, address: str = "", email: str = ""
+) -> PetitionSignature:
+    """Enter a signature collected on paper; it counts at once."""
+    if not user.has_perm("scrutiny.add_petitionsignature"):
+        raise PermissionDenied("Only scrutiny officers may enter paper signatures.")
+    if not name.strip() or not postcode.strip():
+        raise SignatureRefused("A paper signature needs a name and a postcode.")
+    now = timezone.now()
+    signature = PetitionSignature(
+        petition=petition,
+        method=SignatureMethod.PAPER,
+        name=name.strip(),
+        email=email.strip().lower(),
+        postcode=postcode.strip().upper(),
+        address=address.strip(),
+        person_key=person_key(name=name, postcode=postcode),
+        confirmed_at=now,
+        created_at=now,
+        entered_by=user,
+    )
+    signature._history_user = user
+    signature.save()
+    _after_count_change(petition)
+    return signature
+
+
+@dataclass
+class ImportReport:
+    """What an import of paper signatures did, or the rows that stopped it."""
+
+    added: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def signatures_import_csv(*, petition: Petition, data: bytes, user) -> ImportReport:
+    """Add paper signatures from a CSV sheet (name, postcode, address, email); all or nothing."""
+    if not user.has_perm("scrutiny.add_petitionsignature"):
+        raise PermissionDenied("Only scrutiny officers may enter paper signatures.")
+    report = ImportReport()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.errors.append("The file is not a UTF-8 CSV file.")
+        return report
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {(name or "").strip().lower() for name in (reader.fieldnames or [])}
+    if not {"name", "postcode"} <= columns:
+        report.errors.append(
+            "The first row must name the columns: name, postcode (address, email)."
+        )
+        return report
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        if not row.get("name"):
+            report.errors.append(f"Row {number}: the name is missing.")
+        if not row.get("postcode"):
+            report.errors.append(f"Row {number}: the postcode is missing.")
+        if row.get("email"):
+            try:
+                validate_email(row["email"])
+            except ValidationError:
+                report.errors.append(f"Row {number}: '{row['email']}' is not an email address.")
+        rows.append(row)
+    if not rows:
+        report.errors.append("The file has no signatures in it.")
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for row in rows:
+            signature_add_paper(
+                petition=petition,
+                name=row["name"],
+                postcode=row["postcode"],
+                address=row.get("address", ""),
+                email=row.get("email", ""),
+                user=user,
+            )
+            report.added += 1
+    return report
+
+
+@transaction.atomic
+def signatures_invalidate(
+    *,
+    petition: Petition,
+    user,
+    reason: str,
+    email_domain: str = "",
+    address: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> int:
+    """Invalidate signatures in bulk by email domain, address or time window, with a reason."""
+    if not user.has_perm("scrutiny.change_petitionsignature"):
+        raise PermissionDenied("Only scrutiny officers may invalidate signatures.")
+    if not reason.strip():
+        raise TransitionNotAllowed("Give a reason for invalidating the signatures.")
+    if not (email_domain.strip() or address.strip() or since or until):
+        raise TransitionNotAllowed("Choose an email domain, an address or a time window.")
+    signatures = petition.signatures.filter(invalidated_at__isnull=True)
+    if email_domain.strip():
+        signatures = signatures.filter(email__iendswith="@" + email_domain.strip().lstrip("@"))
+    if address.strip():
+        signatures = signatures.filter(address__icontains=address.strip())
+    if since:
+        signatures = signatures.filter(created_at__gte=since)
+    if until:
+        signatures = signatures.filter(created_at__lte=until)
+    now = timezone.now()
+    count = 0
+    for signature in signatures.select_for_update():
+        signature.invalidated_at = now
+        signature.invalidation_reason = reason.strip()[:255]
+        signature._history_user = user
+        signature.save(update_fields=["invalidated_at", "invalidation_reason"])
+        count += 1
+    log(
+        instance=petition,
+        action="scrutiny.petition.invalidate",
+        user=user,
+        data={"count": count, "reason": reason.strip()},
+    )
+    return count
+
+
+@transaction.atomic
+def petition_close(*, petition: Petition, user=None) -> Petition:
+    """Close a petition (on its closing date or by an officer) and tell those concerned."""
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.status == PetitionStatus.CLOSED:
+        return petition
+    petition.status = PetitionStatus.CLOSED
+    petition.closed_at = timezone.now()
+    petition._history_user = user
+    petition.save(update_fields=["status", "closed_at"])
+    log(instance=petition, action="scrutiny.petition.close", user=user)
+    queue_task("scrutiny.tasks.send_petition_closed", petition.pk)
+    return petition
+
+
+def _claim(petition: Petition, field_name: str) -> bool:
+    """Mark a milestone reached; True for exactly one caller, however many race for it."""
+    return bool(
+        Petition.objects.filter(pk=petition.pk, **{f"{field_name}__isnull": True}).update(
+            **{field_name: timezone.now()}
+        )
+    )
+
+
+def _after_count_change(petition: Petition) -> None:
+    """Tell people about milestones, and send the call to the panel when the target is met."""
+    count = petition_count(petition)
+    for field_name, numerator, denominator in MILESTONES:
+        if count * denominator >= petition.target * numerator and _claim(petition, field_name):
+            queue_task(
+                "scrutiny.tasks.send_petition_milestone", petition.pk, f"{numerator}/{denominator}"
+            )
+    if count < petition.target or not _claim(petition, "target_reached_at"):
+        return
+    log(instance=petition, action="scrutiny.petition.target_reached", data={"count": count})
+    queue_task("scrutiny.tasks.send_petition_target_reached", petition.pk)
+    moved = CallForScrutiny.objects.filter(
+        pk=petition.call_id, status=CallStatus.GATHERING_EVIDENCE
+    ).update(status=CallStatus.AWAITING_PANEL, status_changed_at=timezone.now())
+    if moved:
+        call = CallForScrutiny.objects.get(pk=petition.call_id)
+        log(
+            instance=call,
+            action="scrutiny.call.move",
+            data={"from": CallStatus.GATHERING_EVIDENCE, "to": call.status, "petition": True},
+        )
+        call_enter_panel(call=call, user=None)
