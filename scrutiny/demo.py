@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management import call_command
 from django.db import transaction
+from django.test.utils import override_settings
 from wagtail.models import ModelLogEntry, Page, Site
 
 PROFILES = ["pine-court", "citizen"]
@@ -39,6 +40,15 @@ DEMO_MODELS = [
     "scrutiny.historicalcallforscrutiny",
     "scrutiny.callnote",
     "scrutiny.historicalcallnote",
+    "scrutiny.panelmeeting",
+    "scrutiny.historicalpanelmeeting",
+    "scrutiny.paneldecision",
+    "scrutiny.historicalpaneldecision",
+    "scrutiny.petitionindexpage",
+    "scrutiny.petition",
+    "scrutiny.historicalpetition",
+    "scrutiny.petitionsignature",
+    "scrutiny.historicalpetitionsignature",
     "wagtailcore.modellogentry",
 ]
 
@@ -88,12 +98,13 @@ def existing_content() -> ExistingContent:
 
 def clear_content() -> None:
     """Delete the site's pages, sites, users, the log and every scrutiny record."""
-    from .models import BusinessArea, CallForScrutiny, ReferenceCounter, SentEmail
+    from .models import BusinessArea, CallForScrutiny, PanelMeeting, ReferenceCounter, SentEmail
 
     Site.objects.all().delete()
     for page in Page.objects.filter(depth=2):
         page.delete()
     CallForScrutiny.objects.all().delete()
+    PanelMeeting.objects.all().delete()
     BusinessArea.objects.all().delete()
     ReferenceCounter.objects.all().delete()
     SentEmail.objects.all().delete()
@@ -127,7 +138,24 @@ def demo_load(*, profile: str, reset: bool = False) -> None:
     for user in get_user_model().objects.all():
         user.set_password(password)
         user.save(update_fields=["password"])
+    _start_panel_moderation()
     call_command("update_index", verbosity=0)
+
+
+def _start_panel_moderation() -> None:
+    """Put the demo's calls that await the panel into its moderation workflow.
+
+    Fixtures carry no revisions or workflow states, so these are made afresh on loading.
+    """
+    from .models import CallForScrutiny, CallStatus
+
+    # Wagtail emails the panel when a call enters its workflow; loading a demo should not.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for call in CallForScrutiny.objects.filter(status=CallStatus.AWAITING_PANEL):
+            workflow = call.get_workflow()
+            if workflow is not None and not call.workflow_in_progress:
+                call.save_revision(log_action=False)
+                workflow.start(call, None)
 
 
 def demo_dump(*, profile: str) -> Path:
@@ -148,8 +176,8 @@ def demo_dump(*, profile: str) -> Path:
         if record["model"] == "auth.user":
             record["fields"]["password"] = UNUSABLE_PASSWORD_PREFIX
             record["fields"]["last_login"] = None
-        if record["model"] == "wagtailcore.page":
-            record["fields"]["latest_revision"] = None
-            record["fields"]["live_revision"] = None
+        for name in ("latest_revision", "live_revision"):
+            if name in record["fields"]:
+                record["fields"][name] = None
     path.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n")
     return path

@@ -526,3 +526,66 @@ class CallTrackingForm(GovukForm):
         },
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
+
+
+class PetitionSignatureForm(GovukForm):
+    """One person's online signature: who they are, where they live, and that they agree."""
+
+    name = text_field(
+        "Full name",
+        message="Enter your full name",
+        max_length=200,
+        noun="Your full name",
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will email you a link. Your signature counts only once you follow it.",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    postcode = text_field(
+        "Postcode",
+        message="Enter your postcode",
+        max_length=10,
+        noun="Postcode",
+        help_text="With your name, this makes sure each person is counted once.",
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "input--postcode"}),
+    )
+    address = text_field(
+        "Address (optional)",
+        max_length=255,
+        noun="Address",
+        widget=forms.Textarea(attrs={"autocomplete": "street-address", "rows": 3}),
+    )
+    privacy_agreed = forms.BooleanField(
+        label="I have read the privacy notice and agree to my details being used as it describes",
+        error_messages={"required": "Confirm that you agree to the privacy notice"},
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "privacy-notice"}),
+    )
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_postcode(self) -> str:
+        postcode = self.cleaned_data["postcode"]
+        if postcode and not POSTCODE.match("".join(postcode.split()).upper()):
+            raise forms.ValidationError("Enter a real postcode, like SW1A 1AA", code="invalid")
+        return normalise_postcode(postcode)
+
+    def signature_fields(self) -> dict:
+        """The answers as arguments for pipeline.petition_sign."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "email": data["email"],
+            "postcode": data["postcode"],
+            "address": data["address"],
+        }

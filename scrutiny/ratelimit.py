@@ -15,6 +15,7 @@ WINDOW_SECONDS = 60 * 60
 
 CALL_FORM = "call-form"
 CALL_TRACKING = "call-tracking"
+PETITION = "petition"
 
 
 def client_address(request) -> str:

@@ -1,12 +1,15 @@
 """Reads shared by views, admin screens and reports."""
 
 import re
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import DeletedObject
 from wagtail.search.backends import get_search_backend
 
-from .models import CallForScrutiny, CallForScrutinyPage, CallStatus
+from .models import CallForScrutiny, CallForScrutinyPage, CallStatus, ScrutinySettings
 from .roles import OFFICERS
 
 
@@ -30,7 +33,9 @@ def call_find_for_resident(*, reference: str, email_or_postcode: str) -> CallFor
     if not reference or not given:
         return None
     call = (
-        CallForScrutiny.objects.select_related("business_area").filter(reference=reference).first()
+        CallForScrutiny.objects.select_related("business_area", "agenda_meeting")
+        .filter(reference=reference)
+        .first()
     )
     if call is None:
         return None
@@ -272,3 +277,35 @@ def petition_progress(petition) -> dict:
     from .pipeline import petition_count
 
     return progress_of(petition_count(petition), petition.target)
+
+
+def call_is_overdue(call: CallForScrutiny) -> bool:
+    """Whether a call has waited for the panel's decision longer than configured."""
+    if call.status != CallStatus.AWAITING_PANEL or call.awaiting_panel_since is None:
+        return False
+    limit = ScrutinySettings.load().decision_overdue_days
+    return timezone.now() - call.awaiting_panel_since > timedelta(days=limit)
+
+
+def overdue_threshold():
+    """Calls awaiting the panel since before this moment are overdue."""
+    return timezone.now() - timedelta(days=ScrutinySettings.load().decision_overdue_days)
+
+
+def calls_overdue():
+    """Calls awaiting the panel for longer than the configured number of days, oldest first."""
+    return (
+        CallForScrutiny.objects.filter(
+            status=CallStatus.AWAITING_PANEL, awaiting_panel_since__lt=overdue_threshold()
+        )
+        .select_related("business_area", "agenda_meeting")
+        .order_by("awaiting_panel_since")
+    )
+
+
+def petition_admin_url(call: CallForScrutiny) -> str:
+    """The admin page of a call's petition, or where to open one."""
+    petition = getattr(call, "petition", None)
+    if petition is not None:
+        return reverse("wagtailsnippets_scrutiny_petition:inspect", args=[petition.pk])
+    return reverse("wagtailsnippets_scrutiny_petition:open", args=[call.pk])

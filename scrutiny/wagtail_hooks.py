@@ -2,16 +2,17 @@
 
 from django.urls import path
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import selectors
 from .admin_views import calls as call_views
 from .admin_views import meetings as meeting_views
 from .admin_views import petitions as petition_views
-from .models import BusinessArea, CallForScrutiny
+from .models import BusinessArea, CallForScrutiny, ScrutinySettings
 
 
 class BusinessAreaViewSet(SnippetViewSet):
@@ -48,6 +49,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
         DateColumn("submitted_at", label="Received", sort_key="submitted_at"),
         Column("assigned_officer", label="Officer", accessor=call_views.officer_name),
         BooleanColumn("support_requested", label="Support asked"),
+        Column("overdue", label="Panel decision", accessor=call_views.waiting_label),
     ]
     filterset_class = call_views.CallFilterSet
     search_fields = ["reference", "concerns", "service_failures"]
@@ -89,8 +91,6 @@ class CallForScrutinyViewSet(SnippetViewSet):
         "assigned_officer": "Assigned officer",
     }
     export_filename = "calls-for-scrutiny"
-    # Officers correct only these; every other change is an action on the call's page.
-    panels = [FieldPanel("business_area"), FieldPanel("households_affected")]
 
     def get_urlpatterns(self):
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
@@ -98,6 +98,12 @@ class CallForScrutinyViewSet(SnippetViewSet):
             path("move/<int:pk>/", call_views.call_move, name="move"),
             path("assign/<int:pk>/", call_views.call_assign, name="assign"),
             path("note/<int:pk>/", call_views.call_add_note, name="note"),
+            path("correct/<int:pk>/", call_views.call_correct, name="correct"),
+            path(
+                "decide/<int:pk>/<str:outcome>/",
+                call_views.CallDecisionView.as_view(),
+                name="decide",
+            ),
             path(
                 "support-given/<int:pk>/",
                 call_views.call_mark_support_given,
@@ -146,6 +152,9 @@ def register_scrutiny_log_actions(actions):
 def register_panel_log_actions(actions):
     """Name the changes made by panel decisions, meetings and petitions."""
     actions.register_action("scrutiny.call.decide", "Panel decision", "Panel decision recorded")
+    actions.register_action(
+        "scrutiny.call.correct", "Call corrected", "Service or households corrected"
+    )
     actions.register_action("scrutiny.call.agenda", "Agenda", "Put on a meeting's agenda")
     actions.register_action("scrutiny.meeting.cancel", "Meeting cancelled", "Meeting cancelled")
     actions.register_action("scrutiny.meeting.held", "Meeting held", "Meeting held")
@@ -161,3 +170,30 @@ def register_panel_log_actions(actions):
         "scrutiny.petition.target_reached", "Target reached", "Petition reached its target"
     )
     actions.register_action("scrutiny.petition.close", "Petition closed", "Petition closed")
+
+
+class OverdueCallsPanel(Component):
+    """Dashboard panel: calls that have waited too long for the panel's decision."""
+
+    name = "scrutiny_overdue_calls"
+    order = 50
+    template_name = "scrutiny/admin/overdue_panel.html"
+
+    def __init__(self, calls):
+        self.calls = calls
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "calls": self.calls,
+            "days": ScrutinySettings.load().decision_overdue_days,
+            "inspect_url_name": CallForScrutiny.snippet_viewset.get_url_name("inspect"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_overdue_calls_panel(request, panels):
+    """Show overdue calls to those who see calls."""
+    if request.user.has_perm("scrutiny.view_callforscrutiny"):
+        calls = list(selectors.calls_overdue()[:20])
+        if calls:
+            panels.append(OverdueCallsPanel(calls))

@@ -65,3 +65,37 @@ def staff(db) -> dict[str, User]:
         "admin": make_user("admin", is_superuser=True, is_staff=True),
     }
     return users
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """Put back what the data migrations made (root page, collection, groups, workflow).
+
+    Transactional tests (and live_server) flush the database after each test; the flush
+    recreates content types and permissions but not the rows the data migrations wrote.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, Locale, Workflow, WorkflowContentType, WorkflowTask
+
+    from scrutiny.models import CallForScrutiny, NotAcceptedReason, PanelDecisionTask
+    from scrutiny.roles import sync_roles
+
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    sync_roles(apps)
+    if not PanelDecisionTask.objects.exists():
+        task = PanelDecisionTask.objects.create(name="Panel decision")
+        task.groups.set(Group.objects.filter(name=roles.PANEL))
+        workflow = Workflow.objects.create(name="Panel decision on a call")
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        WorkflowContentType.objects.create(
+            workflow=workflow, content_type=ContentType.objects.get_for_model(CallForScrutiny)
+        )
+    if not NotAcceptedReason.objects.exists():
+        NotAcceptedReason.objects.create(
+            code="complaints-not-completed", label="The complaints procedure has not been completed"
+        )

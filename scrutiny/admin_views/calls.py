@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,18 +17,27 @@ from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
+from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.utils import get_user_display_name
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import BooleanRadioSelect
-from wagtail.admin.widgets.button import MenuItem
 from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
 from .. import pipeline, selectors
-from ..models import BusinessArea, CallEvidence, CallForScrutiny, CallStatus
+from ..models import (
+    BusinessArea,
+    CallEvidence,
+    CallForScrutiny,
+    CallStatus,
+    DecisionOutcome,
+    ScrutinySettings,
+)
+from ..models.workflows import DECISION_FORMS
 from ..permissions import (
     can_download_evidence,
     can_manage_calls,
@@ -65,9 +75,13 @@ RESIDENT_FIELDS = ["name", "email", "phone", "address", "postcode", "support_con
 
 
 class CallPermissionPolicy(ModelPermissionPolicy):
-    """Calls come only from the public form and are kept: nobody adds or deletes one here."""
+    """Calls come only from the public form and are kept: nobody adds or deletes one here.
 
-    refused = frozenset({"add", "delete"})
+    Nor does anyone edit one in the generic editor: a call carries Wagtail's draft state for
+    moderation, and every change to it is an action that calls the pipeline instead.
+    """
+
+    refused = frozenset({"add", "delete", "change"})
 
     def user_has_permission(self, user, action):
         return action not in self.refused and super().user_has_permission(user, action)
@@ -110,10 +124,19 @@ class CallFilterSet(WagtailFilterSet):
     support_requested = django_filters.BooleanFilter(
         label="Support requested", widget=BooleanRadioSelect
     )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue for a panel decision", method="filter_overdue", widget=BooleanRadioSelect
+    )
 
     class Meta:
         model = CallForScrutiny
         fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = selectors.calls_overdue().values("pk")
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
 def _csv_safe(value: str) -> str:
@@ -153,17 +176,27 @@ class CallIndexView(snippet_views.IndexView):
         return super()._get_title_column(*args, classname="w-whitespace-nowrap", **kwargs)
 
     def get_edit_url(self, instance):
-        # A call's reference opens its full record; editing its two fields is in the menu.
+        # A call's reference opens its full record, where every change is an action.
         return None
 
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        if self.edit_url_name and self.user_has_permission("change"):
-            url = reverse(self.edit_url_name, args=[instance.pk])
-            buttons.append(
-                MenuItem("Edit service and households", url=url, icon_name="edit", priority=10)
+    def get_base_queryset(self):
+        overdue_since = selectors.overdue_threshold()
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("business_area", "assigned_officer")
+            .annotate(
+                is_overdue=Case(
+                    When(
+                        status=CallStatus.AWAITING_PANEL,
+                        awaiting_panel_since__lt=overdue_since,
+                        then=Value(True),
+                    ),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
             )
-        return buttons
+        )
 
 
 def _for_call_viewers(view_class):
@@ -263,9 +296,9 @@ def log_rows(call: CallForScrutiny) -> list[dict]:
     return rows
 
 
-def action_url(name: str, pk: int) -> str:
+def action_url(name: str, *args) -> str:
     """The address of one of the call viewset's views for an object."""
-    return reverse(CallForScrutiny.snippet_viewset.get_url_name(name), args=[pk])
+    return reverse(CallForScrutiny.snippet_viewset.get_url_name(name), args=args)
 
 
 class CallInspectView(snippet_views.InspectView):
@@ -314,6 +347,22 @@ class CallInspectView(snippet_views.InspectView):
                 "assign_url": action_url("assign", call.pk),
                 "note_url": action_url("note", call.pk),
                 "support_url": action_url("support_given", call.pk),
+                "correct_url": action_url("correct", call.pk),
+                "business_areas": BusinessArea.objects.all() if can_manage else [],
+                "decisions": call.decisions.select_related("meeting", "reason", "decided_by"),
+                "overdue": selectors.call_is_overdue(call),
+                "decide_links": [
+                    (outcome.label, action_url("decide", call.pk, outcome.value))
+                    for outcome in DecisionOutcome
+                ]
+                if call.status == CallStatus.AWAITING_PANEL
+                and user.has_perm("scrutiny.decide_call")
+                else [],
+                "petition": getattr(call, "petition", None),
+                "petition_url": selectors.petition_admin_url(call),
+                "can_open_petition": user.has_perm("scrutiny.add_petition")
+                and call.status in {CallStatus.TRIAGE, CallStatus.GATHERING_EVIDENCE}
+                and not hasattr(call, "petition"),
             }
         )
         return context
@@ -385,6 +434,35 @@ def call_add_note(request, pk: int):
 
 
 @require_POST
+def call_correct(request, pk: int):
+    """Correct the service a call is about, or the number of households affected."""
+    call = _viewable_call(request, pk)
+    area_id = request.POST.get("business_area", "")
+    area = BusinessArea.objects.filter(pk=area_id).first() if area_id.isdigit() else None
+    households = request.POST.get("households_affected", "").strip()
+    if area is None:
+        messages.error(request, "Choose the service the call is about.")
+        return _back(call)
+    if households and not households.isdigit():
+        messages.error(
+            request, "Give the number of households as a whole number, or leave it empty."
+        )
+        return _back(call)
+    try:
+        call = pipeline.call_correct(
+            call=call,
+            business_area=area,
+            households_affected=int(households) if households else None,
+            user=request.user,
+        )
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{call.reference} is corrected.")
+    return _back(call)
+
+
+@require_POST
 def call_mark_support_given(request, pk: int):
     """Record that the resident who asked for support has had it."""
     call = _viewable_call(request, pk)
@@ -422,6 +500,77 @@ def concerns_excerpt(call: CallForScrutiny) -> str:
     return Truncator(call.concerns).chars(90)
 
 
+def waiting_label(call: CallForScrutiny) -> str:
+    """'Overdue' for a call that has waited too long for the panel, else nothing."""
+    return "Overdue" if getattr(call, "is_overdue", False) else ""
+
+
 def officer_name(call: CallForScrutiny) -> str:
     """The name of the officer a call is assigned to, for a listing."""
     return get_user_display_name(call.assigned_officer) if call.assigned_officer else ""
+
+
+class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
+    """The panel records one of its decisions on a call awaiting it, with the reasons."""
+
+    template_name = "scrutiny/admin/call_decide.html"
+
+    def dispatch(self, request, pk: int, outcome: str):
+        self.call = _viewable_call(request, pk)
+        if not request.user.has_perm("scrutiny.decide_call"):
+            raise PermissionDenied
+        try:
+            self.outcome = DecisionOutcome(outcome)
+        except ValueError as error:
+            raise Http404 from error
+        if self.call.status != CallStatus.AWAITING_PANEL:
+            messages.error(request, f"{self.call.reference} is not awaiting the panel.")
+            return _back(self.call)
+        return super().dispatch(request, pk=pk, outcome=outcome)
+
+    def get_page_title(self):
+        return f"{self.outcome.label}: {self.call.reference}"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": action_url("list"), "label": "Calls for scrutiny"},
+            {"url": action_url("inspect", self.call.pk), "label": self.call.reference},
+            {"url": "", "label": self.outcome.label},
+        ]
+
+    def get_form(self):
+        form_class = DECISION_FORMS[self.outcome]
+        if self.request.method == "POST":
+            return form_class(self.request.POST)
+        initial = {"meeting": str(self.call.agenda_meeting_id or "")}
+        return form_class(initial=initial)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "call": self.call,
+                "outcome": self.outcome,
+                "form": kwargs.get("form") or self.get_form(),
+                "appeal_window": ScrutinySettings.load().appeal_window_days,
+                "back_url": action_url("inspect", self.call.pk),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                pipeline.call_decide(
+                    call=self.call, outcome=self.outcome, user=request.user, **form.cleaned_data
+                )
+            except pipeline.TransitionNotAllowed as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"The panel's decision on {self.call.reference} is recorded."
+                )
+                return _back(self.call)
+        return self.render_to_response(self.get_context_data(form=form))

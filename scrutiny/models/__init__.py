@@ -11,7 +11,7 @@ from .calls import (
 from .config import BusinessArea, ScrutinySettings
 from .decisions import DecisionOutcome, NotAcceptedReason, PanelDecision
 from .meetings import MeetingKind, MeetingStatus, PanelMeeting
-from .pages import CallFormQuestion, CallForScrutinyPage, QuestionType
+from .pages import CallFormQuestion, CallForScrutinyPage, PetitionIndexPage, QuestionType
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
 from .system import ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask

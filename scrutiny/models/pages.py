@@ -185,6 +185,7 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
                     "call": call,
                     "stage": selectors.call_stage_for_resident(call),
                     "timeline": selectors.call_timeline(call),
+                    "decision": selectors.call_latest_decision(call),
                 }
         return self.render(
             request, template="scrutiny/call_tracking.html", context_overrides=context

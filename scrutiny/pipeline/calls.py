@@ -244,3 +244,28 @@ def call_mark_support_given(*, call: CallForScrutiny, user) -> CallForScrutiny:
     call.save(update_fields=["support_given_at"])
     log(instance=call, action="scrutiny.call.support_given", user=user)
     return call
+
+
+@transaction.atomic
+def call_correct(
+    *, call: CallForScrutiny, business_area, households_affected: int | None, user
+) -> CallForScrutiny:
+    """Correct which service a call is about, or how many households it affects."""
+    if not permissions.can_manage_calls(user):
+        raise PermissionDenied("Only scrutiny officers may correct a call.")
+    if households_affected is not None and households_affected < 0:
+        raise TransitionNotAllowed("The number of households cannot be negative.")
+    call = _locked(call)
+    changed = {}
+    if business_area is not None and business_area.pk != call.business_area_id:
+        changed["business_area"] = [str(call.business_area), str(business_area)]
+        call.business_area = business_area
+    if households_affected != call.households_affected:
+        changed["households_affected"] = [call.households_affected, households_affected]
+        call.households_affected = households_affected
+    if not changed:
+        raise TransitionNotAllowed("Nothing was changed.")
+    call._history_user = user
+    call.save(update_fields=["business_area", "households_affected"])
+    log(instance=call, action="scrutiny.call.correct", user=user, data=changed)
+    return call

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from ..models import CallForScrutiny, CallStatus, MeetingStatus, PanelMeeting
+from ..models import CallForScrutiny, CallStatus, MeetingKind, MeetingStatus, PanelMeeting
 from .calls import TransitionNotAllowed
 
 
@@ -20,19 +20,25 @@ def next_formal_meeting(*, after=None, excluding=None) -> PanelMeeting | None:
 
 @transaction.atomic
 def agenda_refresh(*, user=None) -> int:
-    """Put every call awaiting the panel on the next formal meeting if it has no better place.
+    """Put every call awaiting the panel on the next formal meeting unless it is already there.
 
-    A call keeps a meeting that is still to come and is the soonest; one with no meeting, a
-    cancelled meeting, or a later meeting than the soonest moves. Returns how many moved.
+    A call keeps its meeting only while that meeting is a scheduled formal one still to come
+    and no later than the soonest; otherwise (none, cancelled, held, past, not formal, or later
+    than the soonest) it moves. Returns how many moved.
     """
     soonest = next_formal_meeting()
     if soonest is None:
         return 0
-    waiting = CallForScrutiny.objects.select_for_update().filter(
-        Q(agenda_meeting__isnull=True)
-        | Q(agenda_meeting__status=MeetingStatus.CANCELLED)
-        | Q(agenda_meeting__starts_at__gt=soonest.starts_at),
-        status=CallStatus.AWAITING_PANEL,
+    well_placed = Q(
+        agenda_meeting__kind=MeetingKind.FORMAL,
+        agenda_meeting__status=MeetingStatus.SCHEDULED,
+        agenda_meeting__starts_at__gte=timezone.now(),
+        agenda_meeting__starts_at__lte=soonest.starts_at,
+    )
+    waiting = (
+        CallForScrutiny.objects.select_for_update()
+        .filter(status=CallStatus.AWAITING_PANEL)
+        .exclude(well_placed)
     )
     moved = 0
     for call in waiting:
@@ -88,6 +94,8 @@ def meeting_mark_held(*, meeting: PanelMeeting, user) -> PanelMeeting:
     meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise TransitionNotAllowed(f"The meeting is {meeting.get_status_display().lower()}.")
+    if meeting.starts_at > timezone.now():
+        raise TransitionNotAllowed("A meeting can be recorded as held once it has started.")
     meeting.status = MeetingStatus.HELD
     meeting._history_user = user
     meeting.save(update_fields=["status"])

@@ -48,7 +48,8 @@ def petition_target_for(*, households: int | None) -> tuple[int, str]:
     share = math.ceil(households * config.petition_percentage / 100)
     target = min(max(share, minimum), maximum)
     return target, (
-        f"{config.petition_percentage.normalize()}% of {households} households is {share}; "
+        f"{format(config.petition_percentage.normalize(), 'f')}% of {households} households "
+        f"is {share}; "
         f"the target is kept between {minimum} and {maximum}."
     )
 
@@ -129,6 +130,8 @@ def petition_change_target(*, petition: Petition, target: int, reason: str, user
     if not reason.strip():
         raise TransitionNotAllowed("Give a reason for changing the target.")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.status == PetitionStatus.CLOSED:
+        raise TransitionNotAllowed("The petition has closed; its target can no longer change.")
     previous = petition.target
     petition.target = target
     petition.target_change_reason = reason.strip()
@@ -239,6 +242,8 @@ def signature_add_paper(
         raise PermissionDenied("Only scrutiny officers may enter paper signatures.")
     if not name.strip() or not postcode.strip():
         raise SignatureRefused("A paper signature needs a name and a postcode.")
+    if petition.status == PetitionStatus.CLOSED:
+        raise SignatureRefused("The petition has closed, so it cannot take new signatures.")
     now = timezone.now()
     signature = PetitionSignature(
         petition=petition,
@@ -322,6 +327,7 @@ def signatures_invalidate(
     reason: str,
     email_domain: str = "",
     address: str = "",
+    ip_address: str = "",
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> int:
@@ -330,13 +336,17 @@ def signatures_invalidate(
         raise PermissionDenied("Only scrutiny officers may invalidate signatures.")
     if not reason.strip():
         raise TransitionNotAllowed("Give a reason for invalidating the signatures.")
-    if not (email_domain.strip() or address.strip() or since or until):
-        raise TransitionNotAllowed("Choose an email domain, an address or a time window.")
+    if not (email_domain.strip() or address.strip() or ip_address.strip() or since or until):
+        raise TransitionNotAllowed(
+            "Choose an email domain, an address, a network address or a time window."
+        )
     signatures = petition.signatures.filter(invalidated_at__isnull=True)
     if email_domain.strip():
         signatures = signatures.filter(email__iendswith="@" + email_domain.strip().lstrip("@"))
     if address.strip():
         signatures = signatures.filter(address__icontains=address.strip())
+    if ip_address.strip():
+        signatures = signatures.filter(ip_address=ip_address.strip())
     if since:
         signatures = signatures.filter(created_at__gte=since)
     if until:
@@ -360,7 +370,9 @@ def signatures_invalidate(
 
 @transaction.atomic
 def petition_close(*, petition: Petition, user=None) -> Petition:
-    """Close a petition (on its closing date or by an officer) and tell those concerned."""
+    """Close a petition (on its closing date, user None, or by an officer) and tell people."""
+    if user is not None and not user.has_perm("scrutiny.change_petition"):
+        raise PermissionDenied("Only scrutiny officers may close petitions.")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.status == PetitionStatus.CLOSED:
         return petition

@@ -55,20 +55,5 @@ def screenshot(page, name: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _migrated_data(transactional_db):
-    """Put back what the data migrations made (root page, collection, groups).
-
-    live_server makes every test transactional, and Django flushes the database after each;
-    the flush recreates content types and permissions but not the rows the migrations wrote.
-    """
-    from django.apps import apps
-    from wagtail.models import Collection, Locale, Page
-
-    from scrutiny.roles import sync_roles
-
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
-    sync_roles(apps)
+def _migrated_data(migrated_data):
+    """Every browser test is transactional: put back what the data migrations made."""

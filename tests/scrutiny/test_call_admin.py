@@ -454,12 +454,12 @@ def test_an_officer_records_support_once(client, staff, call):
     assert call.support_given_at == given_at
 
 
-def test_the_edit_view_changes_only_the_service_and_households(client, staff, call):
+def test_officers_correct_the_service_and_households_by_an_action(client, staff, call):
     lettings = make_business_area("Lettings")
     login(client, staff["officer"])
 
     response = client.post(
-        url("edit", call.pk),
+        url("correct", call.pk),
         {
             "business_area": lettings.pk,
             "households_affected": "12",
@@ -475,6 +475,24 @@ def test_the_edit_view_changes_only_the_service_and_households(client, staff, ca
     assert call.status == CallStatus.SUBMITTED
     assert call.email == "aisha.khan@example.org"
     assert call.history.order_by("-history_id").first().history_user == staff["officer"]
+
+
+@pytest.mark.parametrize("households", ["-3", "many"])
+def test_a_bad_correction_is_refused_with_a_message(client, staff, call, households):
+    login(client, staff["officer"])
+    response = client.post(
+        url("correct", call.pk),
+        {"business_area": call.business_area_id, "households_affected": households},
+        follow=True,
+    )
+    assert "households" in text(response).lower()
+    call.refresh_from_db()
+    assert call.households_affected is None
+
+
+def test_nobody_edits_a_call_in_the_generic_editor(client, staff, call):
+    login(client, staff["admin"])
+    assert refused(client.get(url("edit", call.pk)))
 
 
 @pytest.mark.parametrize("role", ["panel", "manager"])

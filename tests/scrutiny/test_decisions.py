@@ -84,7 +84,7 @@ def test_each_decision_ends_in_its_state_history_log_and_email(
     ).exists()
     state = WorkflowState.objects.for_instance(call).get()
     assert state.status == WorkflowState.STATUS_APPROVED
-    to_resident = [m for m in mail.outbox if m.to == ["jo@example.org"]]
+    to_resident = [m for m in mail.outbox if m.to == [call.email]]
     assert len(to_resident) == 1
     body = to_resident[0].body
     if outcome == DecisionOutcome.ACCEPTED:

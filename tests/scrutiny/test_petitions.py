@@ -175,7 +175,7 @@ def test_a_paper_sheet_with_a_bad_row_saves_nothing(staff):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_500_concurrent_confirmations_count_exactly_500(staff):
+def test_500_concurrent_confirmations_count_exactly_500(migrated_data, staff):
     if connection.vendor != "postgresql":
         pytest.skip("Concurrency is tested on PostgreSQL; SQLite serialises writers.")
     settings = ScrutinySettings.load()
@@ -204,3 +204,11 @@ def test_500_concurrent_confirmations_count_exactly_500(staff):
         list(pool.map(confirm, tokens + tokens[:50]))
     assert errors == []
     assert pipeline.petition_count(petition) == 500
+
+
+@pytest.mark.django_db
+def test_closing_expired_petitions_is_scheduled_daily():
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(func="scrutiny.tasks.close_expired_petitions")
+    assert schedule.schedule_type == Schedule.DAILY

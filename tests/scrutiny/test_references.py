@@ -19,7 +19,7 @@ def test_references_count_up_per_prefix_and_year():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submissions_get_distinct_references():
+def test_concurrent_submissions_get_distinct_references(migrated_data):
     if connection.vendor != "postgresql":
         pytest.skip("Row locking is what is tested here; SQLite serialises writers by itself.")
     from scrutiny.pipeline import call_submit

@@ -1,0 +1,123 @@
+"""The panel takes its decision in the admin: on the call's page, or through Wagtail moderation."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from scrutiny import pipeline
+from scrutiny.models import CallStatus, MeetingKind, PanelDecision, PanelMeeting
+from tests.conftest import PASSWORD
+from tests.scrutiny.builders import make_call
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(db):
+    return PanelMeeting.objects.create(
+        starts_at=timezone.now() + timedelta(days=5), kind=MeetingKind.FORMAL
+    )
+
+
+@pytest.fixture
+def waiting_call(staff, meeting):
+    call = make_call()
+    pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
+    return pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
+
+
+def decide_url(call, outcome):
+    return reverse("wagtailsnippets_scrutiny_callforscrutiny:decide", args=[call.pk, outcome])
+
+
+def inspect_url(call):
+    return reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[call.pk])
+
+
+def test_a_panel_member_sees_the_decision_buttons_and_decides(client, staff, waiting_call, meeting):
+    client.login(username="panel", password=PASSWORD)
+    page = client.get(inspect_url(waiting_call)).content.decode()
+    assert decide_url(waiting_call, "accepted") in page
+    assert "On the agenda of" in page
+    form = client.get(decide_url(waiting_call, "serious_failure"))
+    assert form.status_code == 200 and "Immediate recommendations" in form.content.decode()
+    response = client.post(
+        decide_url(waiting_call, "serious_failure"),
+        {
+            "meeting": str(meeting.pk),
+            "reasons": "Doors broken for months.",
+            "immediate_recommendations": "Repair the doors within a week.",
+        },
+    )
+    assert response.status_code == 302
+    waiting_call.refresh_from_db()
+    assert waiting_call.status == CallStatus.SERIOUS_FAILURE
+    page = client.get(inspect_url(waiting_call)).content.decode()
+    assert "Repair the doors within a week." in page
+
+
+def test_missing_reasons_are_shown_on_the_form_and_nothing_is_saved(client, staff, waiting_call):
+    client.login(username="panel", password=PASSWORD)
+    response = client.post(decide_url(waiting_call, "not_accepted"), {"reasons": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Give the panel&#x27;s reasons." in html or "Give the panel's reasons." in html
+    assert "Choose a reason." in html
+    assert not PanelDecision.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["officer", "manager"])
+def test_others_cannot_decide(client, staff, waiting_call, role):
+    client.login(username=role, password=PASSWORD)
+    assert (
+        decide_url(waiting_call, "accepted")
+        not in client.get(inspect_url(waiting_call)).content.decode()
+    )
+    response = client.post(decide_url(waiting_call, "accepted"), {"reasons": "Yes"})
+    assert response.status_code in {302, 403}
+    waiting_call.refresh_from_db()
+    assert waiting_call.status == CallStatus.AWAITING_PANEL
+
+
+def test_no_decision_form_for_a_call_not_awaiting_the_panel(client, staff):
+    call = make_call()
+    client.login(username="panel", password=PASSWORD)
+    response = client.get(decide_url(call, "accepted"), follow=True)
+    assert "is not awaiting the panel" in response.content.decode()
+
+
+def test_the_wagtail_moderation_action_records_the_decision(client, staff, waiting_call, meeting):
+    task_state = waiting_call.current_workflow_task_state
+    url = reverse(
+        "wagtailsnippets_scrutiny_callforscrutiny:workflow_action",
+        args=[waiting_call.pk, "monitoring", task_state.pk],
+    )
+    client.login(username="panel", password=PASSWORD)
+    response = client.post(url, {"meeting": str(meeting.pk), "reasons": "We will watch this."})
+    assert response.status_code == 302
+    assert response["Location"] == inspect_url(waiting_call)
+    waiting_call.refresh_from_db()
+    assert waiting_call.status == CallStatus.MONITORING
+
+
+def test_the_dashboard_shows_calls_awaiting_the_panel_members_review(client, staff, waiting_call):
+    client.login(username="panel", password=PASSWORD)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert waiting_call.reference in html
+
+
+def test_overdue_calls_are_flagged_in_the_list_and_on_the_dashboard(client, staff, waiting_call):
+    type(waiting_call).objects.filter(pk=waiting_call.pk).update(
+        awaiting_panel_since=timezone.now() - timedelta(days=90)
+    )
+    client.login(username="officer", password=PASSWORD)
+    listing = client.get(reverse("wagtailsnippets_scrutiny_callforscrutiny:list")).content.decode()
+    assert "Overdue" in listing
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Calls overdue for a panel decision" in dashboard
+    filtered = client.get(
+        reverse("wagtailsnippets_scrutiny_callforscrutiny:list") + "?overdue=true"
+    ).content.decode()
+    assert waiting_call.reference in filtered
