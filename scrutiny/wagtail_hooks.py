@@ -92,6 +92,10 @@ class CallForScrutinyViewSet(SnippetViewSet):
     }
     export_filename = "calls-for-scrutiny"
 
+    @property
+    def edit_view(self):
+        return call_views.call_edit_redirect
+
     def get_urlpatterns(self):
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
         return urlpatterns + [

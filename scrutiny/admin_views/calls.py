@@ -529,7 +529,10 @@ class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, pk=pk, outcome=outcome)
 
     def get_page_title(self):
-        return f"{self.outcome.label}: {self.call.reference}"
+        return self.outcome.label
+
+    def get_page_subtitle(self):
+        return str(self.call)
 
     def get_breadcrumbs_items(self):
         return [
@@ -574,3 +577,10 @@ class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
                 )
                 return _back(self.call)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+def call_edit_redirect(request, pk):
+    """Nobody edits a call in the generic editor: links to it (such as the dashboard's
+    "Awaiting your review") open the call's record, where its actions are."""
+    call = _viewable_call(request, int(pk))
+    return _back(call)

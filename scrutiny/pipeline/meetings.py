@@ -36,7 +36,7 @@ def agenda_refresh(*, user=None) -> int:
         agenda_meeting__starts_at__lte=soonest.starts_at,
     )
     waiting = (
-        CallForScrutiny.objects.select_for_update()
+        CallForScrutiny.objects.select_for_update(of=("self",))
         .filter(status=CallStatus.AWAITING_PANEL)
         .exclude(well_placed)
     )
