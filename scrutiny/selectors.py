@@ -158,27 +158,47 @@ def call_changes(call: CallForScrutiny) -> list[dict]:
     """Each saved version of a call, newest first, with who saved it and which fields changed.
 
     A change is (field, old, new) with foreign keys as objects; the first version has none.
+    Related objects are fetched once per model, however long the history.
     """
     rows = list(call.history.select_related("history_user").order_by("history_date", "history_id"))
-    versions = []
+    related = {
+        field.name: field.related_model
+        for field in CallForScrutiny._meta.concrete_fields
+        if field.is_relation
+    }
+    raw_versions = []
+    wanted: dict[str, set] = {name: set() for name in related}
     previous = None
     for row in rows:
         changes = []
         if previous is not None:
-            delta = row.diff_against(previous, foreign_keys_are_objs=True)
-            changes = [
-                (change.field, _present(change.old), _present(change.new))
-                for change in delta.changes
-            ]
-        versions.append(
-            {
-                "when": row.history_date,
-                "user": row.history_user,
-                "type": row.history_type,
-                "changes": changes,
-            }
-        )
+            for change in row.diff_against(previous).changes:
+                changes.append((change.field, change.old, change.new))
+                if change.field in related:
+                    wanted[change.field].update(v for v in (change.old, change.new) if v)
+        raw_versions.append((row, changes))
         previous = row
+    objects = {
+        name: model._default_manager.in_bulk(wanted[name]) if wanted[name] else {}
+        for name, model in related.items()
+    }
+
+    def resolve(name, value):
+        if name in related and value:
+            return objects[name].get(value, value)
+        return _present(value)
+
+    versions = [
+        {
+            "when": row.history_date,
+            "user": row.history_user,
+            "type": row.history_type,
+            "changes": [
+                (name, resolve(name, old), resolve(name, new)) for name, old, new in changes
+            ],
+        }
+        for row, changes in raw_versions
+    ]
     versions.reverse()
     return versions
 
