@@ -188,6 +188,11 @@ def register_appeal_log_actions(actions):
         "scrutiny.appeal.convene", "Appeal panel convened", "Appeal panel convened"
     )
     actions.register_action("scrutiny.appeal.decide", "Appeal decided", "Appeal decided")
+    # Distinct names on the call, since Wagtail's history keeps one entry per action and request.
+    actions.register_action("scrutiny.call.appealed", "Appealed", "The resident appealed")
+    actions.register_action(
+        "scrutiny.call.appeal_decided", "Appeal upheld", "Moved as the upheld appeal directed"
+    )
 
 
 class OverdueCallsPanel(Component):

@@ -185,6 +185,10 @@ class AppealHistoryView(snippet_views.HistoryView):
     def get_object(self):
         return visible_appeal(self.request, self.pk)
 
+    def get_edit_url(self, instance):
+        # Appeals have no editor; their record is the inspect page.
+        return url_for("inspect", instance.pk)
+
 
 def _back(appeal: Appeal):
     return redirect(url_for("inspect", appeal.pk))
@@ -302,7 +306,7 @@ class AppealViewSet(SnippetViewSet):
         return selectors.appeals_visible_to(request.user)
 
     def get_urlpatterns(self):
-        kept = {"list", "list_results", "inspect", "history"}
+        kept = {"list", "list_results", "inspect", "history", "history_results"}
         urlpatterns = [p for p in super().get_urlpatterns() if p.name in kept]
         return urlpatterns + [
             path("convene/<int:pk>/", appeal_convene, name="convene"),

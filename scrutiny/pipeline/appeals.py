@@ -130,7 +130,7 @@ def appeal_submit(
             size=upload.size,
         )
     log(instance=appeal, action="scrutiny.appeal.submit", data={"call": call.reference})
-    log(instance=call, action="scrutiny.appeal.submit", data={"appeal": appeal.reference})
+    log(instance=call, action="scrutiny.call.appealed", data={"appeal": appeal.reference})
     queue_task("scrutiny.tasks.send_appeal_acknowledgement", appeal.pk)
     queue_task("scrutiny.tasks.send_appeal_officer_notification", appeal.pk)
     return appeal
@@ -305,7 +305,7 @@ def _move_call(*, appeal: Appeal, direction: str, user, now) -> None:
     call.save(update_fields=["status", "status_changed_at"])
     log(
         instance=call,
-        action="scrutiny.appeal.decide",
+        action="scrutiny.call.appeal_decided",
         user=user,
         data={"from": previous, "to": call.status, "appeal": appeal.reference},
     )

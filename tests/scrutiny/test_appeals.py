@@ -131,7 +131,8 @@ def test_submission_sends_the_acknowledgement_and_tells_the_officers(
     assert subjects[f"New appeal {appeal.reference} on {call.reference}"] == [
         staff["officer"].email
     ]
-    assert ModelLogEntry.objects.filter(action="scrutiny.appeal.submit").count() == 2
+    assert ModelLogEntry.objects.get(action="scrutiny.appeal.submit").object_id == str(appeal.pk)
+    assert ModelLogEntry.objects.get(action="scrutiny.call.appealed").object_id == str(call.pk)
 
 
 # The appeal panel.
@@ -307,6 +308,9 @@ def test_upheld_returns_the_call_to_the_panel_and_its_workflow(staff, convened):
     assert call.agenda_meeting == meeting
     assert call.workflow_in_progress
     assert call.history.first().history_user == staff["officer"]
+    entry = ModelLogEntry.objects.get(action="scrutiny.call.appeal_decided")
+    assert entry.user_id == staff["officer"].pk
+    assert entry.data["to"] == CallStatus.AWAITING_PANEL
 
 
 def test_an_upheld_then_new_decision_may_be_appealed(staff, convened):
