@@ -70,7 +70,7 @@ class Appeal(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     decision = models.OneToOneField(
-        PanelDecision, on_delete=models.PROTECT, related_name="appeal", editable=False
+        PanelDecision, on_delete=models.CASCADE, related_name="appeal", editable=False
     )
     call = models.ForeignKey(
         CallForScrutiny, on_delete=models.CASCADE, related_name="appeals", editable=False
