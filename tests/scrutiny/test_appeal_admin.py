@@ -77,7 +77,11 @@ def test_an_appeal_panel_member_sees_their_appeal_without_contact_details(
 def test_an_appeal_panel_member_cannot_open_another_appeal_by_url(client, staff, two_appeals):
     _, other = two_appeals
     login(client, "appeal")
-    for address in [url("inspect", other.pk), url("history", other.pk)]:
+    for address in [
+        url("inspect", other.pk),
+        url("history", other.pk),
+        url("history_results", other.pk),
+    ]:
         response = client.get(address)
         assert response.status_code in (302, 403)
         assert OTHER_GROUNDS not in response.content.decode()
