@@ -49,6 +49,13 @@ DEMO_MODELS = [
     "scrutiny.historicalpetition",
     "scrutiny.petitionsignature",
     "scrutiny.historicalpetitionsignature",
+    "scrutiny.involvementgroup",
+    "scrutiny.historicalinvolvementgroup",
+    "scrutiny.historicalinvolvementgroup_members",
+    "scrutiny.historicalinvolvementgroup_business_areas",
+    "scrutiny.appeal",
+    "scrutiny.historicalappeal",
+    "scrutiny.historicalappeal_panel",
     "wagtailcore.modellogentry",
 ]
 
@@ -98,12 +105,20 @@ def existing_content() -> ExistingContent:
 
 def clear_content() -> None:
     """Delete the site's pages, sites, users, the log and every scrutiny record."""
-    from .models import BusinessArea, CallForScrutiny, PanelMeeting, ReferenceCounter, SentEmail
+    from .models import (
+        BusinessArea,
+        CallForScrutiny,
+        InvolvementGroup,
+        PanelMeeting,
+        ReferenceCounter,
+        SentEmail,
+    )
 
     Site.objects.all().delete()
     for page in Page.objects.filter(depth=2):
         page.delete()
     CallForScrutiny.objects.all().delete()
+    InvolvementGroup.objects.all().delete()
     PanelMeeting.objects.all().delete()
     BusinessArea.objects.all().delete()
     ReferenceCounter.objects.all().delete()

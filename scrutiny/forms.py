@@ -589,3 +589,37 @@ class PetitionSignatureForm(GovukForm):
             "postcode": data["postcode"],
             "address": data["address"],
         }
+
+
+class AppealForm(GovukForm):
+    """A resident's written appeal: which call, proof it is theirs, their grounds and files."""
+
+    reference = CallTrackingForm.base_fields["reference"]
+    email_or_postcode = CallTrackingForm.base_fields["email_or_postcode"]
+    grounds = text_field(
+        "Why are you appealing against the panel's decision?",
+        message="Tell us why you are appealing",
+        max_length=LONG_TEXT,
+        noun="Your grounds for appeal",
+        help_text="Explain what you think the panel got wrong, and anything it did not know.",
+        widget=forms.Textarea,
+    )
+    evidence = EvidenceField(
+        label="Files to support your appeal (optional)",
+        required=False,
+        help_text=(
+            f"Up to {MAX_EVIDENCE_FILES} files, each smaller than 10 MB: {EVIDENCE_KINDS_TEXT}."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
+    )
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def files_chosen(self) -> int:
+        """How many files came with this submission (they are never kept if it had errors)."""
+        if not self.is_bound:
+            return 0
+        return len([upload for upload in self.files.getlist("evidence") if upload])

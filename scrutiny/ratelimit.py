@@ -16,6 +16,7 @@ WINDOW_SECONDS = 60 * 60
 CALL_FORM = "call-form"
 CALL_TRACKING = "call-tracking"
 PETITION = "petition"
+APPEAL_FORM = "appeal-form"
 
 
 def client_address(request) -> str:

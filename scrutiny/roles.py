@@ -41,6 +41,13 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_petitionsignature",
         "scrutiny.add_petitionsignature",
         "scrutiny.change_petitionsignature",
+        "scrutiny.view_appeal",
+        "scrutiny.change_appeal",
+        "scrutiny.view_all_appeals",
+        "scrutiny.view_appealevidence",
+        "scrutiny.view_involvementgroup",
+        "scrutiny.add_involvementgroup",
+        "scrutiny.change_involvementgroup",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -55,6 +62,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
     ],
     APPEAL_PANEL: [
         "wagtailadmin.access_admin",
+        "scrutiny.view_appeal",
     ],
     MANAGERS: [
         "wagtailadmin.access_admin",
@@ -66,6 +74,10 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_panelmeeting",
         "scrutiny.view_paneldecision",
         "scrutiny.view_petition",
+        "scrutiny.view_appeal",
+        "scrutiny.view_all_appeals",
+        "scrutiny.view_appealevidence",
+        "scrutiny.view_involvementgroup",
     ],
 }
 

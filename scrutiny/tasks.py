@@ -185,3 +185,61 @@ def close_expired_petitions() -> int:
     for petition in expired:
         pipeline.petition_close(petition=petition)
     return len(expired)
+
+
+def _appeal(appeal_pk: int):
+    from .models import Appeal
+
+    return (
+        Appeal.objects.select_related("call__business_area", "decision")
+        .filter(pk=appeal_pk)
+        .first()
+    )
+
+
+def send_appeal_acknowledgement(appeal_pk: int) -> bool:
+    """Tell the resident their appeal arrived, with its reference and what happens next."""
+    appeal = _appeal(appeal_pk)
+    if appeal is None or not appeal.call.email:
+        return False
+    return send_email_once(
+        key=f"appeal:{appeal.pk}:acknowledgement",
+        to=[appeal.call.email],
+        template="appeal_acknowledgement",
+        context={
+            "appeal": appeal,
+            "call": appeal.call,
+            "tracking_url": absolute_url(call_tracking_url()),
+        },
+    )
+
+
+def send_appeal_officer_notification(appeal_pk: int) -> bool:
+    """Tell the scrutiny officers an appeal has arrived and needs a panel."""
+    appeal = _appeal(appeal_pk)
+    if appeal is None:
+        return False
+    admin_path = reverse("wagtailsnippets_scrutiny_appeal:inspect", args=[appeal.pk])
+    return send_email_once(
+        key=f"appeal:{appeal.pk}:officer-notification",
+        to=_officer_emails(),
+        template="appeal_officer_notification",
+        context={"appeal": appeal, "call": appeal.call, "admin_url": absolute_url(admin_path)},
+    )
+
+
+def send_appeal_decision_to_resident(appeal_pk: int) -> bool:
+    """Tell the resident the appeal panel's final decision and what it means for their call."""
+    appeal = _appeal(appeal_pk)
+    if appeal is None or not appeal.decided_at or not appeal.call.email:
+        return False
+    return send_email_once(
+        key=f"appeal:{appeal.pk}:decision",
+        to=[appeal.call.email],
+        template="appeal_decision_to_resident",
+        context={
+            "appeal": appeal,
+            "call": appeal.call,
+            "tracking_url": absolute_url(call_tracking_url()),
+        },
+    )

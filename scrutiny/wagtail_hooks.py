@@ -9,10 +9,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import selectors
+from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
 from .admin_views import meetings as meeting_views
 from .admin_views import petitions as petition_views
-from .models import BusinessArea, CallForScrutiny, ScrutinySettings
+from .models import Appeal, BusinessArea, CallForScrutiny, ScrutinySettings
 
 
 class BusinessAreaViewSet(SnippetViewSet):
@@ -131,12 +132,15 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         CallForScrutinyViewSet,
         petition_views.PetitionViewSet,
         meeting_views.PanelMeetingViewSet,
+        appeal_views.AppealViewSet,
         BusinessAreaViewSet,
+        appeal_views.InvolvementGroupViewSet,
         meeting_views.NotAcceptedReasonViewSet,
     ]
 
 
 register_permission_policy(CallForScrutiny, call_views.CallPermissionPolicy(CallForScrutiny))
+register_permission_policy(Appeal, appeal_views.AppealPermissionPolicy(Appeal))
 register_snippet(ScrutinyViewSetGroup)
 
 
@@ -174,6 +178,21 @@ def register_panel_log_actions(actions):
         "scrutiny.petition.target_reached", "Target reached", "Petition reached its target"
     )
     actions.register_action("scrutiny.petition.close", "Petition closed", "Petition closed")
+
+
+@hooks.register("register_log_actions")
+def register_appeal_log_actions(actions):
+    """Name the changes made by appeals."""
+    actions.register_action("scrutiny.appeal.submit", "Appeal received", "Appeal received")
+    actions.register_action(
+        "scrutiny.appeal.convene", "Appeal panel convened", "Appeal panel convened"
+    )
+    actions.register_action("scrutiny.appeal.decide", "Appeal decided", "Appeal decided")
+    # Distinct names on the call, since Wagtail's history keeps one entry per action and request.
+    actions.register_action("scrutiny.call.appealed", "Appealed", "The resident appealed")
+    actions.register_action(
+        "scrutiny.call.appeal_decided", "Appeal upheld", "Moved as the upheld appeal directed"
+    )
 
 
 class OverdueCallsPanel(Component):

@@ -1,5 +1,13 @@
 """Models of the scrutiny plugin, split by concept."""
 
+from .appeals import (
+    Appeal,
+    AppealDirection,
+    AppealEvidence,
+    AppealOutcome,
+    AppealStatus,
+    InvolvementGroup,
+)
 from .calls import (
     CallEvidence,
     CallForScrutiny,
@@ -17,6 +25,12 @@ from .system import ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask
 
 __all__ = [
+    "Appeal",
+    "AppealDirection",
+    "AppealEvidence",
+    "AppealOutcome",
+    "AppealStatus",
+    "InvolvementGroup",
     "BusinessArea",
     "CallEvidence",
     "CallForScrutiny",

@@ -49,7 +49,7 @@ class ExtraQuestion(models.Model):
 
 
 class CallForScrutinyPage(RoutablePageMixin, Page):
-    """The public pro-forma for a Community Call for Scrutiny, with tracking under track/."""
+    """The public pro-forma for a Community Call for Scrutiny, with track/ and appeal/ routes."""
 
     introduction = RichTextField(features=TEXT_FEATURES, blank=True)
     guidance = RichTextField(
@@ -186,12 +186,76 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
                     "stage": selectors.call_stage_for_resident(call),
                     "timeline": selectors.call_timeline(call),
                     "decision": selectors.call_latest_decision(call),
+                    "appeal": selectors.call_latest_appeal(call),
+                    "appeal_url": self.subpage_url(request, "appeal"),
                 }
         return self.render(
             request, template="scrutiny/call_tracking.html", context_overrides=context
         )
 
-    def rate_limited(self, request, *, looking_up: bool):
+    # The session key that lets only the browser that sent an appeal see its confirmation.
+    SUBMITTED_APPEAL_SESSION_KEY = "scrutiny_submitted_appeal"
+
+    @path("appeal/", name="appeal")
+    def appeal_view(self, request):
+        """A resident's written appeal against the panel's decision on their call.
+
+        Every POST counts towards the address's hourly limit. An unknown reference and a wrong
+        email address or postcode get the same answer, as on the tracking page.
+        """
+        from scrutiny import forms, pipeline, ratelimit
+
+        from .config import ScrutinySettings
+
+        template = "scrutiny/appeal_form.html"
+        if request.method != "POST":
+            return self.render(
+                request, template=template, context_overrides={"form": forms.AppealForm()}
+            )
+        limit = ScrutinySettings.load(request_or_site=request).form_submissions_per_hour
+        if not ratelimit.attempt_allowed(request, scope=ratelimit.APPEAL_FORM, limit=limit):
+            return self.rate_limited(request, looking_up=False, route="appeal")
+        if forms.honeypot_filled(request.POST):
+            response = self.render(request, template=template, context_overrides={"refused": True})
+            response.status_code = 400
+            return response
+        form = forms.AppealForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                appeal = pipeline.appeal_submit(
+                    reference=form.cleaned_data["reference"],
+                    email_or_postcode=form.cleaned_data["email_or_postcode"],
+                    grounds=form.cleaned_data["grounds"],
+                    evidence=form.cleaned_data["evidence"],
+                )
+            except pipeline.AppealRefused as error:
+                form.add_error(None, str(error))
+            else:
+                request.session[self.SUBMITTED_APPEAL_SESSION_KEY] = appeal.pk
+                return redirect(self.subpage_url(request, "appeal_confirmation"))
+        return self.render(request, template=template, context_overrides={"form": form})
+
+    @path("appeal/sent/", name="appeal_confirmation")
+    def appeal_confirmation_view(self, request):
+        """The appeal's reference and what happens next, for the browser that sent it."""
+        from .appeals import Appeal
+
+        pk = request.session.get(self.SUBMITTED_APPEAL_SESSION_KEY)
+        appeal = None
+        if pk is not None:
+            appeal = Appeal.objects.select_related("call__business_area").filter(pk=pk).first()
+        if appeal is None:
+            return redirect(self.subpage_url(request, "appeal"))
+        return self.render(
+            request,
+            template="scrutiny/appeal_confirmation.html",
+            context_overrides={
+                "appeal": appeal,
+                "tracking_url": self.subpage_url(request, "track"),
+            },
+        )
+
+    def rate_limited(self, request, *, looking_up: bool, route: str = ""):
         """The 429 page: this address has used the form too often in the last hour."""
         from scrutiny import ratelimit
 
@@ -200,7 +264,7 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
             template="scrutiny/rate_limited.html",
             context_overrides={
                 "looking_up": looking_up,
-                "form_url": self.subpage_url(request, "track" if looking_up else "form"),
+                "form_url": self.subpage_url(request, route or ("track" if looking_up else "form")),
             },
         )
         response.status_code = 429

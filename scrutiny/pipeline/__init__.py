@@ -5,6 +5,20 @@ and a Wagtail log entry, and queues notifications on commit. Views, admin button
 actions and commands call these; nothing else assigns a status.
 """
 
+from .appeals import (
+    APPEAL_REFERENCE_PREFIX,
+    AppealNotFound,
+    AppealPanelRefused,
+    AppealRefused,
+    appeal_convene,
+    appeal_decide,
+    appeal_exclusions,
+    appeal_panel_candidates,
+    appeal_panel_check,
+    appeal_refusal,
+    appeal_submit,
+    person_name,
+)
 from .calls import (
     CALL_REFERENCE_PREFIX,
     TRANSITIONS,
@@ -41,6 +55,18 @@ from .petitions import (
 )
 
 __all__ = [
+    "APPEAL_REFERENCE_PREFIX",
+    "AppealNotFound",
+    "AppealPanelRefused",
+    "AppealRefused",
+    "appeal_convene",
+    "appeal_decide",
+    "appeal_exclusions",
+    "appeal_panel_candidates",
+    "appeal_panel_check",
+    "appeal_refusal",
+    "appeal_submit",
+    "person_name",
     "CALL_REFERENCE_PREFIX",
     "TRANSITIONS",
     "DecisionIncomplete",

@@ -80,6 +80,7 @@ def test_every_public_page_and_state_has_no_axe_violations(
         "/how-scrutiny-works/",
         "/call-for-scrutiny/",
         "/call-for-scrutiny/track/",
+        "/call-for-scrutiny/appeal/",
         "/petitions/",
         f"/petitions/{petition.slug}/",
         f"/petitions/{petition.slug}/signed/",

@@ -1,0 +1,334 @@
+"""Admin for appeals and involvement groups.
+
+Officers and managers see every appeal; an appeal panel member sees only the appeals they sit
+on, with the call, its evidence and the panel's decision, and never the resident's contact
+details. Officers convene the appeal panel and record its decision on the panel's behalf.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .. import pipeline, selectors
+from ..models import (
+    Appeal,
+    AppealDirection,
+    AppealEvidence,
+    AppealOutcome,
+    AppealStatus,
+    CallEvidence,
+    InvolvementGroup,
+)
+from ..permissions import can_see_contact_details
+from .calls import CALL_FIELDS, RESIDENT_FIELDS, field_rows
+
+
+def url_for(name: str, *args) -> str:
+    """The address of one of the appeal viewset's views."""
+    return reverse(Appeal.snippet_viewset.get_url_name(name), args=args)
+
+
+def can_manage_appeals(user) -> bool:
+    """Officers (and superusers) convene appeal panels and record their decisions."""
+    return user.is_active and user.has_perm("scrutiny.change_appeal")
+
+
+def visible_appeal(request, pk: int) -> Appeal:
+    """The appeal if this user may open it; PermissionDenied for anyone else, even if it exists."""
+    appeal = selectors.appeals_visible_to(request.user).filter(pk=pk).first()
+    if appeal is None:
+        raise PermissionDenied
+    return appeal
+
+
+class AppealPermissionPolicy(ModelPermissionPolicy):
+    """Appeals come only from the public form and change only through their actions."""
+
+    refused = frozenset({"add", "delete", "change"})
+
+    def user_has_permission(self, user, action):
+        return action not in self.refused and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action not in self.refused]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
+
+
+class PanelChoiceField(forms.ModelMultipleChoiceField):
+    """People to sit on an appeal panel, by name."""
+
+    def label_from_instance(self, obj):
+        return pipeline.person_name(obj)
+
+
+class ConveneForm(forms.Form):
+    """The members an officer chooses for an appeal panel."""
+
+    members = PanelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the members of the appeal panel."},
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    """The appeal panel's decision, recorded by an officer."""
+
+    outcome = forms.ChoiceField(choices=AppealOutcome.choices, widget=forms.RadioSelect)
+    direction = forms.ChoiceField(
+        label="If upheld, the panel directs",
+        choices=AppealDirection.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reasons = forms.CharField(
+        label="The appeal panel's reasons", widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class AppealIndexView(snippet_views.IndexView):
+    """The appeals an officer or manager may see, or those an appeal panel member sits on."""
+
+    def get_base_queryset(self):
+        return selectors.appeals_visible_to(self.request.user)
+
+    def get_add_url(self):
+        return None
+
+    @cached_property
+    def columns(self):
+        return [
+            column
+            for column in super().columns
+            if not isinstance(column, BulkActionsCheckboxColumn)
+        ]
+
+    def get_edit_url(self, instance):
+        return self.get_inspect_url(instance)
+
+
+class AppealInspectView(snippet_views.InspectView):
+    """One appeal: the grounds, the call, its evidence, the panel's decision, and the actions."""
+
+    def get_object(self, queryset=None):
+        return visible_appeal(self.request, self.pk)
+
+    def get_fields(self):
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        appeal = self.object
+        call = appeal.call
+        decision = appeal.decision
+        can_manage = can_manage_appeals(user)
+        context.update(
+            {
+                "appeal": appeal,
+                "call": call,
+                "decision": decision,
+                "call_rows": field_rows(call, CALL_FIELDS),
+                "resident_rows": (
+                    field_rows(call, RESIDENT_FIELDS) if can_see_contact_details(user) else None
+                ),
+                "panel": [pipeline.person_name(member) for member in appeal.panel.all()],
+                "appeal_evidence": [
+                    (item, url_for("evidence", appeal.pk, "appeal", item.pk))
+                    for item in appeal.evidence.all()
+                ],
+                "call_evidence": [
+                    (item, url_for("evidence", appeal.pk, "call", item.pk))
+                    for item in call.evidence.all()
+                ],
+                "can_manage": can_manage,
+                "decided": appeal.status == AppealStatus.DECIDED,
+            }
+        )
+        if can_manage and appeal.status != AppealStatus.DECIDED:
+            candidates = pipeline.appeal_panel_candidates(appeal=appeal)
+            chosen = list(appeal.panel.all())
+            form = ConveneForm(initial={"members": [member.pk for member in chosen]})
+            offered = {user.pk: user for user in [*chosen, *candidates]}
+            form.fields["members"].queryset = get_user_model().objects.filter(pk__in=offered)
+            context.update(
+                {
+                    "convene_form": form,
+                    "candidates": candidates,
+                    "convene_url": url_for("convene", appeal.pk),
+                    "decide_form": AppealDecisionForm(),
+                    "decide_url": url_for("decide", appeal.pk),
+                }
+            )
+        return context
+
+
+class AppealHistoryView(snippet_views.HistoryView):
+    """An appeal's log, for those who may open the appeal."""
+
+    # Nobody adds, changes or deletes an appeal here, so seeing it is enough.
+    any_permission_required = ["view"]
+
+    def get_object(self):
+        return visible_appeal(self.request, self.pk)
+
+    def get_edit_url(self, instance):
+        # Appeals have no editor; their record is the inspect page.
+        return url_for("inspect", instance.pk)
+
+
+def _back(appeal: Appeal):
+    return redirect(url_for("inspect", appeal.pk))
+
+
+@require_POST
+def appeal_convene(request, pk: int):
+    """Convene (or change) an appeal panel; each refusal is shown with its reason."""
+    appeal = visible_appeal(request, pk)
+    members = get_user_model().objects.filter(pk__in=request.POST.getlist("members"))
+    try:
+        pipeline.appeal_convene(appeal=appeal, members=members, user=request.user)
+    except pipeline.AppealPanelRefused as error:
+        messages.error(request, "The appeal panel was not convened.")
+        for reason in error.reasons:
+            messages.error(request, reason)
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error) or "You may not convene an appeal panel.")
+    else:
+        messages.success(request, f"The appeal panel for {appeal.reference} is convened.")
+    return _back(appeal)
+
+
+@require_POST
+def appeal_decide(request, pk: int):
+    """Record the appeal panel's final decision on its behalf."""
+    appeal = visible_appeal(request, pk)
+    form = AppealDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(appeal)
+    try:
+        appeal = pipeline.appeal_decide(
+            appeal=appeal,
+            outcome=form.cleaned_data["outcome"],
+            direction=form.cleaned_data["direction"],
+            reasons=form.cleaned_data["reasons"],
+            user=request.user,
+        )
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error) or "You may not record an appeal decision.")
+    else:
+        messages.success(
+            request, f"{appeal.reference} is {appeal.get_outcome_display().lower()}: final."
+        )
+    return _back(appeal)
+
+
+def appeal_evidence_download(request, pk: int, kind: str, evidence_pk: int):
+    """A file sent with the appeal or with its call, to those who may open the appeal."""
+    try:
+        appeal = visible_appeal(request, pk)
+    except PermissionDenied:
+        # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
+        return permission_denied(request, PermissionDenied())
+    if kind == "appeal":
+        evidence = get_object_or_404(AppealEvidence, pk=evidence_pk, appeal=appeal)
+    elif kind == "call":
+        evidence = get_object_or_404(CallEvidence, pk=evidence_pk, call_id=appeal.call_id)
+    else:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def panel_size(appeal: Appeal) -> str:
+    """How many sit on an appeal's panel, for a listing."""
+    count = appeal.panel.count()
+    return str(count) if count else "—"
+
+
+class AppealViewSet(SnippetViewSet):
+    """Appeals against the panel's decisions: they come from the public form only."""
+
+    model = Appeal
+    icon = "resubmit"
+    menu_label = "Appeals"
+    index_view_class = AppealIndexView
+    inspect_view_class = AppealInspectView
+    history_view_class = AppealHistoryView
+    inspect_view_enabled = True
+    inspect_template_name = "scrutiny/admin/appeal_inspect.html"
+    copy_view_enabled = False
+    ordering = "-received_at"
+    list_display = [
+        "reference",
+        Column("call", label="Call", accessor="call.reference", sort_key="call__reference"),
+        StatusTagColumn(
+            "get_status_display",
+            label="Status",
+            sort_key="status",
+            primary=lambda appeal: appeal.status != AppealStatus.DECIDED,
+        ),
+        Column("outcome", label="Outcome", accessor="get_outcome_display"),
+        Column("panel", label="Panel", accessor=panel_size),
+        DateColumn("received_at", label="Received", sort_key="received_at"),
+    ]
+    list_filter = ["status", "outcome"]
+    search_fields = ["reference", "call__reference"]
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return selectors.appeals_visible_to(request.user)
+
+    def get_urlpatterns(self):
+        kept = {"list", "list_results", "inspect", "history", "history_results"}
+        urlpatterns = [p for p in super().get_urlpatterns() if p.name in kept]
+        return urlpatterns + [
+            path("convene/<int:pk>/", appeal_convene, name="convene"),
+            path("decide/<int:pk>/", appeal_decide, name="decide"),
+            path(
+                "evidence/<int:pk>/<str:kind>/<int:evidence_pk>/",
+                appeal_evidence_download,
+                name="evidence",
+            ),
+        ]
+
+
+class InvolvementGroupViewSet(SnippetViewSet):
+    """Involvement groups beside the panel, whose members may hear appeals."""
+
+    model = InvolvementGroup
+    icon = "group"
+    menu_label = "Involvement groups"
+    list_display = [
+        "name",
+        Column("members", label="Members", accessor=lambda g: g.members.count()),
+    ]
+    search_fields = ["name", "description"]
+    search_backend_name = None
+    copy_view_enabled = False

@@ -1,0 +1,135 @@
+"""Appeals against the panel's decisions, and the involvement groups whose members hear them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+from .calls import CallForScrutiny, private_storage
+from .config import BusinessArea
+from .decisions import PanelDecision
+
+
+class InvolvementGroup(index.Indexed, models.Model):
+    """A way residents are involved besides the panel, e.g. estate inspectors (configuration).
+
+    Its members may sit on appeal panels, except on calls about a service the group serves.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="involvement_groups"
+    )
+    business_areas = models.ManyToManyField(
+        BusinessArea,
+        blank=True,
+        related_name="involvement_groups",
+        verbose_name="services it serves",
+        help_text="Its members never hear an appeal about these services.",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("members"),
+        FieldPanel("business_areas"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    history = HistoricalRecords(m2m_fields=[members, business_areas])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "involvement group"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppealStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    PANEL_CONVENED = "panel_convened", "Appeal panel convened"
+    DECIDED = "decided", "Decided"
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class AppealDirection(models.TextChoices):
+    RETURN_TO_PANEL = "return_to_panel", "Return the call to the panel"
+    ACCEPT = "accept", "Accept the call"
+
+
+class Appeal(models.Model):
+    """A resident's written appeal against one panel decision, heard by an independent panel."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    decision = models.OneToOneField(
+        PanelDecision, on_delete=models.CASCADE, related_name="appeal", editable=False
+    )
+    call = models.ForeignKey(
+        CallForScrutiny, on_delete=models.CASCADE, related_name="appeals", editable=False
+    )
+    grounds = models.TextField("the resident's grounds")
+    status = models.CharField(
+        max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED, db_index=True
+    )
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    panel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="appeals_heard", verbose_name="panel"
+    )
+    convened_at = models.DateTimeField(null=True, blank=True)
+    convened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
+    direction = models.CharField(max_length=20, choices=AppealDirection.choices, blank=True)
+    decision_reasons = models.TextField("the appeal panel's reasons", blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who recorded the decision on the appeal panel's behalf.",
+    )
+
+    history = HistoricalRecords(m2m_fields=[panel])
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        permissions = [
+            ("view_all_appeals", "Can see every appeal, not only those sat on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: appeal on {self.call.reference}"
+
+
+class AppealEvidence(models.Model):
+    """A file a resident sent with their appeal, kept privately."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="appeal-evidence/%Y/%m/", storage=private_storage)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "appeal evidence"
+        verbose_name_plural = "appeal evidence"
+
+    def __str__(self) -> str:
+        return self.original_name
