@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = [
 ]
 
 # The models a demo is made of, in an order loaddata can follow. Later features add theirs.
+# Configuration made by data migrations (reasons for not accepting, the scoring matrix) is not.
 DEMO_MODELS = [
     "auth.user",
     "wagtailcore.page",
@@ -49,6 +50,13 @@ DEMO_MODELS = [
     "scrutiny.historicalpetition",
     "scrutiny.petitionsignature",
     "scrutiny.historicalpetitionsignature",
+    "scrutiny.programmeindexpage",
+    "scrutiny.programmeyearpage",
+    "scrutiny.scrutinyreviewpage",
+    "scrutiny.measure",
+    "scrutiny.historicalmeasure",
+    "scrutiny.score",
+    "scrutiny.historicalscore",
     "wagtailcore.modellogentry",
 ]
 
@@ -98,11 +106,21 @@ def existing_content() -> ExistingContent:
 
 def clear_content() -> None:
     """Delete the site's pages, sites, users, the log and every scrutiny record."""
-    from .models import BusinessArea, CallForScrutiny, PanelMeeting, ReferenceCounter, SentEmail
+    from .models import (
+        BusinessArea,
+        CallForScrutiny,
+        Measure,
+        PanelMeeting,
+        ReferenceCounter,
+        Score,
+        SentEmail,
+    )
 
     Site.objects.all().delete()
     for page in Page.objects.filter(depth=2):
         page.delete()
+    Score.objects.all().delete()
+    Measure.objects.all().delete()
     CallForScrutiny.objects.all().delete()
     PanelMeeting.objects.all().delete()
     BusinessArea.objects.all().delete()

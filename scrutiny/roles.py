@@ -41,6 +41,14 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_petitionsignature",
         "scrutiny.add_petitionsignature",
         "scrutiny.change_petitionsignature",
+        "scrutiny.view_measure",
+        "scrutiny.add_measure",
+        "scrutiny.change_measure",
+        "scrutiny.view_scoringcriterion",
+        "scrutiny.add_scoringcriterion",
+        "scrutiny.change_scoringcriterion",
+        "scrutiny.view_score",
+        "scrutiny.schedule_review",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -52,6 +60,10 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_panelmeeting",
         "scrutiny.view_paneldecision",
         "scrutiny.view_petition",
+        "scrutiny.view_measure",
+        "scrutiny.view_scoringcriterion",
+        "scrutiny.view_score",
+        "scrutiny.schedule_review",
     ],
     APPEAL_PANEL: [
         "wagtailadmin.access_admin",
@@ -66,6 +78,9 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_panelmeeting",
         "scrutiny.view_paneldecision",
         "scrutiny.view_petition",
+        "scrutiny.view_measure",
+        "scrutiny.view_scoringcriterion",
+        "scrutiny.view_score",
     ],
 }
 
