@@ -108,7 +108,9 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
                 review.slug = f"{review.slug}-{score.pk}"
             year_page.add_child(instance=review)
         if score.call is not None:
+            # The calls are a parental relation: they are written when the page is saved.
             review.calls.add(score.call)
+            review.save()
         review.save_revision(user=user, log_action=False)
     if score.call is not None:
         call_schedule(call=score.call, review=review, user=user)

@@ -43,7 +43,9 @@ def test_a_good_file_is_previewed_without_saving_then_saved(areas, staff):
     assert preview.valid
     assert [row.number for row in preview.rows] == [2, 3]
     assert not Measure.objects.exists()
-    result = pipeline.measures_import(data=GOOD.encode(), filename="measures.csv", user=staff["officer"])
+    result = pipeline.measures_import(
+        data=GOOD.encode(), filename="measures.csv", user=staff["officer"]
+    )
     assert result.saved == 2
     repairs = Measure.objects.get(business_area=areas[0])
     assert repairs.financial_year == 2025
@@ -58,7 +60,9 @@ def test_a_good_file_is_previewed_without_saving_then_saved(areas, staff):
 
 
 def test_a_malformed_row_is_reported_by_number_and_nothing_is_saved(areas, staff):
-    result = pipeline.measures_import(data=BAD.encode(), filename="measures.csv", user=staff["officer"])
+    result = pipeline.measures_import(
+        data=BAD.encode(), filename="measures.csv", user=staff["officer"]
+    )
     assert not result.valid
     assert result.saved == 0
     assert not Measure.objects.exists()
@@ -99,7 +103,13 @@ def xlsx(rows) -> bytes:
 def test_an_excel_file_is_read_like_a_csv(areas, staff):
     data = xlsx(
         [
-            ["Business area", "Financial year", "Period", "Satisfaction percent", "Complaints count"],
+            [
+                "Business area",
+                "Financial year",
+                "Period",
+                "Satisfaction percent",
+                "Complaints count",
+            ],
             ["Lettings", "2026/27", "Q1", 72.5, 14],
         ]
     )

@@ -193,9 +193,7 @@ def matrix_edit_post(criterion: ScoringCriterion, *, weight: str) -> dict:
     return data
 
 
-def test_changing_the_matrix_in_the_admin_rescores_only_unscheduled_items(
-    client, staff, home_page
-):
+def test_changing_the_matrix_in_the_admin_rescores_only_unscheduled_items(client, staff, home_page):
     from scrutiny.models import ProgrammeIndexPage
 
     home_page.add_child(instance=ProgrammeIndexPage(title="Programme", slug="scrutiny-programme"))
