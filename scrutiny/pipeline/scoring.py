@@ -36,6 +36,13 @@ def _number(value) -> str:
     return text
 
 
+def _shown(field: str, value) -> str:
+    """A measure's value as the breakdown shows it: yes or no for business critical."""
+    if field == MeasureField.BUSINESS_CRITICAL and value is not None:
+        return "yes" if value else "no"
+    return _number(value)
+
+
 def measure_for(*, business_area: BusinessArea, year: int) -> Measure | None:
     """The measure a score for this year reads: the year's latest, else an earlier year's."""
     measures = list(
@@ -84,7 +91,7 @@ def score_breakdown(
             {
                 "criterion": criterion.name,
                 "measure": labels.get(criterion.measure_field, criterion.measure_field),
-                "value": _number(value),
+                "value": _shown(criterion.measure_field, value),
                 "band": band.describe() if band else ("no figure" if value is None else "no band"),
                 "band_points": band_points,
                 "weight": _number(criterion.weight),
