@@ -78,8 +78,11 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
     """
     if not user.has_perm(SCORE_PERMISSION):
         raise PermissionDenied("Only scrutiny officers and panel members may schedule reviews.")
+    # Lock the score alone: PostgreSQL cannot lock the nullable side of the join to its call.
     score = (
-        Score.objects.select_for_update().select_related("business_area", "call").get(pk=score.pk)
+        Score.objects.select_for_update(of=("self",))
+        .select_related("business_area", "call")
+        .get(pk=score.pk)
     )
     if score.scheduled:
         raise TransitionNotAllowed(f"{score.business_area} is already in the programme.")
