@@ -84,6 +84,22 @@ class MeasureIndexView(snippet_views.IndexView):
         return buttons
 
 
+class MeasureSaveMixin:
+    """Records who entered a measure's figures."""
+
+    def save_instance(self):
+        self.form.instance.entered_by = self.request.user
+        return super().save_instance()
+
+
+class MeasureCreateView(MeasureSaveMixin, snippet_views.CreateView):
+    """Enter a business area's figures for a period."""
+
+
+class MeasureEditView(MeasureSaveMixin, snippet_views.EditView):
+    """Correct a business area's figures for a period."""
+
+
 class MeasureUploadForm(forms.Form):
     """A CSV or XLSX file of measures."""
 
@@ -174,6 +190,8 @@ class MeasureViewSet(SnippetViewSet):
     icon = "table"
     menu_label = "Measures"
     index_view_class = MeasureIndexView
+    add_view_class = MeasureCreateView
+    edit_view_class = MeasureEditView
     copy_view_enabled = False
     list_display = [
         "business_area",

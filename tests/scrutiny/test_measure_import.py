@@ -170,3 +170,34 @@ def test_the_admin_previews_then_saves_on_confirm(client, areas, staff):
     assert response.status_code == 302
     assert Measure.objects.count() == 2
     assert Measure.objects.filter(entered_by=staff["officer"]).count() == 2
+
+
+def test_an_officer_enters_a_measure_in_the_admin_and_it_is_scored(client, areas, staff):
+    from scrutiny import selectors
+    from scrutiny.models import Score
+
+    year = selectors.current_financial_year()
+    assert client.login(username="officer", password=PASSWORD)
+    response = client.post(
+        reverse("wagtailsnippets_scrutiny_measure:add"),
+        {
+            "business_area": areas[1].pk,
+            "financial_year": year,
+            "period": "year",
+            "tsm_code": "TP01",
+            "performance_percent": "70",
+            "satisfaction_percent": "",
+            "complaints_count": "",
+            "complaints_per_1000_homes": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 302
+    measure = Measure.objects.get()
+    assert measure.entered_by == staff["officer"]
+    assert measure.history.first().history_user == staff["officer"]
+    score = Score.objects.get(financial_year=year, business_area=areas[1])
+    assert score.total == Decimal("9")  # below 80: 3 points x 3
+    assert ModelLogEntry.objects.filter(
+        action="scrutiny.matrix.rescore", user=staff["officer"], object_id=str(measure.pk)
+    ).exists()
