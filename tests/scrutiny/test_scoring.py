@@ -312,3 +312,17 @@ def test_the_ranking_shows_each_breakdown(client, staff):
     assert "TSM TP02" in html
     assert "Community Call for Scrutiny bonus" in html
     assert ">Schedule<" not in html  # managers view only
+
+
+@pytest.mark.parametrize(
+    ("today", "label"), [(date(2027, 3, 31), "2026/27"), (date(2027, 4, 1), "2027/28")]
+)
+def test_the_ranking_opens_on_the_year_today_falls_in(client, staff, monkeypatch, today, label):
+    monkeypatch.setattr("scrutiny.selectors.timezone.localdate", lambda: today)
+    area = make_business_area()
+    make_measure(area, financial_year=selectors.current_financial_year(), satisfaction_percent=50)
+    login(client, staff["panel"])
+    client.post(reverse("scrutiny_programme:rescore", args=[selectors.current_financial_year()]))
+    html = client.get(reverse(PROGRAMME)).content.decode()
+    assert f"Ranking and programme {label}" in html
+    assert Score.objects.get().financial_year_label == label
