@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = [
 ]
 
 # The models a demo is made of, in an order loaddata can follow. Later features add theirs.
+# Configuration made by data migrations (reasons for not accepting, the scoring matrix) is not.
 DEMO_MODELS = [
     "auth.user",
     "wagtailcore.page",
@@ -56,6 +57,13 @@ DEMO_MODELS = [
     "scrutiny.appeal",
     "scrutiny.historicalappeal",
     "scrutiny.historicalappeal_panel",
+    "scrutiny.programmeindexpage",
+    "scrutiny.programmeyearpage",
+    "scrutiny.scrutinyreviewpage",
+    "scrutiny.measure",
+    "scrutiny.historicalmeasure",
+    "scrutiny.score",
+    "scrutiny.historicalscore",
     "wagtailcore.modellogentry",
 ]
 
@@ -109,14 +117,18 @@ def clear_content() -> None:
         BusinessArea,
         CallForScrutiny,
         InvolvementGroup,
+        Measure,
         PanelMeeting,
         ReferenceCounter,
+        Score,
         SentEmail,
     )
 
     Site.objects.all().delete()
     for page in Page.objects.filter(depth=2):
         page.delete()
+    Score.objects.all().delete()
+    Measure.objects.all().delete()
     CallForScrutiny.objects.all().delete()
     InvolvementGroup.objects.all().delete()
     PanelMeeting.objects.all().delete()

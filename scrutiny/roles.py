@@ -48,6 +48,14 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_involvementgroup",
         "scrutiny.add_involvementgroup",
         "scrutiny.change_involvementgroup",
+        "scrutiny.view_measure",
+        "scrutiny.add_measure",
+        "scrutiny.change_measure",
+        "scrutiny.view_scoringcriterion",
+        "scrutiny.add_scoringcriterion",
+        "scrutiny.change_scoringcriterion",
+        "scrutiny.view_score",
+        "scrutiny.schedule_review",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -59,6 +67,10 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_panelmeeting",
         "scrutiny.view_paneldecision",
         "scrutiny.view_petition",
+        "scrutiny.view_measure",
+        "scrutiny.view_scoringcriterion",
+        "scrutiny.view_score",
+        "scrutiny.schedule_review",
     ],
     APPEAL_PANEL: [
         "wagtailadmin.access_admin",
@@ -78,6 +90,9 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_all_appeals",
         "scrutiny.view_appealevidence",
         "scrutiny.view_involvementgroup",
+        "scrutiny.view_measure",
+        "scrutiny.view_scoringcriterion",
+        "scrutiny.view_score",
     ],
 }
 

@@ -348,3 +348,90 @@ def appeals_visible_to(user):
 def call_latest_appeal(call: CallForScrutiny):
     """The most recent appeal on a call, if any."""
     return call.appeals.order_by("-received_at", "-pk").first()
+
+
+def financial_year_start_of(day) -> int:
+    """The calendar year in which the financial year holding this day starts.
+
+    With the default start month of April, 31 March 2027 is in 2026 (2026/27) and 1 April 2027
+    in 2027 (2027/28).
+    """
+    start_month = ScrutinySettings.load().financial_year_start_month
+    return day.year if day.month >= start_month else day.year - 1
+
+
+def financial_year_of(day) -> str:
+    """The label of the financial year a day falls in, such as "2026/27"."""
+    from .models import financial_year_label
+
+    return financial_year_label(financial_year_start_of(day))
+
+
+def financial_year_bounds(start_year: int) -> tuple:
+    """The first and last day of the financial year that starts in this calendar year."""
+    import datetime
+
+    start_month = ScrutinySettings.load().financial_year_start_month
+    first = datetime.date(start_year, start_month, 1)
+    last = datetime.date(start_year + 1, start_month, 1) - timedelta(days=1)
+    return first, last
+
+
+def current_financial_year() -> int:
+    """The start year of the financial year we are in today."""
+    return financial_year_start_of(timezone.localdate())
+
+
+def programme_ranking(year: int):
+    """The scores for a year, highest first: business areas and accepted calls alike."""
+    from .models import Score
+
+    return (
+        Score.objects.filter(financial_year=year)
+        .select_related("business_area", "call", "review")
+        .order_by("-total", "business_area__name", "call__reference")
+    )
+
+
+def programme_reviews(year: int):
+    """The reviews scheduled in a year's programme, whatever their page's state."""
+    from .models import ScrutinyReviewPage
+
+    return (
+        ScrutinyReviewPage.objects.filter(
+            pk__in=ScrutinyReviewPage.objects.filter(scores__financial_year=year).values("pk")
+        )
+        .select_related("business_area")
+        .prefetch_related("calls")
+        .order_by("path")
+    )
+
+
+def programme_reviews_for_public(year_page) -> list[dict]:
+    """The reviews under a year's page, with whether each came from a residents' call.
+
+    Reviews are listed even while their page is a draft: the programme says what is coming.
+    Only the review's title, service, status and the calls' references are shown.
+    """
+    from .models import ScrutinyReviewPage
+
+    reviews = (
+        ScrutinyReviewPage.objects.child_of(year_page)
+        .select_related("business_area")
+        .prefetch_related("calls")
+        .order_by("path")
+    )
+    return [
+        {
+            "review": review,
+            "calls": [call.reference for call in review.calls.all()],
+            "url": review.url if review.live else "",
+        }
+        for review in reviews
+    ]
+
+
+def programme_shortfall(year: int) -> int:
+    """How many more reviews a year's programme needs to reach the configured minimum."""
+    minimum = ScrutinySettings.load().minimum_reviews_per_year
+    return max(0, minimum - programme_reviews(year).count())

@@ -13,7 +13,16 @@ from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
 from .admin_views import meetings as meeting_views
 from .admin_views import petitions as petition_views
-from .models import Appeal, BusinessArea, CallForScrutiny, ScrutinySettings
+from .admin_views import scoring as scoring_views
+from .models import (
+    Appeal,
+    BusinessArea,
+    CallForScrutiny,
+    Measure,
+    ScoringCriterion,
+    ScrutinySettings,
+    financial_year_label,
+)
 
 
 class BusinessAreaViewSet(SnippetViewSet):
@@ -136,6 +145,9 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         BusinessAreaViewSet,
         appeal_views.InvolvementGroupViewSet,
         meeting_views.NotAcceptedReasonViewSet,
+        scoring_views.MeasureViewSet,
+        scoring_views.ScoringCriterionViewSet,
+        scoring_views.ProgrammeViewSet,
     ]
 
 
@@ -220,3 +232,76 @@ def add_overdue_calls_panel(request, panels):
         calls = list(selectors.calls_overdue()[:20])
         if calls:
             panels.append(OverdueCallsPanel(calls))
+
+
+@hooks.register("register_log_actions")
+def register_scoring_log_actions(actions):
+    """Name the changes made by scoring and the programme."""
+    actions.register_action(
+        "scrutiny.matrix.rescore", "Re-scored", "Unscheduled scores recalculated after a change"
+    )
+    actions.register_action("scrutiny.measure.import", "Measures imported", "Measures imported")
+    actions.register_action(
+        "scrutiny.programme.schedule", "Scheduled", "Scheduled into the programme"
+    )
+    actions.register_action("scrutiny.call.schedule", "Call scheduled", "Scheduled for review")
+
+
+def _rescore_after(request, instance, change: str) -> None:
+    from . import pipeline
+
+    pipeline.matrix_rescore(instance=instance, user=request.user, change=change)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def rescore_after_matrix_or_measure_saved(request, instance):
+    """A changed criterion or measure re-scores everything not yet scheduled."""
+    if isinstance(instance, ScoringCriterion):
+        _rescore_after(request, instance, f"criterion '{instance.name}' saved")
+    elif isinstance(instance, Measure):
+        _rescore_after(request, instance, f"measure '{instance}' saved")
+
+
+@hooks.register("after_delete_snippet")
+def rescore_after_matrix_or_measure_deleted(request, instances):
+    """A deleted criterion or measure re-scores everything not yet scheduled."""
+    if any(isinstance(instance, ScoringCriterion | Measure) for instance in instances):
+        _rescore_after(request, None, "criterion or measure deleted")
+
+
+@hooks.register("after_edit_setting")
+def rescore_after_settings_saved(request, instance):
+    """The community call bonus is part of the matrix: re-score when the settings change."""
+    if isinstance(instance, ScrutinySettings):
+        _rescore_after(request, instance, "settings saved")
+
+
+class ProgrammeShortfallPanel(Component):
+    """Dashboard panel: this year's programme has fewer reviews than the configured minimum."""
+
+    name = "scrutiny_programme_shortfall"
+    order = 60
+    template_name = "scrutiny/admin/programme_shortfall_panel.html"
+
+    def __init__(self, *, year: int, count: int, minimum: int):
+        self.year, self.count, self.minimum = year, count, minimum
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "year_label": financial_year_label(self.year),
+            "count": self.count,
+            "minimum": self.minimum,
+            "url": scoring_views.programme_url(self.year),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_programme_shortfall_panel(request, panels):
+    """Warn those who see the ranking when this year's programme is short of reviews."""
+    if scoring_views.may_view_scores(request.user):
+        year = selectors.current_financial_year()
+        count = selectors.programme_reviews(year).count()
+        minimum = ScrutinySettings.load().minimum_reviews_per_year
+        if count < minimum:
+            panels.append(ProgrammeShortfallPanel(year=year, count=count, minimum=minimum))

@@ -21,6 +21,17 @@ from .decisions import DecisionOutcome, NotAcceptedReason, PanelDecision
 from .meetings import MeetingKind, MeetingStatus, PanelMeeting
 from .pages import CallFormQuestion, CallForScrutinyPage, PetitionIndexPage, QuestionType
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
+from .programme import ProgrammeIndexPage, ProgrammeYearPage, ReviewStatus, ScrutinyReviewPage
+from .scoring import (
+    PERIOD_RANK,
+    Measure,
+    MeasureField,
+    Period,
+    Score,
+    ScoringBand,
+    ScoringCriterion,
+    financial_year_label,
+)
 from .system import ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask
 
@@ -31,6 +42,18 @@ __all__ = [
     "AppealOutcome",
     "AppealStatus",
     "InvolvementGroup",
+    "PERIOD_RANK",
+    "Measure",
+    "MeasureField",
+    "Period",
+    "ProgrammeIndexPage",
+    "ProgrammeYearPage",
+    "ReviewStatus",
+    "Score",
+    "ScoringBand",
+    "ScoringCriterion",
+    "ScrutinyReviewPage",
+    "financial_year_label",
     "BusinessArea",
     "CallEvidence",
     "CallForScrutiny",

@@ -64,6 +64,11 @@ class ScrutinySettings(BaseGenericSetting):
     minimum_reviews_per_year = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1)]
     )
+    community_call_bonus = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Points added to the score of an area that residents asked about in an "
+        "accepted Community Call for Scrutiny.",
+    )
     appeal_window_days = models.PositiveSmallIntegerField(
         default=28,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
@@ -161,6 +166,7 @@ class ScrutinySettings(BaseGenericSetting):
                 [
                     FieldPanel("financial_year_start_month"),
                     FieldPanel("minimum_reviews_per_year"),
+                    FieldPanel("community_call_bonus"),
                     FieldPanel("decision_overdue_days"),
                     FieldRowPanel(
                         [

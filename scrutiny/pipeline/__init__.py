@@ -36,6 +36,7 @@ from .calls import (
     transitions_available,
 )
 from .decisions import DecisionIncomplete, appeal_deadline_for, call_decide
+from .measures import ImportRefused, MeasureImport, measures_import, measures_parse
 from .meetings import agenda_refresh, meeting_cancel, meeting_mark_held, next_formal_meeting
 from .petitions import (
     ImportReport,
@@ -53,6 +54,15 @@ from .petitions import (
     signatures_import_csv,
     signatures_invalidate,
 )
+from .programme import call_schedule, programme_schedule, programme_year_page
+from .scoring import (
+    SCORE_PERMISSION,
+    active_criteria,
+    matrix_rescore,
+    measure_for,
+    score_breakdown,
+    scores_refresh,
+)
 
 __all__ = [
     "APPEAL_REFERENCE_PREFIX",
@@ -67,6 +77,19 @@ __all__ = [
     "appeal_refusal",
     "appeal_submit",
     "person_name",
+    "SCORE_PERMISSION",
+    "ImportRefused",
+    "MeasureImport",
+    "active_criteria",
+    "call_schedule",
+    "matrix_rescore",
+    "measure_for",
+    "measures_import",
+    "measures_parse",
+    "programme_schedule",
+    "programme_year_page",
+    "score_breakdown",
+    "scores_refresh",
     "CALL_REFERENCE_PREFIX",
     "TRANSITIONS",
     "DecisionIncomplete",

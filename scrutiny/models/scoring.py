@@ -1,0 +1,304 @@
+"""The scoring matrix: measures per business area and period, criteria with bands, and scores.
+
+Band rule: a value falls in a band when lower <= value < upper (lower bound inclusive, upper
+bound exclusive); an empty lower or upper bound means no limit on that side. A yes/no measure
+(business critical) counts as 1 for yes and 0 for no. A criterion's points are the band's points
+times the criterion's weight; a score's total is the sum of its criteria's points plus, for an
+accepted Community Call for Scrutiny, the bonus in Scrutiny settings.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, RevisionMixin
+
+from .calls import CallForScrutiny
+from .config import BusinessArea
+
+
+class Period(models.TextChoices):
+    """The part of a financial year a measure covers; the full year is preferred when scoring."""
+
+    Q1 = "q1", "Quarter 1"
+    Q2 = "q2", "Quarter 2"
+    Q3 = "q3", "Quarter 3"
+    Q4 = "q4", "Quarter 4"
+    YEAR = "year", "Full year"
+
+
+# Later periods rank higher: the full year, then the latest quarter.
+PERIOD_RANK = {Period.Q1: 1, Period.Q2: 2, Period.Q3: 3, Period.Q4: 4, Period.YEAR: 5}
+
+
+class MeasureField(models.TextChoices):
+    """The values of a measure a criterion can read."""
+
+    PERFORMANCE = "performance_percent", "Performance against target (%)"
+    SATISFACTION = "satisfaction_percent", "Customer satisfaction (%)"
+    COMPLAINTS = "complaints_count", "Complaints (count)"
+    COMPLAINTS_PER_1000 = "complaints_per_1000_homes", "Complaints per 1,000 homes"
+    BUSINESS_CRITICAL = "business_critical", "Business critical (yes = 1, no = 0)"
+
+
+def financial_year_label(start_year: int) -> str:
+    """The label of the financial year that starts in this calendar year, e.g. 2026 -> 2026/27."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+percent_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))]
+
+
+class Measure(models.Model):
+    """A business area's figures for one period of a financial year, entered or imported."""
+
+    business_area = models.ForeignKey(
+        BusinessArea, on_delete=models.CASCADE, related_name="measures"
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year in which the financial year starts: 2026 for 2026/27."
+    )
+    period = models.CharField(max_length=4, choices=Period.choices, default=Period.YEAR)
+    tsm_code = models.CharField(
+        "Tenant Satisfaction Measure code",
+        max_length=10,
+        blank=True,
+        help_text="For figures taken as they are from the regulator's measures, e.g. TP01, CH01.",
+    )
+    performance_percent = models.DecimalField(
+        "performance against target (%)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators,
+        help_text="How much of its target the service met: 100 means on target.",
+    )
+    satisfaction_percent = models.DecimalField(
+        "customer satisfaction (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    complaints_count = models.PositiveIntegerField("complaints", null=True, blank=True)
+    complaints_per_1000_homes = models.DecimalField(
+        "complaints per 1,000 homes",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    business_critical = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("business_area"),
+        FieldRowPanel([FieldPanel("financial_year"), FieldPanel("period")]),
+        FieldPanel("tsm_code"),
+        FieldPanel("performance_percent"),
+        FieldPanel("satisfaction_percent"),
+        FieldRowPanel([FieldPanel("complaints_count"), FieldPanel("complaints_per_1000_homes")]),
+        FieldPanel("business_critical"),
+        FieldPanel("notes"),
+    ]
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year", "business_area__name", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_area", "financial_year", "period"],
+                name="scrutiny_measure_one_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.business_area}, {financial_year_label(self.financial_year)} "
+            f"{self.get_period_display().lower()}"
+        )
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    def value_of(self, field: str):
+        """The value a criterion reads, with yes/no as 1/0 and blanks as None."""
+        value = getattr(self, field)
+        if isinstance(value, bool):
+            return Decimal(int(value))
+        return None if value is None else Decimal(value)
+
+
+class ScoringCriterion(RevisionMixin, ClusterableModel):
+    """One column of the scoring matrix: which measure it reads, its bands and its weight.
+
+    Each save in the admin keeps a Wagtail revision of the criterion with its bands, so the
+    history shows how the matrix stood at any time and who changed it.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    measure_field = models.CharField(
+        "measure", max_length=40, choices=MeasureField.choices, help_text="The figure it reads."
+    )
+    weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="The band's points are multiplied by this.",
+    )
+    explanation = models.TextField(
+        blank=True, help_text="Why this matters, in words a panel member can say to a resident."
+    )
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("measure_field"),
+        FieldPanel("weight"),
+        FieldPanel("explanation"),
+        FieldPanel("active"),
+        MultiFieldPanel(
+            [InlinePanel("bands", label="Band")],
+            heading="Bands: from (inclusive) up to (not including); leave a bound empty for none",
+        ),
+    ]
+
+    history = HistoricalRecords(excluded_fields=["latest_revision"])
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "scoring criterion"
+        verbose_name_plural = "scoring criteria"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def band_for(self, value):
+        """The first band the value falls in (lower <= value < upper), or None."""
+        if value is None:
+            return None
+        for band in self.bands.all():
+            if band.contains(value):
+                return band
+        return None
+
+
+class ScoringBand(Orderable):
+    """A range of a criterion's measure and the points it earns."""
+
+    criterion = ParentalKey(ScoringCriterion, on_delete=models.CASCADE, related_name="bands")
+    lower = models.DecimalField(
+        "from (inclusive)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    upper = models.DecimalField(
+        "up to (not including)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    points = models.IntegerField()
+
+    panels = [FieldRowPanel([FieldPanel("lower"), FieldPanel("upper"), FieldPanel("points")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "band"
+
+    def __str__(self) -> str:
+        return f"{self.describe()}: {self.points} points"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.lower is not None and self.upper is not None and self.lower >= self.upper:
+            raise ValidationError({"upper": "The upper bound must be above the lower bound."})
+
+    def contains(self, value) -> bool:
+        """Whether lower <= value < upper, an empty bound being no limit."""
+        value = Decimal(value)
+        if self.lower is not None and value < self.lower:
+            return False
+        return not (self.upper is not None and value >= self.upper)
+
+    def describe(self) -> str:
+        """The band in words, e.g. "from 70 up to 80"."""
+        if self.lower is None and self.upper is None:
+            return "any value"
+        if self.lower is None:
+            return f"below {self.upper.normalize():f}"
+        if self.upper is None:
+            return f"{self.lower.normalize():f} or more"
+        return f"from {self.lower.normalize():f} up to {self.upper.normalize():f}"
+
+
+class Score(models.Model):
+    """A business area's (or an accepted call's) score for a financial year, with its breakdown.
+
+    Unscheduled scores are recalculated when the matrix or the measures change; a scheduled
+    score keeps the breakdown it was chosen on.
+    """
+
+    financial_year = models.PositiveSmallIntegerField(db_index=True)
+    business_area = models.ForeignKey(BusinessArea, on_delete=models.CASCADE, related_name="scores")
+    call = models.ForeignKey(
+        CallForScrutiny, null=True, blank=True, on_delete=models.CASCADE, related_name="scores"
+    )
+    total = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    breakdown = models.JSONField(default=dict)
+    scored_at = models.DateTimeField(default=timezone.now)
+    scheduled = models.BooleanField(default=False, db_index=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    review = models.ForeignKey(
+        "scrutiny.ScrutinyReviewPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scores",
+    )
+
+    history = HistoricalRecords(excluded_fields=["breakdown"])
+
+    class Meta:
+        ordering = ["-total", "business_area__name"]
+        permissions = [
+            ("schedule_review", "Can score business areas and schedule reviews"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["financial_year", "business_area"],
+                condition=Q(call__isnull=True),
+                name="scrutiny_score_one_per_area_year",
+            ),
+            models.UniqueConstraint(
+                fields=["financial_year", "call"],
+                condition=Q(call__isnull=False),
+                name="scrutiny_score_one_per_call_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.call.reference if self.call_id else str(self.business_area)
+        return f"{subject}, {financial_year_label(self.financial_year)}: {self.total.normalize():f}"
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)

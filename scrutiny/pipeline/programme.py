@@ -1,0 +1,136 @@
+"""Scheduling scored items into a year's programme, each as a draft review page."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.log_actions import log
+
+from ..history import acting_as
+from ..models import (
+    CallForScrutiny,
+    CallStatus,
+    ProgrammeIndexPage,
+    ProgrammeYearPage,
+    Score,
+    ScrutinyReviewPage,
+    financial_year_label,
+)
+from .calls import TransitionNotAllowed
+from .scoring import SCORE_PERMISSION
+
+
+def programme_year_page(*, year: int, user) -> ProgrammeYearPage:
+    """The page of a year's programme, created in draft under the programme page if missing."""
+    page = ProgrammeYearPage.objects.filter(financial_year=year).first()
+    if page is not None:
+        return page
+    index = ProgrammeIndexPage.objects.first()
+    if index is None:
+        raise TransitionNotAllowed(
+            "There is no programme page on the site yet: ask Communications to add one."
+        )
+    label = financial_year_label(year)
+    page = ProgrammeYearPage(
+        title=f"Programme of scrutiny {label}",
+        slug=slugify(label.replace("/", "-")),
+        financial_year=year,
+        live=False,
+        owner=user,
+    )
+    with acting_as(user):
+        index.add_child(instance=page)
+        page.save_revision(user=user, log_action=True)
+    return page
+
+
+@transaction.atomic
+def call_schedule(*, call: CallForScrutiny, review: ScrutinyReviewPage, user) -> CallForScrutiny:
+    """Move an accepted call to scheduled, answered by a review in the programme."""
+    if not user.has_perm(SCORE_PERMISSION):
+        raise PermissionDenied("Only scrutiny officers and panel members may schedule reviews.")
+    call = CallForScrutiny.objects.select_for_update().get(pk=call.pk)
+    if call.status != CallStatus.ACCEPTED:
+        raise TransitionNotAllowed(
+            f"{call.reference} is {call.get_status_display().lower()}, not accepted, "
+            "so it cannot be scheduled."
+        )
+    previous = call.status
+    call.status = CallStatus.SCHEDULED
+    call.status_changed_at = timezone.now()
+    call._history_user = user
+    call.save(update_fields=["status", "status_changed_at"])
+    log(
+        instance=call,
+        action="scrutiny.call.schedule",
+        user=user,
+        data={"from": previous, "to": call.status, "review": review.pk},
+    )
+    return call
+
+
+@transaction.atomic
+def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReviewPage:
+    """Put a scored area or accepted call into its year's programme as a draft review page.
+
+    A call about an area that already has a review in that year joins that review.
+    The review page is never published here: Communications publish it when it is ready.
+    """
+    if not user.has_perm(SCORE_PERMISSION):
+        raise PermissionDenied("Only scrutiny officers and panel members may schedule reviews.")
+    # Lock the score alone: PostgreSQL cannot lock the nullable side of the join to its call.
+    score = (
+        Score.objects.select_for_update(of=("self",))
+        .select_related("business_area", "call")
+        .get(pk=score.pk)
+    )
+    if score.scheduled:
+        raise TransitionNotAllowed(f"{score.business_area} is already in the programme.")
+    if score.call is not None and score.call.status != CallStatus.ACCEPTED:
+        raise TransitionNotAllowed(
+            f"{score.call.reference} is {score.call.get_status_display().lower()}, "
+            "not accepted, so it cannot be scheduled."
+        )
+    year_page = programme_year_page(year=score.financial_year, user=user)
+    review = (
+        ScrutinyReviewPage.objects.child_of(year_page)
+        .filter(business_area=score.business_area)
+        .first()
+    )
+    with acting_as(user):
+        if review is None:
+            title = title.strip() or f"Review of {score.business_area.name}"
+            review = ScrutinyReviewPage(
+                title=title,
+                slug=slugify(title)[:80] or f"review-{score.pk}",
+                business_area=score.business_area,
+                live=False,
+                owner=user,
+            )
+            if ScrutinyReviewPage.objects.child_of(year_page).filter(slug=review.slug).exists():
+                review.slug = f"{review.slug}-{score.pk}"
+            year_page.add_child(instance=review)
+        if score.call is not None:
+            # The calls are a parental relation: they are written when the page is saved.
+            review.calls.add(score.call)
+            review.save()
+        review.save_revision(user=user, log_action=False)
+    if score.call is not None:
+        call_schedule(call=score.call, review=review, user=user)
+    score.scheduled = True
+    score.scheduled_at = timezone.now()
+    score.review = review
+    score._history_user = user
+    score.save(update_fields=["scheduled", "scheduled_at", "review"])
+    log(
+        instance=review,
+        action="scrutiny.programme.schedule",
+        user=user,
+        data={
+            "year": score.financial_year_label,
+            "score": score.pk,
+            "total": score.breakdown.get("total"),
+            "call": score.call.reference if score.call else None,
+        },
+    )
+    return review
