@@ -8,8 +8,8 @@ from wagtail.search import index
 from .blocks import ContentStreamBlock
 
 
-class HomePage(Page):
-    """The site's front page: a welcome and the ways into scrutiny."""
+class ContentPage(Page):
+    """A page made of an introduction and a stream of blocks."""
 
     introduction = RichTextField(features=["bold", "italic", "link"], blank=True)
     body = StreamField(ContentStreamBlock(), blank=True)
@@ -20,22 +20,19 @@ class HomePage(Page):
         index.SearchField("introduction"),
         index.SearchField("body"),
     ]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(ContentPage):
+    """The site's front page: a welcome and the ways into scrutiny."""
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
 
-class StandardPage(Page):
+class StandardPage(ContentPage):
     """A content page such as "How scrutiny works", built from text, FAQs and calls to action."""
-
-    introduction = RichTextField(features=["bold", "italic", "link"], blank=True)
-    body = StreamField(ContentStreamBlock(), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("introduction"),
-        index.SearchField("body"),
-    ]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
