@@ -16,6 +16,7 @@ WINDOW_SECONDS = 60 * 60
 CALL_FORM = "call-form"
 CALL_TRACKING = "call-tracking"
 PETITION = "petition"
+JOIN_PANEL = "join-panel"
 
 
 def client_address(request) -> str:

@@ -41,6 +41,12 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_petitionsignature",
         "scrutiny.add_petitionsignature",
         "scrutiny.change_petitionsignature",
+        "scrutiny.view_panelapplication",
+        "scrutiny.change_panelapplication",
+        "scrutiny.view_panelmember",
+        "scrutiny.change_panelmember",
+        "scrutiny.view_expenseclaim",
+        "scrutiny.change_expenseclaim",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -52,6 +58,9 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_panelmeeting",
         "scrutiny.view_paneldecision",
         "scrutiny.view_petition",
+        # Their own claims only: the expense views show a member nothing else.
+        "scrutiny.add_expenseclaim",
+        "scrutiny.view_expenseclaim",
     ],
     APPEAL_PANEL: [
         "wagtailadmin.access_admin",

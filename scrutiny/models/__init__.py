@@ -11,12 +11,41 @@ from .calls import (
 from .config import BusinessArea, ScrutinySettings
 from .decisions import DecisionOutcome, NotAcceptedReason, PanelDecision
 from .meetings import MeetingKind, MeetingStatus, PanelMeeting
-from .pages import CallFormQuestion, CallForScrutinyPage, PetitionIndexPage, QuestionType
+from .membership import (
+    SKILLS,
+    ApplicationStage,
+    EqualityMonitoring,
+    ExpenseClaim,
+    ExpenseStatus,
+    IneligibleApplicationCount,
+    MemberRole,
+    PanelApplication,
+    PanelMember,
+    PaymentChoice,
+)
+from .pages import (
+    CallFormQuestion,
+    CallForScrutinyPage,
+    JoinThePanelPage,
+    PetitionIndexPage,
+    QuestionType,
+)
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
 from .system import ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask
 
 __all__ = [
+    "SKILLS",
+    "ApplicationStage",
+    "EqualityMonitoring",
+    "ExpenseClaim",
+    "ExpenseStatus",
+    "IneligibleApplicationCount",
+    "JoinThePanelPage",
+    "MemberRole",
+    "PanelApplication",
+    "PanelMember",
+    "PaymentChoice",
     "BusinessArea",
     "CallEvidence",
     "CallForScrutiny",

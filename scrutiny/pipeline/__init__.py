@@ -22,6 +22,18 @@ from .calls import (
     transitions_available,
 )
 from .decisions import DecisionIncomplete, appeal_deadline_for, call_decide
+from .membership import (
+    APPLICATION_MOVES,
+    ExpenseRefused,
+    application_add_note,
+    application_appoint,
+    application_move,
+    application_moves_available,
+    application_record_ineligible,
+    application_submit,
+    expense_decide,
+    expense_submit,
+)
 from .meetings import agenda_refresh, meeting_cancel, meeting_mark_held, next_formal_meeting
 from .petitions import (
     ImportReport,
@@ -41,6 +53,16 @@ from .petitions import (
 )
 
 __all__ = [
+    "APPLICATION_MOVES",
+    "ExpenseRefused",
+    "application_add_note",
+    "application_appoint",
+    "application_move",
+    "application_moves_available",
+    "application_record_ineligible",
+    "application_submit",
+    "expense_decide",
+    "expense_submit",
     "CALL_REFERENCE_PREFIX",
     "TRANSITIONS",
     "DecisionIncomplete",
