@@ -117,7 +117,9 @@ def member_commitments(member: PanelMember, *, year: int | None = None) -> Membe
     items = [
         Commitment("Formal meetings", counts[MeetingKind.FORMAL], config.minimum_formal_meetings),
         Commitment(
-            "Scrutiny reviews", member_review_count(member.user, year), config.minimum_member_reviews
+            "Scrutiny reviews",
+            member_review_count(member.user, year),
+            config.minimum_member_reviews,
         ),
         Commitment("Away days", counts[MeetingKind.AWAY_DAY], config.away_days),
         Commitment(

@@ -209,9 +209,7 @@ def send_application_officer_notification(application_pk: int) -> bool:
     application = PanelApplication.objects.filter(pk=application_pk).first()
     if application is None:
         return False
-    admin_path = reverse(
-        "wagtailsnippets_scrutiny_panelapplication:inspect", args=[application.pk]
-    )
+    admin_path = reverse("wagtailsnippets_scrutiny_panelapplication:inspect", args=[application.pk])
     return send_email_once(
         key=f"application:{application.pk}:officer-notification",
         to=_officer_emails(),

@@ -215,9 +215,7 @@ def register_membership_log_actions(actions):
     )
     actions.register_action("scrutiny.application.move", "Application moved", "Moved to a stage")
     actions.register_action("scrutiny.application.note", "Note added", "Note added")
-    actions.register_action(
-        "scrutiny.application.appoint", "Appointed", "Appointed to the panel"
-    )
+    actions.register_action("scrutiny.application.appoint", "Appointed", "Appointed to the panel")
     actions.register_action("scrutiny.expense.submit", "Expenses claimed", "Expenses claimed")
     actions.register_action("scrutiny.expense.approve", "Claim approved", "Claim approved")
     actions.register_action("scrutiny.expense.reject", "Claim rejected", "Claim rejected")

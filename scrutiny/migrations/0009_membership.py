@@ -3,209 +3,564 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import scrutiny.models.calls
 import simple_history.models
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import scrutiny.models.calls
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scrutiny', '0008_schedules'),
-        ('wagtailcore', '0098_apitoken'),
+        ("scrutiny", "0008_schedules"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EqualityMonitoring',
+            name="EqualityMonitoring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('financial_year', models.PositiveSmallIntegerField(db_index=True)),
-                ('age_band', models.CharField(blank=True, max_length=40)),
-                ('gender', models.CharField(blank=True, max_length=60)),
-                ('ethnicity', models.CharField(blank=True, max_length=100)),
-                ('disability', models.CharField(blank=True, max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("financial_year", models.PositiveSmallIntegerField(db_index=True)),
+                ("age_band", models.CharField(blank=True, max_length=40)),
+                ("gender", models.CharField(blank=True, max_length=60)),
+                ("ethnicity", models.CharField(blank=True, max_length=100)),
+                ("disability", models.CharField(blank=True, max_length=40)),
             ],
             options={
-                'verbose_name': 'equality monitoring answer',
+                "verbose_name": "equality monitoring answer",
             },
         ),
         migrations.CreateModel(
-            name='IneligibleApplicationCount',
+            name="IneligibleApplicationCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('financial_year', models.PositiveSmallIntegerField(help_text='Year it starts in.', unique=True)),
-                ('count', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(help_text="Year it starts in.", unique=True),
+                ),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'ineligible application count',
+                "verbose_name": "ineligible application count",
             },
         ),
         migrations.CreateModel(
-            name='JoinThePanelPage',
+            name="JoinThePanelPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('introduction', wagtail.fields.RichTextField(blank=True, help_text='What the role involves.')),
-                ('skills_text', wagtail.fields.RichTextField(blank=True, help_text='The skills the panel looks for.', verbose_name='skills')),
-                ('commitment_text', wagtail.fields.RichTextField(blank=True, help_text='Shown under the list of commitments and the payment, which come from the Scrutiny settings: do not type the numbers here.', verbose_name='commitment and payment')),
-                ('privacy_notice', wagtail.fields.RichTextField(help_text="How applicants' details are used and kept.")),
-                ('confirmation_text', wagtail.fields.RichTextField(blank=True, help_text='Shown after an application is sent.')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "introduction",
+                    wagtail.fields.RichTextField(blank=True, help_text="What the role involves."),
+                ),
+                (
+                    "skills_text",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="The skills the panel looks for.",
+                        verbose_name="skills",
+                    ),
+                ),
+                (
+                    "commitment_text",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="Shown under the list of commitments and the payment, which come from the Scrutiny settings: do not type the numbers here.",
+                        verbose_name="commitment and payment",
+                    ),
+                ),
+                (
+                    "privacy_notice",
+                    wagtail.fields.RichTextField(
+                        help_text="How applicants' details are used and kept."
+                    ),
+                ),
+                (
+                    "confirmation_text",
+                    wagtail.fields.RichTextField(
+                        blank=True, help_text="Shown after an application is sent."
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'join the panel page',
+                "verbose_name": "join the panel page",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='HistoricalPanelMember',
+            name="HistoricalPanelMember",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('role', models.CharField(choices=[('member', 'Member'), ('chair', 'Chair')], default='member', max_length=20)),
-                ('payment_choice', models.CharField(choices=[('paid', 'Paid'), ('voluntary', 'Voluntary')], default='paid', max_length=20)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("chair", "Chair")],
+                        default="member",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "payment_choice",
+                    models.CharField(
+                        choices=[("paid", "Paid"), ("voluntary", "Voluntary")],
+                        default="paid",
+                        max_length=20,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical panel member',
-                'verbose_name_plural': 'historical panel members',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='PanelMember',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('role', models.CharField(choices=[('member', 'Member'), ('chair', 'Chair')], default='member', max_length=20)),
-                ('payment_choice', models.CharField(choices=[('paid', 'Paid'), ('voluntary', 'Voluntary')], default='paid', max_length=20)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='panel_member', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'panel member',
-                'ordering': ['user__last_name', 'user__first_name', 'user__username'],
-            },
-        ),
-        migrations.CreateModel(
-            name='PanelApplication',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('tenure', models.CharField(choices=[('tenant', 'Tenant'), ('leaseholder', 'Leaseholder'), ('shared_owner', 'Shared owner'), ('other', 'Other')], max_length=20)),
-                ('why_join', models.TextField(verbose_name='why they want to join')),
-                ('skills', models.JSONField(blank=True, default=list, help_text='Codes from SKILLS.')),
-                ('skills_more', models.TextField(blank=True, verbose_name='what else they bring')),
-                ('availability', models.TextField(blank=True)),
-                ('payment_choice', models.CharField(choices=[('paid', 'Paid'), ('voluntary', 'Voluntary')], default='paid', max_length=20)),
-                ('adjustments', models.TextField(blank=True, verbose_name='reasonable adjustments')),
-                ('stage', models.CharField(choices=[('received', 'Received'), ('shortlisted', 'Shortlisted'), ('interviewed', 'Interviewed'), ('appointed', 'Appointed'), ('declined', 'Declined')], db_index=True, default='received', max_length=20)),
-                ('notes', models.TextField(blank=True, help_text="Officers' notes; never shown to the applicant.")),
-                ('submitted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('member', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='application', to='scrutiny.panelmember')),
-            ],
-            options={
-                'verbose_name': 'panel application',
-                'ordering': ['-submitted_at', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalPanelApplication',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('tenure', models.CharField(choices=[('tenant', 'Tenant'), ('leaseholder', 'Leaseholder'), ('shared_owner', 'Shared owner'), ('other', 'Other')], max_length=20)),
-                ('why_join', models.TextField(verbose_name='why they want to join')),
-                ('skills', models.JSONField(blank=True, default=list, help_text='Codes from SKILLS.')),
-                ('skills_more', models.TextField(blank=True, verbose_name='what else they bring')),
-                ('availability', models.TextField(blank=True)),
-                ('payment_choice', models.CharField(choices=[('paid', 'Paid'), ('voluntary', 'Voluntary')], default='paid', max_length=20)),
-                ('adjustments', models.TextField(blank=True, verbose_name='reasonable adjustments')),
-                ('stage', models.CharField(choices=[('received', 'Received'), ('shortlisted', 'Shortlisted'), ('interviewed', 'Interviewed'), ('appointed', 'Appointed'), ('declined', 'Declined')], db_index=True, default='received', max_length=20)),
-                ('notes', models.TextField(blank=True, help_text="Officers' notes; never shown to the applicant.")),
-                ('submitted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='scrutiny.panelmember')),
-            ],
-            options={
-                'verbose_name': 'historical panel application',
-                'verbose_name_plural': 'historical panel applications',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalExpenseClaim',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('spent_on', models.DateField(verbose_name='date')),
-                ('description', models.CharField(max_length=255, verbose_name='what it was for')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=8, validators=[django.core.validators.MinValueValidator(0)])),
-                ('receipt', models.TextField(max_length=100)),
-                ('receipt_name', models.CharField(blank=True, max_length=255)),
-                ('status', models.CharField(choices=[('submitted', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='submitted', max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='scrutiny.panelmember')),
-            ],
-            options={
-                'verbose_name': 'historical expense claim',
-                'verbose_name_plural': 'historical expense claims',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical panel member",
+                "verbose_name_plural": "historical panel members",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ExpenseClaim',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spent_on', models.DateField(verbose_name='date')),
-                ('description', models.CharField(max_length=255, verbose_name='what it was for')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=8, validators=[django.core.validators.MinValueValidator(0)])),
-                ('receipt', models.FileField(storage=scrutiny.models.calls.private_storage, upload_to='expense-receipts/%Y/%m/')),
-                ('receipt_name', models.CharField(blank=True, max_length=255)),
-                ('status', models.CharField(choices=[('submitted', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='submitted', max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expense_claims', to='scrutiny.panelmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("chair", "Chair")],
+                        default="member",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "payment_choice",
+                    models.CharField(
+                        choices=[("paid", "Paid"), ("voluntary", "Voluntary")],
+                        default="paid",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_member",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expense claim',
-                'ordering': ['-spent_on', '-pk'],
+                "verbose_name": "panel member",
+                "ordering": ["user__last_name", "user__first_name", "user__username"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PanelApplication",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "tenure",
+                    models.CharField(
+                        choices=[
+                            ("tenant", "Tenant"),
+                            ("leaseholder", "Leaseholder"),
+                            ("shared_owner", "Shared owner"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("why_join", models.TextField(verbose_name="why they want to join")),
+                (
+                    "skills",
+                    models.JSONField(blank=True, default=list, help_text="Codes from SKILLS."),
+                ),
+                ("skills_more", models.TextField(blank=True, verbose_name="what else they bring")),
+                ("availability", models.TextField(blank=True)),
+                (
+                    "payment_choice",
+                    models.CharField(
+                        choices=[("paid", "Paid"), ("voluntary", "Voluntary")],
+                        default="paid",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "adjustments",
+                    models.TextField(blank=True, verbose_name="reasonable adjustments"),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("shortlisted", "Shortlisted"),
+                            ("interviewed", "Interviewed"),
+                            ("appointed", "Appointed"),
+                            ("declined", "Declined"),
+                        ],
+                        db_index=True,
+                        default="received",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Officers' notes; never shown to the applicant."
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "member",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="application",
+                        to="scrutiny.panelmember",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "panel application",
+                "ordering": ["-submitted_at", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalPanelApplication",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "tenure",
+                    models.CharField(
+                        choices=[
+                            ("tenant", "Tenant"),
+                            ("leaseholder", "Leaseholder"),
+                            ("shared_owner", "Shared owner"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("why_join", models.TextField(verbose_name="why they want to join")),
+                (
+                    "skills",
+                    models.JSONField(blank=True, default=list, help_text="Codes from SKILLS."),
+                ),
+                ("skills_more", models.TextField(blank=True, verbose_name="what else they bring")),
+                ("availability", models.TextField(blank=True)),
+                (
+                    "payment_choice",
+                    models.CharField(
+                        choices=[("paid", "Paid"), ("voluntary", "Voluntary")],
+                        default="paid",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "adjustments",
+                    models.TextField(blank=True, verbose_name="reasonable adjustments"),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("shortlisted", "Shortlisted"),
+                            ("interviewed", "Interviewed"),
+                            ("appointed", "Appointed"),
+                            ("declined", "Declined"),
+                        ],
+                        db_index=True,
+                        default="received",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Officers' notes; never shown to the applicant."
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="scrutiny.panelmember",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical panel application",
+                "verbose_name_plural": "historical panel applications",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalExpenseClaim",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("spent_on", models.DateField(verbose_name="date")),
+                ("description", models.CharField(max_length=255, verbose_name="what it was for")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=8,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("receipt", models.TextField(max_length=100)),
+                ("receipt_name", models.CharField(blank=True, max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="scrutiny.panelmember",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical expense claim",
+                "verbose_name_plural": "historical expense claims",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="ExpenseClaim",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("spent_on", models.DateField(verbose_name="date")),
+                ("description", models.CharField(max_length=255, verbose_name="what it was for")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=8,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.FileField(
+                        storage=scrutiny.models.calls.private_storage,
+                        upload_to="expense-receipts/%Y/%m/",
+                    ),
+                ),
+                ("receipt_name", models.CharField(blank=True, max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expense_claims",
+                        to="scrutiny.panelmember",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "expense claim",
+                "ordering": ["-spent_on", "-pk"],
             },
         ),
     ]

@@ -151,9 +151,7 @@ class ExpenseClaim(models.Model):
     member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="expense_claims")
     spent_on = models.DateField("date")
     description = models.CharField("what it was for", max_length=255)
-    amount = models.DecimalField(
-        max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
-    )
+    amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
     receipt = models.FileField(upload_to="expense-receipts/%Y/%m/", storage=private_storage)
     receipt_name = models.CharField(max_length=255, blank=True)
     status = models.CharField(

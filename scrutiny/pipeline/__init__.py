@@ -22,6 +22,7 @@ from .calls import (
     transitions_available,
 )
 from .decisions import DecisionIncomplete, appeal_deadline_for, call_decide
+from .meetings import agenda_refresh, meeting_cancel, meeting_mark_held, next_formal_meeting
 from .membership import (
     APPLICATION_MOVES,
     ExpenseRefused,
@@ -34,7 +35,6 @@ from .membership import (
     expense_decide,
     expense_submit,
 )
-from .meetings import agenda_refresh, meeting_cancel, meeting_mark_held, next_formal_meeting
 from .petitions import (
     ImportReport,
     SignatureRefused,
