@@ -49,6 +49,15 @@ DEMO_MODELS = [
     "scrutiny.historicalpetition",
     "scrutiny.petitionsignature",
     "scrutiny.historicalpetitionsignature",
+    "scrutiny.jointhepanelpage",
+    "scrutiny.panelmember",
+    "scrutiny.historicalpanelmember",
+    "scrutiny.panelapplication",
+    "scrutiny.historicalpanelapplication",
+    "scrutiny.expenseclaim",
+    "scrutiny.historicalexpenseclaim",
+    "scrutiny.ineligibleapplicationcount",
+    "scrutiny.equalitymonitoring",
     "wagtailcore.modellogentry",
 ]
 
@@ -98,13 +107,29 @@ def existing_content() -> ExistingContent:
 
 def clear_content() -> None:
     """Delete the site's pages, sites, users, the log and every scrutiny record."""
-    from .models import BusinessArea, CallForScrutiny, PanelMeeting, ReferenceCounter, SentEmail
+    from .models import (
+        BusinessArea,
+        CallForScrutiny,
+        EqualityMonitoring,
+        ExpenseClaim,
+        IneligibleApplicationCount,
+        PanelApplication,
+        PanelMeeting,
+        PanelMember,
+        ReferenceCounter,
+        SentEmail,
+    )
 
     Site.objects.all().delete()
     for page in Page.objects.filter(depth=2):
         page.delete()
     CallForScrutiny.objects.all().delete()
     PanelMeeting.objects.all().delete()
+    ExpenseClaim.objects.all().delete()
+    PanelApplication.objects.all().delete()
+    PanelMember.objects.all().delete()
+    EqualityMonitoring.objects.all().delete()
+    IneligibleApplicationCount.objects.all().delete()
     BusinessArea.objects.all().delete()
     ReferenceCounter.objects.all().delete()
     SentEmail.objects.all().delete()

@@ -88,6 +88,13 @@ class InspectTitleIndexMixin:
 # Applications.
 
 
+MOVE_LABELS = {
+    ApplicationStage.SHORTLISTED: "Shortlist",
+    ApplicationStage.INTERVIEWED: "Mark as interviewed",
+    ApplicationStage.DECLINED: "Decline",
+}
+
+
 class ApplicationMoveForm(forms.Form):
     """Move an application on, with an optional note."""
 
@@ -117,7 +124,7 @@ class ApplicationInspectView(snippet_views.InspectView):
         application = self.object
         can_manage = self.request.user.has_perm(pipeline.membership.MANAGE_APPLICATIONS)
         moves = [
-            (stage, ApplicationStage(stage).label)
+            (stage, MOVE_LABELS[stage])
             for stage in pipeline.application_moves_available(application)
             if stage != ApplicationStage.APPOINTED
         ]
@@ -263,10 +270,6 @@ class PanelApplicationViewSet(SnippetViewSet):
 # Members.
 
 
-def member_name(member: PanelMember) -> str:
-    return str(member)
-
-
 class MemberInspectView(snippet_views.InspectView):
     """A member's record and their commitments in a financial year."""
 
@@ -317,7 +320,7 @@ class PanelMemberViewSet(SnippetViewSet):
         FieldPanel("ended_on"),
     ]
     list_display = [
-        Column("user", label="Member", accessor=member_name),
+        "__str__",
         Column("role", label="Role", accessor="get_role_display"),
         Column("payment_choice", label="Payment", accessor="get_payment_choice_display"),
         Column("started_on", label="Started", sort_key="started_on"),
@@ -474,8 +477,13 @@ def claim_receipt(request, pk: int):
     claim = claims_visible_to(request.user).filter(pk=pk).first()
     if claim is None:
         return permission_denied(request, PermissionDenied())
+    try:
+        receipt = claim.receipt.open("rb")
+    except FileNotFoundError:
+        messages.error(request, "The receipt file is missing from the private store.")
+        return redirect(claim_url("inspect", claim.pk))
     response = FileResponse(
-        claim.receipt.open("rb"),
+        receipt,
         as_attachment=True,
         filename=claim.receipt_name or "receipt",
     )
