@@ -1,5 +1,7 @@
 """Joining the panel: applications, anonymous monitoring, members and their expense claims."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -92,8 +94,12 @@ class IneligibleApplicationCount(models.Model):
 
 
 class EqualityMonitoring(models.Model):
-    """Optional equality answers, kept with the financial year only and no link to anyone."""
+    """Optional equality answers, kept with the financial year only and no link to anyone.
 
+    A random key and no timestamp, so not even the order of rows can tie one to an application.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     financial_year = models.PositiveSmallIntegerField(db_index=True)
     age_band = models.CharField(max_length=40, blank=True)
     gender = models.CharField(max_length=60, blank=True)
