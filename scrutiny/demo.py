@@ -64,6 +64,15 @@ DEMO_MODELS = [
     "scrutiny.historicalmeasure",
     "scrutiny.score",
     "scrutiny.historicalscore",
+    "scrutiny.jointhepanelpage",
+    "scrutiny.panelmember",
+    "scrutiny.historicalpanelmember",
+    "scrutiny.panelapplication",
+    "scrutiny.historicalpanelapplication",
+    "scrutiny.expenseclaim",
+    "scrutiny.historicalexpenseclaim",
+    "scrutiny.ineligibleapplicationcount",
+    "scrutiny.equalitymonitoring",
     "wagtailcore.modellogentry",
 ]
 
@@ -116,9 +125,14 @@ def clear_content() -> None:
     from .models import (
         BusinessArea,
         CallForScrutiny,
+        EqualityMonitoring,
+        ExpenseClaim,
+        IneligibleApplicationCount,
         InvolvementGroup,
         Measure,
+        PanelApplication,
         PanelMeeting,
+        PanelMember,
         ReferenceCounter,
         Score,
         SentEmail,
@@ -132,6 +146,11 @@ def clear_content() -> None:
     CallForScrutiny.objects.all().delete()
     InvolvementGroup.objects.all().delete()
     PanelMeeting.objects.all().delete()
+    ExpenseClaim.objects.all().delete()
+    PanelApplication.objects.all().delete()
+    PanelMember.objects.all().delete()
+    EqualityMonitoring.objects.all().delete()
+    IneligibleApplicationCount.objects.all().delete()
     BusinessArea.objects.all().delete()
     ReferenceCounter.objects.all().delete()
     SentEmail.objects.all().delete()

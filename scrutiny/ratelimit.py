@@ -17,6 +17,7 @@ CALL_FORM = "call-form"
 CALL_TRACKING = "call-tracking"
 PETITION = "petition"
 APPEAL_FORM = "appeal-form"
+JOIN_PANEL = "join-panel"
 
 
 def client_address(request) -> str:

@@ -56,6 +56,12 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.change_scoringcriterion",
         "scrutiny.view_score",
         "scrutiny.schedule_review",
+        "scrutiny.view_panelapplication",
+        "scrutiny.change_panelapplication",
+        "scrutiny.view_panelmember",
+        "scrutiny.change_panelmember",
+        "scrutiny.view_expenseclaim",
+        "scrutiny.change_expenseclaim",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -71,6 +77,9 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_scoringcriterion",
         "scrutiny.view_score",
         "scrutiny.schedule_review",
+        # Their own claims only: the expense views show a member nothing else.
+        "scrutiny.add_expenseclaim",
+        "scrutiny.view_expenseclaim",
     ],
     APPEAL_PANEL: [
         "wagtailadmin.access_admin",

@@ -243,3 +243,66 @@ def send_appeal_decision_to_resident(appeal_pk: int) -> bool:
             "tracking_url": absolute_url(call_tracking_url()),
         },
     )
+
+
+def send_application_acknowledgement(application_pk: int) -> bool:
+    """Thank an applicant to the panel and say what happens next."""
+    from .models import PanelApplication
+
+    application = PanelApplication.objects.filter(pk=application_pk).first()
+    if application is None:
+        return False
+    return send_email_once(
+        key=f"application:{application.pk}:acknowledgement",
+        to=[application.email],
+        template="application_acknowledgement",
+        context={"application": application},
+    )
+
+
+def send_application_officer_notification(application_pk: int) -> bool:
+    """Tell the scrutiny officers someone has applied to join the panel."""
+    from .models import PanelApplication
+
+    application = PanelApplication.objects.filter(pk=application_pk).first()
+    if application is None:
+        return False
+    admin_path = reverse("wagtailsnippets_scrutiny_panelapplication:inspect", args=[application.pk])
+    return send_email_once(
+        key=f"application:{application.pk}:officer-notification",
+        to=_officer_emails(),
+        template="application_officer_notification",
+        context={"application": application, "admin_url": absolute_url(admin_path)},
+    )
+
+
+def send_member_welcome(member_pk: int) -> bool:
+    """Welcome a newly appointed member with a link to set their password."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .models import PanelMember
+
+    member = PanelMember.objects.select_related("user").filter(pk=member_pk).first()
+    if member is None or member.user.has_usable_password():
+        return False
+    user = member.user
+    set_password_path = reverse(
+        "wagtailadmin_password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return send_email_once(
+        key=f"member:{member.pk}:welcome",
+        to=[user.email],
+        template="member_welcome",
+        context={
+            "member": member,
+            "username": user.get_username(),
+            "set_password_url": absolute_url(set_password_path),
+            "login_url": absolute_url(reverse("wagtailadmin_login")),
+        },
+    )

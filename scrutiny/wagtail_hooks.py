@@ -8,10 +8,11 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import selectors
+from . import member_selectors, selectors
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
 from .admin_views import meetings as meeting_views
+from .admin_views import membership as membership_views
 from .admin_views import petitions as petition_views
 from .admin_views import scoring as scoring_views
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     BusinessArea,
     CallForScrutiny,
     Measure,
+    PanelMember,
     ScoringCriterion,
     ScrutinySettings,
     financial_year_label,
@@ -148,6 +150,9 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         scoring_views.MeasureViewSet,
         scoring_views.ScoringCriterionViewSet,
         scoring_views.ProgrammeViewSet,
+        membership_views.PanelApplicationViewSet,
+        membership_views.PanelMemberViewSet,
+        membership_views.ExpenseClaimViewSet,
     ]
 
 
@@ -305,3 +310,46 @@ def add_programme_shortfall_panel(request, panels):
         minimum = ScrutinySettings.load().minimum_reviews_per_year
         if count < minimum:
             panels.append(ProgrammeShortfallPanel(year=year, count=count, minimum=minimum))
+
+
+@hooks.register("register_log_actions")
+def register_membership_log_actions(actions):
+    """Name the changes made to applications to join the panel and expense claims."""
+    actions.register_action(
+        "scrutiny.application.submit", "Application received", "Applied to join the panel"
+    )
+    actions.register_action("scrutiny.application.move", "Application moved", "Moved to a stage")
+    actions.register_action("scrutiny.application.note", "Note added", "Note added")
+    actions.register_action("scrutiny.application.appoint", "Appointed", "Appointed to the panel")
+    actions.register_action("scrutiny.expense.submit", "Expenses claimed", "Expenses claimed")
+    actions.register_action("scrutiny.expense.approve", "Claim approved", "Claim approved")
+    actions.register_action("scrutiny.expense.reject", "Claim rejected", "Claim rejected")
+
+
+class MembersBelowTargetPanel(Component):
+    """Dashboard panel: members below a commitment, with the months left in the year."""
+
+    name = "scrutiny_members_below_target"
+    order = 60
+    template_name = "scrutiny/admin/members_below_target_panel.html"
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def get_context_data(self, parent_context=None):
+        first = self.rows[0]
+        return {
+            "rows": self.rows,
+            "year_label": first.year_label,
+            "months_left": first.months_left,
+            "inspect_url_name": PanelMember.snippet_viewset.get_url_name("inspect"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_members_below_target_panel(request, panels):
+    """Show officers the members who are below their commitments this year."""
+    if request.user.has_perm("scrutiny.view_panelmember"):
+        rows = member_selectors.members_below_target()
+        if rows:
+            panels.append(MembersBelowTargetPanel(rows))

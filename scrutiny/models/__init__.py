@@ -19,7 +19,25 @@ from .calls import (
 from .config import BusinessArea, ScrutinySettings
 from .decisions import DecisionOutcome, NotAcceptedReason, PanelDecision
 from .meetings import MeetingKind, MeetingStatus, PanelMeeting
-from .pages import CallFormQuestion, CallForScrutinyPage, PetitionIndexPage, QuestionType
+from .membership import (
+    SKILLS,
+    ApplicationStage,
+    EqualityMonitoring,
+    ExpenseClaim,
+    ExpenseStatus,
+    IneligibleApplicationCount,
+    MemberRole,
+    PanelApplication,
+    PanelMember,
+    PaymentChoice,
+)
+from .pages import (
+    CallFormQuestion,
+    CallForScrutinyPage,
+    JoinThePanelPage,
+    PetitionIndexPage,
+    QuestionType,
+)
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
 from .programme import ProgrammeIndexPage, ProgrammeYearPage, ReviewStatus, ScrutinyReviewPage
 from .scoring import (
@@ -54,6 +72,17 @@ __all__ = [
     "ScoringCriterion",
     "ScrutinyReviewPage",
     "financial_year_label",
+    "SKILLS",
+    "ApplicationStage",
+    "EqualityMonitoring",
+    "ExpenseClaim",
+    "ExpenseStatus",
+    "IneligibleApplicationCount",
+    "JoinThePanelPage",
+    "MemberRole",
+    "PanelApplication",
+    "PanelMember",
+    "PaymentChoice",
     "BusinessArea",
     "CallEvidence",
     "CallForScrutiny",

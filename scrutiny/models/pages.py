@@ -438,3 +438,109 @@ class PetitionIndexPage(RoutablePageMixin, Page):
         response.status_code = 429
         response["Retry-After"] = str(ratelimit.retry_after_seconds())
         return response
+
+
+class JoinThePanelPage(RoutablePageMixin, Page):
+    """The public page about joining the panel, with the application form and its answers.
+
+    Editors write the words; the commitments and the payment are shown from ScrutinySettings.
+    """
+
+    introduction = RichTextField(
+        features=TEXT_FEATURES, blank=True, help_text="What the role involves."
+    )
+    skills_text = RichTextField(
+        "skills", features=TEXT_FEATURES, blank=True, help_text="The skills the panel looks for."
+    )
+    commitment_text = RichTextField(
+        "commitment and payment",
+        features=TEXT_FEATURES,
+        blank=True,
+        help_text=(
+            "Shown under the list of commitments and the payment, which come from the "
+            "Scrutiny settings: do not type the numbers here."
+        ),
+    )
+    privacy_notice = RichTextField(
+        features=TEXT_FEATURES, help_text="How applicants' details are used and kept."
+    )
+    confirmation_text = RichTextField(
+        features=TEXT_FEATURES, blank=True, help_text="Shown after an application is sent."
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        FieldPanel("skills_text"),
+        FieldPanel("commitment_text"),
+        FieldPanel("privacy_notice"),
+        FieldPanel("confirmation_text"),
+    ]
+
+    max_count = 1
+    subpage_types: list[str] = []
+
+    SUBMITTED_SESSION_KEY = "scrutiny_submitted_application"
+
+    class Meta:
+        verbose_name = "join the panel page"
+
+    def subpage_url(self, request, name: str) -> str:
+        """The address of one of this page's routes."""
+        return self.get_url(request) + self.reverse_subpage(name)
+
+    @path("", name="form")
+    def form_view(self, request):
+        """The page and the form; an ineligible answer is told why at once and nothing is kept."""
+        from scrutiny import forms, pipeline, ratelimit
+        from scrutiny.membership_forms import JoinThePanelForm
+
+        from .config import ScrutinySettings
+
+        if request.method != "POST":
+            return self.render(request, context_overrides={"form": JoinThePanelForm()})
+        limit = ScrutinySettings.load(request_or_site=request).form_submissions_per_hour
+        if not ratelimit.attempt_allowed(request, scope=ratelimit.JOIN_PANEL, limit=limit):
+            response = self.render(
+                request,
+                template="scrutiny/rate_limited.html",
+                context_overrides={"looking_up": False, "form_url": self.get_url(request)},
+            )
+            response.status_code = 429
+            response["Retry-After"] = str(ratelimit.retry_after_seconds())
+            return response
+        if forms.honeypot_filled(request.POST):
+            response = self.render(request, context_overrides={"refused": True})
+            response.status_code = 400
+            return response
+        form = JoinThePanelForm(request.POST)
+        reasons = form.ineligibility_reasons()
+        if reasons:
+            pipeline.application_record_ineligible()
+            return self.render(
+                request,
+                template="scrutiny/join_the_panel_ineligible.html",
+                context_overrides={"reasons": reasons},
+            )
+        if not form.is_valid():
+            return self.render(request, context_overrides={"form": form})
+        application = pipeline.application_submit(
+            fields=form.application_fields(), equality=form.equality_answers()
+        )
+        request.session[self.SUBMITTED_SESSION_KEY] = application.pk
+        return redirect(self.subpage_url(request, "confirmation"))
+
+    @path("confirmation/", name="confirmation")
+    def confirmation_view(self, request):
+        """Thank the applicant; only the browser that has just applied sees this."""
+        from .membership import PanelApplication
+
+        pk = request.session.get(self.SUBMITTED_SESSION_KEY)
+        application = PanelApplication.objects.filter(pk=pk).first() if pk else None
+        if application is None:
+            return redirect(self.get_url(request))
+        return self.render(
+            request,
+            template="scrutiny/join_the_panel_confirmation.html",
+            context_overrides={"application": application},
+        )

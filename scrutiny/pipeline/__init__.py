@@ -38,6 +38,18 @@ from .calls import (
 from .decisions import DecisionIncomplete, appeal_deadline_for, call_decide
 from .measures import ImportRefused, MeasureImport, measures_import, measures_parse
 from .meetings import agenda_refresh, meeting_cancel, meeting_mark_held, next_formal_meeting
+from .membership import (
+    APPLICATION_MOVES,
+    ExpenseRefused,
+    application_add_note,
+    application_appoint,
+    application_move,
+    application_moves_available,
+    application_record_ineligible,
+    application_submit,
+    expense_decide,
+    expense_submit,
+)
 from .petitions import (
     ImportReport,
     SignatureRefused,
@@ -90,6 +102,16 @@ __all__ = [
     "programme_year_page",
     "score_breakdown",
     "scores_refresh",
+    "APPLICATION_MOVES",
+    "ExpenseRefused",
+    "application_add_note",
+    "application_appoint",
+    "application_move",
+    "application_moves_available",
+    "application_record_ineligible",
+    "application_submit",
+    "expense_decide",
+    "expense_submit",
     "CALL_REFERENCE_PREFIX",
     "TRANSITIONS",
     "DecisionIncomplete",

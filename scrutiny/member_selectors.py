@@ -1,0 +1,184 @@
+"""Reads about panel membership: financial years, members' commitments, who is below target."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from .models import (
+    ExpenseClaim,
+    ExpenseStatus,
+    MeetingKind,
+    MeetingStatus,
+    PanelMeeting,
+    PanelMember,
+    ScrutinySettings,
+)
+
+# Days each kind of meeting counts towards the yearly commitment. A formal meeting or a review
+# session is half a day; an away day or the whole board away day is a full day.
+DAYS_PER_MEETING = {
+    MeetingKind.FORMAL: Decimal("0.5"),
+    MeetingKind.REVIEW_SESSION: Decimal("0.5"),
+    MeetingKind.AWAY_DAY: Decimal("1"),
+    MeetingKind.BOARD_AWAY_DAY: Decimal("1"),
+}
+
+
+def financial_year_of(day: date, *, start_month: int | None = None) -> int:
+    """The financial year a day falls in, named by the calendar year it starts in."""
+    start_month = start_month or ScrutinySettings.load().financial_year_start_month
+    return day.year if day.month >= start_month else day.year - 1
+
+
+def financial_year_bounds(year: int, *, start_month: int | None = None) -> tuple[date, date]:
+    """The first day of a financial year and the first day of the next."""
+    start_month = start_month or ScrutinySettings.load().financial_year_start_month
+    return date(year, start_month, 1), date(year + 1, start_month, 1)
+
+
+def year_label(year: int) -> str:
+    """A financial year as people write it, like 2026/27."""
+    return f"{year}/{str(year + 1)[-2:]}"
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def attended_meetings(user, year: int):
+    """Meetings held (not cancelled) in a financial year that the user attended."""
+    start, end = financial_year_bounds(year)
+    return PanelMeeting.objects.filter(
+        attendees=user, starts_at__gte=_aware(start), starts_at__lt=_aware(end)
+    ).exclude(status=MeetingStatus.CANCELLED)
+
+
+def member_review_count(user, year: int) -> int:
+    """Scrutiny reviews the user took part in during a financial year.
+
+    A seam: until scrutiny reviews (ScrutinyReviewPage) exist, a review counts as a panel
+    meeting of kind "review session" the user attended. Replace this one function to count
+    review participation from the reviews themselves.
+    """
+    return attended_meetings(user, year).filter(kind=MeetingKind.REVIEW_SESSION).count()
+
+
+@dataclass
+class Commitment:
+    """One commitment: what it is, how many done, how many expected."""
+
+    label: str
+    done: int | Decimal
+    target: int | Decimal
+
+    @property
+    def met(self) -> bool:
+        return self.done >= self.target
+
+
+@dataclass
+class MemberCommitments:
+    """A member's year: each commitment against its minimum, and days given against the total."""
+
+    member: PanelMember
+    year: int
+    items: list[Commitment]
+    days: Commitment
+    months_left: int
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+    @property
+    def below_target(self) -> list[Commitment]:
+        return [item for item in self.items if not item.met]
+
+
+def months_left_in_year(year: int, *, today: date | None = None) -> int:
+    """Whole and part months left in a financial year from today (0 once it has ended)."""
+    today = today or timezone.localdate()
+    _, end = financial_year_bounds(year)
+    if today >= end:
+        return 0
+    return (end.year - today.year) * 12 + end.month - today.month
+
+
+def member_commitments(member: PanelMember, *, year: int | None = None) -> MemberCommitments:
+    """A member's commitments in a financial year, from attendance, against the settings."""
+    config = ScrutinySettings.load()
+    year = year if year is not None else financial_year_of(timezone.localdate())
+    counts = dict.fromkeys(MeetingKind.values, 0)
+    for kind in attended_meetings(member.user, year).values_list("kind", flat=True):
+        counts[kind] += 1
+    items = [
+        Commitment("Formal meetings", counts[MeetingKind.FORMAL], config.minimum_formal_meetings),
+        Commitment(
+            "Scrutiny reviews",
+            member_review_count(member.user, year),
+            config.minimum_member_reviews,
+        ),
+        Commitment("Away days", counts[MeetingKind.AWAY_DAY], config.away_days),
+        Commitment(
+            "Whole board away days", counts[MeetingKind.BOARD_AWAY_DAY], config.board_away_days
+        ),
+    ]
+    days = sum((DAYS_PER_MEETING[kind] * count for kind, count in counts.items()), Decimal(0))
+    return MemberCommitments(
+        member=member,
+        year=year,
+        items=items,
+        days=Commitment("Days given", days, config.commitment_days_per_year),
+        months_left=months_left_in_year(year),
+    )
+
+
+def members_serving(*, on: date | None = None):
+    """Members whose service has started and not ended."""
+    on = on or timezone.localdate()
+    return (
+        PanelMember.objects.filter(started_on__lte=on)
+        .exclude(ended_on__lt=on)
+        .select_related("user")
+    )
+
+
+def members_below_target(*, year: int | None = None) -> list[MemberCommitments]:
+    """Serving members with a commitment not yet met this financial year."""
+    found = []
+    for member in members_serving():
+        commitments = member_commitments(member, year=year)
+        if commitments.below_target:
+            found.append(commitments)
+    return found
+
+
+def payments_and_expenses(year: int) -> list[dict]:
+    """Each member's payment and approved expenses in a financial year, for the yearly CSV."""
+    config = ScrutinySettings.load()
+    start, end = financial_year_bounds(year)
+    rows = []
+    for member in PanelMember.objects.select_related("user").order_by("pk"):
+        if member.started_on >= end or (member.ended_on and member.ended_on < start):
+            continue
+        expenses = ExpenseClaim.objects.filter(
+            member=member,
+            status=ExpenseStatus.APPROVED,
+            spent_on__gte=start,
+            spent_on__lt=end,
+        ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        payment = config.member_payment if member.is_paid else Decimal("0.00")
+        rows.append(
+            {
+                "member": str(member),
+                "username": member.user.get_username(),
+                "payment_choice": member.get_payment_choice_display(),
+                "payment": payment,
+                "expenses": expenses,
+                "total": payment + expenses,
+            }
+        )
+    return rows
