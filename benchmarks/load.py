@@ -37,6 +37,7 @@ ENVIRONMENT = {
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_HSTS_SECONDS": "0",
+    "SECURE_COOKIES": "false",
 }
 
 

@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from wagtail.rich_text import RichText
 
 from scrutiny import pipeline
-from scrutiny.models import CallForScrutinyPage, PetitionIndexPage
+from scrutiny.models import CallForScrutinyPage, JoinThePanelPage, PetitionIndexPage
 from tests.browser.conftest import WIDTHS
 from tests.conftest import make_home_page, make_standard_page
 from tests.scrutiny.builders import make_call
@@ -49,6 +49,14 @@ def public_site(staff):
             privacy_notice=RichText("<p>We use your details only for this petition.</p>"),
         )
     )
+    home.add_child(
+        instance=JoinThePanelPage(
+            title="Join the panel",
+            slug="join-the-panel",
+            show_in_menus=True,
+            privacy_notice=RichText("<p>We use your details only for your application.</p>"),
+        )
+    )
     call = make_call(households_affected=100)
     pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
     petition = pipeline.petition_open(
@@ -81,6 +89,7 @@ def test_every_public_page_and_state_has_no_axe_violations(
         "/call-for-scrutiny/",
         "/call-for-scrutiny/track/",
         "/call-for-scrutiny/appeal/",
+        "/join-the-panel/",
         "/petitions/",
         f"/petitions/{petition.slug}/",
         f"/petitions/{petition.slug}/signed/",
