@@ -117,6 +117,22 @@ def text_field(label: str, *, message: str = "", max_length: int, noun: str, **k
     )
 
 
+def email_field(*, required: bool = True, help_text: str = "") -> forms.EmailField:
+    """A resident's email address, with the messages every public form gives."""
+    return forms.EmailField(
+        label="Email address",
+        required=required,
+        max_length=254,
+        help_text=help_text,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
 class MultipleFileInput(forms.FileInput):
     """A file input that lets the resident choose several files at once."""
 
@@ -200,18 +216,11 @@ class CallForScrutinyForm(GovukForm):
         noun="Your name",
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
-    email = forms.EmailField(
-        label="Email address",
+    email = email_field(
         required=False,
-        max_length=254,
         help_text=(
             "We will send your reference here. Give an email address, a phone number or both."
         ),
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     phone = text_field(
         "Phone number",
@@ -538,16 +547,8 @@ class PetitionSignatureForm(GovukForm):
         noun="Your full name",
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We will email you a link. Your signature counts only once you follow it.",
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    email = email_field(
+        help_text="We will email you a link. Your signature counts only once you follow it."
     )
     postcode = text_field(
         "Postcode",

@@ -9,6 +9,7 @@ from .forms import (
     EVIDENCE_TYPES,
     POSTCODE,
     GovukForm,
+    email_field,
     normalise_postcode,
     text_field,
     yes_no_field,
@@ -97,16 +98,7 @@ class JoinThePanelForm(GovukForm):
         noun="Your full name",
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_field()
     phone = text_field(
         "Phone number (optional)",
         max_length=40,

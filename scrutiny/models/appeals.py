@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from .calls import CallForScrutiny, private_storage
+from .calls import CallForScrutiny, PrivateUpload, private_storage
 from .config import BusinessArea
 from .decisions import PanelDecision
 
@@ -114,15 +114,11 @@ class Appeal(models.Model):
         return f"{self.reference}: appeal on {self.call.reference}"
 
 
-class AppealEvidence(models.Model):
+class AppealEvidence(PrivateUpload):
     """A file a resident sent with their appeal, kept privately."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to="appeal-evidence/%Y/%m/", storage=private_storage)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
 
@@ -130,6 +126,3 @@ class AppealEvidence(models.Model):
         ordering = ["uploaded_at", "pk"]
         verbose_name = "appeal evidence"
         verbose_name_plural = "appeal evidence"
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -164,15 +164,26 @@ class CallForScrutiny(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Index
         return False
 
 
-class CallEvidence(models.Model):
-    """A file a resident sent with their call, kept privately."""
+class PrivateUpload(models.Model):
+    """What is kept about a file a resident sent: its name, type and size as checked."""
 
-    call = models.ForeignKey(CallForScrutiny, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to="call-evidence/%Y/%m/", storage=private_storage)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CallEvidence(PrivateUpload):
+    """A file a resident sent with their call, kept privately."""
+
+    call = models.ForeignKey(CallForScrutiny, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="call-evidence/%Y/%m/", storage=private_storage)
 
     history = HistoricalRecords()
 
@@ -180,9 +191,6 @@ class CallEvidence(models.Model):
         ordering = ["uploaded_at", "pk"]
         verbose_name = "evidence"
         verbose_name_plural = "evidence"
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class CallNote(models.Model):

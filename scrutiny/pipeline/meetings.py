@@ -42,17 +42,22 @@ def agenda_refresh(*, user=None) -> int:
     )
     moved = 0
     for call in waiting:
-        call.agenda_meeting = soonest
-        call._history_user = user
-        call.save(update_fields=["agenda_meeting"])
-        log(
-            instance=call,
-            action="scrutiny.call.agenda",
-            user=user,
-            data={"meeting": soonest.pk, "starts_at": soonest.starts_at.isoformat()},
-        )
+        _put_on_agenda(call, soonest, user=user, starts_at=soonest.starts_at.isoformat())
         moved += 1
     return moved
+
+
+def _put_on_agenda(call: CallForScrutiny, meeting: PanelMeeting | None, *, user, **detail) -> None:
+    """Move one call to a meeting's agenda (or to none), with its history and log entry."""
+    call.agenda_meeting = meeting
+    call._history_user = user
+    call.save(update_fields=["agenda_meeting"])
+    log(
+        instance=call,
+        action="scrutiny.call.agenda",
+        user=user,
+        data={"meeting": meeting.pk if meeting else None, **detail},
+    )
 
 
 @transaction.atomic
@@ -73,15 +78,7 @@ def meeting_cancel(*, meeting: PanelMeeting, user) -> int:
     )
     moved = 0
     for call in calls:
-        call.agenda_meeting = replacement
-        call._history_user = user
-        call.save(update_fields=["agenda_meeting"])
-        log(
-            instance=call,
-            action="scrutiny.call.agenda",
-            user=user,
-            data={"meeting": replacement.pk if replacement else None, "cancelled": meeting.pk},
-        )
+        _put_on_agenda(call, replacement, user=user, cancelled=meeting.pk)
         moved += 1
     return moved
 
