@@ -40,6 +40,20 @@ from .pages import (
 )
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
 from .programme import ProgrammeIndexPage, ProgrammeYearPage, ReviewStatus, ScrutinyReviewPage
+from .reviews import (
+    OPEN_ACTION_STATUSES,
+    ActionItem,
+    ActionStatus,
+    ParticipantRole,
+    Priority,
+    Recommendation,
+    RecommendationResponse,
+    ResponseDecision,
+    ReviewParticipant,
+    ReviewStep,
+    ReviewStepProgress,
+    StepStatus,
+)
 from .scoring import (
     PERIOD_RANK,
     Measure,
@@ -54,6 +68,18 @@ from .system import ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask
 
 __all__ = [
+    "OPEN_ACTION_STATUSES",
+    "ActionItem",
+    "ActionStatus",
+    "ParticipantRole",
+    "Priority",
+    "Recommendation",
+    "RecommendationResponse",
+    "ResponseDecision",
+    "ReviewParticipant",
+    "ReviewStep",
+    "ReviewStepProgress",
+    "StepStatus",
     "Appeal",
     "AppealDirection",
     "AppealEvidence",

@@ -132,6 +132,17 @@ class ScrutinySettings(BaseGenericSetting):
         validators=[MinValueValidator(1)],
         help_text="Days a call may wait for the panel's decision before it is flagged overdue.",
     )
+    action_reminder_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days before an action-plan item is due that its owner is reminded.",
+    )
+    action_overdue_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days after the due date of an unfinished action that its owner, and the "
+        "officers, are told it is overdue; a first notice goes the day after it is due.",
+    )
     form_submissions_per_hour = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1)],
@@ -168,6 +179,10 @@ class ScrutinySettings(BaseGenericSetting):
                     FieldPanel("minimum_reviews_per_year"),
                     FieldPanel("community_call_bonus"),
                     FieldPanel("decision_overdue_days"),
+                    FieldRowPanel(
+                        [FieldPanel("action_reminder_days"), FieldPanel("action_overdue_days")],
+                        heading="Action-plan reminders",
+                    ),
                     FieldRowPanel(
                         [
                             FieldPanel("petition_percentage"),

@@ -2,20 +2,23 @@
 
 from django.db import models
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from ..blocks import MethodsBlock
 from .pages import TEXT_FEATURES
 from .scoring import financial_year_label
 
 
 class ReviewStatus(models.TextChoices):
-    """Where a review in the programme is; the review steps come with the next issue."""
+    """Where a review in the programme is, from scheduling to its action plan being done."""
 
     SCHEDULED = "scheduled", "Scheduled"
     IN_REVIEW = "in_review", "In review"
-    COMPLETED = "completed", "Completed"
+    REPORTING = "reporting", "Report in approval"
+    REPORTED = "reported", "Report published"
+    COMPLETED = "completed", "Action plan complete"
 
 
 class ProgrammeIndexPage(Page):
@@ -72,7 +75,14 @@ class ProgrammeYearPage(Page):
 
 
 class ScrutinyReviewPage(Page):
-    """A review in the programme. Created in draft when scheduled; never published by the code."""
+    """A review in the programme, and in the end its report.
+
+    Created in draft when scheduled. The page's content (scope, methods, report and
+    recommendations) goes through the report approval workflow; publishing it publishes the
+    report. The running of the review (steps, participants) and what follows the report
+    (responses, action plans) are records of their own in models/reviews.py, so that they
+    change without a new revision of the report.
+    """
 
     business_area = models.ForeignKey(
         "scrutiny.BusinessArea", on_delete=models.PROTECT, related_name="reviews"
@@ -87,13 +97,38 @@ class ScrutinyReviewPage(Page):
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED
     )
     summary = RichTextField(features=TEXT_FEATURES, blank=True)
+    starts_on = models.DateField("review starts", null=True, blank=True)
+    ends_on = models.DateField("review ends", null=True, blank=True)
+    scope = RichTextField(features=TEXT_FEATURES, blank=True)
+    terms_of_reference = RichTextField(features=TEXT_FEATURES, blank=True)
+    methods = StreamField(MethodsBlock(), blank=True, use_json_field=True)
+    working_well = RichTextField("what is working well", features=TEXT_FEATURES, blank=True)
+    below_standard = RichTextField(
+        "standards that fall below the expected level", features=TEXT_FEATURES, blank=True
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("business_area"),
-        FieldPanel("status"),
-        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")], heading="Dates"),
+        FieldPanel("scope"),
+        FieldPanel("terms_of_reference"),
     ]
+    methods_panels = [FieldPanel("methods")]
+    report_panels = [
+        FieldPanel("summary"),
+        FieldPanel("working_well"),
+        FieldPanel("below_standard"),
+        InlinePanel("recommendations", heading="Recommendations", label="Recommendation"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Review"),
+            ObjectList(methods_panels, heading="Methods"),
+            ObjectList(report_panels, heading="Report"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+        ]
+    )
 
     parent_page_types = ["scrutiny.ProgrammeYearPage"]
     subpage_types: list[str] = []

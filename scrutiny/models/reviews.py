@@ -1,0 +1,289 @@
+"""Running a review and what follows its report: steps, participants, recommendations,
+the responses to them, and the action-plan items the panel monitors."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+
+class ReviewStep(models.Model):
+    """One step every review walks through (configuration: ten in the Pine Court profile)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(
+        default=True, help_text="Only active steps are added to reviews scheduled from now on."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+        FieldPanel("active"),
+    ]
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = "review step"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Not needed"
+
+
+class ReviewStepProgress(models.Model):
+    """Where one review is with one of its steps."""
+
+    review = models.ForeignKey(
+        "scrutiny.ScrutinyReviewPage", on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.ForeignKey(ReviewStep, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
+    )
+    started_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "position"]
+        verbose_name = "review step progress"
+        verbose_name_plural = "review step progress"
+        constraints = [
+            models.UniqueConstraint(fields=["review", "step"], name="review_step_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.step.name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (StepStatus.DONE, StepStatus.SKIPPED)
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD = "lead", "Lead member"
+    MEMBER = "member", "Member"
+
+
+class ReviewParticipant(models.Model):
+    """A panel member taking part in a review."""
+
+    review = models.ForeignKey(
+        "scrutiny.ScrutinyReviewPage", on_delete=models.CASCADE, related_name="participants"
+    )
+    member = models.ForeignKey(
+        "scrutiny.PanelMember", on_delete=models.PROTECT, related_name="review_participations"
+    )
+    role = models.CharField(
+        max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.MEMBER
+    )
+    joined_on = models.DateField(default=timezone.localdate)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "role", "pk"]
+        verbose_name = "review participant"
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member"], name="review_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.get_role_display().lower()})"
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Recommendation(Orderable):
+    """An evidence-based recommendation in a review's report; part of the page's revisions."""
+
+    page = ParentalKey(
+        "scrutiny.ScrutinyReviewPage", on_delete=models.CASCADE, related_name="recommendations"
+    )
+    recommendation = models.TextField()
+    evidence = models.TextField(help_text="What the panel found that supports it.")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    responsible_name = models.CharField(
+        "responsible head of operations",
+        max_length=120,
+        blank=True,
+        help_text="Left blank, the head of operations of the review's service.",
+    )
+    responsible_email = models.EmailField("their email", blank=True)
+
+    panels = [
+        FieldPanel("recommendation"),
+        FieldPanel("evidence"),
+        FieldPanel("priority"),
+        FieldRowPanel([FieldPanel("responsible_name"), FieldPanel("responsible_email")]),
+    ]
+
+    # The page's revisions are the report's history; these rows add a field-by-field record of
+    # each published change. A parental key cannot be copied into a history table.
+    history = HistoricalRecords(excluded_fields=["page"])
+
+    class Meta(Orderable.Meta):
+        verbose_name = "recommendation"
+
+    def __str__(self) -> str:
+        return self.recommendation[:80]
+
+    @property
+    def responsible(self) -> tuple[str, str]:
+        """The name and email of who answers for it, defaulting to the service's head."""
+        area = self.page.business_area
+        return (
+            self.responsible_name or area.head_of_operations_name,
+            self.responsible_email or area.head_of_operations_email,
+        )
+
+
+class ResponseDecision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+class RecommendationResponse(models.Model):
+    """The responsible director's or head of operations' answer to a recommendation."""
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, related_name="response"
+    )
+    decision = models.CharField(max_length=20, choices=ResponseDecision.choices)
+    reasons = models.TextField()
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responded_at = models.DateTimeField(default=timezone.now)
+    plan_agreed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the panel agreed the action plan."
+    )
+    plan_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "response to a recommendation"
+        permissions = [("agree_action_plan", "Can agree an action plan for the panel")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.recommendation}"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_ACTION_STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def due_soon(self, days: int, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_on__gte=today, due_on__lte=today + timezone.timedelta(days))
+
+
+class ActionItem(models.Model):
+    """One action in the plan answering a recommendation, or a serious-failure decision."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    decision = models.ForeignKey(
+        "scrutiny.PanelDecision",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        help_text="A serious-failure decision whose immediate recommendations this answers.",
+    )
+    action = models.TextField()
+    owner_name = models.CharField("owner", max_length=120)
+    owner_email = models.EmailField("owner's email")
+    due_on = models.DateField("due date")
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    progress_notes = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    panels = [
+        FieldPanel("action"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("owner_name"), FieldPanel("owner_email")])],
+            heading="Owner",
+        ),
+        FieldPanel("due_on"),
+        FieldPanel("status"),
+        FieldPanel("progress_notes"),
+    ]
+
+    objects = ActionItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = "action-plan item"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(recommendation__isnull=False, decision__isnull=True)
+                    | Q(recommendation__isnull=True, decision__isnull=False)
+                ),
+                name="action_answers_one_thing",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="action_status_due")]
+
+    def __str__(self) -> str:
+        return self.action[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
