@@ -26,6 +26,14 @@ def call_tracking_url() -> str:
     return page.url + page.reverse_subpage("track")
 
 
+def call_appeal_url() -> str:
+    """The path of the public appeal form, or empty if the site has no call form page."""
+    page = call_form_page()
+    if page is None:
+        return ""
+    return page.url + page.reverse_subpage("appeal")
+
+
 def call_find_for_resident(*, reference: str, email_or_postcode: str) -> CallForScrutiny | None:
     """The call with this reference, only if the email or postcode given matches it."""
     reference = reference.strip().upper()

@@ -15,7 +15,7 @@ from .models import (
 from .notifications import absolute_url, send_email_once
 from .pipeline import petition_count
 from .roles import OFFICERS
-from .selectors import call_tracking_url, petition_urls
+from .selectors import call_appeal_url, call_tracking_url, petition_urls
 
 
 def send_call_acknowledgement(call_pk: int) -> bool:
@@ -79,6 +79,7 @@ def send_decision_to_resident(decision_pk: int) -> bool:
             "decision": decision,
             "call": decision.call,
             "tracking_url": absolute_url(call_tracking_url()),
+            "appeal_url": absolute_url(appeal_url) if (appeal_url := call_appeal_url()) else "",
         },
     )
 
