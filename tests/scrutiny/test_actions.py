@@ -591,3 +591,20 @@ def test_public_progress_queries_do_not_grow_with_recommendations(staff, home_pa
     many = queries_for(make_reported_review(home_page, recommendations=6))
     assert few == many
     assert few[0] <= 3
+
+
+def test_bad_filter_values_and_unpublished_reports_give_no_error(client, staff, home_page):
+    draft = make_reported_review(home_page, status=ReviewStatus.REPORTING)
+    login(client, staff["manager"])
+    for query in [{"review": "abc"}, {"review": "99999"}, {"owner": "Nobody"}, {"status": "x"}]:
+        response = client.get(reverse("scrutiny_actions:index"), query)
+        assert response.status_code == 200
+    rec = recs(draft)[0]
+    response = client.post(
+        reverse("scrutiny_actions:respond", args=[rec.pk]),
+        {"decision": "accepted", "reasons": "Yes"},
+        follow=True,
+    )
+    assert "The report is not published" in response.content.decode()
+    assert not RecommendationResponse.objects.exists()
+    assert client.get(reverse("scrutiny_actions:review", args=[99999])).status_code == 404
