@@ -15,6 +15,7 @@ from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
 from .admin_views import petitions as petition_views
 from .admin_views import scoring as scoring_views
+from .admin_views.choosers import chooser_for
 from .models import (
     Appeal,
     BusinessArea,
@@ -33,6 +34,7 @@ class BusinessAreaViewSet(SnippetViewSet):
     model = BusinessArea
     icon = "table"
     menu_label = "Business areas"
+    chooser_viewset_class = chooser_for("scrutiny.view_businessarea")
     list_display = ["name", "head_of_operations_name", "active"]
     list_filter = ["active"]
     search_fields = ["name", "description"]

@@ -548,6 +548,9 @@ RECIPES = {
         snippet("appeal", "inspect", w.appeals[1].pk)
     ),
     "appeals: history": lambda w: get(snippet("appeal", "history", w.appeals[0].pk)),
+    "appeals: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_appeal:choose"), needs=w.appeals
+    ),
     "appeals: download a file": _appeal_file,
     "appeals: convene the appeal panel": _appeal_convene,
     "appeals: record the appeal panel's decision": lambda w: post(
@@ -585,6 +588,9 @@ RECIPES = {
     "applications: inspect": lambda w: get(
         snippet("panelapplication", "inspect", w.application.pk)
     ),
+    "applications: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_panelapplication:choose"), needs=w.application
+    ),
     "applications: move to a stage": lambda w: post(
         snippet("panelapplication", "move", w.application.pk), {"stage": "declined", "note": ""}
     ),
@@ -602,6 +608,9 @@ RECIPES = {
     ),
     "expense claims: list": lambda w: get(
         snippet("expenseclaim", "list"), others=(w.claims[1].description,)
+    ),
+    "expense claims: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_expenseclaim:choose"), needs=w.claims
     ),
     "expense claims: claim expenses": lambda w: post(
         snippet("expenseclaim", "add"),
