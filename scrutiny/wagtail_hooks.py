@@ -34,7 +34,9 @@ class BusinessAreaViewSet(SnippetViewSet):
     model = BusinessArea
     icon = "table"
     menu_label = "Business areas"
-    chooser_viewset_class = chooser_for("scrutiny.view_businessarea")
+    # The services are public (the call form lists them), and Communications choose one on a
+    # review page: any admin user may open this chooser.
+    chooser_viewset_class = chooser_for("wagtailadmin.access_admin")
     list_display = ["name", "head_of_operations_name", "active"]
     list_filter = ["active"]
     search_fields = ["name", "description"]

@@ -53,9 +53,7 @@ from tests.scrutiny.membership_builders import make_interviewed, make_member, re
 pytestmark = pytest.mark.django_db
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-GROUPS = ["Anonymous", "Communications", "Scrutiny officers", "Panel members", "Appeal panel"]
-GROUPS.append("Managers")
-# The staff fixture's user for each group column; None is an anonymous visitor.
+# The staff fixture's user for each column of the table; None is an anonymous visitor.
 USERS = {
     "Anonymous": None,
     "Communications": "comms",
@@ -64,6 +62,7 @@ USERS = {
     "Appeal panel": "appeal",
     "Managers": "manager",
 }
+GROUPS = list(USERS)
 VOCABULARY = {"yes", "no", "redacted", "own"}
 HEADER = ["thing", "where", *GROUPS]
 
@@ -434,6 +433,9 @@ def _meeting_form():
 RECIPES = {
     # The admin in general and the pages.
     "admin: dashboard": lambda w: get(reverse("wagtailadmin_home")),
+    "admin: site history report": lambda w: get(
+        reverse("wagtailadmin_reports:site_history"), private=(RESIDENT["name"],), needs=w.call
+    ),
     "pages: explorer": lambda w: get(reverse("wagtailadmin_explore", args=[w.home.pk])),
     "pages: add a page": lambda w: get(
         reverse("wagtailadmin_pages:add", args=["home", "standardpage", w.home.pk])
@@ -566,6 +568,9 @@ RECIPES = {
     "business areas: list": lambda w: get(snippet("businessarea", "list"), needs=w.area),
     "business areas: inspect": lambda w: get(snippet("businessarea", "inspect", w.area.pk)),
     "business areas: history": lambda w: get(snippet("businessarea", "history", w.area.pk)),
+    "business areas: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_businessarea:choose"), needs=w.area
+    ),
     "business areas: add": lambda w: get(snippet("businessarea", "add")),
     "business areas: edit": lambda w: get(snippet("businessarea", "edit", w.area.pk)),
     # Scoring and the programme.
@@ -748,7 +753,8 @@ def attempt(staff, user_key: str | None, req: Req, number: int) -> str:
 
 
 MATRIX = matrix()
-# Rows that no one may do, not even a superuser: the recipe is checked by the other cells.
+# Rows a superuser is refused too: nobody deletes a call or opens its separate history page, and
+# only a panel member (who has a member record) claims expenses.
 SUPERUSER_REFUSED = {
     "calls: delete",
     "calls: separate history page",
