@@ -62,6 +62,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.change_panelmember",
         "scrutiny.view_expenseclaim",
         "scrutiny.change_expenseclaim",
+        "scrutiny.view_history",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -102,6 +103,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_measure",
         "scrutiny.view_scoringcriterion",
         "scrutiny.view_score",
+        "scrutiny.view_history",
     ],
 }
 
