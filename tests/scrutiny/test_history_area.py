@@ -395,3 +395,20 @@ def test_a_page_of_history_costs_the_same_queries_for_ten_or_a_thousand_rows(cli
     _add_history(1000, 100)
     many = _queries_for_history_page(client)
     assert many == few
+
+
+def test_many_to_many_changes_name_the_people_added_and_removed(client, staff):
+    from tests.scrutiny.membership_builders import at, make_meeting
+
+    meeting = make_meeting(at(2026, 5, 6), attendees=[staff["panel"]])
+    meeting.attendees.set([staff["officer"]])
+
+    client.login(username="manager", password=PASSWORD)
+    response = client.get(reverse("scrutiny_history:record", args=("meeting", meeting.pk)))
+    # simple-history keeps one version per change of the set: set() removes, then adds.
+    assert [entry[3] for entry in entries(response)] == [
+        [("Attendees", "—", "officer")],
+        [("Attendees", "panel", "—")],
+        [("Attendees", "—", "panel")],
+        [],
+    ]
