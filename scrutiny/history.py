@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
@@ -307,6 +307,40 @@ HISTORY_KINDS: list[HistoryKind] = [
         "Expense claim",
         title=lambda row: f"£{row.amount} claimed by {_related(row, 'member') or 'a member'}",
         related=("member__user",),
+    ),
+    # Reviews (issue 6): listed here so they are named well; skipped until the models exist.
+    HistoryKind("review-step", "scrutiny.ReviewStep", "Review step", title=lambda row: row.name),
+    HistoryKind(
+        "review-step-progress",
+        "scrutiny.ReviewStepProgress",
+        "Step of a review",
+        title=lambda row: f"{row.position}. {_related(row, 'step') or 'a step'}",
+        related=("step",),
+    ),
+    HistoryKind(
+        "review-participant",
+        "scrutiny.ReviewParticipant",
+        "Review participant",
+        title=lambda row: f"{_related(row, 'member') or 'A member'} on a review",
+        related=("member__user",),
+    ),
+    HistoryKind(
+        "recommendation",
+        "scrutiny.Recommendation",
+        "Recommendation",
+        title=lambda row: Truncator(row.recommendation).chars(60),
+    ),
+    HistoryKind(
+        "recommendation-response",
+        "scrutiny.RecommendationResponse",
+        "Response to a recommendation",
+        title=lambda row: f"{row.get_decision_display()} (response #{row.id})",
+    ),
+    HistoryKind(
+        "action-item",
+        "scrutiny.ActionItem",
+        "Action-plan item",
+        title=lambda row: Truncator(row.action).chars(60),
     ),
     HistoryKind(
         "settings",
