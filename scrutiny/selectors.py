@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import DeletedObject
 from wagtail.search.backends import get_search_backend
 
 from .models import CallForScrutiny, CallForScrutinyPage, CallStatus, ScrutinySettings
@@ -145,62 +144,6 @@ def call_similar(call: CallForScrutiny, *, limit: int = 5) -> list[CallForScruti
     # The search index cannot filter on the primary key, so this call is dropped afterwards.
     results = get_search_backend().search(" ".join(words), CallForScrutiny, operator="or")
     return [found for found in results[: limit + 1] if found.pk != call.pk][:limit]
-
-
-def _present(value):
-    """A diffed value, with an empty foreign key as None rather than a "deleted" object."""
-    if isinstance(value, DeletedObject) and value.pk is None:
-        return None
-    return value
-
-
-def call_changes(call: CallForScrutiny) -> list[dict]:
-    """Each saved version of a call, newest first, with who saved it and which fields changed.
-
-    A change is (field, old, new) with foreign keys as objects; the first version has none.
-    Related objects are fetched once per model, however long the history.
-    """
-    rows = list(call.history.select_related("history_user").order_by("history_date", "history_id"))
-    related = {
-        field.name: field.related_model
-        for field in CallForScrutiny._meta.concrete_fields
-        if field.is_relation
-    }
-    raw_versions = []
-    wanted: dict[str, set] = {name: set() for name in related}
-    previous = None
-    for row in rows:
-        changes = []
-        if previous is not None:
-            for change in row.diff_against(previous).changes:
-                changes.append((change.field, change.old, change.new))
-                if change.field in related:
-                    wanted[change.field].update(v for v in (change.old, change.new) if v)
-        raw_versions.append((row, changes))
-        previous = row
-    objects = {
-        name: model._default_manager.in_bulk(wanted[name]) if wanted[name] else {}
-        for name, model in related.items()
-    }
-
-    def resolve(name, value):
-        if name in related and value:
-            return objects[name].get(value, value)
-        return _present(value)
-
-    versions = [
-        {
-            "when": row.history_date,
-            "user": row.history_user,
-            "type": row.history_type,
-            "changes": [
-                (name, resolve(name, old), resolve(name, new)) for name, old, new in changes
-            ],
-        }
-        for row, changes in raw_versions
-    ]
-    versions.reverse()
-    return versions
 
 
 DECISION_SENTENCES = {

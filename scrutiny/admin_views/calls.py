@@ -48,7 +48,6 @@ from . import history as history_views
 
 # The resident's name and contact details: only officers and managers see them.
 PRIVATE_FIELDS = frozenset({"name", "email", "phone", "address", "postcode", "support_contact"})
-HIDDEN = "hidden"
 EMPTY = "—"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
