@@ -75,6 +75,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_actionitem",
         "scrutiny.add_actionitem",
         "scrutiny.change_actionitem",
+        "scrutiny.view_history",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -135,6 +136,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_actionitem",
         "scrutiny.add_actionitem",
         "scrutiny.change_actionitem",
+        "scrutiny.view_history",
     ],
 }
 

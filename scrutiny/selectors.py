@@ -162,16 +162,6 @@ def _present(value):
     return value
 
 
-def call_changes(call: CallForScrutiny) -> list[dict]:
-    """Each saved version of a call, newest first, with who saved it and which fields changed.
-
-    A change is (field, old, new) with foreign keys as objects; the first version has none.
-    Related objects are fetched once per model, however long the history.
-    """
-    rows = call.history.select_related("history_user").order_by("history_date", "history_id")
-    return history_versions(CallForScrutiny, rows)
-
-
 def history_versions(model, rows) -> list[dict]:
     """Versions of records of one model from their history rows, newest first.
 

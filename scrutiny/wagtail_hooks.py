@@ -12,6 +12,7 @@ from . import action_selectors, member_selectors, selectors
 from .admin_views import actions as action_views
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
+from .admin_views import history as history_views
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
 from .admin_views import petitions as petition_views
@@ -159,12 +160,25 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         membership_views.PanelApplicationViewSet,
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,
+        history_views.HistoryViewSet,
     ]
+
+    def __init__(self):
+        super().__init__()
+        for viewset in self.registerables:
+            if isinstance(viewset, SnippetViewSet):
+                history_views.with_change_history_button(viewset)
 
 
 register_permission_policy(CallForScrutiny, call_views.CallPermissionPolicy(CallForScrutiny))
 register_permission_policy(Appeal, appeal_views.AppealPermissionPolicy(Appeal))
 register_snippet(ScrutinyViewSetGroup)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def add_change_history_listing_button(snippet, user, next_url=None):
+    """ "Change history" in the row menu of every register whose records keep history."""
+    return history_views.listing_button(snippet, user)
 
 
 @hooks.register("register_log_actions")

@@ -27,7 +27,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 
-from .. import pipeline, selectors
+from .. import history, pipeline, selectors
 from ..models import (
     BusinessArea,
     CallEvidence,
@@ -43,11 +43,11 @@ from ..permissions import (
     can_see_contact_details,
     is_officer,
 )
+from . import history as history_views
 from .choosers import chooser_for
 
 # The resident's name and contact details: only officers and managers see them.
 PRIVATE_FIELDS = frozenset({"name", "email", "phone", "address", "postcode", "support_contact"})
-HIDDEN = "hidden"
 EMPTY = "—"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -234,26 +234,19 @@ def field_rows(call: CallForScrutiny, names: list[str]) -> list[tuple[str, str]]
     ]
 
 
-def change_rows(call: CallForScrutiny, *, show_private: bool) -> list[dict]:
-    """The call's simple-history versions, newest first, with contact details hidden if need be."""
-    rows = []
-    for version in selectors.call_changes(call):
-        changes = []
-        for name, old, new in version["changes"]:
-            label = capfirst(CallForScrutiny._meta.get_field(name).verbose_name)
-            if name in PRIVATE_FIELDS and not show_private:
-                changes.append((label, HIDDEN, HIDDEN))
-            else:
-                changes.append((label, display_value(name, old), display_value(name, new)))
-        if version["type"] == "~" and not changes:
-            continue
-        if version["user"] is not None:
-            who = get_user_display_name(version["user"])
-        else:
-            who = "The resident, on the public form" if version["type"] == "+" else "System"
-        what = {"+": "Received", "~": "Changed", "-": "Deleted"}[version["type"]]
-        rows.append({"when": version["when"], "who": who, "what": what, "changes": changes})
-    return rows
+def change_rows(call: CallForScrutiny, *, user) -> list[dict]:
+    """The call's versions, newest first, with contact details hidden from those who may not
+    see them (read with scrutiny.history, as the History area does)."""
+    return [
+        {
+            "when": entry.when,
+            "who": entry.who,
+            "what": "Received" if entry.action == "Created" else entry.action,
+            "changes": [(change.label, change.old, change.new) for change in entry.changes],
+        }
+        for entry in history.record_history(call, user=user)
+        if entry.shows_something
+    ]
 
 
 def log_rows(call: CallForScrutiny) -> list[dict]:
@@ -324,7 +317,8 @@ class CallInspectView(snippet_views.InspectView):
                 "notes": call.notes.select_related("author"),
                 "earlier_calls": selectors.call_earlier_in_area(call),
                 "similar_calls": selectors.call_similar(call),
-                "change_rows": change_rows(call, show_private=show_private),
+                "change_rows": change_rows(call, user=user),
+                "history_url": history_views.history_url_for(call, user),
                 "log_rows": log_rows(call),
                 "move_url": action_url("move", call.pk),
                 "assign_url": action_url("assign", call.pk),

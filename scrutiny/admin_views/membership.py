@@ -25,7 +25,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import member_selectors, pipeline
+from .. import history, member_selectors, pipeline
 from ..membership_forms import ExpenseClaimForm
 from ..models import (
     ApplicationStage,
@@ -35,6 +35,7 @@ from ..models import (
     PanelApplication,
     PanelMember,
 )
+from . import history as history_views
 from .calls import _csv_safe
 from .choosers import chooser_for
 
@@ -146,9 +147,12 @@ class ApplicationInspectView(snippet_views.InspectView):
                 "member_url": member_url("inspect", application.member_id)
                 if application.member_id
                 else "",
-                "changes": application.history.select_related("history_user").order_by(
-                    "-history_date"
-                )[:50],
+                "changes": [
+                    entry
+                    for entry in history.record_history(application, user=self.request.user)
+                    if entry.shows_something
+                ],
+                "history_url": history_views.history_url_for(application, self.request.user),
             }
         )
         return context

@@ -64,7 +64,7 @@ from .scoring import (
     ScoringCriterion,
     financial_year_label,
 )
-from .system import ReferenceCounter, SentEmail
+from .system import ChangeHistory, ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask
 
 __all__ = [
@@ -116,6 +116,7 @@ __all__ = [
     "CallFormQuestion",
     "CallNote",
     "CallStatus",
+    "ChangeHistory",
     "ComplaintStage",
     "DecisionOutcome",
     "MeetingKind",

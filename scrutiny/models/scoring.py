@@ -207,6 +207,24 @@ class ScoringCriterion(RevisionMixin, ClusterableModel):
         return None
 
 
+class ChildHistoricalRecords(HistoricalRecords):
+    """simple-history for an inline child: its history keeps a plain foreign key to the parent.
+
+    simple-history copies the field's class, and modelcluster refuses a ParentalKey that has
+    no reverse name, as history fields have.
+    """
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for name, copied in fields.items():
+            if isinstance(copied, ParentalKey):
+                copied.swappable = False
+                _name, _path, args, kwargs = copied.deconstruct()
+                fields[name] = models.ForeignKey(*args, **kwargs)
+                fields[name].name = copied.name
+        return fields
+
+
 class ScoringBand(Orderable):
     """A range of a criterion's measure and the points it earns."""
 
@@ -220,6 +238,8 @@ class ScoringBand(Orderable):
     points = models.IntegerField()
 
     panels = [FieldRowPanel([FieldPanel("lower"), FieldPanel("upper"), FieldPanel("points")])]
+
+    history = ChildHistoricalRecords()
 
     class Meta(Orderable.Meta):
         verbose_name = "band"

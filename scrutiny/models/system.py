@@ -33,3 +33,20 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ChangeHistory(models.Model):
+    """The permission to read the history of every change; it has no table of its own.
+
+    The history itself is in simple-history's tables (see scrutiny.history).
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("view_history", "Can see and export the history of every change")]
+        verbose_name = "change history"
+        verbose_name_plural = "change history"
+
+    def __str__(self) -> str:
+        return "Change history"

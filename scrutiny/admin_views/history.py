@@ -1,0 +1,331 @@
+"""The History area: every change to the process's records, newest first, and each record's own."""
+
+import csv
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.timezone import localtime
+from django.views.defaults import permission_denied
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.utils import get_user_display_name
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets import Button
+from wagtail.admin.widgets.button import ListingButton
+
+from .. import history
+
+PAGE_SIZE = 50
+
+
+def may_view_history(user) -> bool:
+    """Officers, managers and superusers read the history; the panels do not."""
+    return user.is_active and user.has_perm(history.VIEW_HISTORY_PERMISSION)
+
+
+def record_history_url(kind_slug: str, pk) -> str:
+    """The address of one record's own history."""
+    return reverse("scrutiny_history:record", args=(kind_slug, pk))
+
+
+def history_url_for(instance, user) -> str:
+    """The address of an object's history, for a user who may read it; else empty."""
+    kind = history.kind_for_model(type(instance))
+    if kind is None or instance.pk is None or not may_view_history(user):
+        return ""
+    return record_history_url(kind.slug, instance.pk)
+
+
+def admin_url_for(obj) -> str:
+    """The admin page that shows a record (its inspect or edit view, or its page editor)."""
+    if obj is None:
+        return ""
+    viewset = getattr(type(obj), "snippet_viewset", None)
+    try:
+        if viewset is not None:
+            view = "inspect" if viewset.inspect_view_enabled else "edit"
+            return reverse(viewset.get_url_name(view), args=(obj.pk,))
+        if obj._meta.label == "scrutiny.ScrutinySettings":
+            return reverse("wagtailsettings:edit", args=("scrutiny", "scrutinysettings"))
+    except NoReverseMatch:
+        return ""
+    return ""
+
+
+class HistoryFilterForm(forms.Form):
+    """The History area's filters: kind of record, person, dates and one record."""
+
+    kind = forms.ChoiceField(label="Kind of record", required=False)
+    person = forms.ChoiceField(label="Who", required=False)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    record = forms.CharField(
+        label="Record number",
+        required=False,
+        max_length=20,
+        help_text="The record's number, with a kind of record chosen.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = history.history_kinds()
+        self.fields["kind"].choices = [
+            ("", "Every kind"),
+            *sorted(((slug, kind.name) for slug, kind in kinds.items()), key=lambda c: c[1]),
+            (history.PAGE_KIND, "Programme and review pages"),
+        ]
+        self.fields["person"].choices = [
+            ("", "Anyone"),
+            ("system", "The system (tasks, commands, residents' forms)"),
+            *((str(user.pk), get_user_display_name(user)) for user in history.history_people()),
+        ]
+
+    def clean_record(self):
+        record = self.cleaned_data["record"].strip()
+        if record and not record.isdigit():
+            raise forms.ValidationError("A record number is a whole number, such as 12.")
+        return record
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("record") and not cleaned.get("kind"):
+            self.add_error("record", "Choose the kind of record as well as its number.")
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date cannot be before the start date.")
+        return cleaned
+
+    def filters(self) -> history.HistoryFilters:
+        """The filters chosen, or none if the form is not valid."""
+        if not self.is_valid():
+            return history.HistoryFilters()
+        data = self.cleaned_data
+        return history.HistoryFilters(
+            kinds=[data["kind"]] if data["kind"] else [],
+            person=data["person"] or None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            record=data["record"] or None,
+        )
+
+
+class HistoryView(WagtailAdminTemplateMixin, TemplateView):
+    """Every change, newest first, filtered and paginated; or one record's versions."""
+
+    template_name = "scrutiny/admin/history.html"
+    header_icon = "history"
+    page_title = "History"
+
+    def dispatch(self, request, kind: str | None = None, pk: str | None = None):
+        if not may_view_history(request.user):
+            return permission_denied(request, PermissionDenied())
+        data = request.GET.copy()
+        if kind is not None:
+            known = {*history.history_kinds(), history.PAGE_KIND}
+            if kind not in known:
+                raise Http404("No such kind of record.")
+            data["kind"], data["record"] = kind, pk
+        self.record_kind, self.record_pk = kind, pk
+        self.form = HistoryFilterForm(data)
+        self.filters = self.form.filters()
+        if request.GET.get("export") == "csv":
+            return self.export()
+        return super().dispatch(request)
+
+    def get_page_subtitle(self):
+        if self.record_kind:
+            return self.record_title
+        return ""
+
+    def get_breadcrumbs_items(self):
+        index = {"url": reverse("scrutiny_history:index"), "label": "History"}
+        items = [*super().get_breadcrumbs_items(), index]
+        if self.record_kind:
+            items.append({"url": "", "label": self.record_title})
+        return items
+
+    def _record(self):
+        """The record's title and the live object, if this is one record's history."""
+        if self.record_kind == history.PAGE_KIND:
+            from wagtail.models import Page
+
+            page = Page.objects.filter(pk=self.record_pk).first()
+            return (page.title if page else f"Page #{self.record_pk}"), page
+        kind = history.history_kinds()[self.record_kind]
+        obj = history.record_object(kind, self.record_pk)
+        if obj is not None:
+            latest = (
+                kind.history_model.objects.filter(id=self.record_pk)
+                .order_by("-history_date", "-history_id")
+                .select_related(*kind.related)
+                .first()
+            )
+            title = kind.record_title(latest) if latest else str(obj)
+        else:
+            latest = (
+                kind.history_model.objects.filter(id=self.record_pk)
+                .select_related(*kind.related)
+                .first()
+            )
+            title = kind.record_title(latest) if latest else f"{kind.name} #{self.record_pk}"
+        return f"{kind.name}: {title}", obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(history.history_queryset(self.filters), PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("p"))
+        entries = history.history_entries(page.object_list, user=self.request.user)
+        shown = [entry for entry in entries if entry.shows_something]
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        query["export"] = "csv"
+        context.update(
+            {
+                "form": self.form,
+                "page_obj": page,
+                "elided_page_range": paginator.get_elided_page_range(page.number),
+                "entries": shown,
+                "left_out": len(entries) - len(shown),
+                "export_url": f"{self.request.path}?{query.urlencode()}",
+                "record_kind": self.record_kind,
+                "record_links": self.record_links() if self.record_kind else [],
+            }
+        )
+        return context
+
+    @property
+    def record_title(self) -> str:
+        if not hasattr(self, "_record_cache"):
+            self._record_cache = self._record()
+        return self._record_cache[0]
+
+    def record_links(self) -> list[tuple[str, str]]:
+        """Links from one record's history to the record and to Wagtail's own history."""
+        self.record_title  # noqa: B018 - loads the record once
+        obj = self._record_cache[1]
+        if obj is None:
+            return []
+        if self.record_kind == history.PAGE_KIND:
+            return [
+                ("Edit the page", reverse("wagtailadmin_pages:edit", args=(obj.pk,))),
+                (
+                    "Its revisions, to compare",
+                    reverse("wagtailadmin_pages:history", args=(obj.pk,)),
+                ),
+            ]
+        kind = history.history_kinds()[self.record_kind]
+        links = []
+        shown_on = history.parent_object(kind, obj)
+        if url := admin_url_for(shown_on):
+            links.append(("Open the record", url))
+        viewset = getattr(type(obj), "snippet_viewset", None)
+        if viewset is not None and hasattr(obj, "revisions"):
+            try:
+                url = reverse(viewset.get_url_name("history"), args=(obj.pk,))
+            except NoReverseMatch:
+                url = ""
+            if url:
+                links.append(("Its Wagtail revisions and log, to compare", url))
+        return links
+
+    def export(self):
+        """The same entries as CSV, one line per field changed."""
+
+        class Echo:
+            def write(self, value):
+                return value
+
+        from .calls import _csv_safe
+
+        writer = csv.writer(Echo())
+
+        def lines():
+            yield writer.writerow(
+                ["When", "Who", "Kind", "Record", "Record number", "Action", "Field", "Old", "New"]
+            )
+            for entry in history.iter_history(self.filters, user=self.request.user):
+                if not entry.shows_something:
+                    continue
+                start = [
+                    localtime(entry.when).strftime("%Y-%m-%d %H:%M:%S"),
+                    entry.who,
+                    entry.kind_name,
+                    entry.record_title,
+                    entry.record_id,
+                    entry.action,
+                ]
+                if not entry.changes:
+                    yield writer.writerow([_csv_safe(value) for value in [*start, "", "", ""]])
+                for change in entry.changes:
+                    row = [*start, change.label, change.old, change.new]
+                    yield writer.writerow([_csv_safe(value) for value in row])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="history.csv"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class HistoryMenuItem(MenuItem):
+    """The History area's menu item, shown to those who may read the history."""
+
+    def is_shown(self, request):
+        return may_view_history(request.user)
+
+
+class HistoryViewSet(ViewSet):
+    """The History area: one listing of every change, and each record's own history."""
+
+    name = "scrutiny_history"
+    url_prefix = "scrutiny/history"
+    icon = "history"
+    menu_label = "History"
+    menu_item_class = HistoryMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", HistoryView.as_view(), name="index"),
+            path("<slug:kind>/<int:pk>/", HistoryView.as_view(), name="record"),
+        ]
+
+
+class ChangeHistoryButtonMixin:
+    """Adds "Change history" to the header menu of a record's inspect and edit views."""
+
+    def get_header_more_buttons(self):
+        buttons = list(super().get_header_more_buttons())
+        obj = getattr(self, "object", None)
+        if obj is not None and (url := history_url_for(obj, self.request.user)):
+            buttons.append(Button("Change history", url=url, icon_name="history", priority=40))
+        return buttons
+
+
+def with_change_history_button(viewset) -> None:
+    """Give a snippet viewset's inspect and edit views the "Change history" button."""
+    if history.kind_for_model(viewset.model) is None:
+        return
+    for attribute in ("inspect_view_class", "edit_view_class"):
+        view_class = getattr(viewset, attribute, None)
+        if view_class is None or issubclass(view_class, ChangeHistoryButtonMixin):
+            continue
+        setattr(
+            viewset,
+            attribute,
+            type(view_class.__name__, (ChangeHistoryButtonMixin, view_class), {}),
+        )
+
+
+def listing_button(instance, user) -> list:
+    """A "Change history" item in the row menu of every listing of a record with history."""
+    url = history_url_for(instance, user)
+    if not url:
+        return []
+    return [ListingButton("Change history", url=url, icon_name="history", priority=45)]
