@@ -57,3 +57,115 @@ def screenshot(page, name: str) -> Path:
 @pytest.fixture(autouse=True)
 def _migrated_data(migrated_data):
     """Every browser test is transactional: put back what the data migrations made."""
+
+
+def screenshots_at_both_widths(page, name: str) -> None:
+    """Save the page at each width, checking it never scrolls sideways."""
+    for width in WIDTHS.values():
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
+        screenshot(page, f"{name}-{width}")
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+
+@pytest.fixture
+def whole_site(staff):
+    """Every public page, as a resident would find them, and the records they act on.
+
+    A home page and "How scrutiny works"; the call form (with its track/ and appeal/ routes);
+    petitions with one open petition; join the panel; the programme with a published year
+    page listing one review; a call the panel has not accepted, still open to appeal.
+    """
+    from django.core import mail
+    from django.core.cache import cache
+    from wagtail.rich_text import RichText
+
+    from scrutiny import pipeline
+    from scrutiny.models import (
+        CallForScrutinyPage,
+        JoinThePanelPage,
+        PetitionIndexPage,
+        ProgrammeIndexPage,
+    )
+    from tests.conftest import make_business_area, make_home_page, make_standard_page
+    from tests.scrutiny.appeal_builders import decided_call
+    from tests.scrutiny.builders import make_call
+
+    cache.clear()
+    home = make_home_page(introduction=RichText("<p>Residents check our services.</p>"))
+    faq = {
+        "heading": "The panel",
+        "questions": [{"question": "What does the panel do?", "answer": RichText("<p>Tests.</p>")}],
+    }
+    make_standard_page(home, show_in_menus=True, body=[("faq", faq)])
+    privacy = RichText("<p>We use your details only for this, and keep them for 24 months.</p>")
+    for page in [
+        CallForScrutinyPage(
+            title="Raise a Community Call for Scrutiny",
+            slug="call-for-scrutiny",
+            show_in_menus=True,
+            privacy_notice=privacy,
+        ),
+        PetitionIndexPage(
+            title="Petitions", slug="petitions", show_in_menus=True, privacy_notice=privacy
+        ),
+        JoinThePanelPage(
+            title="Join the panel",
+            slug="join-the-panel",
+            show_in_menus=True,
+            introduction=RichText("<p>Help residents hold us to account.</p>"),
+            skills_text=RichText("<p>Curiosity, fairness and time to read.</p>"),
+            privacy_notice=privacy,
+        ),
+        ProgrammeIndexPage(
+            title="Programme of scrutiny",
+            slug="scrutiny-programme",
+            show_in_menus=True,
+            introduction=RichText("<p>The services the panel reviews each year.</p>"),
+        ),
+    ]:
+        home.add_child(instance=page)
+
+    area = make_business_area("Repairs and maintenance")
+    appealable, _decision = decided_call(staff, business_area=area, households_affected=30)
+    tracked = make_call(business_area=area, postcode="PC2 2BB", households_affected=60)
+    pipeline.call_move(call=tracked, transition="start_triage", user=staff["officer"])
+    petition = pipeline.petition_open(
+        call=tracked,
+        user=staff["officer"],
+        title="Fix the lifts at Larch Court",
+        summary="The lifts have been broken for months.",
+    )
+    mail.outbox.clear()
+    yield {
+        "appealable": appealable,
+        "tracked": tracked,
+        "petition": petition,
+    }
+    cache.clear()
+
+
+@pytest.fixture
+def programme(whole_site, staff):
+    """This year's programme page, published, with a review scheduled for an accepted call."""
+    from decimal import Decimal
+
+    from scrutiny import pipeline, selectors
+    from scrutiny.models import Score
+    from tests.conftest import make_business_area
+    from tests.scrutiny.builders import make_accepted_call, make_measure
+
+    lettings = make_business_area("Lettings", head_of_operations_email="lettings@example.org")
+    accepted = make_accepted_call(staff, business_area=lettings)
+    year = selectors.current_financial_year()
+    make_measure(lettings, financial_year=year, performance_percent=Decimal("70"))
+    pipeline.scores_refresh(year=year, user=staff["panel"])
+    review = pipeline.programme_schedule(
+        score=Score.objects.get(financial_year=year, call=accepted), user=staff["panel"]
+    )
+    year_page = review.get_parent().specific
+    year_page.save_revision(user=staff["comms"]).publish()
+    return {"year_page": year_page, "review": review, "call": accepted}

@@ -6,7 +6,7 @@ import pytest
 
 from scrutiny import roles
 from scrutiny.models import CallForScrutiny
-from tests.browser.conftest import WIDTHS, screenshot
+from tests.browser.conftest import screenshots_at_both_widths
 from tests.conftest import make_business_area, make_user
 from tests.scrutiny.test_call_form import make_call_page
 
@@ -29,18 +29,6 @@ def call_form(db):
     make_user("officer", group=roles.OFFICERS)
     yield "/call-for-scrutiny/"
     cache.clear()
-
-
-def screenshots_at_both_widths(page, name: str) -> None:
-    """Save the page at each width, checking it never scrolls sideways."""
-    for width in WIDTHS.values():
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
-        screenshot(page, f"{name}-{width}")
-    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
 
 
 def answer_everything_but_the_name(page) -> None:

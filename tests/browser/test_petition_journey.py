@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from scrutiny.models import PetitionSignature
-from tests.browser.conftest import WIDTHS, screenshot
+from tests.browser.conftest import screenshots_at_both_widths
 from tests.conftest import make_user
 from tests.scrutiny.test_petition_pages import make_petition_page, open_petition
 
@@ -28,18 +28,6 @@ def petition(db):
     mail.outbox.clear()
     yield petition
     cache.clear()
-
-
-def screenshots_at_both_widths(page, name: str) -> None:
-    """Save the page at each width, checking it never scrolls sideways."""
-    for width in WIDTHS.values():
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
-        screenshot(page, f"{name}-{width}")
-    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
 
 
 def test_a_resident_signs_a_petition_corrects_a_mistake_and_confirms(live_server, page, petition):

@@ -66,3 +66,56 @@ def test_faq_opens_with_the_keyboard_without_javascript(browser, live_server, si
     page.keyboard.press("Enter")
     assert answer.is_visible()
     context.close()
+
+
+def test_every_other_public_page_fits_both_widths_and_passes_axe(
+    live_server, page, whole_site, programme
+):
+    """Screenshots (and axe) for the pages the journeys do not reach: join the panel with its
+    error and ineligible answers, the programme and a year of it, a petition's confirmation
+    step, and the page-not-found page."""
+    from scrutiny import pipeline
+    from tests.browser.conftest import screenshots_at_both_widths
+    from tests.browser.test_accessibility import assert_accessible
+
+    base = live_server.url
+
+    def check(name: str) -> None:
+        screenshots_at_both_widths(page, name)
+        assert_accessible(page, name)
+
+    page.goto(base + "/join-the-panel/")
+    assert page.get_by_role("heading", name="What members commit to").is_visible()
+    check("join-form")
+    page.get_by_role("button", name="Send your application").click()
+    assert page.title().startswith("Error: ")
+    assert page.locator(".error-summary").get_by_role("link").count() >= 5
+    check("join-form-errors")
+    page.get_by_label("None of these").check()
+    page.get_by_role("button", name="Send your application").click()
+    assert "/join-the-panel/" in page.url
+    assert page.get_by_text("scrutiny@example.org").first.is_visible()
+    check("join-ineligible")
+
+    page.goto(base + "/scrutiny-programme/")
+    year_page = programme["year_page"]
+    page.get_by_role("link", name=year_page.title).click()
+    assert page.url == base + year_page.url
+    assert page.get_by_text(programme["call"].reference).is_visible()
+    check("programme-year")
+    page.goto(base + "/scrutiny-programme/")
+    check("programme")
+
+    signature = pipeline.petition_sign(
+        petition=whole_site["petition"],
+        name="Sam Signer",
+        email="sam@example.org",
+        postcode="PC1 1AA",
+    )
+    page.goto(f"{base}/petitions/confirm/{signature.token}/")
+    assert page.get_by_role("button", name="Confirm my signature").is_visible()
+    check("petition-confirm")
+
+    response = page.goto(base + "/no-such-page/")
+    assert response.status == 404
+    check("not-found")

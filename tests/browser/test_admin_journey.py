@@ -1,0 +1,260 @@
+"""Officers, the panel and a manager in the Wagtail admin, in a real browser.
+
+An officer signs in and moves four calls to the panel with the buttons on each call's page;
+a panel member takes each of the four decisions through Wagtail's moderation action (the
+dashboard's "Awaiting your review", with the action's form in Wagtail's modal); a manager reads
+the field-by-field history, which the panel member sees without the resident's details.
+"""
+
+import pytest
+from django.core import mail
+
+from scrutiny import roles
+from scrutiny.models import CallStatus, PanelDecision
+from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.conftest import PASSWORD, make_business_area, make_user
+from tests.scrutiny.appeal_builders import make_meeting
+from tests.scrutiny.builders import make_call
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CALLS_URL = "/admin/snippets/scrutiny/callforscrutiny/"
+
+RESIDENTS = ["Ada Lovell", "Ben Carter", "Cleo Dunn", "Dev Patel"]
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "officer": make_user("olive", group=roles.OFFICERS, first_name="Olive", last_name="Osei"),
+        "panel": make_user("pat", group=roles.PANEL, first_name="Pat", last_name="Nguyen"),
+        "manager": make_user("morgan", group=roles.MANAGERS, first_name="Morgan", last_name="Reid"),
+    }
+
+
+@pytest.fixture
+def calls(people):
+    area = make_business_area("Repairs and maintenance", head_of_operations_email="hoo@example.org")
+    meeting = make_meeting(days_ahead=3)
+    made = [
+        make_call(
+            name=name,
+            email=f"{name.split()[0].lower()}@example.org",
+            business_area=area,
+            households_affected=None,
+        )
+        for name in RESIDENTS
+    ]
+    return {"calls": made, "meeting": meeting}
+
+
+def sign_in(browser, live_server, username: str):
+    """A new browser session signed in through Wagtail's own login form."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/")
+    assert "/admin/login/" in page.url
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/admin/")
+    return page
+
+
+def press(page, name: str) -> None:
+    """Press one of the action buttons on a call's page and wait for the page to come back."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
+LABELS = {
+    "meeting": "Meeting at which the panel decided",
+    "reasons": "The panel's reasons",
+    "reason": "Reason",
+    "avenues": "What the resident can do first",
+    "immediate_recommendations": "Immediate recommendations",
+}
+
+
+def open_action(page, live_server, call, action: str):
+    """From the dashboard: open the call's actions and choose one; Wagtail's modal opens."""
+    page.goto(live_server.url + "/admin/")
+    row = page.locator("#awaiting-review-content tr", has_text=call.reference)
+    row.get_by_role("button", name="Actions").click()
+    row.get_by_role("button", name=action, exact=True).click()
+    form = page.locator(".modal form")
+    form.wait_for()
+    assert page.locator(".modal").get_by_role("heading", name=action).is_visible()
+    return form
+
+
+def answer(form, answers: dict) -> None:
+    """Fill the modal's fields, named as in the form, after checking each one's label."""
+    for name, value in answers.items():
+        field = form.locator(f"#id_{name}")
+        assert form.locator(f"label[for=id_{name}]").inner_text().strip() == LABELS[name] + "*"
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(label=value)
+        else:
+            field.fill(value)
+
+
+def send(page, form, action: str) -> None:
+    with page.expect_navigation():
+        form.get_by_role("button", name=action, exact=True).click()
+
+
+def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
+    browser, live_server, people, calls
+):
+    meeting = calls["meeting"]
+    first, second, third, fourth = calls["calls"]
+
+    # The officer opens the listing, then each call, and moves it along.
+    officer = sign_in(browser, live_server, "olive")
+    officer.get_by_role("button", name="Scrutiny").click()
+    officer.get_by_role("link", name="Calls for scrutiny").click()
+    officer.wait_for_url(live_server.url + CALLS_URL)
+    for call in calls["calls"]:
+        assert officer.get_by_role("link", name=call.reference).is_visible()
+    screenshot(officer, "admin-call-listing")
+
+    officer.get_by_role("link", name=first.reference).click()
+    officer.wait_for_url(f"**/inspect/{first.pk}/")
+    for number, call in enumerate(calls["calls"]):
+        if number:
+            officer.goto(live_server.url + CALLS_URL + f"inspect/{call.pk}/")
+        press(officer, "Start triage")
+        assert officer.get_by_text(f"{call.reference} is now triage.").is_visible()
+        if number == 0:
+            # A correction is a change of a field; the history shows it old and new.
+            officer.get_by_label("Households affected").fill("40")
+            press(officer, "Save correction")
+            press(officer, "Gather evidence")
+            assert officer.get_by_text(f"{call.reference} is now gathering evidence.").is_visible()
+        press(officer, "Send to the panel")
+        assert officer.get_by_text(f"{call.reference} is now awaiting panel.").is_visible()
+        assert officer.get_by_text(f"On the agenda of {meeting}").is_visible()
+        call.refresh_from_db()
+        assert call.status == CallStatus.AWAITING_PANEL
+        assert call.current_workflow_task_state is not None
+    screenshot(officer, "admin-call-awaiting-panel")
+    officer.context.close()
+
+    # The panel member decides each call through Wagtail's moderation action.
+    panel = sign_in(browser, live_server, "pat")
+    dashboard = panel.locator("#awaiting-review-content")
+    for call in calls["calls"]:
+        assert dashboard.get_by_text(call.reference).is_visible()
+    screenshot(panel, "admin-panel-dashboard")
+    mail.outbox.clear()
+
+    common = {"meeting": str(meeting)}
+    # A missing answer keeps the modal open with the field's message; nothing is recorded.
+    form = open_action(panel, live_server, first, "Not accepted yet")
+    answer(form, common | {"reasons": "The complaints procedure can put it right."})
+    form.get_by_role("button", name="Not accepted yet", exact=True).click()
+    modal = panel.locator(".modal")
+    modal.get_by_text("Choose a reason.").wait_for()
+    assert modal.get_by_text("Say which avenues remain open to the resident.").is_visible()
+    assert not PanelDecision.objects.exists()
+    screenshot(panel, "admin-decision-modal-errors")
+    form = panel.locator(".modal form")
+    answer(
+        form,
+        {
+            "reason": "The complaints procedure has not been completed",
+            "avenues": "Ask for stage 2 of the complaints procedure.",
+        },
+    )
+    send(panel, form, "Not accepted yet")
+    first.refresh_from_db()
+    assert first.status == CallStatus.NOT_ACCEPTED
+
+    decisions = [
+        (
+            second,
+            "Refer for monitoring",
+            common | {"reasons": "One missed repair; we will watch the figures."},
+            CallStatus.MONITORING,
+        ),
+        (
+            third,
+            "Accept",
+            common | {"reasons": "A pattern of failure across the estate."},
+            CallStatus.ACCEPTED,
+        ),
+        (
+            fourth,
+            "Serious failure",
+            common
+            | {
+                "reasons": "Residents without heating for weeks.",
+                "immediate_recommendations": "Restore heating to Larch Court within 48 hours.",
+            },
+            CallStatus.SERIOUS_FAILURE,
+        ),
+    ]
+    for call, action, answers, status in decisions:
+        form = open_action(panel, live_server, call, action)
+        answer(form, answers)
+        send(panel, form, action)
+        assert panel.url.endswith(f"/inspect/{call.pk}/")
+        call.refresh_from_db()
+        assert call.status == status, action
+        assert call.current_workflow_task_state is None
+    screenshot(panel, "admin-call-decided")
+
+    to_residents = {
+        message.to[0]: message
+        for message in mail.outbox
+        if message.subject.startswith("The panel's decision on your call")
+    }
+    assert set(to_residents) == {call.email for call in calls["calls"]}
+    not_accepted = to_residents[first.email].body
+    assert "The panel has not accepted your call yet" in not_accepted
+    assert "Ask for stage 2 of the complaints procedure." in not_accepted
+    assert "Your appeal must reach us by" in not_accepted
+    assert "The panel will monitor how this service is delivered" in to_residents[second.email].body
+    assert "One missed repair; we will watch the figures." in to_residents[second.email].body
+    assert "The panel has accepted your call." in to_residents[third.email].body
+    assert "found a serious failure of service" in to_residents[fourth.email].body
+    assert "Restore heating to Larch Court within 48 hours." in to_residents[fourth.email].body
+    assert any(
+        "hoo@example.org" in message.to and "Restore heating" in message.body
+        for message in mail.outbox
+    )
+    panel_view_of_first = live_server.url + CALLS_URL + f"inspect/{first.pk}/"
+    panel.goto(panel_view_of_first)
+    history = panel.locator("#call-history-content")
+    assert "Households affected: — → 40" in history.inner_text()
+    assert "Pat Nguyen" in history.inner_text()
+    page_text = panel.locator("main").inner_text()
+    for private in [first.name, first.email, "PC1"]:
+        assert private not in page_text, f"the panel member sees {private!r}"
+    assert panel.get_by_text(
+        "The resident's name and contact details are shown to officers and managers only."
+    ).is_visible()
+    screenshot(panel, "admin-call-panel-view")
+    panel.context.close()
+
+    # The manager reads who changed what, field by field, with the resident's details.
+    manager = sign_in(browser, live_server, "morgan")
+    manager.goto(panel_view_of_first)
+    history = manager.locator("#call-history-content")
+    rows = history.locator("tbody tr")
+    by_who = {}
+    for index in range(rows.count()):
+        cells = rows.nth(index).locator("td")
+        by_who.setdefault(cells.nth(1).inner_text(), []).append(cells.nth(2).inner_text())
+    officer_changes = "\n".join(by_who["Olive Osei"])
+    assert "Status: Submitted → Triage" in officer_changes
+    assert "Households affected: — → 40" in officer_changes
+    assert "Status: Triage → Gathering evidence" in officer_changes
+    assert "Status: Gathering evidence → Awaiting panel" in officer_changes
+    assert "Status: Awaiting panel → Not accepted yet" in "\n".join(by_who["Pat Nguyen"])
+    assert "Received" in "\n".join(by_who["The resident, on the public form"])
+    assert manager.locator("#call-resident-content").get_by_text(first.email).is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    history.screenshot(path=str(SCREENSHOTS / "admin-call-history.png"))
+    manager.context.close()

@@ -1,0 +1,68 @@
+"""A resident appeals against the panel's decision in a real browser, after one mistake."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from scrutiny.models import Appeal
+from tests.browser.conftest import screenshots_at_both_widths
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+APPEAL_URL = "/call-for-scrutiny/appeal/"
+
+
+def test_a_resident_appeals_corrects_a_mistake_and_reads_the_acknowledgement(
+    live_server, page, whole_site
+):
+    call = whole_site["appealable"]
+    page.goto(live_server.url + APPEAL_URL)
+    assert page.title().startswith("Appeal against the panel's decision")
+    screenshots_at_both_widths(page, "appeal-form")
+
+    page.get_by_label("Your call reference").fill(call.reference)
+    page.get_by_label("Email address or postcode").fill("pc1 1aa")
+    page.get_by_role("button", name="Send your appeal").click()
+
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert page.title().startswith("Error: ")
+    error = page.locator("#id_grounds-error").text_content()
+    assert error == "Error: Tell us why you are appealing"
+    assert page.input_value("#id_reference") == call.reference
+    assert not Appeal.objects.exists()
+    screenshots_at_both_widths(page, "appeal-form-errors")
+
+    summary.get_by_role("link", name="Tell us why you are appealing").click()
+    assert page.evaluate("document.activeElement.id") == "id_grounds"
+    page.keyboard.type("The panel did not see the Ombudsman's letter of 3 March.")
+    page.get_by_role("button", name="Send your appeal").click()
+
+    assert page.url == live_server.url + APPEAL_URL + "sent/"
+    assert page.get_by_role("heading", level=1).inner_text() == "Appeal sent"
+    reference = page.locator(".panel-confirmation__reference").inner_text()
+    assert re.fullmatch(r"APL-\d{4}-\d{4}", reference)
+    appeal = Appeal.objects.get()
+    assert appeal.reference == reference
+    assert appeal.call == call
+    assert appeal.grounds == "The panel did not see the Ombudsman's letter of 3 March."
+    assert page.get_by_text(f"We have sent a confirmation email to {call.email}.").is_visible()
+    screenshots_at_both_widths(page, "appeal-confirmation")
+
+    acknowledgement = next(m for m in mail.outbox if m.to == [call.email])
+    assert acknowledgement.subject == f"We have received your appeal {reference}"
+    assert f"Dear {call.name}," in acknowledgement.body
+    assert f"your call {call.reference}" in acknowledgement.body
+    assert f"Your appeal reference is {reference}." in acknowledgement.body
+    assert "/call-for-scrutiny/track/" in acknowledgement.body
+    assert any(m.to != [call.email] and reference in m.subject + m.body for m in mail.outbox), (
+        "the officers are told of the appeal"
+    )
+
+    page.get_by_role("link", name="Track your call and appeal").click()
+    page.get_by_label("Your call reference").fill(call.reference)
+    page.get_by_label("Email address or postcode").fill(call.email)
+    page.get_by_role("button", name="Find your call").click()
+    assert reference in page.locator("main").inner_text()
+    screenshots_at_both_widths(page, "call-tracking-appeal")
