@@ -556,6 +556,17 @@ def _attach_m2m(kind: HistoryKind, rows: list) -> None:
             )
 
 
+def _same_instant(old, new) -> bool:
+    """Whether two datetimes differ only below a millisecond.
+
+    Wagtail keeps revisions as JSON, which holds datetimes to the millisecond; publishing a
+    revision writes the shorter value back, and that is not a change anyone made.
+    """
+    if not (isinstance(old, datetime.datetime) and isinstance(new, datetime.datetime)):
+        return False
+    return abs(old - new) < datetime.timedelta(milliseconds=1)
+
+
 def _raw_changes(kind: HistoryKind, row) -> list[tuple]:
     """(field, old, new) with raw values for each field this version changed."""
     previous = row.previous_row
@@ -565,7 +576,7 @@ def _raw_changes(kind: HistoryKind, row) -> list[tuple]:
     for model_field in kind.diff_fields:
         old = getattr(previous, model_field.attname)
         new = getattr(row, model_field.attname)
-        if old != new:
+        if old != new and not _same_instant(old, new):
             changes.append((model_field, old, new))
     for m2m in kind.m2m_fields:
         old = previous.m2m_values.get(m2m.name, ())

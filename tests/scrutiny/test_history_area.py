@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -412,3 +413,18 @@ def test_many_to_many_changes_name_the_people_added_and_removed(client, staff):
         [("Attendees", "—", "panel")],
         [],
     ]
+
+
+def test_publishing_a_calls_revision_shows_no_change_nobody_made(client, staff):
+    """Revisions hold datetimes to the millisecond; writing one back is not a change."""
+    sent = timezone.now().replace(microsecond=123456)
+    with mock.patch("scrutiny.pipeline.calls.timezone.now", return_value=sent):
+        call = make_call()
+    pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
+    pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
+    pipeline.call_decide(call=call, outcome="monitoring", user=staff["panel"], reasons="Watch it.")
+
+    response = history_page(client, "manager", kind="call")
+    labels = {change[0] for entry in entries(response) for change in entry[3]}
+    assert "Status" in labels
+    assert not any(label.startswith("Privacy agreed") for label in labels)
