@@ -62,6 +62,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.change_panelmember",
         "scrutiny.view_expenseclaim",
         "scrutiny.change_expenseclaim",
+        "scrutiny.export_personal_data",
     ],
     PANEL: [
         "wagtailadmin.access_admin",

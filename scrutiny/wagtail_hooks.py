@@ -14,6 +14,7 @@ from .admin_views import calls as call_views
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
 from .admin_views import petitions as petition_views
+from .admin_views import privacy as privacy_views
 from .admin_views import scoring as scoring_views
 from .models import (
     Appeal,
@@ -153,6 +154,7 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         membership_views.PanelApplicationViewSet,
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,
+        privacy_views.PersonalDataViewSet,
     ]
 
 
@@ -353,3 +355,12 @@ def add_members_below_target_panel(request, panels):
         rows = member_selectors.members_below_target()
         if rows:
             panels.append(MembersBelowTargetPanel(rows))
+
+
+@hooks.register("register_log_actions")
+def register_privacy_log_actions(actions):
+    """Name the anonymisations and erasures of personal data."""
+    actions.register_action(
+        "scrutiny.privacy.retention", "Personal data anonymised", "Retention period ended"
+    )
+    actions.register_action("scrutiny.privacy.erasure", "Personal data erased", "Erased on request")

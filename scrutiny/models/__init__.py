@@ -39,6 +39,7 @@ from .pages import (
     QuestionType,
 )
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
+from .privacy import PrivacyAction, PrivacyActionKind
 from .programme import ProgrammeIndexPage, ProgrammeYearPage, ReviewStatus, ScrutinyReviewPage
 from .scoring import (
     PERIOD_RANK,
@@ -102,6 +103,8 @@ __all__ = [
     "PetitionIndexPage",
     "PetitionSignature",
     "PetitionStatus",
+    "PrivacyAction",
+    "PrivacyActionKind",
     "SignatureMethod",
     "QuestionType",
     "ReferenceCounter",

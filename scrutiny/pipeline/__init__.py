@@ -66,6 +66,15 @@ from .petitions import (
     signatures_import_csv,
     signatures_invalidate,
 )
+from .privacy import (
+    EXPORT_PERMISSION,
+    SubjectRecords,
+    retention_apply,
+    retention_cutoff,
+    subject_erase,
+    subject_export,
+    subject_records,
+)
 from .programme import call_schedule, programme_schedule, programme_year_page
 from .scoring import (
     SCORE_PERMISSION,
@@ -77,6 +86,13 @@ from .scoring import (
 )
 
 __all__ = [
+    "EXPORT_PERMISSION",
+    "SubjectRecords",
+    "retention_apply",
+    "retention_cutoff",
+    "subject_erase",
+    "subject_export",
+    "subject_records",
     "APPEAL_REFERENCE_PREFIX",
     "AppealNotFound",
     "AppealPanelRefused",
