@@ -24,17 +24,17 @@ from .. import pipeline
 from ..models import PrivacyAction
 
 COUNT_LABELS = {
-    "calls": "calls",
-    "call_notes": "officers' notes on calls",
-    "appeals": "appeals",
-    "files_deleted": "uploaded files deleted",
-    "applications": "applications to join the panel",
-    "petitions": "closed petitions",
-    "signatures": "petition signatures",
-    "history_rows": "history rows",
-    "revisions": "revisions of calls",
-    "log_entries": "log entries",
-    "emails_sent": "records of emails sent",
+    "calls": ("call", "calls"),
+    "call_notes": ("officer's note on a call", "officers' notes on calls"),
+    "appeals": ("appeal", "appeals"),
+    "files_deleted": ("uploaded file deleted", "uploaded files deleted"),
+    "applications": ("application to join the panel", "applications to join the panel"),
+    "petitions": ("closed petition", "closed petitions"),
+    "signatures": ("petition signature", "petition signatures"),
+    "history_rows": ("history row", "history rows"),
+    "revisions": ("revision of a call", "revisions of calls"),
+    "log_entries": ("log entry", "log entries"),
+    "emails_sent": ("record of an email sent", "records of emails sent"),
 }
 
 
@@ -45,7 +45,11 @@ def may_handle_personal_data(user) -> bool:
 
 def describe_counts(counts: dict[str, int]) -> str:
     """'2 calls, 14 history rows' for the counts that are not zero."""
-    parts = [f"{count} {COUNT_LABELS.get(kind, kind)}" for kind, count in counts.items() if count]
+    parts = []
+    for kind, count in counts.items():
+        if count:
+            one, many = COUNT_LABELS.get(kind, (kind, kind))
+            parts.append(f"{count} {one if count == 1 else many}")
     return ", ".join(parts) or "nothing"
 
 

@@ -459,7 +459,8 @@ def test_finding_shows_what_is_held_and_offers_export_and_erasure(client, staff,
     assert "Mend the lifts" in content and "Download everything (JSON)" in content
     assert two_people["ben_call"].reference not in content
     response = client.post(URL, {"email": "nobody@example.org"})
-    assert "Nothing is held about nobody@example.org" in response.content.decode()
+    content = response.content.decode()
+    assert "Nothing is held about" in content and "nobody@example.org" in content
 
 
 @pytest.mark.django_db
