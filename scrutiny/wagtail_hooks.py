@@ -364,3 +364,6 @@ def register_privacy_log_actions(actions):
         "scrutiny.privacy.retention", "Personal data anonymised", "Retention period ended"
     )
     actions.register_action("scrutiny.privacy.erasure", "Personal data erased", "Erased on request")
+    actions.register_action(
+        "scrutiny.privacy.export", "Personal data exported", "Subject access export"
+    )

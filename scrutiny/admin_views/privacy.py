@@ -35,6 +35,8 @@ COUNT_LABELS = {
     "revisions": ("revision of a call", "revisions of calls"),
     "log_entries": ("log entry", "log entries"),
     "emails_sent": ("record of an email sent", "records of emails sent"),
+    "members": ("panel membership", "panel memberships"),
+    "expense_claims": ("expense claim", "expense claims"),
 }
 
 

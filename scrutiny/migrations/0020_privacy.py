@@ -143,6 +143,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("retention", "Retention (scheduled anonymisation)"),
                             ("erasure", "Erasure on request"),
+                            ("export", "Subject access export"),
                         ],
                         max_length=20,
                     ),

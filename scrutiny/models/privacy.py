@@ -8,12 +8,13 @@ from django.utils import timezone
 class PrivacyActionKind(models.TextChoices):
     RETENTION = "retention", "Retention (scheduled anonymisation)"
     ERASURE = "erasure", "Erasure on request"
+    EXPORT = "export", "Subject access export"
 
 
 class PrivacyAction(models.Model):
-    """One anonymisation run or erasure: who, when and how many records, never whose.
+    """One anonymisation run, erasure or export: who, when and how many records, never whose.
 
-    The email address an erasure was asked for is not kept, not even hashed: a record that
+    The email address an erasure or export was asked for is not kept, not even hashed: a record that
     could confirm the address would itself be personal data about the person who asked.
     """
 

@@ -214,7 +214,9 @@ class _Run:
 
 def _delete_upload(run: _Run, upload) -> None:
     if upload.file:
-        upload.file.storage.delete(upload.file.name)
+        storage, name = upload.file.storage, upload.file.name
+        # Only once the anonymisation is saved: a rolled-back run must not lose the files.
+        transaction.on_commit(lambda: storage.delete(name))
         run.counts["files_deleted"] += 1
     upload.file = ""
     run.save(upload, {"original_name": UPLOAD_FIELDS["original_name"]})
@@ -578,14 +580,17 @@ def _with_history(instance, names: list[str], **extra) -> dict:
     return {**_row(instance, names), **extra, "history": _history(instance, names)}
 
 
+@transaction.atomic
 def subject_export(*, email: str, user) -> dict:
     """Everything held about an email address, with its history, as one JSON-ready document.
 
     Only this person's records: a petition they signed appears as its title, never as the
-    call behind it, and an appeal without the names of those who heard it.
+    call behind it, and an appeal without the names of those who heard it. The export itself
+    is recorded, without the address.
     """
     records = subject_records(email=email, user=user)
     config = ScrutinySettings.load()
+    _record_export(records, user)
     appeals_by_call: dict[int, list[Appeal]] = {}
     for appeal in records.appeals:
         appeals_by_call.setdefault(appeal.call_id, []).append(appeal)
@@ -641,6 +646,21 @@ def subject_export(*, email: str, user) -> dict:
         ),
         "emails_sent": [_row(row, ["subject", "sent_at"]) for row in records.emails_sent],
     }
+
+
+def _record_export(records: SubjectRecords, user) -> None:
+    """An export discloses personal data: keep who and when, and how much, not whose."""
+    counts = {
+        "calls": len(records.calls),
+        "appeals": len(records.appeals),
+        "signatures": len(records.signatures),
+        "applications": len(records.applications),
+        "members": 1 if records.member else 0,
+        "expense_claims": len(records.expense_claims),
+        "emails_sent": len(records.emails_sent),
+    }
+    action = PrivacyAction.objects.create(kind=PrivacyActionKind.EXPORT, user=user, counts=counts)
+    log(instance=action, action="scrutiny.privacy.export", user=user, data=counts)
 
 
 @transaction.atomic

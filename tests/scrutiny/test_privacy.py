@@ -194,7 +194,9 @@ def test_months_before_keeps_the_day_or_takes_the_last_of_a_short_month():
 
 
 @pytest.mark.django_db
-def test_retention_anonymises_exactly_the_records_past_their_time(data_set):
+def test_retention_anonymises_exactly_the_records_past_their_time(
+    data_set, django_capture_on_commit_callbacks
+):
     d = data_set
     before = statistics()
     evidence_file = d["old_closed"].evidence.get().file.name
@@ -202,7 +204,8 @@ def test_retention_anonymises_exactly_the_records_past_their_time(data_set):
     private = storages["scrutiny_private"]
     assert private.exists(evidence_file) and private.exists(appeal_file)
 
-    report = pipeline.retention_apply()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = pipeline.retention_apply()
 
     assert report["calls"] == 2  # the old closed call and the old, finished appeal
     assert report["appeals"] == 1
@@ -448,6 +451,12 @@ def test_the_export_holds_every_record_of_that_person_and_nobody_elses(client, s
         assert of_ben not in text
     assert two_people["ben_call"].reference not in text
 
+    action = PrivacyAction.objects.get()
+    assert action.kind == "export" and action.user == staff["officer"]
+    assert action.counts["calls"] == 1 and action.counts["signatures"] == 1
+    entry = ModelLogEntry.objects.get(action="scrutiny.privacy.export")
+    assert "aisha" not in json.dumps([action.counts, entry.data, entry.label]).lower()
+
 
 @pytest.mark.django_db
 def test_finding_shows_what_is_held_and_offers_export_and_erasure(client, staff, two_people):
@@ -483,7 +492,9 @@ def test_a_bad_address_is_explained_on_the_page(client, staff, two_people, email
 
 
 @pytest.mark.django_db
-def test_erasure_asks_first_then_erases_that_person_only_and_is_recorded(client, staff, two_people):
+def test_erasure_asks_first_then_erases_that_person_only_and_is_recorded(
+    client, staff, two_people, django_capture_on_commit_callbacks
+):
     p = two_people
     login(client, staff["officer"])
     response = client.post(URL + "erase/", {"email": "aisha.khan@example.org"})
@@ -492,8 +503,14 @@ def test_erasure_asks_first_then_erases_that_person_only_and_is_recorded(client,
     assert "Yes, erase permanently" in content and "expense claims" in content
     assert CallForScrutiny.objects.get(pk=p["aisha_call"].pk).name == "Aisha Khan"
 
-    response = client.post(URL + "erase/", {"email": "aisha.khan@example.org", "confirm": "yes"})
+    evidence_file = CallEvidence.objects.get(call=p["aisha_call"]).file.name
+    assert storages["scrutiny_private"].exists(evidence_file)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            URL + "erase/", {"email": "aisha.khan@example.org", "confirm": "yes"}
+        )
     assert response.status_code == 302
+    assert not storages["scrutiny_private"].exists(evidence_file)
     call = CallForScrutiny.objects.get(pk=p["aisha_call"].pk)
     assert (call.name, call.email, call.phone, call.address) == ("Anonymised", "", "", "")
     assert call.status == CallStatus.GATHERING_EVIDENCE  # the process carries on
