@@ -76,6 +76,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.add_actionitem",
         "scrutiny.change_actionitem",
         "scrutiny.view_history",
+        "scrutiny.export_personal_data",
     ],
     PANEL: [
         "wagtailadmin.access_admin",

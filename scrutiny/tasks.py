@@ -188,6 +188,13 @@ def close_expired_petitions() -> int:
     return len(expired)
 
 
+def apply_retention() -> dict[str, int]:
+    """Anonymise personal data past the retention period (run daily); returns the counts."""
+    from . import pipeline
+
+    return pipeline.retention_apply()
+
+
 def _appeal(appeal_pk: int):
     from .models import Appeal
 

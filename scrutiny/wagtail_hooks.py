@@ -16,6 +16,7 @@ from .admin_views import history as history_views
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
 from .admin_views import petitions as petition_views
+from .admin_views import privacy as privacy_views
 from .admin_views import scoring as scoring_views
 from .admin_views.choosers import chooser_for
 from .models import (
@@ -161,6 +162,7 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,
         history_views.HistoryViewSet,
+        privacy_views.PersonalDataViewSet,
     ]
 
     def __init__(self):
@@ -421,3 +423,15 @@ def add_actions_attention_panel(request, panels):
         groups = action_selectors.actions_needing_attention()
         if groups:
             panels.append(ActionsAttentionPanel(groups))
+
+
+@hooks.register("register_log_actions")
+def register_privacy_log_actions(actions):
+    """Name the anonymisations and erasures of personal data."""
+    actions.register_action(
+        "scrutiny.privacy.retention", "Personal data anonymised", "Retention period ended"
+    )
+    actions.register_action("scrutiny.privacy.erasure", "Personal data erased", "Erased on request")
+    actions.register_action(
+        "scrutiny.privacy.export", "Personal data exported", "Subject access export"
+    )

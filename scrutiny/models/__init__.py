@@ -39,6 +39,7 @@ from .pages import (
     QuestionType,
 )
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
+from .privacy import PrivacyAction, PrivacyActionKind
 from .programme import ProgrammeIndexPage, ProgrammeYearPage, ReviewStatus, ScrutinyReviewPage
 from .reviews import (
     OPEN_ACTION_STATUSES,
@@ -129,6 +130,8 @@ __all__ = [
     "PetitionIndexPage",
     "PetitionSignature",
     "PetitionStatus",
+    "PrivacyAction",
+    "PrivacyActionKind",
     "SignatureMethod",
     "QuestionType",
     "ReferenceCounter",

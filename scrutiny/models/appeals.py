@@ -101,6 +101,9 @@ class Appeal(models.Model):
         related_name="+",
         help_text="Who recorded the decision on the appeal panel's behalf.",
     )
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
+    )
 
     history = HistoricalRecords(m2m_fields=[panel])
 

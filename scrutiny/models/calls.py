@@ -114,6 +114,9 @@ class CallForScrutiny(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Index
         help_text="The formal meeting at which the panel will consider the call.",
     )
     awaiting_panel_since = models.DateTimeField(null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
+    )
 
     search_fields = [
         index.SearchField("reference"),

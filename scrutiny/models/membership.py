@@ -65,6 +65,9 @@ class PanelApplication(models.Model):
         on_delete=models.SET_NULL,
         related_name="application",
     )
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
+    )
 
     history = HistoricalRecords()
 

@@ -45,6 +45,9 @@ class Petition(index.Indexed, models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    signatures_anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its signers were anonymised."
+    )
 
     search_fields = [index.SearchField("title"), index.SearchField("summary")]
 
@@ -106,6 +109,9 @@ class PetitionSignature(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The officer who entered a paper signature.",
+    )
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
     )
 
     history = HistoricalRecords(excluded_fields=["token"])

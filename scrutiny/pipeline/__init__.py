@@ -81,6 +81,15 @@ from .petitions import (
     signatures_import_csv,
     signatures_invalidate,
 )
+from .privacy import (
+    EXPORT_PERMISSION,
+    SubjectRecords,
+    retention_apply,
+    retention_cutoff,
+    subject_erase,
+    subject_export,
+    subject_records,
+)
 from .programme import call_schedule, programme_schedule, programme_year_page
 from .scoring import (
     SCORE_PERMISSION,
@@ -105,6 +114,13 @@ __all__ = [
     "report_published",
     "review_plan_complete",
     "review_sync_status",
+    "EXPORT_PERMISSION",
+    "SubjectRecords",
+    "retention_apply",
+    "retention_cutoff",
+    "subject_erase",
+    "subject_export",
+    "subject_records",
     "APPEAL_REFERENCE_PREFIX",
     "AppealNotFound",
     "AppealPanelRefused",
