@@ -75,6 +75,8 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_actionitem",
         "scrutiny.add_actionitem",
         "scrutiny.change_actionitem",
+        "scrutiny.view_outcomes",
+        "scrutiny.refresh_outcomes",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -103,6 +105,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_recommendationresponse",
         "scrutiny.agree_action_plan",
         "scrutiny.view_actionitem",
+        "scrutiny.view_outcomes",
     ],
     APPEAL_PANEL: [
         "wagtailadmin.access_admin",
@@ -135,6 +138,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_actionitem",
         "scrutiny.add_actionitem",
         "scrutiny.change_actionitem",
+        "scrutiny.view_outcomes",
     ],
 }
 

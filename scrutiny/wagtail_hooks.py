@@ -4,6 +4,7 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -13,6 +14,7 @@ from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
+from .admin_views import outcomes as outcome_views
 from .admin_views import petitions as petition_views
 from .admin_views import scoring as scoring_views
 from .models import (
@@ -20,6 +22,7 @@ from .models import (
     BusinessArea,
     CallForScrutiny,
     Measure,
+    OutcomesReportPage,
     PanelMember,
     ScoringCriterion,
     ScrutinySettings,
@@ -150,6 +153,7 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         scoring_views.MeasureViewSet,
         scoring_views.ScoringCriterionViewSet,
         scoring_views.ProgrammeViewSet,
+        outcome_views.OutcomesViewSet,
         membership_views.PanelApplicationViewSet,
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,
@@ -353,3 +357,28 @@ def add_members_below_target_panel(request, panels):
         rows = member_selectors.members_below_target()
         if rows:
             panels.append(MembersBelowTargetPanel(rows))
+
+
+@hooks.register("register_log_actions")
+def register_outcomes_log_actions(actions):
+    """Name the changes made to the yearly outcomes report."""
+    actions.register_action(
+        "scrutiny.outcomes.draft", "Outcomes report drafted", "Drafted with the year's figures"
+    )
+    actions.register_action(
+        "scrutiny.outcomes.refresh", "Figures taken again", "The report's figures were taken again"
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def outcomes_figures_button(page, user, view_name, next_url=None):
+    """From an outcomes report page, a way to the figures and to take them again."""
+    if isinstance(page.specific_deferred, OutcomesReportPage) and outcome_views.may_view_outcomes(
+        user
+    ):
+        yield Button(
+            "Outcome figures",
+            outcome_views.outcomes_url(page.specific_deferred.financial_year),
+            icon_name="doc-full",
+            priority=75,
+        )

@@ -50,6 +50,12 @@ from .membership import (
     expense_decide,
     expense_submit,
 )
+from .outcomes import (
+    OUTCOMES_PERMISSION,
+    REFRESH_PERMISSION,
+    outcomes_report_draft,
+    outcomes_report_refresh,
+)
 from .petitions import (
     ImportReport,
     SignatureRefused,
@@ -77,6 +83,10 @@ from .scoring import (
 )
 
 __all__ = [
+    "OUTCOMES_PERMISSION",
+    "REFRESH_PERMISSION",
+    "outcomes_report_draft",
+    "outcomes_report_refresh",
     "APPEAL_REFERENCE_PREFIX",
     "AppealNotFound",
     "AppealPanelRefused",
