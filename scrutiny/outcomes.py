@@ -186,7 +186,7 @@ def last_closed_financial_year(today: datetime.date | None = None) -> int:
 def outcomes_for_year(year: int, *, today: datetime.date | None = None) -> Outcomes:
     """The outcome figures of the financial year starting in `year`, counted in the database.
 
-    Eight queries whatever the amount of data (one more reads the settings when not cached).
+    Ten queries at most, whatever the amount of data (two of them read the settings).
     Raises YearNotStarted for a year that has not begun.
     """
     today = today or timezone.localdate()
