@@ -294,11 +294,11 @@ def outcomes_for_year(year: int, *, today: datetime.date | None = None) -> Outco
 
 # Charts: horizontal bars drawn on the server as SVG, with the same figures in a table.
 
-CHART_WIDTH = 400
-BAR_SPACE = 320
+CHART_WIDTH = 360
+BAR_SPACE = 290
 BAR_HEIGHT = 28
-ROW_HEIGHT = 64
-LABEL_OFFSET = 18
+ROW_HEIGHT = 66
+LABEL_OFFSET = 19
 
 
 @dataclass(frozen=True)
@@ -323,6 +323,7 @@ class BarChart:
     value_heading: str
     bars: list[Bar]
     height: int
+    width: int = CHART_WIDTH
 
 
 def bar_chart(
@@ -342,7 +343,7 @@ def bar_chart(
                 label_y=top + LABEL_OFFSET,
                 bar_y=top + LABEL_OFFSET + 8,
                 value_x=width + 8,
-                value_y=top + LABEL_OFFSET + 8 + 20,
+                value_y=top + LABEL_OFFSET + 8 + 21,
             )
         )
     description = "; ".join(f"{label}: {value}" for label, value in bars) + "."

@@ -475,10 +475,12 @@ def test_the_public_page_shows_the_frozen_figures(client, staff, known_data):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Scrutiny outcomes 2025/26</h1>" in html
-    assert "<dt>Calls for scrutiny received</dt><dd>5</dd>" in html
-    assert "<dt>Median days from call to first decision</dt><dd>15</dd>" in html
-    assert "<dt>Reviews completed (report published)</dt><dd>2</dd>" in html
-    assert "<dt>Minimum reviews a year</dt><dd>3 (not met)</dd>" in html
+    assert '<tr><th scope="row">Calls for scrutiny received</th><td>5</td></tr>' in html
+    assert (
+        '<tr><th scope="row">Median days from call to first decision</th><td>15</td></tr>' in html
+    )
+    assert '<tr><th scope="row">Reviews completed (report published)</th><td>2</td></tr>' in html
+    assert '<tr><th scope="row">Minimum reviews a year</th><td>3 (not met)</td></tr>' in html
     assert '<title id="chart-recommendations-title">Recommendations from reviews, 2025/26' in html
     assert '<tr><th scope="row">Made</th><td>5</td></tr>' in html
 
