@@ -528,3 +528,24 @@ def test_the_schedule_exists(db):
     from django_q.models import Schedule
 
     assert Schedule.objects.filter(func="scrutiny.tasks.draft_outcomes_report").exists()
+
+
+def test_communications_edit_the_report_page_and_staff_find_the_figures(client, staff, known_data):
+    page, _ = pipeline.outcomes_report_draft(year=2025, user=staff["officer"])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    login(client, staff["comms"])
+    response = client.get(edit_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="introduction"' in html
+    assert 'name="financial_year"' not in html  # shown, not editable
+    assert "Outcome figures" not in html
+    client.logout()
+    login(client, staff["admin"])
+    html = client.get(edit_url).content.decode()
+    assert reverse(INDEX) + "?year=2025" in html
+
+
+def test_the_page_type_is_not_added_by_hand(programme):
+    assert not OutcomesReportPage.is_creatable
+    assert OutcomesReportPage in ProgrammeIndexPage.allowed_subpage_models()
