@@ -21,3 +21,44 @@ def can_see_contact_details(user) -> bool:
 def can_download_evidence(user) -> bool:
     """Staff who consider calls may open the evidence residents sent."""
     return user.is_active and user.has_perm("scrutiny.view_callevidence")
+
+
+def _is_named(user, email: str) -> bool:
+    """Whether an active admin user is the person with this email."""
+    return (
+        user.is_active
+        and bool(email)
+        and bool(user.email)
+        and user.email.lower() == email.lower()
+        and user.has_perm("wagtailadmin.access_admin")
+    )
+
+
+def can_view_action_plans(user) -> bool:
+    """Officers, managers and the panel follow action plans; nobody else sees them."""
+    return user.is_active and user.has_perm("scrutiny.view_actionitem")
+
+
+def can_respond(user, recommendation) -> bool:
+    """Managers, and the head of operations responsible for it, answer a recommendation."""
+    if not user.is_active:
+        return False
+    if user.has_perm("scrutiny.add_recommendationresponse") and user.has_perm(
+        "scrutiny.change_recommendationresponse"
+    ):
+        return True
+    return _is_named(user, recommendation.responsible[1])
+
+
+def can_plan_actions(user, recommendation=None) -> bool:
+    """Officers, managers and the responsible head of operations add and change actions."""
+    if not user.is_active:
+        return False
+    if user.has_perm("scrutiny.add_actionitem") and user.has_perm("scrutiny.change_actionitem"):
+        return True
+    return recommendation is not None and _is_named(user, recommendation.responsible[1])
+
+
+def can_agree_action_plan(user) -> bool:
+    """The panel agrees each recommendation's action plan."""
+    return user.is_active and user.has_perm("scrutiny.agree_action_plan")

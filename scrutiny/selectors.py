@@ -26,6 +26,14 @@ def call_tracking_url() -> str:
     return page.url + page.reverse_subpage("track")
 
 
+def call_appeal_url() -> str:
+    """The path of the public appeal form, or empty if the site has no call form page."""
+    page = call_form_page()
+    if page is None:
+        return ""
+    return page.url + page.reverse_subpage("appeal")
+
+
 def call_find_for_resident(*, reference: str, email_or_postcode: str) -> CallForScrutiny | None:
     """The call with this reference, only if the email or postcode given matches it."""
     reference = reference.strip().upper()
@@ -160,24 +168,36 @@ def call_changes(call: CallForScrutiny) -> list[dict]:
     A change is (field, old, new) with foreign keys as objects; the first version has none.
     Related objects are fetched once per model, however long the history.
     """
-    rows = list(call.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows = call.history.select_related("history_user").order_by("history_date", "history_id")
+    return history_versions(CallForScrutiny, rows)
+
+
+def history_versions(model, rows) -> list[dict]:
+    """Versions of records of one model from their history rows, newest first.
+
+    `rows` are simple-history rows ordered oldest first; rows of several records may be mixed
+    and each is compared with the one before it of the same record. A version is a dict of
+    when, user, type, the record's id and its changes as (field, old, new), foreign keys as
+    objects fetched once per model.
+    """
     related = {
         field.name: field.related_model
-        for field in CallForScrutiny._meta.concrete_fields
+        for field in model._meta.concrete_fields
         if field.is_relation
     }
     raw_versions = []
     wanted: dict[str, set] = {name: set() for name in related}
-    previous = None
+    previous_of: dict = {}
     for row in rows:
         changes = []
+        previous = previous_of.get(row.id)
         if previous is not None:
             for change in row.diff_against(previous).changes:
                 changes.append((change.field, change.old, change.new))
                 if change.field in related:
                     wanted[change.field].update(v for v in (change.old, change.new) if v)
         raw_versions.append((row, changes))
-        previous = row
+        previous_of[row.id] = row
     objects = {
         name: model._default_manager.in_bulk(wanted[name]) if wanted[name] else {}
         for name, model in related.items()
@@ -190,6 +210,7 @@ def call_changes(call: CallForScrutiny) -> list[dict]:
 
     versions = [
         {
+            "id": row.id,
             "when": row.history_date,
             "user": row.history_user,
             "type": row.history_type,

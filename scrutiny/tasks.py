@@ -15,7 +15,7 @@ from .models import (
 from .notifications import absolute_url, send_email_once
 from .pipeline import petition_count
 from .roles import OFFICERS
-from .selectors import call_tracking_url, petition_urls
+from .selectors import call_appeal_url, call_tracking_url, petition_urls
 
 
 def send_call_acknowledgement(call_pk: int) -> bool:
@@ -79,6 +79,7 @@ def send_decision_to_resident(decision_pk: int) -> bool:
             "decision": decision,
             "call": decision.call,
             "tracking_url": absolute_url(call_tracking_url()),
+            "appeal_url": absolute_url(appeal_url) if (appeal_url := call_appeal_url()) else "",
         },
     )
 
@@ -306,6 +307,67 @@ def send_member_welcome(member_pk: int) -> bool:
             "login_url": absolute_url(reverse("wagtailadmin_login")),
         },
     )
+
+
+def send_action_reminder(item_pk: int, stage: str) -> bool:
+    """Remind an action's owner that it is due soon or overdue (once per stage and due date)."""
+    from .action_selectors import action_plan_url
+    from .models import ActionItem
+    from .pipeline import REMINDER_STAGES
+    from .pipeline.actions import STILL_OVERDUE
+
+    item = (
+        ActionItem.objects.open()
+        .select_related("recommendation__page__business_area", "decision__call__business_area")
+        .filter(pk=item_pk)
+        .first()
+    )
+    if item is None or stage not in REMINDER_STAGES:
+        return False
+    recipients = [item.owner_email]
+    if stage == STILL_OVERDUE:
+        recipients += _officer_emails()
+    today = timezone.localdate()
+    return send_email_once(
+        key=f"action:{item.pk}:{stage}:{item.due_on.isoformat()}",
+        to=sorted(set(recipients), key=recipients.index),
+        template="action_reminder",
+        context={
+            "item": item,
+            "stage": stage,
+            "recommendation": item.recommendation,
+            "review": item.recommendation.page if item.recommendation_id else None,
+            "decision": item.decision,
+            "days_late": (today - item.due_on).days,
+            "days_left": (item.due_on - today).days,
+            "admin_url": absolute_url(action_plan_url(item)),
+        },
+    )
+
+
+def send_action_reminders() -> int:
+    """Send the reminders each unfinished action has reached today (run daily); safe to re-run."""
+    from datetime import timedelta
+
+    from .models import ActionItem, ScrutinySettings
+    from .pipeline import action_reminder_stage
+
+    config = ScrutinySettings.load()
+    today = timezone.localdate()
+    sent = 0
+    due = ActionItem.objects.open().filter(
+        due_on__lte=today + timedelta(days=config.action_reminder_days)
+    )
+    for pk, due_on in due.values_list("pk", "due_on"):
+        stage = action_reminder_stage(
+            due_on=due_on,
+            today=today,
+            reminder_days=config.action_reminder_days,
+            overdue_days=config.action_overdue_days,
+        )
+        if stage and send_action_reminder(pk, stage):
+            sent += 1
+    return sent
 
 
 def draft_outcomes_report() -> int | None:

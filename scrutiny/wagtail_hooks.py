@@ -1,6 +1,6 @@
 """Admin screens of the scrutiny plugin: one "Scrutiny" menu with a viewset per register."""
 
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
@@ -9,7 +9,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import member_selectors, selectors
+from . import action_selectors, member_selectors, selectors
+from .admin_views import actions as action_views
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
 from .admin_views import meetings as meeting_views
@@ -153,6 +154,7 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         scoring_views.MeasureViewSet,
         scoring_views.ScoringCriterionViewSet,
         scoring_views.ProgrammeViewSet,
+        action_views.ActionPlanViewSet,
         outcome_views.OutcomesViewSet,
         membership_views.PanelApplicationViewSet,
         membership_views.PanelMemberViewSet,
@@ -360,6 +362,53 @@ def add_members_below_target_panel(request, panels):
 
 
 @hooks.register("register_log_actions")
+def register_action_plan_log_actions(actions):
+    """Name the changes made to responses, action plans and reviews' completion."""
+    actions.register_action(
+        "scrutiny.recommendation.respond", "Response recorded", "Response to a recommendation"
+    )
+    actions.register_action("scrutiny.action.add", "Action added", "Action added to a plan")
+    actions.register_action("scrutiny.action.change", "Action changed", "Action changed")
+    actions.register_action("scrutiny.action.progress", "Progress recorded", "Action progress")
+    actions.register_action("scrutiny.action.agree", "Plan agreed", "The panel agreed a plan")
+    actions.register_action(
+        "scrutiny.review.complete", "Action plan complete", "Every action done: review completed"
+    )
+    actions.register_action(
+        "scrutiny.review.reopen", "Action plan reopened", "An action reopened or added"
+    )
+    actions.register_action("scrutiny.call.close", "Call closed", "Closed with its review")
+
+
+class ActionsAttentionPanel(Component):
+    """Dashboard panel: overdue and due-soon actions, by review or serious-failure decision."""
+
+    name = "scrutiny_actions_attention"
+    order = 55
+    template_name = "scrutiny/admin/action_attention_panel.html"
+
+    def __init__(self, groups):
+        self.groups = groups
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "groups": self.groups,
+            "days": ScrutinySettings.load().action_reminder_days,
+            "index_url": reverse("scrutiny_actions:index"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_actions_attention_panel(request, panels):
+    """Show officers, managers and the panel the actions overdue or due soon."""
+    from .permissions import can_view_action_plans
+
+    if can_view_action_plans(request.user):
+        groups = action_selectors.actions_needing_attention()
+        if groups:
+            panels.append(ActionsAttentionPanel(groups))
+
+
 def register_outcomes_log_actions(actions):
     """Name the changes made to the yearly outcomes report."""
     actions.register_action(

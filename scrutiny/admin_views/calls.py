@@ -222,9 +222,9 @@ class CallChooserViewSet(SnippetChooserViewSet):
     create_view_class = _for_call_viewers(SnippetChooserViewSet.create_view_class)
 
 
-def display_value(name: str, value) -> str:
-    """A call's field value as the admin shows it: choice labels, yes or no, dates, names."""
-    field = CallForScrutiny._meta.get_field(name)
+def display_value(name: str, value, model=CallForScrutiny) -> str:
+    """A field's value as the admin shows it: choice labels, yes or no, dates, names."""
+    field = model._meta.get_field(name)
     if value is None or value == "" or value == []:
         return EMPTY
     if field.choices:
@@ -233,6 +233,8 @@ def display_value(name: str, value) -> str:
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):
         return date_format(localtime(value), "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
     if isinstance(value, get_user_model()):
         return get_user_display_name(value)
     if name == "extra_answers":

@@ -31,7 +31,7 @@ def remove_schedules(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scrutiny", "0017_review_steps"),
+        ("scrutiny", "0018_action_reminders"),
         ("wagtailcore", "0098_apitoken"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]

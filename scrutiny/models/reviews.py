@@ -184,6 +184,11 @@ class RecommendationResponse(models.Model):
     plan_agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    plan_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the response or its actions last changed after the panel agreed the plan.",
+    )
 
     history = HistoricalRecords()
 
@@ -193,6 +198,20 @@ class RecommendationResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.recommendation}"
+
+    @property
+    def needs_plan(self) -> bool:
+        """Accepted and partly accepted recommendations have an action plan."""
+        return self.decision != ResponseDecision.NOT_ACCEPTED
+
+    @property
+    def changed_since_agreed(self) -> bool:
+        """The panel agreed the plan, and it has changed since."""
+        return bool(
+            self.plan_agreed_at
+            and self.plan_changed_at
+            and self.plan_changed_at > self.plan_agreed_at
+        )
 
 
 class ActionStatus(models.TextChoices):

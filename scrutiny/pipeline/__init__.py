@@ -5,6 +5,21 @@ and a Wagtail log entry, and queues notifications on commit. Views, admin button
 actions and commands call these; nothing else assigns a status.
 """
 
+from .actions import (
+    ACTION_MOVES,
+    REMINDER_STAGES,
+    ActionRefused,
+    action_add,
+    action_change,
+    action_moves_available,
+    action_plan_agree,
+    action_progress,
+    action_reminder_stage,
+    recommendation_respond,
+    report_published,
+    review_plan_complete,
+    review_sync_status,
+)
 from .appeals import (
     APPEAL_REFERENCE_PREFIX,
     AppealNotFound,
@@ -83,6 +98,19 @@ from .scoring import (
 )
 
 __all__ = [
+    "ACTION_MOVES",
+    "REMINDER_STAGES",
+    "ActionRefused",
+    "action_add",
+    "action_change",
+    "action_moves_available",
+    "action_plan_agree",
+    "action_progress",
+    "action_reminder_stage",
+    "recommendation_respond",
+    "report_published",
+    "review_plan_complete",
+    "review_sync_status",
     "OUTCOMES_PERMISSION",
     "REFRESH_PERMISSION",
     "outcomes_report_draft",

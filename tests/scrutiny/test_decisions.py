@@ -165,3 +165,21 @@ def test_returning_a_call_to_triage_cancels_its_moderation(staff):
     call.refresh_from_db()
     assert not call.workflow_in_progress
     assert call.agenda_meeting is None
+
+
+def test_the_decision_email_links_to_the_online_appeal_form(
+    staff, django_capture_on_commit_callbacks
+):
+    from tests.scrutiny.test_call_form import make_call_page
+
+    make_call_page()
+    call = awaiting_panel_call(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.call_decide(
+            call=call, outcome="monitoring", user=staff["panel"], reasons="Watch it."
+        )
+    (message,) = [m for m in mail.outbox if m.to == [call.email] and "appeal" in m.body]
+    assert "/call-for-scrutiny/appeal/" in message.body
+    html = message.alternatives[0][0]
+    assert '/call-for-scrutiny/appeal/" style="color:#1a54a6;">Appeal online</a>' in html
+    assert call.reference in message.body

@@ -1,0 +1,671 @@
+"""Admin for action plans: the listing, a plan per review or serious-failure decision, and the
+forms through which responses, actions and progress are recorded and the panel agrees a plan.
+
+Managers and officers edit; the panel reads and agrees; nobody else sees action plans.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.utils import get_user_display_name
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets import AdminDateInput
+
+from .. import action_selectors, pipeline
+from ..models import (
+    ActionItem,
+    ActionStatus,
+    Recommendation,
+    RecommendationResponse,
+    ResponseDecision,
+)
+from ..permissions import (
+    can_agree_action_plan,
+    can_plan_actions,
+    can_respond,
+    can_view_action_plans,
+)
+from ..selectors import history_versions
+from .calls import display_value
+
+# Bookkeeping fields that say nothing a reader of the history needs.
+HIDDEN_HISTORY_FIELDS = frozenset({"created_at", "created_by", "recommendation", "decision"})
+
+
+def _check_viewer(user) -> None:
+    if not can_view_action_plans(user):
+        raise PermissionDenied
+
+
+def version_rows(model, versions: list[dict]) -> list[dict]:
+    """History versions as rows for the screen: when, who, what, and each field's change."""
+    rows = []
+    for version in versions:
+        changes = [
+            (
+                capfirst(model._meta.get_field(name).verbose_name),
+                display_value(name, old, model),
+                display_value(name, new, model),
+            )
+            for name, old, new in version["changes"]
+            if name not in HIDDEN_HISTORY_FIELDS
+        ]
+        if version["type"] == "~" and not changes:
+            continue
+        rows.append(
+            {
+                "when": version["when"],
+                "who": get_user_display_name(version["user"]) if version["user"] else "System",
+                "what": {"+": "Added", "~": "Changed", "-": "Deleted"}[version["type"]],
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def histories(model, ids) -> dict[int, list[dict]]:
+    """The history rows of several records of a model, by record id, in one query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    history_rows = (
+        model.history.filter(id__in=ids)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    grouped: dict[int, list[dict]] = {}
+    for version in history_versions(model, history_rows):
+        grouped.setdefault(version["id"], []).append(version)
+    return {pk: version_rows(model, versions) for pk, versions in grouped.items()}
+
+
+# The listing.
+
+
+class ActionPlanFilterForm(forms.Form):
+    """The filters of the action plans listing."""
+
+    review = forms.TypedChoiceField(label="Review", required=False, coerce=int, empty_value=None)
+    owner = forms.ChoiceField(label="Owner", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), ("open", "Open (not started or in progress)")]
+        + list(ActionStatus.choices),
+    )
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review"].choices = [("", "All reviews")] + [
+            (review.pk, review.title) for review in action_selectors.reviews_with_plans()
+        ]
+        self.fields["owner"].choices = [("", "Anyone")] + [
+            (name, name) for name in action_selectors.action_owners()
+        ]
+
+    def filters(self) -> action_selectors.PlanFilters:
+        if not self.is_valid():
+            return action_selectors.PlanFilters()
+        data = self.cleaned_data
+        return action_selectors.PlanFilters(
+            review=data.get("review"),
+            owner=data.get("owner") or "",
+            status=data.get("status") or "",
+            overdue=bool(data.get("overdue")),
+        )
+
+
+class ActionPlanIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """Every published report's recommendations and every serious-failure decision, with
+    responses and actions; filtered by review, owner, status and overdue."""
+
+    template_name = "scrutiny/admin/action_plans.html"
+    page_title = "Action plans"
+    header_icon = "list-ul"
+
+    def dispatch(self, request, *args, **kwargs):
+        _check_viewer(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ActionPlanFilterForm(self.request.GET or None)
+        filters = form.filters() if self.request.GET else action_selectors.PlanFilters()
+        plans = action_selectors.action_plans(filters)
+        context.update(
+            {
+                "filter_form": form,
+                "filters": filters,
+                "reviews": plans["reviews"],
+                "decisions": plans["decisions"],
+                "today": timezone.localdate(),
+            }
+        )
+        return context
+
+
+# One plan.
+
+
+class PlanMixin(WagtailAdminTemplateMixin):
+    """Shared by the screen of a review's plan and of a decision's."""
+
+    header_icon = "list-ul"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("scrutiny_actions:index"), "label": "Action plans"},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+class ReviewPlanView(PlanMixin, TemplateView):
+    """A review's recommendations, their responses, actions and history, with the actions."""
+
+    template_name = "scrutiny/admin/action_plan_review.html"
+
+    def dispatch(self, request, pk: int):
+        _check_viewer(request.user)
+        self.review = action_selectors.review_plan(pk)
+        if self.review is None:
+            raise Http404
+        return super().dispatch(request, pk=pk)
+
+    def get_page_title(self):
+        return self.review.title
+
+    def get_page_subtitle(self):
+        return "Action plan"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        review = self.review
+        recommendations = list(review.recommendations.all())
+        responses = [rec.response for rec in recommendations if hasattr(rec, "response")]
+        items = [item for rec in recommendations for item in rec.actions.all()]
+        item_history = histories(ActionItem, [item.pk for item in items])
+        response_history = histories(RecommendationResponse, [r.pk for r in responses])
+        published = pipeline.report_published(review)
+        today = timezone.localdate()
+        rows = []
+        for number, rec in enumerate(recommendations, start=1):
+            response = getattr(rec, "response", None)
+            actions = list(rec.actions.all())
+            may_plan = published and can_plan_actions(user, rec)
+            rows.append(
+                {
+                    "number": number,
+                    "panel_id": f"recommendation-{number}",
+                    "heading": f"Recommendation {number}",
+                    "recommendation": rec,
+                    "responsible": rec.responsible,
+                    "response": response,
+                    "response_history": response_history.get(response.pk, []) if response else [],
+                    "progress": action_selectors.progress_from(response, actions, today=today),
+                    "actions": [
+                        {
+                            "item": item,
+                            "overdue": item.is_open and item.due_on < today,
+                            "history": item_history.get(item.pk, []),
+                        }
+                        for item in actions
+                    ],
+                    "can_respond": published and can_respond(user, rec),
+                    "can_plan": may_plan and response is not None and response.needs_plan,
+                    "can_update": may_plan,
+                    "can_agree": published
+                    and can_agree_action_plan(user)
+                    and response is not None
+                    and response.needs_plan
+                    and any(item.status != ActionStatus.CANCELLED for item in actions)
+                    and (response.plan_agreed_at is None or response.changed_since_agreed),
+                }
+            )
+        context.update(
+            {
+                "review": review,
+                "published": published,
+                "rows": rows,
+                "calls": list(review.calls.all()),
+                "index_url": reverse("scrutiny_actions:index"),
+            }
+        )
+        return context
+
+
+class DecisionPlanView(PlanMixin, TemplateView):
+    """A serious-failure decision's immediate recommendations and the actions answering them."""
+
+    template_name = "scrutiny/admin/action_plan_decision.html"
+
+    def dispatch(self, request, pk: int):
+        _check_viewer(request.user)
+        self.decision = action_selectors.decision_plan(pk)
+        if self.decision is None:
+            raise Http404
+        return super().dispatch(request, pk=pk)
+
+    def get_page_title(self):
+        return f"Serious failure: {self.decision.call.reference}"
+
+    def get_page_subtitle(self):
+        return "Action plan"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = self.decision
+        actions = list(decision.actions.all())
+        item_history = histories(ActionItem, [item.pk for item in actions])
+        today = timezone.localdate()
+        context.update(
+            {
+                "decision": decision,
+                "call": decision.call,
+                "actions": [
+                    {
+                        "item": item,
+                        "overdue": item.is_open and item.due_on < today,
+                        "history": item_history.get(item.pk, []),
+                    }
+                    for item in actions
+                ],
+                "can_plan": can_plan_actions(self.request.user),
+                "call_url": reverse(
+                    "wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[decision.call_id]
+                ),
+            }
+        )
+        return context
+
+
+# The forms.
+
+
+class ResponseForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Response",
+        choices=ResponseDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the recommendation is accepted."},
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Why it is accepted, partly accepted or not accepted.",
+        error_messages={"required": "Give the reasons for the response."},
+    )
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the action is."},
+    )
+    owner_name = forms.CharField(label="Owner", max_length=120, required=False)
+    owner_email = forms.EmailField(
+        label="Owner's email",
+        required=False,
+        error_messages={"invalid": "Enter the owner's email address, like name@example.org."},
+    )
+    due_on = forms.DateField(
+        label="Due date",
+        widget=AdminDateInput,
+        error_messages={
+            "required": "Give the date the action is due.",
+            "invalid": "Give the due date as a real date, for example 2027-03-31.",
+        },
+    )
+
+    def __init__(self, *args, default_owner: tuple[str, str] = ("", ""), **kwargs):
+        super().__init__(*args, **kwargs)
+        name, email = default_owner
+        if name:
+            self.fields["owner_name"].help_text = f"Leave both blank for {name} ({email})."
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label="Status")
+    note = forms.CharField(
+        label="Progress note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Added to the action's notes with today's date and your name. Needed when "
+        "cancelling.",
+    )
+    completed_on = forms.DateField(
+        label="Done on",
+        required=False,
+        widget=AdminDateInput,
+        help_text="Only when marking it done; today if left blank.",
+        error_messages={"invalid": "Give the day it was done as a real date."},
+    )
+
+    def __init__(self, *args, item: ActionItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = ActionStatus(item.status)
+        choices = [(current.value, f"{current.label} (no change)")]
+        choices += [
+            (status, ActionStatus(status).label) for status in pipeline.action_moves_available(item)
+        ]
+        self.fields["status"].choices = choices
+
+
+class PlanFormView(WagtailAdminTemplateMixin, TemplateView):
+    """A form on its own page that calls one pipeline operation; refusals show on the form."""
+
+    template_name = "scrutiny/admin/action_plan_form.html"
+    header_icon = "list-ul"
+    submit_label = "Save"
+
+    def get_form(self):
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def back_url(self) -> str:
+        raise NotImplementedError
+
+    def about(self) -> dict:
+        """What the form is about, shown above it."""
+        return {}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("scrutiny_actions:index"), "label": "Action plans"},
+            {"url": self.back_url(), "label": self.plan_title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "form": kwargs.get("form") or self.get_form(),
+                "back_url": self.back_url(),
+                "submit_label": self.submit_label,
+                **self.about(),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except pipeline.ActionRefused as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, message)
+                return redirect(self.back_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RecommendationFormMixin:
+    """Loads the recommendation named in the address, with its review."""
+
+    def load(self, request, pk: int):
+        _check_viewer(request.user)
+        self.recommendation = get_object_or_404(
+            Recommendation.objects.select_related("page__business_area", "response"), pk=pk
+        )
+        self.review = self.recommendation.page
+        self.plan_title = self.review.title
+        if not pipeline.report_published(self.review):
+            messages.error(request, "The report is not published, so nothing can be recorded yet.")
+            return redirect(self.back_url())
+        return None
+
+    def back_url(self) -> str:
+        return action_selectors.review_plan_url(self.review)
+
+    def about(self) -> dict:
+        return {"recommendation": self.recommendation, "review": self.review}
+
+
+class RespondView(RecommendationFormMixin, PlanFormView):
+    """The responsible head of operations or a manager records or changes the response."""
+
+    submit_label = "Save the response"
+
+    def dispatch(self, request, pk: int):
+        refused = self.load(request, pk)
+        if refused:
+            return refused
+        if not can_respond(request.user, self.recommendation):
+            raise PermissionDenied
+        self.response = getattr(self.recommendation, "response", None)
+        return super().dispatch(request, pk=pk)
+
+    def get_page_title(self):
+        return "Change the response" if self.response else "Record the response"
+
+    def get_form(self):
+        if self.request.method == "POST":
+            return ResponseForm(self.request.POST)
+        initial = (
+            {"decision": self.response.decision, "reasons": self.response.reasons}
+            if self.response
+            else {}
+        )
+        return ResponseForm(initial=initial)
+
+    def about(self) -> dict:
+        return {
+            **super().about(),
+            "agreed_warning": bool(self.response and self.response.plan_agreed_at),
+        }
+
+    def perform(self, form):
+        response = pipeline.recommendation_respond(
+            recommendation=self.recommendation, user=self.request.user, **form.cleaned_data
+        )
+        return f"Response recorded: {response.get_decision_display().lower()}."
+
+
+class AddActionView(RecommendationFormMixin, PlanFormView):
+    """Add an action to a recommendation's plan."""
+
+    submit_label = "Add the action"
+    page_title = "Add an action"
+
+    def dispatch(self, request, pk: int):
+        refused = self.load(request, pk)
+        if refused:
+            return refused
+        if not can_plan_actions(request.user, self.recommendation):
+            raise PermissionDenied
+        return super().dispatch(request, pk=pk)
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return ActionForm(data, default_owner=self.recommendation.responsible)
+
+    def about(self) -> dict:
+        response = getattr(self.recommendation, "response", None)
+        return {**super().about(), "agreed_warning": bool(response and response.plan_agreed_at)}
+
+    def perform(self, form):
+        pipeline.action_add(
+            recommendation=self.recommendation, user=self.request.user, **form.cleaned_data
+        )
+        return "Action added to the plan."
+
+
+class DecisionFormMixin:
+    def load(self, request, pk: int):
+        _check_viewer(request.user)
+        self.decision = get_object_or_404(action_selectors.serious_failure_decisions(), pk=int(pk))
+        self.plan_title = f"Serious failure: {self.decision.call.reference}"
+
+    def back_url(self) -> str:
+        return action_selectors.decision_plan_url(self.decision)
+
+    def about(self) -> dict:
+        return {"decision": self.decision}
+
+
+class AddDecisionActionView(DecisionFormMixin, PlanFormView):
+    """Add an action answering a serious-failure decision's immediate recommendations."""
+
+    submit_label = "Add the action"
+    page_title = "Add an action"
+
+    def dispatch(self, request, pk: int):
+        self.load(request, pk)
+        if not can_plan_actions(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, pk=pk)
+
+    def get_form(self):
+        area = self.decision.call.business_area
+        data = self.request.POST if self.request.method == "POST" else None
+        return ActionForm(
+            data, default_owner=(area.head_of_operations_name, area.head_of_operations_email)
+        )
+
+    def perform(self, form):
+        pipeline.action_add(decision=self.decision, user=self.request.user, **form.cleaned_data)
+        return "Action added."
+
+
+class ItemFormMixin:
+    """Loads the action named in the address, and the plan it belongs to."""
+
+    def load(self, request, pk: int):
+        _check_viewer(request.user)
+        self.item = get_object_or_404(
+            ActionItem.objects.select_related(
+                "recommendation__page__business_area", "decision__call__business_area"
+            ),
+            pk=pk,
+        )
+        if self.item.recommendation_id:
+            self.review = self.item.recommendation.page
+            self.plan_title = self.review.title
+        else:
+            self.plan_title = f"Serious failure: {self.item.decision.call.reference}"
+        if not can_plan_actions(request.user, self.item.recommendation):
+            raise PermissionDenied
+
+    def back_url(self) -> str:
+        return action_selectors.action_plan_url(self.item)
+
+    def about(self) -> dict:
+        context = {"item": self.item}
+        if self.item.recommendation_id:
+            context.update({"recommendation": self.item.recommendation, "review": self.review})
+            response = getattr(self.item.recommendation, "response", None)
+            context["agreed_warning"] = bool(response and response.plan_agreed_at)
+        else:
+            context["decision"] = self.item.decision
+        return context
+
+
+class ChangeActionView(ItemFormMixin, PlanFormView):
+    """Change an action's wording, owner or due date."""
+
+    submit_label = "Save the changes"
+    page_title = "Change the action"
+
+    def dispatch(self, request, pk: int):
+        self.load(request, pk)
+        return super().dispatch(request, pk=pk)
+
+    def get_form(self):
+        if self.request.method == "POST":
+            return ActionForm(self.request.POST)
+        item = self.item
+        return ActionForm(
+            initial={
+                "action": item.action,
+                "owner_name": item.owner_name,
+                "owner_email": item.owner_email,
+                "due_on": item.due_on,
+            }
+        )
+
+    def perform(self, form):
+        pipeline.action_change(item=self.item, user=self.request.user, **form.cleaned_data)
+        return "Action changed."
+
+
+class ProgressView(ItemFormMixin, PlanFormView):
+    """Record progress: a new status, a dated note, the day it was done."""
+
+    submit_label = "Record progress"
+    page_title = "Update progress"
+
+    def dispatch(self, request, pk: int):
+        self.load(request, pk)
+        return super().dispatch(request, pk=pk)
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return ProgressForm(data, item=self.item, initial={"status": self.item.status})
+
+    def perform(self, form):
+        item = pipeline.action_progress(item=self.item, user=self.request.user, **form.cleaned_data)
+        return f"Progress recorded: the action is {item.get_status_display().lower()}."
+
+
+@require_POST
+def agree_plan(request, pk: int):
+    """The panel agrees a recommendation's action plan."""
+    _check_viewer(request.user)
+    recommendation = get_object_or_404(Recommendation.objects.select_related("page"), pk=pk)
+    try:
+        pipeline.action_plan_agree(recommendation=recommendation, user=request.user)
+    except (pipeline.ActionRefused, PermissionDenied) as error:
+        messages.error(request, str(error) or "You may not agree action plans.")
+    else:
+        messages.success(request, "The panel has agreed the action plan.")
+    return redirect(action_selectors.review_plan_url(recommendation.page))
+
+
+class ActionPlansMenuItem(MenuItem):
+    """Shown to officers, managers and the panel."""
+
+    def is_shown(self, request):
+        return can_view_action_plans(request.user)
+
+
+class ActionPlanViewSet(ViewSet):
+    """Action plans: responses to recommendations, actions and their progress."""
+
+    name = "scrutiny_actions"
+    url_prefix = "scrutiny/action-plans"
+    icon = "list-ul"
+    menu_label = "Action plans"
+    menu_item_class = ActionPlansMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", ActionPlanIndexView.as_view(), name="index"),
+            path("review/<int:pk>/", ReviewPlanView.as_view(), name="review"),
+            path("decision/<int:pk>/", DecisionPlanView.as_view(), name="decision"),
+            path("respond/<int:pk>/", RespondView.as_view(), name="respond"),
+            path("add/<int:pk>/", AddActionView.as_view(), name="add"),
+            path("decision/<int:pk>/add/", AddDecisionActionView.as_view(), name="add_to_decision"),
+            path("change/<int:pk>/", ChangeActionView.as_view(), name="change"),
+            path("progress/<int:pk>/", ProgressView.as_view(), name="progress"),
+            path("agree/<int:pk>/", agree_plan, name="agree"),
+        ]

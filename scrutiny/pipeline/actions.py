@@ -1,0 +1,494 @@
+"""What follows a published report: responses, action plans, their progress and completion.
+
+A recommendation of a published report gets a response (accepted, partly accepted, not
+accepted) from its responsible head of operations or a manager; an accepted or partly accepted
+one gets action-plan items, which the panel agrees. Serious-failure decisions get action items
+too, and join the same monitoring. When every accepted recommendation of a review has its
+actions done, the review's action plan is complete and the calls it answers are closed.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from wagtail.admin.utils import get_user_display_name
+from wagtail.log_actions import log
+
+from .. import permissions
+from ..models import (
+    ActionItem,
+    ActionStatus,
+    CallForScrutiny,
+    CallStatus,
+    DecisionOutcome,
+    PanelDecision,
+    Recommendation,
+    RecommendationResponse,
+    ResponseDecision,
+    ReviewStatus,
+    ScrutinyReviewPage,
+)
+from .calls import TransitionNotAllowed
+
+# A review whose report is published, and whose recommendations may therefore be answered.
+REPORT_PUBLISHED = frozenset({ReviewStatus.REPORTED, ReviewStatus.COMPLETED})
+
+# Where an action may go from each status; read by action_progress and the progress form.
+ACTION_MOVES: dict[str, set[str]] = {
+    ActionStatus.NOT_STARTED: {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED},
+    ActionStatus.IN_PROGRESS: {ActionStatus.NOT_STARTED, ActionStatus.DONE, ActionStatus.CANCELLED},
+    ActionStatus.DONE: {ActionStatus.IN_PROGRESS},  # reopened: something was not finished
+    ActionStatus.CANCELLED: {ActionStatus.NOT_STARTED},  # reinstated
+}
+
+# The calls of a completed review that are closed with it.
+CALLS_CLOSED_WITH_REVIEW = frozenset(
+    {CallStatus.SCHEDULED, CallStatus.IN_REVIEW, CallStatus.REPORTED}
+)
+
+# Reminder stages, in the order an unfinished action reaches them.
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+STILL_OVERDUE = "still_overdue"
+REMINDER_STAGES = {
+    DUE_SOON: "Due soon",
+    OVERDUE: "Overdue",
+    STILL_OVERDUE: "Still overdue",
+}
+
+
+class ActionRefused(TransitionNotAllowed):
+    """A response or an action cannot be recorded as asked; the message says why."""
+
+
+def report_published(review: ScrutinyReviewPage) -> bool:
+    """Whether a review's report is published, so its recommendations can be answered."""
+    return review.live and review.status in REPORT_PUBLISHED
+
+
+def action_moves_available(item: ActionItem) -> list[str]:
+    """The statuses an action may move to next, in the order of the statuses."""
+    allowed = ACTION_MOVES[item.status]
+    return [status for status in ActionStatus.values if status in allowed]
+
+
+def action_reminder_stage(
+    *, due_on: datetime.date, today: datetime.date, reminder_days: int, overdue_days: int
+) -> str | None:
+    """The reminder an unfinished action has reached today, if any.
+
+    Due soon: from `reminder_days` before the due date up to the due date itself. Overdue:
+    from the day after the due date. Still overdue: from `overdue_days` after the due date.
+    Only the latest stage reached counts, so a late run never sends two at once.
+    """
+    late = (today - due_on).days
+    if late >= overdue_days:
+        return STILL_OVERDUE
+    if late >= 1:
+        return OVERDUE
+    if -reminder_days <= late <= 0:
+        return DUE_SOON
+    return None
+
+
+def _locked_recommendation(recommendation: Recommendation) -> Recommendation:
+    recommendation = (
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("page__business_area")
+        .get(pk=recommendation.pk)
+    )
+    if not report_published(recommendation.page):
+        raise ActionRefused(
+            f"The report of “{recommendation.page.title}” is not published, so its "
+            "recommendations cannot be answered yet."
+        )
+    return recommendation
+
+
+def _response_of(recommendation: Recommendation) -> RecommendationResponse | None:
+    return (
+        RecommendationResponse.objects.select_for_update()
+        .filter(recommendation=recommendation)
+        .first()
+    )
+
+
+def _mark_plan_changed(response: RecommendationResponse | None, *, user, now) -> None:
+    """Flag an agreed plan as changed since the panel agreed it."""
+    if response is None or response.plan_agreed_at is None:
+        return
+    response.plan_changed_at = now
+    response._history_user = user
+    response.save(update_fields=["plan_changed_at"])
+
+
+@transaction.atomic
+def recommendation_respond(
+    *, recommendation: Recommendation, decision: str, reasons: str, user
+) -> RecommendationResponse:
+    """Record or change the response to a recommendation of a published report."""
+    if not permissions.can_respond(user, recommendation):
+        raise PermissionDenied(
+            "Only the responsible head of operations or a manager may respond to a recommendation."
+        )
+    recommendation = _locked_recommendation(recommendation)
+    try:
+        decision = ResponseDecision(decision)
+    except ValueError as error:
+        raise ActionRefused("Choose whether the recommendation is accepted.") from error
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ActionRefused("Give the reasons for the response.")
+    if (
+        decision == ResponseDecision.NOT_ACCEPTED
+        and ActionItem.objects.open().filter(recommendation=recommendation).exists()
+    ):
+        raise ActionRefused(
+            "This recommendation has open actions: cancel them before recording that it is "
+            "not accepted."
+        )
+    now = timezone.now()
+    response = _response_of(recommendation)
+    if response is None:
+        response = RecommendationResponse(recommendation=recommendation)
+        previous = None
+    else:
+        if response.decision == decision and response.reasons == reasons:
+            raise ActionRefused("Nothing was changed.")
+        previous = response.decision
+        if response.plan_agreed_at is not None:
+            response.plan_changed_at = now
+    response.decision = decision
+    response.reasons = reasons
+    response.responded_by = user
+    response.responded_at = now
+    response._history_user = user
+    response.save()
+    log(
+        instance=recommendation.page,
+        action="scrutiny.recommendation.respond",
+        user=user,
+        data={"recommendation": recommendation.pk, "from": previous, "to": decision.value},
+    )
+    review_sync_status(review=recommendation.page, user=user)
+    return response
+
+
+def _owner(name: str, email: str, *, default: tuple[str, str], where: str) -> tuple[str, str]:
+    """The owner given, or the default for this plan when none is given."""
+    name, email = (name or "").strip(), (email or "").strip()
+    if not name and not email:
+        name, email = default
+        if not name or not email:
+            raise ActionRefused(
+                f"Name the owner of this action and give their email: {where} has no head "
+                "of operations recorded."
+            )
+    elif not name:
+        raise ActionRefused("Give the owner's name as well as their email.")
+    elif not email:
+        raise ActionRefused("Give the owner's email, so that reminders reach them.")
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ActionRefused(f"“{email}” is not an email address.") from error
+    return name[:120], email
+
+
+def _action_text(action: str) -> str:
+    action = (action or "").strip()
+    if not action:
+        raise ActionRefused("Say what the action is.")
+    return action
+
+
+def _due_date(due_on) -> datetime.date:
+    if not isinstance(due_on, datetime.date):
+        raise ActionRefused("Give the date the action is due.")
+    return due_on
+
+
+@transaction.atomic
+def action_add(
+    *,
+    user,
+    action: str,
+    due_on: datetime.date,
+    recommendation: Recommendation | None = None,
+    decision: PanelDecision | None = None,
+    owner_name: str = "",
+    owner_email: str = "",
+) -> ActionItem:
+    """Add an action to a recommendation's plan, or to a serious-failure decision.
+
+    The owner defaults to the recommendation's responsible head of operations (or, for a
+    decision, the service's head of operations).
+    """
+    if (recommendation is None) == (decision is None):
+        raise ActionRefused("An action answers one recommendation or one decision.")
+    response = None
+    if recommendation is not None:
+        if not permissions.can_plan_actions(user, recommendation):
+            raise PermissionDenied("Only officers and managers may add actions.")
+        recommendation = _locked_recommendation(recommendation)
+        response = _response_of(recommendation)
+        if response is None or not response.needs_plan:
+            raise ActionRefused(
+                "Record the response first: actions follow a recommendation that is accepted "
+                "or partly accepted."
+            )
+        default = recommendation.responsible
+        where = str(recommendation.page.business_area)
+    else:
+        if not permissions.can_plan_actions(user):
+            raise PermissionDenied("Only officers and managers may add actions.")
+        decision = PanelDecision.objects.select_related("call__business_area").get(pk=decision.pk)
+        if decision.outcome != DecisionOutcome.SERIOUS_FAILURE:
+            raise ActionRefused("Only a serious-failure decision has actions of its own.")
+        area = decision.call.business_area
+        default = (area.head_of_operations_name, area.head_of_operations_email)
+        where = str(area)
+    name, email = _owner(owner_name, owner_email, default=default, where=where)
+    now = timezone.now()
+    item = ActionItem(
+        recommendation=recommendation,
+        decision=decision,
+        action=_action_text(action),
+        owner_name=name,
+        owner_email=email,
+        due_on=_due_date(due_on),
+        created_by=user,
+        created_at=now,
+    )
+    item._history_user = user
+    item.save()
+    _mark_plan_changed(response, user=user, now=now)
+    _log_item(item, action="scrutiny.action.add", user=user, data={"action": item.pk})
+    if recommendation is not None:
+        review_sync_status(review=recommendation.page, user=user)
+    return item
+
+
+def _log_item(item: ActionItem, *, action: str, user, data: dict) -> None:
+    """Log on the review page, or on the call of a serious-failure decision."""
+    if item.recommendation_id:
+        instance = item.recommendation.page
+        data = {"recommendation": item.recommendation_id, **data}
+    else:
+        instance = item.decision.call
+        data = {"decision": item.decision_id, **data}
+    log(instance=instance, action=action, user=user, data=data)
+
+
+def _locked_item(item: ActionItem) -> ActionItem:
+    return (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("recommendation__page__business_area", "decision__call")
+        .get(pk=item.pk)
+    )
+
+
+def _check_may_plan(user, item: ActionItem) -> None:
+    if not permissions.can_plan_actions(user, item.recommendation):
+        raise PermissionDenied("Only officers and managers may change actions.")
+
+
+@transaction.atomic
+def action_change(
+    *, item: ActionItem, user, action: str, due_on: datetime.date, owner_name: str, owner_email: str
+) -> ActionItem:
+    """Change what an action is, who owns it or when it is due (a change to the plan)."""
+    _check_may_plan(user, item)
+    item = _locked_item(item)
+    default = (
+        item.recommendation.responsible
+        if item.recommendation_id
+        else (
+            item.decision.call.business_area.head_of_operations_name,
+            item.decision.call.business_area.head_of_operations_email,
+        )
+    )
+    name, email = _owner(owner_name, owner_email, default=default, where="the service")
+    new = {
+        "action": _action_text(action),
+        "owner_name": name,
+        "owner_email": email,
+        "due_on": _due_date(due_on),
+    }
+    changed = {
+        field: [str(getattr(item, field)), str(value)]
+        for field, value in new.items()
+        if getattr(item, field) != value
+    }
+    if not changed:
+        raise ActionRefused("Nothing was changed.")
+    for field, value in new.items():
+        setattr(item, field, value)
+    item._history_user = user
+    item.save(update_fields=list(new))
+    if item.recommendation_id:
+        _mark_plan_changed(_response_of(item.recommendation), user=user, now=timezone.now())
+    _log_item(item, action="scrutiny.action.change", user=user, data={"action": item.pk, **changed})
+    return item
+
+
+@transaction.atomic
+def action_progress(
+    *,
+    item: ActionItem,
+    user,
+    status: str,
+    note: str = "",
+    completed_on: datetime.date | None = None,
+) -> ActionItem:
+    """Record progress on an action: a new status, a dated note, or both.
+
+    Done sets the day it was completed (today unless given); reopening clears it. Cancelling
+    needs a note saying why, and cancelling or reinstating changes an agreed plan.
+    """
+    _check_may_plan(user, item)
+    item = _locked_item(item)
+    try:
+        status = ActionStatus(status)
+    except ValueError as error:
+        raise ActionRefused("Choose the action's status.") from error
+    note = (note or "").strip()
+    previous = ActionStatus(item.status)
+    if status != previous and status not in ACTION_MOVES[previous]:
+        raise ActionRefused(
+            f"An action that is {previous.label.lower()} cannot be marked {status.label.lower()}."
+        )
+    if status == previous and not note:
+        raise ActionRefused("Choose a new status or write a progress note.")
+    if status == ActionStatus.CANCELLED and status != previous and not note:
+        raise ActionRefused("Say in the progress note why the action is cancelled.")
+    today = timezone.localdate()
+    if status == ActionStatus.DONE:
+        if completed_on is not None and completed_on > today:
+            raise ActionRefused("The day the action was done cannot be in the future.")
+        if status != previous or completed_on is not None:
+            item.completed_on = completed_on or today
+    else:
+        item.completed_on = None
+    item.status = status
+    if note:
+        stamp = f"{date_format(today, 'j F Y')}, {get_user_display_name(user)}: {note}"
+        item.progress_notes = f"{item.progress_notes}\n\n{stamp}" if item.progress_notes else stamp
+    item._history_user = user
+    item.save(update_fields=["status", "completed_on", "progress_notes"])
+    plan_change = ActionStatus.CANCELLED in (status, previous) and status != previous
+    if plan_change and item.recommendation_id:
+        _mark_plan_changed(_response_of(item.recommendation), user=user, now=timezone.now())
+    _log_item(
+        item,
+        action="scrutiny.action.progress",
+        user=user,
+        data={"action": item.pk, "from": previous.value, "to": status.value},
+    )
+    if item.recommendation_id:
+        review_sync_status(review=item.recommendation.page, user=user)
+    return item
+
+
+@transaction.atomic
+def action_plan_agree(*, recommendation: Recommendation, user) -> RecommendationResponse:
+    """The panel agrees the action plan of an accepted or partly accepted recommendation."""
+    if not permissions.can_agree_action_plan(user):
+        raise PermissionDenied("Only panel members agree action plans.")
+    recommendation = _locked_recommendation(recommendation)
+    response = _response_of(recommendation)
+    if response is None or not response.needs_plan:
+        raise ActionRefused(
+            "There is no plan to agree: the recommendation has no response, or was not accepted."
+        )
+    if not recommendation.actions.exclude(status=ActionStatus.CANCELLED).exists():
+        raise ActionRefused("The plan has no actions yet: add them before the panel agrees it.")
+    if response.plan_agreed_at is not None and not response.changed_since_agreed:
+        raise ActionRefused("The panel has already agreed this plan, and it has not changed since.")
+    response.plan_agreed_at = timezone.now()
+    response.plan_agreed_by = user
+    response._history_user = user
+    response.save(update_fields=["plan_agreed_at", "plan_agreed_by"])
+    log(
+        instance=recommendation.page,
+        action="scrutiny.action.agree",
+        user=user,
+        data={"recommendation": recommendation.pk},
+    )
+    return response
+
+
+def review_plan_complete(review: ScrutinyReviewPage) -> bool:
+    """Whether a review's action plan is complete.
+
+    Every recommendation has a response, and every accepted or partly accepted one has at least
+    one action done and none still open (cancelled actions count as finished).
+    """
+    recommendations = list(
+        Recommendation.objects.filter(page=review)
+        .select_related("response")
+        .prefetch_related("actions")
+    )
+    if not recommendations:
+        return False
+    for recommendation in recommendations:
+        response = getattr(recommendation, "response", None)
+        if response is None:
+            return False
+        if not response.needs_plan:
+            continue
+        statuses = {action.status for action in recommendation.actions.all()}
+        if ActionStatus.DONE not in statuses or statuses - {
+            ActionStatus.DONE,
+            ActionStatus.CANCELLED,
+        }:
+            return False
+    return True
+
+
+def review_sync_status(*, review: ScrutinyReviewPage, user) -> ScrutinyReviewPage:
+    """Move a reported review to completed when its plan is complete, and back if it reopens.
+
+    Completing closes the calls the review answers. A review moved back (an action reopened
+    or added) leaves its calls closed: the residents' calls were answered by the report.
+    """
+    review = ScrutinyReviewPage.objects.select_for_update(of=("self",)).get(pk=review.pk)
+    if review.status not in REPORT_PUBLISHED:
+        return review
+    complete = review_plan_complete(review)
+    if complete and review.status == ReviewStatus.REPORTED:
+        target, action = ReviewStatus.COMPLETED, "scrutiny.review.complete"
+    elif not complete and review.status == ReviewStatus.COMPLETED:
+        target, action = ReviewStatus.REPORTED, "scrutiny.review.reopen"
+    else:
+        return review
+    previous = review.status
+    # A plain update: the page's content and revisions are the report's, not the plan's.
+    ScrutinyReviewPage.objects.filter(pk=review.pk).update(status=target)
+    review.status = target
+    log(instance=review, action=action, user=user, data={"from": previous, "to": target.value})
+    if target == ReviewStatus.COMPLETED:
+        _close_calls(review=review, user=user)
+    return review
+
+
+def _close_calls(*, review: ScrutinyReviewPage, user) -> None:
+    now = timezone.now()
+    calls = CallForScrutiny.objects.select_for_update().filter(
+        reviews=review, status__in=CALLS_CLOSED_WITH_REVIEW
+    )
+    for call in calls:
+        previous = call.status
+        call.status = CallStatus.CLOSED
+        call.status_changed_at = now
+        call._history_user = user
+        call.save(update_fields=["status", "status_changed_at"])
+        log(
+            instance=call,
+            action="scrutiny.call.close",
+            user=user,
+            data={"from": previous, "to": call.status, "review": review.pk},
+        )
