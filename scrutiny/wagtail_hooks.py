@@ -409,6 +409,7 @@ def add_actions_attention_panel(request, panels):
             panels.append(ActionsAttentionPanel(groups))
 
 
+@hooks.register("register_log_actions")
 def register_outcomes_log_actions(actions):
     """Name the changes made to the yearly outcomes report."""
     actions.register_action(
