@@ -18,6 +18,7 @@ from .admin_views import membership as membership_views
 from .admin_views import outcomes as outcome_views
 from .admin_views import petitions as petition_views
 from .admin_views import scoring as scoring_views
+from .admin_views.choosers import chooser_for
 from .models import (
     Appeal,
     BusinessArea,
@@ -37,6 +38,9 @@ class BusinessAreaViewSet(SnippetViewSet):
     model = BusinessArea
     icon = "table"
     menu_label = "Business areas"
+    # The services are public (the call form lists them), and Communications choose one on a
+    # review page: any admin user may open this chooser.
+    chooser_viewset_class = chooser_for("wagtailadmin.access_admin")
     list_display = ["name", "head_of_operations_name", "active"]
     list_filter = ["active"]
     search_fields = ["name", "description"]

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..permissions import can_see_contact_details
 from .calls import CALL_FIELDS, RESIDENT_FIELDS, field_rows
+from .choosers import chooser_for
 
 
 def url_for(name: str, *args) -> str:
@@ -278,6 +279,8 @@ class AppealViewSet(SnippetViewSet):
     model = Appeal
     icon = "resubmit"
     menu_label = "Appeals"
+    # Appeal panel members see only the appeals they sit on; the chooser would list them all.
+    chooser_viewset_class = chooser_for("scrutiny.view_all_appeals")
     index_view_class = AppealIndexView
     inspect_view_class = AppealInspectView
     history_view_class = AppealHistoryView
@@ -325,6 +328,7 @@ class InvolvementGroupViewSet(SnippetViewSet):
     model = InvolvementGroup
     icon = "group"
     menu_label = "Involvement groups"
+    chooser_viewset_class = chooser_for("scrutiny.view_involvementgroup")
     list_display = [
         "name",
         Column("members", label="Members", accessor=lambda g: g.members.count()),

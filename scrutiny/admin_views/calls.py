@@ -26,7 +26,6 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
 from .. import pipeline, selectors
 from ..models import (
@@ -44,6 +43,7 @@ from ..permissions import (
     can_see_contact_details,
     is_officer,
 )
+from .choosers import chooser_for
 
 # The resident's name and contact details: only officers and managers see them.
 PRIVATE_FIELDS = frozenset({"name", "email", "phone", "address", "postcode", "support_contact"})
@@ -199,27 +199,8 @@ class CallIndexView(snippet_views.IndexView):
         )
 
 
-def _for_call_viewers(view_class):
-    """A chooser view that only staff who may see calls can open."""
-
-    class CallChooserView(view_class):
-        def dispatch(self, request, *args, **kwargs):
-            if not request.user.has_perm("scrutiny.view_callforscrutiny"):
-                raise PermissionDenied
-            return super().dispatch(request, *args, **kwargs)
-
-    CallChooserView.__name__ = f"Call{view_class.__name__}"
-    return CallChooserView
-
-
-class CallChooserViewSet(SnippetChooserViewSet):
-    """Wagtail's chooser for calls, closed to staff outside the process (it lists references)."""
-
-    choose_view_class = _for_call_viewers(SnippetChooserViewSet.choose_view_class)
-    choose_results_view_class = _for_call_viewers(SnippetChooserViewSet.choose_results_view_class)
-    chosen_view_class = _for_call_viewers(SnippetChooserViewSet.chosen_view_class)
-    chosen_multiple_view_class = _for_call_viewers(SnippetChooserViewSet.chosen_multiple_view_class)
-    create_view_class = _for_call_viewers(SnippetChooserViewSet.create_view_class)
+# Wagtail's chooser for calls, closed to staff outside the process (it lists references).
+CallChooserViewSet = chooser_for("scrutiny.view_callforscrutiny")
 
 
 def display_value(name: str, value, model=CallForScrutiny) -> str:

@@ -25,6 +25,7 @@ from ..models import (
     PanelMeeting,
     ScrutinySettings,
 )
+from .choosers import chooser_for
 
 # What the agenda says about a call. The resident's name and contact details are never loaded.
 AGENDA_FIELDS = [
@@ -257,6 +258,7 @@ class PanelMeetingViewSet(SnippetViewSet):
     model = PanelMeeting
     icon = "date"
     menu_label = "Panel meetings"
+    chooser_viewset_class = chooser_for("scrutiny.view_panelmeeting")
     index_view_class = MeetingIndexView
     add_view_class = MeetingCreateView
     edit_view_class = MeetingEditView
@@ -302,6 +304,7 @@ class NotAcceptedReasonViewSet(SnippetViewSet):
     model = NotAcceptedReason
     icon = "list-ul"
     menu_label = "Reasons for not accepting"
+    chooser_viewset_class = chooser_for("scrutiny.view_notacceptedreason")
     # Officers drag the reasons into the order the panel sees them in.
     sort_order_field = "sort_order"
     ordering = "sort_order"

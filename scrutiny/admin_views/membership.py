@@ -36,6 +36,7 @@ from ..models import (
     PanelMember,
 )
 from .calls import _csv_safe
+from .choosers import chooser_for
 
 
 def application_url(name: str, *args) -> str:
@@ -232,6 +233,7 @@ class PanelApplicationViewSet(SnippetViewSet):
     model = PanelApplication
     icon = "user"
     menu_label = "Applications to join"
+    chooser_viewset_class = chooser_for("scrutiny.view_panelapplication")
     index_view_class = ApplicationIndexView
     inspect_view_class = ApplicationInspectView
     inspect_view_enabled = True
@@ -308,6 +310,7 @@ class PanelMemberViewSet(SnippetViewSet):
     model = PanelMember
     icon = "group"
     menu_label = "Panel members"
+    chooser_viewset_class = chooser_for("scrutiny.view_panelmember")
     index_view_class = MemberIndexView
     inspect_view_class = MemberInspectView
     inspect_view_enabled = True
@@ -526,6 +529,8 @@ class ExpenseClaimViewSet(SnippetViewSet):
     model = ExpenseClaim
     icon = "tasks"
     menu_label = "Expense claims"
+    # Members see only their own claims; the chooser would list everyone's.
+    chooser_viewset_class = chooser_for("scrutiny.change_expenseclaim")
     index_view_class = ClaimIndexView
     inspect_view_class = ClaimInspectView
     history_view_class = ClaimHistoryView

@@ -38,6 +38,7 @@ from ..models import (
     ScrutinySettings,
 )
 from .calls import _csv_safe
+from .choosers import chooser_for
 
 SIGNATURES_SHOWN = 200
 BURST_SIZE = 3
@@ -543,6 +544,7 @@ class PetitionViewSet(SnippetViewSet):
     model = Petition
     icon = "group"
     menu_label = "Petitions"
+    chooser_viewset_class = chooser_for("scrutiny.view_petition")
     index_view_class = PetitionIndexView
     inspect_view_class = PetitionInspectView
     inspect_view_enabled = True

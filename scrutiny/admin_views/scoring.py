@@ -31,6 +31,7 @@ from ..models import (
     ScrutinySettings,
     financial_year_label,
 )
+from .choosers import chooser_for
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_SESSION_KEY = "scrutiny_measure_import"
@@ -189,6 +190,7 @@ class MeasureViewSet(SnippetViewSet):
     model = Measure
     icon = "table"
     menu_label = "Measures"
+    chooser_viewset_class = chooser_for("scrutiny.view_measure")
     index_view_class = MeasureIndexView
     add_view_class = MeasureCreateView
     edit_view_class = MeasureEditView
@@ -233,6 +235,7 @@ class ScoringCriterionViewSet(SnippetViewSet):
     model = ScoringCriterion
     icon = "list-ol"
     menu_label = "Scoring matrix"
+    chooser_viewset_class = chooser_for("scrutiny.view_scoringcriterion")
     copy_view_enabled = False
     sort_order_field = "sort_order"
     ordering = "sort_order"

@@ -1,0 +1,790 @@
+"""The README's permission matrix, walked cell by cell through real requests.
+
+The table under "Permission matrix" in README.md is the specification: this file reads it, and for
+each row makes the row's request as an anonymous visitor and as a user of each group, then
+compares what happened with the cell. A row without a recipe here, a recipe without a row, or any
+cell that differs fails, naming the cells.
+
+To add a row: add a line to the README table, then a recipe to RECIPES below under the same
+first cell. A recipe takes the World (which builds records on first use) and returns a Req.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.rich_text import RichText
+
+from home.models import StandardPage
+from scrutiny import pipeline, selectors
+from scrutiny.models import (
+    CallForScrutinyPage,
+    JoinThePanelPage,
+    PetitionIndexPage,
+    ProgrammeIndexPage,
+    ProgrammeYearPage,
+    Score,
+    ScoringCriterion,
+)
+from tests.conftest import make_business_area, make_home_page
+from tests.scrutiny.appeal_builders import (
+    decided_call,
+    eligible_members,
+    make_meeting,
+    submit_appeal,
+)
+from tests.scrutiny.builders import make_call, make_measure
+from tests.scrutiny.membership_builders import make_interviewed, make_member, receipt
+
+pytestmark = pytest.mark.django_db
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+# The staff fixture's user for each column of the table; None is an anonymous visitor.
+USERS = {
+    "Anonymous": None,
+    "Communications": "comms",
+    "Scrutiny officers": "officer",
+    "Panel members": "panel",
+    "Appeal panel": "appeal",
+    "Managers": "manager",
+}
+GROUPS = list(USERS)
+VOCABULARY = {"yes", "no", "redacted", "own"}
+HEADER = ["thing", "where", *GROUPS]
+
+# The resident behind the calls the world builds; "redacted" means none of these is shown.
+RESIDENT = {
+    "name": "Aisha Khan",
+    "email": "aisha.khan@example.org",
+    "phone": "07700 900123",
+    "postcode": "LS1 1AA",
+}
+
+
+def matrix() -> dict[str, dict]:
+    """The README's permission matrix: first cell -> {"where": ..., group: cell}."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if _cells(line) == HEADER),
+        None,
+    )
+    assert start is not None, f"README.md has no table headed {' | '.join(HEADER)}"
+    rows = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = _cells(line)
+        assert len(cells) == len(HEADER), f"README matrix row has {len(cells)} cells: {line}"
+        thing, where, *values = cells
+        assert thing not in rows, f"README matrix has two rows named {thing!r}"
+        unknown = set(values) - VOCABULARY
+        assert not unknown, f"README matrix row {thing!r} uses {unknown}; use {VOCABULARY}"
+        rows[thing] = {"where": where, **dict(zip(GROUPS, values, strict=True))}
+    return rows
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
+
+
+@dataclass
+class Req:
+    """One request of a recipe, and what tells its outcome beyond the status code.
+
+    private: text that a "redacted" viewer must not see (and a "yes" viewer sees);
+    others: text from records that are not the viewer's own (absent means "own");
+    success: text the page shows when the request did what it asked (guards the recipe itself).
+    """
+
+    url: str
+    method: str = "get"
+    data: dict | Callable[[], dict] = field(default_factory=dict)  # a callable for files
+    private: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    success: str = ""
+    needs: object = None  # records built for the page to show; only evaluated
+
+
+def get(url: str, **kwargs) -> Req:
+    return Req(url, **kwargs)
+
+
+def post(url: str, data: dict | None = None, **kwargs) -> Req:
+    return Req(url, method="post", data=data or {}, **kwargs)
+
+
+def snippet(model: str, name: str, *args) -> str:
+    return reverse(f"wagtailsnippets_scrutiny_{model}:{name}", args=args)
+
+
+class World:
+    """The records the recipes need, each built on first use (once per row)."""
+
+    def __init__(self, staff):
+        self.staff = staff
+
+    @property
+    def officer(self):
+        return self.staff["officer"]
+
+    # Public pages.
+
+    @cached_property
+    def home(self):
+        return make_home_page()
+
+    @cached_property
+    def content_page(self):
+        return self.home.add_child(
+            instance=StandardPage(title="How scrutiny works", slug="how-scrutiny-works")
+        )
+
+    @cached_property
+    def call_page(self):
+        return self.home.add_child(
+            instance=CallForScrutinyPage(
+                title="Raise a Community Call for Scrutiny",
+                slug="call-for-scrutiny",
+                privacy_notice=RichText("<p>We keep your details for 24 months.</p>"),
+            )
+        )
+
+    @cached_property
+    def petition_page(self):
+        return self.home.add_child(
+            instance=PetitionIndexPage(
+                title="Petitions",
+                slug="petitions",
+                privacy_notice=RichText("<p>We use your details only for this petition.</p>"),
+            )
+        )
+
+    @cached_property
+    def join_page(self):
+        return self.home.add_child(
+            instance=JoinThePanelPage(
+                title="Join the panel",
+                slug="join-the-panel",
+                privacy_notice=RichText("<p>We keep applications for 12 months.</p>"),
+            )
+        )
+
+    @cached_property
+    def programme_page(self):
+        return self.home.add_child(
+            instance=ProgrammeIndexPage(title="Programme of scrutiny", slug="scrutiny-programme")
+        )
+
+    # Calls.
+
+    @cached_property
+    def area(self):
+        return make_business_area()
+
+    def new_call(self, **overrides):
+        fields = RESIDENT | {"business_area": self.area, "support_requested": True}
+        fields["support_contact"] = "Phone after 5pm."
+        evidence = [SimpleUploadedFile("photo.pdf", b"%PDF-1.4 x", "application/pdf")]
+        return make_call(evidence=evidence, **(fields | overrides))
+
+    @cached_property
+    def call(self):
+        """A call in triage, with evidence, support asked for, and a note."""
+        call = self.new_call()
+        pipeline.call_move(call=call, transition="start_triage", user=self.officer)
+        pipeline.call_add_note(call=call, text="Rang the resident.", user=self.officer)
+        call.refresh_from_db()
+        return call
+
+    @cached_property
+    def meeting(self):
+        return make_meeting()
+
+    @cached_property
+    def waiting_call(self):
+        """A call awaiting the panel, on the agenda of the next formal meeting."""
+        self.meeting  # noqa: B018 - the call goes on this meeting's agenda
+        call = self.call
+        pipeline.call_move(call=call, transition="send_to_panel", user=self.officer)
+        call.refresh_from_db()
+        return call
+
+    # Petitions.
+
+    @cached_property
+    def petition(self):
+        self.petition_page  # noqa: B018 - its public page lives under this index
+        petition = pipeline.petition_open(
+            call=self.call,
+            user=self.officer,
+            title="Fix the lifts at Larch Court",
+            summary="The lifts have been broken for months.",
+        )
+        return petition
+
+    @cached_property
+    def signature(self):
+        return pipeline.petition_sign(
+            petition=self.petition,
+            name="Sam Jones",
+            email="sam.jones@example.org",
+            postcode="PC1 1AA",
+        )
+
+    # Appeals.
+
+    @cached_property
+    def appeals(self):
+        """An appeal the Appeal panel user sits on (with a file), and one they do not."""
+        self.call_page  # noqa: B018 - appeals are made on the call page
+        resident = {key: value for key, value in RESIDENT.items() if key != "postcode"}
+        call, _ = decided_call(self.staff, **resident)
+        pdf = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+        mine = submit_appeal(call, grounds="They did not read my letters.", evidence=[pdf])
+        readers = eligible_members(3)
+        pipeline.appeal_convene(
+            appeal=mine, members=[self.staff["appeal"], *readers], user=self.officer
+        )
+        other_call, _ = decided_call(self.staff, email="lee@example.org", name="Lee Grant")
+        other = submit_appeal(other_call, grounds="The meeting was not quorate.")
+        return mine, other
+
+    # Scoring and the programme.
+
+    @cached_property
+    def year(self):
+        return selectors.current_financial_year()
+
+    @cached_property
+    def score(self):
+        self.programme_page  # noqa: B018 - scheduling puts the review under it
+        make_measure(self.area, financial_year=self.year, performance_percent=Decimal("70"))
+        pipeline.scores_refresh(year=self.year, user=self.officer)
+        return Score.objects.get(financial_year=self.year, business_area=self.area)
+
+    @cached_property
+    def year_page(self):
+        page = self.programme_page.add_child(
+            instance=ProgrammeYearPage(title="2026/27", slug="2026-27", financial_year=self.year)
+        )
+        return page
+
+    # Members.
+
+    @cached_property
+    def application(self):
+        return make_interviewed(self.officer)
+
+    @cached_property
+    def claims(self):
+        """A claim by the Panel members user, and one by another member."""
+        make_member(user=self.staff["panel"])
+        other = make_member("member2")
+        mine = pipeline.expense_submit(
+            user=self.staff["panel"],
+            spent_on=date(2026, 5, 1),
+            description="Bus fare to the formal meeting",
+            amount=Decimal("4.50"),
+            receipt=receipt(),
+        )
+        theirs = pipeline.expense_submit(
+            user=other.user,
+            spent_on=date(2026, 5, 2),
+            description="Childcare during the away day",
+            amount=Decimal("30.00"),
+            receipt=receipt(),
+        )
+        return mine, theirs
+
+
+def _call_export(w):
+    w.call  # noqa: B018
+    return get(snippet("callforscrutiny", "list") + "?export=csv", private=(RESIDENT["email"],))
+
+
+def _petition_open(w):
+    call = w.new_call()
+    pipeline.call_move(call=call, transition="start_triage", user=w.officer)
+    w.petition_page  # noqa: B018
+    return post(
+        reverse("wagtailsnippets_scrutiny_petition:open", args=[call.pk]),
+        {
+            "title": "Mend the lifts",
+            "summary": "Residents ask the panel to look at lift repairs.",
+            "closes_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+            "target": "10",
+            "target_change_reason": "",
+        },
+    )
+
+
+def _appeal_convene(w):
+    _, other = w.appeals
+    members = eligible_members(4, "clerk")
+    return post(snippet("appeal", "convene", other.pk), {"members": [m.pk for m in members]})
+
+
+def _appeal_file(w):
+    mine, _ = w.appeals
+    evidence = mine.evidence.get()
+    return get(snippet("appeal", "evidence", mine.pk, "appeal", evidence.pk))
+
+
+def _call_form(w):
+    return post(
+        w.call_page.url,
+        {
+            "name": "Jo Bloggs",
+            "email": "jo.bloggs@example.org",
+            "phone": "",
+            "address": "1 Pine Court",
+            "postcode": "pc1 1aa",
+            "tenure": "tenant",
+            "business_area": str(w.area.pk),
+            "concerns": "Repairs take months.",
+            "actions_taken": "I phoned the repairs line three times.",
+            "complaint_stage": "ombudsman",
+            "complaint_reference": "",
+            "complaint_finished": "yes",
+            "service_failures": "Missed appointments.",
+            "others_affected": "no",
+            "others_affected_why": "",
+            "households_affected": "",
+            "support_requested": "no",
+            "support_contact": "",
+            "privacy_agreed": "on",
+            "website": "",
+        },
+        success="CCS-",
+    )
+
+
+def _appeal_form(w):
+    w.call_page  # noqa: B018
+    call, _ = decided_call(w.staff)
+    return post(
+        w.call_page.url + "appeal/",
+        {
+            "reference": call.reference,
+            "email_or_postcode": call.email,
+            "grounds": "The panel did not see my letters.",
+            "website": "",
+        },
+        success="APL-",
+    )
+
+
+def _join_form(w):
+    return post(
+        w.join_page.url,
+        {
+            "tenure": "tenant",
+            "legal_action": "no",
+            "money_order": "no",
+            "legal_dispute": "no",
+            "name": "Sam Okafor",
+            "email": "sam.okafor@example.org",
+            "phone": "",
+            "postcode": "pc1 1aa",
+            "why_join": "I want repairs to be done right first time.",
+            "skills": ["analysis"],
+            "skills_more": "",
+            "availability": "Weekday evenings",
+            "payment_choice": "voluntary",
+            "adjustments": "",
+            "age_band": "",
+            "gender": "",
+            "ethnicity": "",
+            "disability": "",
+            "privacy_agreed": "on",
+            "website": "",
+        },
+        success="Sam Okafor",
+    )
+
+
+def _meeting_form():
+    starts = timezone.localtime(timezone.now() + timedelta(days=10))
+    return {
+        "title": "Summer meeting",
+        "kind": "formal",
+        "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
+        "place": "Town hall",
+        "online_link": "",
+        "agenda_notes": "",
+        "minutes": "",
+    }
+
+
+RECIPES = {
+    # The admin in general and the pages.
+    "admin: dashboard": lambda w: get(reverse("wagtailadmin_home")),
+    "admin: site history report": lambda w: get(
+        reverse("wagtailadmin_reports:site_history"), private=(RESIDENT["name"],), needs=w.call
+    ),
+    "pages: explorer": lambda w: get(reverse("wagtailadmin_explore", args=[w.home.pk])),
+    "pages: add a page": lambda w: get(
+        reverse("wagtailadmin_pages:add", args=["home", "standardpage", w.home.pk])
+    ),
+    "pages: edit a page": lambda w: get(reverse("wagtailadmin_pages:edit", args=[w.home.pk])),
+    "pages: unpublish a page": lambda w: post(
+        reverse("wagtailadmin_pages:unpublish", args=[w.content_page.pk])
+    ),
+    "images": lambda w: get(reverse("wagtailimages:index")),
+    "documents": lambda w: get(reverse("wagtaildocs:index")),
+    "Scrutiny settings": lambda w: get(
+        reverse("wagtailsettings:edit", args=["scrutiny", "scrutinysettings"])
+    ),
+    "users and groups": lambda w: get(reverse("wagtailusers_users:index")),
+    "workflows": lambda w: get(reverse("wagtailadmin_workflows:index")),
+    # Calls.
+    "calls: list": lambda w: get(
+        snippet("callforscrutiny", "list"),
+        private=(RESIDENT["name"],),
+        needs=w.call,
+    ),
+    "calls: export (CSV)": _call_export,
+    "calls: inspect": lambda w: get(
+        snippet("callforscrutiny", "inspect", w.call.pk),
+        private=(RESIDENT["email"], RESIDENT["phone"], RESIDENT["postcode"]),
+    ),
+    "calls: internal notes on the record": lambda w: get(
+        snippet("callforscrutiny", "inspect", w.call.pk), private=("Rang the resident.",)
+    ),
+    "calls: separate history page": lambda w: get(snippet("callforscrutiny", "history", w.call.pk)),
+    "calls: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_callforscrutiny:choose"),
+        private=(RESIDENT["name"],),
+        needs=w.call,
+    ),
+    "calls: download evidence": lambda w: get(
+        snippet("callforscrutiny", "evidence", w.call.evidence.get().pk)
+    ),
+    "calls: delete": lambda w: get(snippet("callforscrutiny", "delete", w.call.pk)),
+    "calls: move to another stage": lambda w: post(
+        snippet("callforscrutiny", "move", w.call.pk), {"transition": "send_to_panel"}
+    ),
+    "calls: assign an officer": lambda w: post(
+        snippet("callforscrutiny", "assign", w.call.pk), {"officer": w.officer.pk}
+    ),
+    "calls: add an internal note": lambda w: post(
+        snippet("callforscrutiny", "note", w.call.pk), {"text": "Sent a leaflet."}
+    ),
+    "calls: correct service or households": lambda w: post(
+        snippet("callforscrutiny", "correct", w.call.pk),
+        {"business_area": w.area.pk, "households_affected": "12"},
+    ),
+    "calls: record support given": lambda w: post(
+        snippet("callforscrutiny", "support_given", w.call.pk)
+    ),
+    "calls: take the panel's decision": lambda w: post(
+        snippet("callforscrutiny", "decide", w.waiting_call.pk, "accepted"),
+        {"meeting": str(w.meeting.pk), "reasons": "A pattern of failure."},
+    ),
+    # Petitions.
+    "petitions: list": lambda w: get(snippet("petition", "list"), needs=w.petition),
+    "petitions: inspect": lambda w: get(snippet("petition", "inspect", w.petition.pk)),
+    "petitions: history": lambda w: get(snippet("petition", "history", w.petition.pk)),
+    "petitions: edit wording and dates": lambda w: get(snippet("petition", "edit", w.petition.pk)),
+    "petitions: open for a call": _petition_open,
+    "petitions: change the target": lambda w: post(
+        snippet("petition", "target", w.petition.pk), {"target": "30", "reason": "More flats."}
+    ),
+    "petitions: enter a paper signature": lambda w: post(
+        snippet("petition", "paper", w.petition.pk), {"name": "Pat Paper", "postcode": "L1 1AA"}
+    ),
+    "petitions: import a sheet of signatures": lambda w: post(
+        snippet("petition", "import", w.petition.pk),
+        lambda: {"sheet": SimpleUploadedFile("s.csv", b"name,postcode\nPat,L1 1AA\n", "text/csv")},
+    ),
+    "petitions: invalidate signatures": lambda w: post(
+        snippet("petition", "invalidate", w.petition.pk),
+        {"reason": "Spam", "email_domain": "example.org"},
+    ),
+    "petitions: close": lambda w: post(snippet("petition", "close", w.petition.pk)),
+    "petitions: export signatures (CSV)": lambda w: get(
+        snippet("petition", "signatures_csv", w.petition.pk)
+    ),
+    # Meetings and reasons.
+    "meetings: list": lambda w: get(snippet("panelmeeting", "list"), needs=w.meeting),
+    "meetings: inspect": lambda w: get(snippet("panelmeeting", "inspect", w.meeting.pk)),
+    "meetings: history": lambda w: get(snippet("panelmeeting", "history", w.meeting.pk)),
+    "meetings: print the agenda": lambda w: get(
+        snippet("panelmeeting", "agenda", w.waiting_call.agenda_meeting_id),
+        private=(RESIDENT["name"], RESIDENT["email"]),
+    ),
+    "meetings: schedule a meeting": lambda w: post(snippet("panelmeeting", "add"), _meeting_form()),
+    "meetings: edit": lambda w: get(snippet("panelmeeting", "edit", w.meeting.pk)),
+    "meetings: cancel": lambda w: post(snippet("panelmeeting", "cancel", w.meeting.pk)),
+    "meetings: mark held": lambda w: post(snippet("panelmeeting", "held", make_meeting(-1).pk)),
+    "reasons for not accepting: list": lambda w: get(snippet("notacceptedreason", "list")),
+    "reasons for not accepting: add": lambda w: post(
+        snippet("notacceptedreason", "add"),
+        {
+            "code": "ombudsman-open",
+            "label": "The Ombudsman is looking at it",
+            "active": "on",
+            "sort_order": "1",
+        },
+    ),
+    # Appeals and involvement groups.
+    "appeals: list": lambda w: get(snippet("appeal", "list"), others=(w.appeals[1].reference,)),
+    "appeals: inspect one they sit on": lambda w: get(
+        snippet("appeal", "inspect", w.appeals[0].pk), private=(RESIDENT["email"],)
+    ),
+    "appeals: inspect one they do not sit on": lambda w: get(
+        snippet("appeal", "inspect", w.appeals[1].pk)
+    ),
+    "appeals: history": lambda w: get(snippet("appeal", "history", w.appeals[0].pk)),
+    "appeals: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_appeal:choose"), needs=w.appeals
+    ),
+    "appeals: download a file": _appeal_file,
+    "appeals: convene the appeal panel": _appeal_convene,
+    "appeals: record the appeal panel's decision": lambda w: post(
+        snippet("appeal", "decide", w.appeals[0].pk),
+        {"outcome": "dismissed", "direction": "", "reasons": "The avenues remain open."},
+    ),
+    "involvement groups: list": lambda w: get(snippet("involvementgroup", "list")),
+    "involvement groups: add": lambda w: post(
+        snippet("involvementgroup", "add"),
+        {"name": "Estate inspectors", "description": "Walk the estates.", "members": []},
+    ),
+    # Business areas.
+    "business areas: list": lambda w: get(snippet("businessarea", "list"), needs=w.area),
+    "business areas: inspect": lambda w: get(snippet("businessarea", "inspect", w.area.pk)),
+    "business areas: history": lambda w: get(snippet("businessarea", "history", w.area.pk)),
+    "business areas: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_businessarea:choose"), needs=w.area
+    ),
+    "business areas: add": lambda w: get(snippet("businessarea", "add")),
+    "business areas: edit": lambda w: get(snippet("businessarea", "edit", w.area.pk)),
+    # Scoring and the programme.
+    "measures: list": lambda w: get(snippet("measure", "list")),
+    "measures: add": lambda w: get(snippet("measure", "add")),
+    "measures: import": lambda w: get(snippet("measure", "import")),
+    "scoring matrix: list": lambda w: get(snippet("scoringcriterion", "list")),
+    "scoring matrix: edit a criterion": lambda w: get(
+        snippet("scoringcriterion", "edit", ScoringCriterion.objects.first().pk)
+    ),
+    "ranking and programme": lambda w: get(reverse("scrutiny_programme:index")),
+    "programme: score everything not yet scheduled": lambda w: post(
+        reverse("scrutiny_programme:rescore", args=[w.year])
+    ),
+    "programme: schedule a review": lambda w: post(
+        reverse("scrutiny_programme:schedule", args=[w.score.pk])
+    ),
+    # Applications, members and expense claims.
+    "applications: list": lambda w: get(snippet("panelapplication", "list"), needs=w.application),
+    "applications: inspect": lambda w: get(
+        snippet("panelapplication", "inspect", w.application.pk)
+    ),
+    "applications: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_panelapplication:choose"), needs=w.application
+    ),
+    "applications: move to a stage": lambda w: post(
+        snippet("panelapplication", "move", w.application.pk), {"stage": "declined", "note": ""}
+    ),
+    "applications: add a note": lambda w: post(
+        snippet("panelapplication", "note", w.application.pk), {"note": "Good interview."}
+    ),
+    "applications: appoint": lambda w: post(
+        snippet("panelapplication", "appoint", w.application.pk),
+        {"role": "member", "started_on": "2026-06-01"},
+    ),
+    "members: list": lambda w: get(snippet("panelmember", "list"), needs=w.claims),
+    "members: inspect": lambda w: get(snippet("panelmember", "inspect", w.claims[1].member.pk)),
+    "members: edit role, dates, payment": lambda w: get(
+        snippet("panelmember", "edit", w.claims[1].member.pk)
+    ),
+    "expense claims: list": lambda w: get(
+        snippet("expenseclaim", "list"), others=(w.claims[1].description,)
+    ),
+    "expense claims: chooser": lambda w: get(
+        reverse("wagtailsnippetchoosers_scrutiny_expenseclaim:choose"), needs=w.claims
+    ),
+    "expense claims: claim expenses": lambda w: post(
+        snippet("expenseclaim", "add"),
+        lambda: {
+            "spent_on": "2026-05-01",
+            "description": "Taxi home",
+            "amount": "12.00",
+            "receipt": receipt(),
+        },
+        needs=w.claims,
+    ),
+    "expense claims: inspect their own": lambda w: get(
+        snippet("expenseclaim", "inspect", w.claims[0].pk)
+    ),
+    "expense claims: inspect another member's": lambda w: get(
+        snippet("expenseclaim", "inspect", w.claims[1].pk)
+    ),
+    "expense claims: download their own receipt": lambda w: get(
+        snippet("expenseclaim", "receipt", w.claims[0].pk)
+    ),
+    "expense claims: download another member's receipt": lambda w: get(
+        snippet("expenseclaim", "receipt", w.claims[1].pk)
+    ),
+    "expense claims: approve or reject": lambda w: post(
+        snippet("expenseclaim", "decide", w.claims[1].pk), {"decision": "approve"}
+    ),
+    "expense claims: yearly payments (CSV)": lambda w: get(
+        snippet("expenseclaim", "payments_csv", w.year)
+    ),
+    # The public site.
+    "public: home page": lambda w: get(w.home.url),
+    "public: content page": lambda w: get(w.content_page.url),
+    "public: call form": lambda w: get(w.call_page.url),
+    "public: send a call": _call_form,
+    "public: track a call": lambda w: post(
+        w.call_page.url + "track/",
+        {"reference": w.call.reference, "email_or_postcode": RESIDENT["email"]},
+        success=w.call.reference,
+    ),
+    "public: appeal form": lambda w: get(w.call_page.url + "appeal/"),
+    "public: send an appeal": _appeal_form,
+    "public: petitions": lambda w: get(w.petition_page.url),
+    "public: a petition": lambda w: get(w.petition_page.url + w.petition.slug + "/"),
+    "public: sign a petition": lambda w: post(
+        w.petition_page.url + w.petition.slug + "/",
+        {
+            "name": "Sam Jones",
+            "email": "sam.jones@example.org",
+            "postcode": "pc1 1aa",
+            "address": "",
+            "privacy_agreed": "on",
+            "website": "",
+        },
+    ),
+    "public: confirm a signature": lambda w: post(
+        w.petition_page.url + f"confirm/{w.signature.token}/"
+    ),
+    "public: join the panel": lambda w: get(w.join_page.url),
+    "public: apply to join the panel": _join_form,
+    "public: programme": lambda w: get(w.programme_page.url),
+    "public: a year's programme": lambda w: get(w.year_page.url),
+}
+
+
+class RecipeError(AssertionError):
+    """The recipe's request was not a valid one: fix the recipe, not the matrix."""
+
+
+def outcome(client: Client, req: Req) -> str:
+    """What happened to one request: "yes", "no", "redacted", "own", or what went wrong.
+
+    Refused: the login page, a 403 or 404, or an error message (Wagtail's "no permission"
+    redirect, or the pipeline refusing the action). After a POST, a redirect without an error is
+    success, unless the recipe needs to read the page it leads to.
+    """
+    send = client.post if req.method == "post" else client.get
+    response = send(req.url, req.data() if callable(req.data) else req.data)
+    login_url = reverse("wagtailadmin_login")
+    while response.status_code in {301, 302}:
+        location = response["Location"]
+        if location.startswith(login_url) or _error_messages(client):
+            return "no"
+        if req.method == "post" and not (req.success or req.private or req.others):
+            return "yes"  # the action was done; the page it returns to need not be drawn
+        response = client.get(location)
+    if response.status_code in {403, 404}:
+        return "no"
+    if response.status_code != 200:
+        return f"status {response.status_code}"
+    context = response.context
+    form = context.get("form") if context is not None else None
+    if form is not None and getattr(form, "is_bound", False) and form.errors:
+        raise RecipeError(f"{req.method.upper()} {req.url} has form errors: {form.errors}")
+    if any(m.level >= messages.ERROR for m in get_messages(response.wsgi_request)):
+        return "no"
+    body = _body(response)
+    if req.success and req.success not in body:
+        raise RecipeError(f"{req.method.upper()} {req.url} did not show {req.success!r}")
+    if req.others and not any(text in body for text in req.others):
+        return "own"
+    if req.private:
+        shown = [text for text in req.private if text in body]
+        if not shown:
+            return "redacted"
+        if len(shown) < len(req.private):
+            return f"leaks {shown}"
+    return "yes"
+
+
+def _error_messages(client: Client) -> list[str]:
+    """Error messages waiting in the messages cookie for the next page."""
+    cookie = client.cookies.get("messages")
+    if cookie is None or not cookie.value:
+        return []
+    stored = CookieStorage(HttpRequest())._decode(cookie.value) or []
+    return [str(m) for m in stored if m.level >= messages.ERROR]
+
+
+def _body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def attempt(staff, user_key: str | None, req: Req, number: int) -> str:
+    """The outcome of one request by one user, undone afterwards so the next starts afresh."""
+    cache.clear()
+    client = Client(REMOTE_ADDR=f"192.0.2.{number}")
+    with transaction.atomic():
+        if user_key:
+            client.force_login(staff[user_key])
+        result = outcome(client, req)
+        transaction.set_rollback(True)
+    return result
+
+
+MATRIX = matrix()
+# Rows a superuser is refused too: nobody deletes a call or opens its separate history page, and
+# only a panel member (who has a member record) claims expenses.
+SUPERUSER_REFUSED = {
+    "calls: delete",
+    "calls: separate history page",
+    "expense claims: claim expenses",
+}
+
+
+def test_every_row_has_a_recipe_and_every_recipe_a_row():
+    assert sorted(set(MATRIX) - set(RECIPES)) == [], "rows in the README without a recipe"
+    assert sorted(set(RECIPES) - set(MATRIX)) == [], "recipes without a row in the README"
+
+
+@pytest.mark.parametrize("thing", list(MATRIX))
+def test_the_matrix_row(staff, thing):
+    assert thing in RECIPES, f"README row {thing!r} has no recipe in {__name__}.RECIPES"
+    req = RECIPES[thing](World(staff))
+    # A superuser may do everything anyone may: a recipe refused to them is a broken recipe.
+    if thing not in SUPERUSER_REFUSED:
+        assert attempt(staff, "admin", req, 100) != "no", (
+            f"the recipe of {thing!r} is refused to a superuser"
+        )
+    expected = {group: MATRIX[thing][group] for group in GROUPS}
+    actual = {
+        group: attempt(staff, USERS[group], req, number)
+        for number, group in enumerate(GROUPS, start=1)
+    }
+    differing = [
+        f"{group}: README says {expected[group]!r}, the site gives {actual[group]!r}"
+        for group in GROUPS
+        if actual[group] != expected[group]
+    ]
+    as_row = " | ".join([thing, f"`{req.method.upper()} {req.url}`", *actual.values()])
+    assert not differing, "\n".join([f"{thing}:", *differing, f"actual row: | {as_row} |"])
