@@ -59,6 +59,7 @@ DEMO_MODELS = [
     "scrutiny.historicalappeal_panel",
     "scrutiny.programmeindexpage",
     "scrutiny.programmeyearpage",
+    "scrutiny.outcomesreportpage",
     "scrutiny.scrutinyreviewpage",
     "scrutiny.measure",
     "scrutiny.historicalmeasure",

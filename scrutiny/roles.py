@@ -77,6 +77,8 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.change_actionitem",
         "scrutiny.view_history",
         "scrutiny.export_personal_data",
+        "scrutiny.view_outcomes",
+        "scrutiny.refresh_outcomes",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -105,6 +107,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_recommendationresponse",
         "scrutiny.agree_action_plan",
         "scrutiny.view_actionitem",
+        "scrutiny.view_outcomes",
     ],
     APPEAL_PANEL: [
         "wagtailadmin.access_admin",
@@ -138,6 +141,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.add_actionitem",
         "scrutiny.change_actionitem",
         "scrutiny.view_history",
+        "scrutiny.view_outcomes",
     ],
 }
 

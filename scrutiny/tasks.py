@@ -375,3 +375,48 @@ def send_action_reminders() -> int:
         if stage and send_action_reminder(pk, stage):
             sent += 1
     return sent
+
+
+def draft_outcomes_report() -> int | None:
+    """Draft the outcomes report of the last closed financial year, once (run daily).
+
+    Returns the page's id when it was drafted now, None when it already existed or there is
+    no programme page to put it under. A draft or published page is never touched again.
+    """
+    from . import pipeline
+    from .outcomes import last_closed_financial_year
+
+    try:
+        page, created = pipeline.outcomes_report_draft(year=last_closed_financial_year())
+    except pipeline.TransitionNotAllowed:
+        return None
+    return page.pk if created else None
+
+
+def send_outcomes_report_drafted(page_pk: int) -> bool:
+    """Tell the officers and Communications that a year's outcomes report is ready to check."""
+    from .models import OutcomesReportPage
+    from .roles import COMMUNICATIONS
+
+    page = OutcomesReportPage.objects.filter(pk=page_pk).first()
+    if page is None:
+        return False
+    communications = (
+        get_user_model()
+        .objects.filter(groups__name=COMMUNICATIONS, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return send_email_once(
+        key=f"outcomes:{page.financial_year}:drafted",
+        to=sorted({*_officer_emails(), *communications}),
+        template="outcomes_report_drafted",
+        context={
+            "page": page,
+            "outcomes": page.outcomes,
+            "edit_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+            "figures_url": absolute_url(
+                reverse("scrutiny_outcomes:index") + f"?year={page.financial_year}"
+            ),
+        },
+    )

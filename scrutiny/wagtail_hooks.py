@@ -4,6 +4,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -15,6 +16,7 @@ from .admin_views import calls as call_views
 from .admin_views import history as history_views
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
+from .admin_views import outcomes as outcome_views
 from .admin_views import petitions as petition_views
 from .admin_views import privacy as privacy_views
 from .admin_views import scoring as scoring_views
@@ -24,6 +26,7 @@ from .models import (
     BusinessArea,
     CallForScrutiny,
     Measure,
+    OutcomesReportPage,
     PanelMember,
     ScoringCriterion,
     ScrutinySettings,
@@ -158,6 +161,7 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         scoring_views.ScoringCriterionViewSet,
         scoring_views.ProgrammeViewSet,
         action_views.ActionPlanViewSet,
+        outcome_views.OutcomesViewSet,
         membership_views.PanelApplicationViewSet,
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,
@@ -435,3 +439,28 @@ def register_privacy_log_actions(actions):
     actions.register_action(
         "scrutiny.privacy.export", "Personal data exported", "Subject access export"
     )
+
+
+@hooks.register("register_log_actions")
+def register_outcomes_log_actions(actions):
+    """Name the changes made to the yearly outcomes report."""
+    actions.register_action(
+        "scrutiny.outcomes.draft", "Outcomes report drafted", "Drafted with the year's figures"
+    )
+    actions.register_action(
+        "scrutiny.outcomes.refresh", "Figures taken again", "The report's figures were taken again"
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def outcomes_figures_button(page, user, view_name, next_url=None):
+    """From an outcomes report page, a way to the figures and to take them again."""
+    if isinstance(page.specific_deferred, OutcomesReportPage) and outcome_views.may_view_outcomes(
+        user
+    ):
+        yield Button(
+            "Outcome figures",
+            outcome_views.outcomes_url(page.specific_deferred.financial_year),
+            icon_name="doc-full",
+            priority=75,
+        )

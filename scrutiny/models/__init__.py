@@ -31,6 +31,7 @@ from .membership import (
     PanelMember,
     PaymentChoice,
 )
+from .outcomes import OutcomesReportPage
 from .pages import (
     CallFormQuestion,
     CallForScrutinyPage,
@@ -70,6 +71,7 @@ from .workflows import PanelDecisionTask
 
 __all__ = [
     "OPEN_ACTION_STATUSES",
+    "OutcomesReportPage",
     "ActionItem",
     "ActionStatus",
     "ParticipantRole",

@@ -7,6 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import MethodsBlock
+from .outcomes import OutcomesReportPage
 from .pages import TEXT_FEATURES
 from .scoring import financial_year_label
 
@@ -29,7 +30,7 @@ class ProgrammeIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
     max_count = 1
-    subpage_types = ["scrutiny.ProgrammeYearPage"]
+    subpage_types = ["scrutiny.ProgrammeYearPage", "scrutiny.OutcomesReportPage"]
 
     class Meta:
         verbose_name = "programme of scrutiny"
@@ -38,6 +39,9 @@ class ProgrammeIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["years"] = (
             ProgrammeYearPage.objects.child_of(self).live().order_by("-financial_year")
+        )
+        context["outcomes_reports"] = (
+            OutcomesReportPage.objects.child_of(self).live().order_by("-financial_year")
         )
         return context
 

@@ -65,6 +65,12 @@ from .membership import (
     expense_decide,
     expense_submit,
 )
+from .outcomes import (
+    OUTCOMES_PERMISSION,
+    REFRESH_PERMISSION,
+    outcomes_report_draft,
+    outcomes_report_refresh,
+)
 from .petitions import (
     ImportReport,
     SignatureRefused,
@@ -121,6 +127,10 @@ __all__ = [
     "subject_erase",
     "subject_export",
     "subject_records",
+    "OUTCOMES_PERMISSION",
+    "REFRESH_PERMISSION",
+    "outcomes_report_draft",
+    "outcomes_report_refresh",
     "APPEAL_REFERENCE_PREFIX",
     "AppealNotFound",
     "AppealPanelRefused",

@@ -40,6 +40,7 @@ from scrutiny.models import (
     Score,
     ScoringCriterion,
 )
+from scrutiny.outcomes import last_closed_financial_year
 from tests.conftest import make_business_area, make_home_page
 from tests.scrutiny.appeal_builders import (
     decided_call,
@@ -281,6 +282,14 @@ class World:
         page = self.programme_page.add_child(
             instance=ProgrammeYearPage(title="2026/27", slug="2026-27", financial_year=self.year)
         )
+        return page
+
+    @cached_property
+    def outcomes_page(self):
+        self.programme_page  # noqa: B018 - the report is drafted under it
+        page, _ = pipeline.outcomes_report_draft(year=last_closed_financial_year(), user=None)
+        page.get_latest_revision().publish()
+        page.refresh_from_db()
         return page
 
     # Members.
@@ -588,6 +597,15 @@ RECIPES = {
     "programme: schedule a review": lambda w: post(
         reverse("scrutiny_programme:schedule", args=[w.score.pk])
     ),
+    # The yearly outcomes report.
+    "outcomes report": lambda w: get(reverse("scrutiny_outcomes:index")),
+    "outcomes report: CSV": lambda w: get(
+        reverse("scrutiny_outcomes:csv", args=[last_closed_financial_year()])
+    ),
+    "outcomes report: draft the public report": lambda w: post(
+        reverse("scrutiny_outcomes:report", args=[last_closed_financial_year()]),
+        needs=w.programme_page,
+    ),
     # Applications, members and expense claims.
     "applications: list": lambda w: get(snippet("panelapplication", "list"), needs=w.application),
     "applications: inspect": lambda w: get(
@@ -677,6 +695,7 @@ RECIPES = {
     "public: apply to join the panel": _join_form,
     "public: programme": lambda w: get(w.programme_page.url),
     "public: a year's programme": lambda w: get(w.year_page.url),
+    "public: a year's outcomes report": lambda w: get(w.outcomes_page.url),
 }
 
 

@@ -1,0 +1,224 @@
+"""The yearly outcomes report in the admin: a year's figures with charts, its CSV, and the
+public report page drafted or its figures refreshed.
+
+Officers, panel members and managers see the figures; officers draft and refresh the page.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Min
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+
+from .. import pipeline
+from ..models import CallForScrutiny, OutcomesReportPage, ScrutinySettings, financial_year_label
+from ..outcomes import (
+    YearNotStarted,
+    last_closed_financial_year,
+    outcome_charts,
+    outcomes_for_year,
+)
+from ..selectors import current_financial_year, financial_year_start_of
+from .calls import _csv_safe
+
+
+def may_view_outcomes(user) -> bool:
+    """Officers, panel members and managers see the outcome figures."""
+    return user.is_active and user.has_perm(pipeline.OUTCOMES_PERMISSION)
+
+
+def may_refresh_outcomes(user) -> bool:
+    """Officers draft the report page and take its figures again."""
+    return user.is_active and user.has_perm(pipeline.REFRESH_PERMISSION)
+
+
+def outcomes_url(year: int | None = None) -> str:
+    url = reverse("scrutiny_outcomes:index")
+    return url if year is None else f"{url}?year={year}"
+
+
+def available_years() -> list[int]:
+    """The financial years that may be chosen, oldest first: from the first call to this year."""
+    current = current_financial_year()
+    first_call = CallForScrutiny.objects.aggregate(first=Min("submitted_at"))["first"]
+    first = financial_year_start_of(timezone.localdate(first_call)) if first_call else current
+    return list(range(min(first, current - 1), current + 1))
+
+
+class OutcomesYearForm(forms.Form):
+    """Which financial year to show."""
+
+    year = forms.IntegerField(
+        label="Financial year",
+        error_messages={
+            "required": "Choose a financial year.",
+            "invalid": "Choose a financial year from the list.",
+        },
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        self.fields["year"].widget = forms.Select(
+            choices=[(year, financial_year_label(year)) for year in reversed(years)]
+        )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        first, last = self.years[0], self.years[-1]
+        if year > last:
+            raise ValidationError(
+                f"{financial_year_label(year)} has not started yet: choose "
+                f"{financial_year_label(last)} or an earlier year."
+            )
+        if year < first:
+            raise ValidationError(
+                f"There are no figures before {financial_year_label(first)}: choose it or a "
+                "later year."
+            )
+        return year
+
+
+class OutcomesView(WagtailAdminTemplateMixin, TemplateView):
+    """A year's outcome figures, with charts, the CSV and the public report page."""
+
+    template_name = "scrutiny/admin/outcomes.html"
+    page_title = "Outcomes report"
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_view_outcomes(request.user):
+            return permission_denied(request, PermissionDenied())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = available_years()
+        default = last_closed_financial_year()
+        if "year" in self.request.GET:
+            form = OutcomesYearForm(self.request.GET, years=years)
+        else:
+            form = OutcomesYearForm({"year": default}, years=years)
+        context["form"] = form
+        if not form.is_valid():
+            return context
+        year = form.cleaned_data["year"]
+        outcomes = outcomes_for_year(year)
+        report = OutcomesReportPage.objects.filter(financial_year=year).first()
+        context.update(
+            {
+                "outcomes": outcomes,
+                "charts": outcome_charts(outcomes),
+                "csv_url": reverse("scrutiny_outcomes:csv", args=[year]),
+                "report": report,
+                "report_outcomes": report.outcomes if report else None,
+                "can_refresh": may_refresh_outcomes(self.request.user),
+                "report_url": reverse("scrutiny_outcomes:report", args=[year]),
+                "organisation": ScrutinySettings.load().organisation_name,
+            }
+        )
+        return context
+
+
+def _year_or_none(request, year: int) -> int | None:
+    if year not in available_years():
+        messages.error(
+            request,
+            f"There are no outcome figures for {financial_year_label(year)}: choose a year "
+            "from the list.",
+        )
+        return None
+    return year
+
+
+def outcomes_csv(request, year: int):
+    """The figures of a year as a CSV file, for a spreadsheet."""
+    if not may_view_outcomes(request.user):
+        return permission_denied(request, PermissionDenied())
+    if _year_or_none(request, year) is None:
+        return redirect(outcomes_url())
+    try:
+        outcomes = outcomes_for_year(year)
+    except YearNotStarted as error:
+        messages.error(request, str(error))
+        return redirect(outcomes_url())
+    label = outcomes.year_label
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"scrutiny-outcomes-{label.replace('/', '-')}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    organisation = ScrutinySettings.load().organisation_name
+    rows = [
+        ("Scrutiny outcomes", organisation),
+        ("Financial year", label),
+        ("First day", outcomes.first_day.isoformat()),
+        ("Last day", outcomes.last_day.isoformat()),
+        ("Figures taken on", outcomes.taken_on.isoformat()),
+        ("Year closed", "yes" if outcomes.closed else "no, figures so far"),
+        (),
+        ("Figure", "Value"),
+        *outcomes.rows(),
+    ]
+    for row in rows:
+        writer.writerow([_csv_safe(cell) for cell in row])
+    return response
+
+
+@require_POST
+def outcomes_report(request, year: int):
+    """Draft the year's public report page, or take the figures of its draft again."""
+    if not may_view_outcomes(request.user):
+        return permission_denied(request, PermissionDenied())
+    if _year_or_none(request, year) is None:
+        return redirect(outcomes_url())
+    report = OutcomesReportPage.objects.filter(financial_year=year).first()
+    try:
+        if report is None:
+            report, _ = pipeline.outcomes_report_draft(year=year, user=request.user)
+            done = f"“{report.title}” drafted with today's figures. Communications publish it."
+        else:
+            report = pipeline.outcomes_report_refresh(page=report, user=request.user)
+            done = f"The figures in “{report.title}” were taken again."
+    except (pipeline.TransitionNotAllowed, PermissionDenied, YearNotStarted) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect(outcomes_url(year))
+
+
+class OutcomesMenuItem(MenuItem):
+    """Shown to those who may see the outcome figures."""
+
+    def is_shown(self, request):
+        return may_view_outcomes(request.user)
+
+
+class OutcomesViewSet(ViewSet):
+    """The yearly outcomes report: one screen, any financial year."""
+
+    name = "scrutiny_outcomes"
+    url_prefix = "scrutiny/outcomes"
+    icon = "doc-full"
+    menu_label = "Outcomes report"
+    menu_item_class = OutcomesMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", OutcomesView.as_view(), name="index"),
+            path("<int:year>/csv/", outcomes_csv, name="csv"),
+            path("<int:year>/report/", outcomes_report, name="report"),
+        ]

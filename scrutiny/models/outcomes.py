@@ -1,0 +1,62 @@
+"""The yearly outcomes report as a public page, its figures frozen when they were taken."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from .pages import TEXT_FEATURES
+from .scoring import financial_year_label
+
+
+class OutcomesReportPage(Page):
+    """One financial year's outcomes, published under the programme of scrutiny.
+
+    Drafted by the yearly task (or from the outcomes screen) with a snapshot of the figures, so
+    the published report does not change as the data does. Staff refresh the snapshot from the
+    outcomes screen while the page is not live; Communications publish it.
+    """
+
+    financial_year = models.PositiveSmallIntegerField(
+        unique=True, help_text="The calendar year in which it starts: 2025 for 2025/26."
+    )
+    introduction = RichTextField(features=TEXT_FEATURES, blank=True)
+    figures = models.JSONField(default=dict, blank=True, editable=False)
+    figures_taken_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("financial_year", read_only=True),
+        FieldPanel("introduction"),
+    ]
+
+    parent_page_types = ["scrutiny.ProgrammeIndexPage"]
+    subpage_types: list[str] = []
+    # Made by the task or the outcomes screen, which take the figures; never added by hand.
+    is_creatable = False
+
+    class Meta:
+        verbose_name = "outcomes report"
+        permissions = [
+            ("view_outcomes", "Can see the yearly outcome figures"),
+            ("refresh_outcomes", "Can draft an outcomes report and refresh its figures"),
+        ]
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    @property
+    def outcomes(self):
+        from scrutiny.outcomes import Outcomes
+
+        return Outcomes.from_json(self.figures)
+
+    def get_context(self, request, *args, **kwargs):
+        from scrutiny.outcomes import outcome_charts
+
+        context = super().get_context(request, *args, **kwargs)
+        outcomes = self.outcomes
+        context["outcomes"] = outcomes
+        context["charts"] = outcome_charts(outcomes) if outcomes else []
+        return context
