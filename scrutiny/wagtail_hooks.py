@@ -1,9 +1,12 @@
 """Admin screens of the scrutiny plugin: one "Scrutiny" menu with a viewset per register."""
 
-from django.urls import path
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -14,6 +17,7 @@ from .admin_views import calls as call_views
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
 from .admin_views import petitions as petition_views
+from .admin_views import reviews as review_views
 from .admin_views import scoring as scoring_views
 from .models import (
     Appeal,
@@ -21,10 +25,13 @@ from .models import (
     CallForScrutiny,
     Measure,
     PanelMember,
+    ProgrammeIndexPage,
     ScoringCriterion,
+    ScrutinyReviewPage,
     ScrutinySettings,
     financial_year_label,
 )
+from .models.programme import report_signed_off, report_workflow
 
 
 class BusinessAreaViewSet(SnippetViewSet):
@@ -150,6 +157,7 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         scoring_views.MeasureViewSet,
         scoring_views.ScoringCriterionViewSet,
         scoring_views.ProgrammeViewSet,
+        review_views.ReviewViewSet,
         membership_views.PanelApplicationViewSet,
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,
@@ -282,6 +290,15 @@ def rescore_after_settings_saved(request, instance):
         _rescore_after(request, instance, "settings saved")
 
 
+@hooks.register("after_edit_setting")
+def rename_oversight_task(request, instance):
+    """The report workflow's last task carries the oversight body's name from the settings."""
+    if isinstance(instance, ScrutinySettings):
+        from .roles import name_oversight_task
+
+        name_oversight_task(instance.oversight_body)
+
+
 class ProgrammeShortfallPanel(Component):
     """Dashboard panel: this year's programme has fewer reviews than the configured minimum."""
 
@@ -353,3 +370,87 @@ def add_members_below_target_panel(request, panels):
         rows = member_selectors.members_below_target()
         if rows:
             panels.append(MembersBelowTargetPanel(rows))
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    """Name the changes made while running a review and approving its report."""
+    actions.register_action("scrutiny.review.status", "Review status", "The review moved on")
+    actions.register_action("scrutiny.review.step", "Step updated", "A review step was updated")
+    actions.register_action(
+        "scrutiny.review.participant_add", "Member added", "A panel member joined the review"
+    )
+    actions.register_action(
+        "scrutiny.review.participant_remove", "Member removed", "A panel member left the review"
+    )
+    actions.register_action(
+        "scrutiny.call.review", "Moved with its review", "Moved with the review that answers it"
+    )
+
+
+@hooks.register("before_publish_page")
+def refuse_unsigned_report(request, page):
+    """A review's report is published only by its approval workflow, never by a button.
+
+    The editor's Publish button is hidden (ReviewPagePermissionTester); this refuses a
+    publish that arrives anyway, from the edit or create view, after its revision is saved.
+    """
+    if isinstance(page.specific, ScrutinyReviewPage) and not report_signed_off(page):
+        if report_workflow() is None:
+            reason = "no report approval workflow is set in Scrutiny settings"
+        else:
+            reason = "a report is published only when the panel and the oversight body sign it off"
+        messages.error(
+            request,
+            f"“{page.title}” was saved as a draft, not published: {reason}. "
+            "Use “Submit to Report approval” to send it for sign-off.",
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("after_create_page")
+def set_up_programme_pages(request, page):
+    """A review added in the page tree gets its steps; a programme page gets the drafting rights."""
+    from django.apps import apps
+
+    from . import pipeline
+    from .roles import grant_page_type_permissions
+
+    specific = page.specific
+    if isinstance(specific, ScrutinyReviewPage):
+        pipeline.review_steps_create(review=specific)
+    elif isinstance(specific, ProgrammeIndexPage):
+        grant_page_type_permissions(apps, page=specific)
+
+
+def _run_review_button(page, user, priority: int):
+    specific_class = page.specific_class
+    if (
+        specific_class is not None
+        and issubclass(specific_class, ScrutinyReviewPage)
+        and review_views.may_view_reviews(user)
+    ):
+        return Button(
+            "Run the review",
+            url=reverse("scrutiny_reviews:run", args=[page.pk]),
+            icon_name="clipboard-list",
+            priority=priority,
+        )
+    return None
+
+
+@hooks.register("register_page_listing_more_buttons")
+def run_review_listing_button(page, user, next_url=None):
+    """Offer "Run the review" in a review page's "More" menu in the page listing."""
+    button = _run_review_button(page, user, priority=5)
+    if button is not None:
+        yield button
+
+
+@hooks.register("register_page_header_buttons")
+def run_review_header_button(page, user, view_name=None, next_url=None):
+    """Offer "Run the review" in the review page's header menu in the editor."""
+    button = _run_review_button(page, user, priority=12)
+    if button is not None:
+        yield button

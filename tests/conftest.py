@@ -79,7 +79,7 @@ def migrated_data(transactional_db):
     from wagtail.models import Collection, Locale, Workflow, WorkflowContentType, WorkflowTask
 
     from scrutiny.models import CallForScrutiny, NotAcceptedReason, PanelDecisionTask
-    from scrutiny.roles import sync_roles
+    from scrutiny.roles import ensure_report_workflow, sync_roles
 
     locale, _ = Locale.objects.get_or_create(language_code="en")
     if not Page.objects.filter(depth=1).exists():
@@ -95,6 +95,7 @@ def migrated_data(transactional_db):
         WorkflowContentType.objects.create(
             workflow=workflow, content_type=ContentType.objects.get_for_model(CallForScrutiny)
         )
+    ensure_report_workflow()
     if not NotAcceptedReason.objects.exists():
         NotAcceptedReason.objects.create(
             code="complaints-not-completed", label="The complaints procedure has not been completed"

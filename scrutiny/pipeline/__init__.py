@@ -67,6 +67,23 @@ from .petitions import (
     signatures_invalidate,
 )
 from .programme import call_schedule, programme_schedule, programme_year_page
+from .reviews import (
+    ADD_PARTICIPANT_PERMISSION,
+    REMOVE_PARTICIPANT_PERMISSION,
+    REVIEW_MOVES,
+    STEP_PERMISSION,
+    ReviewRefused,
+    may_run_reviews,
+    review_participant_add,
+    review_participant_remove,
+    review_report_published,
+    review_report_returned,
+    review_report_submitted,
+    review_start,
+    review_step_update,
+    review_steps_create,
+    serving_members,
+)
 from .scoring import (
     SCORE_PERMISSION,
     active_criteria,
@@ -77,6 +94,21 @@ from .scoring import (
 )
 
 __all__ = [
+    "ADD_PARTICIPANT_PERMISSION",
+    "REMOVE_PARTICIPANT_PERMISSION",
+    "REVIEW_MOVES",
+    "STEP_PERMISSION",
+    "ReviewRefused",
+    "may_run_reviews",
+    "review_participant_add",
+    "review_participant_remove",
+    "review_report_published",
+    "review_report_returned",
+    "review_report_submitted",
+    "review_start",
+    "review_step_update",
+    "review_steps_create",
+    "serving_members",
     "APPEAL_REFERENCE_PREFIX",
     "AppealNotFound",
     "AppealPanelRefused",
