@@ -26,6 +26,7 @@ from .models import (
     Measure,
     PanelMember,
     ProgrammeIndexPage,
+    ReviewStep,
     ScoringCriterion,
     ScrutinyReviewPage,
     ScrutinySettings,
@@ -140,6 +141,18 @@ class CallForScrutinyViewSet(SnippetViewSet):
         ]
 
 
+class ReviewStepViewSet(SnippetViewSet):
+    """The steps every review walks through; reviews scheduled afterwards follow the list."""
+
+    model = ReviewStep
+    icon = "list-ol"
+    menu_label = "Review steps"
+    list_display = ["sort_order", "name", "active"]
+    list_filter = ["active"]
+    ordering = ["sort_order", "pk"]
+    copy_view_enabled = False
+
+
 class ScrutinyViewSetGroup(SnippetViewSetGroup):
     """The single "Scrutiny" area in the admin menu."""
 
@@ -158,6 +171,7 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         scoring_views.ScoringCriterionViewSet,
         scoring_views.ProgrammeViewSet,
         review_views.ReviewViewSet,
+        ReviewStepViewSet,
         membership_views.PanelApplicationViewSet,
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,

@@ -3,13 +3,13 @@
 from wagtail.models import Page
 
 from scrutiny import pipeline
-from scrutiny.roles import grant_page_type_permissions
 from scrutiny.models import (
     ProgrammeIndexPage,
     ProgrammeYearPage,
     ReviewParticipant,
     ScrutinyReviewPage,
 )
+from scrutiny.roles import grant_page_type_permissions
 from tests.conftest import make_business_area
 
 

@@ -403,3 +403,11 @@ def test_the_print_stylesheet_hides_the_frame_and_rules_the_tables():
     assert "break-inside: avoid" in css
     base = (Path(settings.BASE_DIR) / "templates" / "base.html").read_text()
     assert "css/print.css" in base
+
+
+def test_the_oversight_task_takes_the_oversight_body_s_name():
+    from scrutiny.roles import name_oversight_task
+
+    name_oversight_task("Customer Assurance Committee")
+    tasks = report_workflow().tasks.order_by("workflow_tasks__sort_order")
+    assert [task.name for task in tasks] == ["Panel sign-off", "Customer Assurance Committee"]

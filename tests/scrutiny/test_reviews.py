@@ -348,3 +348,13 @@ def test_a_review_added_in_the_page_tree_gets_its_steps(staff, home_page, client
     review = ScrutinyReviewPage.objects.get(slug="review-of-lettings")
     assert not review.live
     assert ReviewStepProgress.objects.filter(review=review).count() == 10
+
+
+def test_officers_keep_the_review_steps_in_the_admin(staff, client):
+    client.login(username="officer", password=PASSWORD)
+    response = client.get(reverse(ReviewStep.snippet_viewset.get_url_name("list")))
+    assert response.status_code == 200
+    assert "Benchmarking against other housing associations" in response.content.decode()
+    client.login(username="comms", password=PASSWORD)
+    response = client.get(reverse(ReviewStep.snippet_viewset.get_url_name("list")))
+    assert response.status_code in (302, 403)
