@@ -9,3 +9,6 @@ class ScrutinyConfig(AppConfig):
     name = "scrutiny"
     verbose_name = "Scrutiny"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the review pages' workflow receivers)

@@ -72,6 +72,12 @@ DEMO_MODELS = [
     "scrutiny.historicalpanelapplication",
     "scrutiny.expenseclaim",
     "scrutiny.historicalexpenseclaim",
+    "scrutiny.reviewstepprogress",
+    "scrutiny.historicalreviewstepprogress",
+    "scrutiny.reviewparticipant",
+    "scrutiny.historicalreviewparticipant",
+    "scrutiny.recommendation",
+    "scrutiny.historicalrecommendation",
     "scrutiny.ineligibleapplicationcount",
     "scrutiny.equalitymonitoring",
     "wagtailcore.modellogentry",
@@ -186,6 +192,7 @@ def demo_load(*, profile: str, reset: bool = False) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
     _start_panel_moderation()
+    _set_up_reviews()
     call_command("update_index", verbosity=0)
 
 
@@ -203,6 +210,19 @@ def _start_panel_moderation() -> None:
             if workflow is not None and not call.workflow_in_progress:
                 call.save_revision(log_action=False)
                 workflow.start(call, None)
+
+
+def _set_up_reviews() -> None:
+    """Grant drafting rights on the loaded programme page and name the oversight task.
+
+    Page permissions and workflow tasks are not in the fixtures: the first went with the
+    pages that clearing deleted, the second is configuration made by a migration.
+    """
+    from .models import ScrutinySettings
+    from .roles import grant_page_type_permissions, name_oversight_task
+
+    grant_page_type_permissions(None)
+    name_oversight_task(ScrutinySettings.load().oversight_body)
 
 
 def demo_dump(*, profile: str) -> Path:

@@ -57,13 +57,24 @@ def attended_meetings(user, year: int):
 
 
 def member_review_count(user, year: int) -> int:
-    """Scrutiny reviews the user took part in during a financial year.
+    """Scrutiny reviews the user takes part in from a financial year's programme.
 
-    A seam: until scrutiny reviews (ScrutinyReviewPage) exist, a review counts as a panel
-    meeting of kind "review session" the user attended. Replace this one function to count
-    review participation from the reviews themselves.
+    A review belongs to the year of the programme page it sits under (ProgrammeYearPage's
+    financial_year), which is the year it was scheduled for, whatever its dates; a member
+    counts once per review they are a ReviewParticipant of, lead or member, whether the
+    review is still running or reported.
     """
-    return attended_meetings(user, year).filter(kind=MeetingKind.REVIEW_SESSION).count()
+    from .models import ProgrammeYearPage, ReviewParticipant
+
+    year_page = ProgrammeYearPage.objects.filter(financial_year=year).first()
+    if year_page is None:
+        return 0
+    return (
+        ReviewParticipant.objects.filter(member__user=user, review__path__startswith=year_page.path)
+        .values("review")
+        .distinct()
+        .count()
+    )
 
 
 @dataclass

@@ -70,6 +70,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_reviewparticipant",
         "scrutiny.add_reviewparticipant",
         "scrutiny.change_reviewparticipant",
+        "scrutiny.delete_reviewparticipant",
         "scrutiny.view_recommendation",
         "scrutiny.view_recommendationresponse",
         "scrutiny.view_actionitem",
@@ -103,6 +104,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_reviewparticipant",
         "scrutiny.add_reviewparticipant",
         "scrutiny.change_reviewparticipant",
+        "scrutiny.delete_reviewparticipant",
         "scrutiny.view_recommendation",
         "scrutiny.view_recommendationresponse",
         "scrutiny.agree_action_plan",
@@ -147,6 +149,14 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
 
 PAGE_PERMISSIONS: dict[str, list[str]] = {
     COMMUNICATIONS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+
+# Page permissions granted on every page of a type, as "app_label.model": the programme, so
+# that officers and panel members draft reviews and their reports (never publish: a report is
+# published by its approval workflow).
+PAGE_TYPE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
+    OFFICERS: {"scrutiny.programmeindexpage": ["add_page", "change_page"]},
+    PANEL: {"scrutiny.programmeindexpage": ["add_page", "change_page"]},
 }
 
 COLLECTION_PERMISSIONS: dict[str, list[str]] = {
@@ -209,12 +219,45 @@ def sync_roles(apps, schema_editor=None) -> None:
                         content_type__app_label="wagtailcore", codename=codename
                     ),
                 )
+            grant_page_type_permissions(apps, group=group)
         if root_collection is not None:
             GroupCollectionPermission.objects.filter(group=group).delete()
             for permission in _permissions(apps, COLLECTION_PERMISSIONS.get(name, [])):
                 GroupCollectionPermission.objects.create(
                     group=group, collection=root_collection, permission=permission
                 )
+
+
+def grant_page_type_permissions(apps, *, group=None, page=None) -> None:
+    """Grant PAGE_TYPE_PERMISSIONS on the pages of each type (or on one page just created).
+
+    sync_roles calls this; so do load_demo, after loading pages, and the after_create_page hook.
+    """
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps
+    Group = apps.get_model("auth", "Group")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    Permission = apps.get_model("auth", "Permission")
+    groups = [group] if group is not None else Group.objects.filter(name__in=PAGE_TYPE_PERMISSIONS)
+    for one in groups:
+        for model_label, codenames in PAGE_TYPE_PERMISSIONS.get(one.name, {}).items():
+            try:
+                model = apps.get_model(model_label)
+            except LookupError:
+                continue  # a later migration creates the page type and syncs again
+            pages = model.objects.all()
+            if page is not None:
+                pages = pages.filter(pk=page.pk)
+            for target in pages:
+                for codename in codenames:
+                    GroupPagePermission.objects.get_or_create(
+                        group=one,
+                        page_id=target.pk,
+                        permission=Permission.objects.get(
+                            content_type__app_label="wagtailcore", codename=codename
+                        ),
+                    )
 
 
 def remove_wagtail_default_roles(apps, schema_editor=None) -> None:
@@ -227,3 +270,64 @@ def remove_wagtail_default_roles(apps, schema_editor=None) -> None:
     WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
     Group.objects.filter(name__in=["Editors", "Moderators"]).delete()
     WorkflowPage.objects.filter(page__depth=1, workflow__name="Moderators approval").delete()
+
+
+REPORT_WORKFLOW_NAME = "Report approval"
+PANEL_SIGN_OFF_TASK = "Panel sign-off"
+
+
+def ensure_report_workflow(apps=None) -> None:
+    """Create the report approval workflow (panel sign-off, then the oversight body) if missing.
+
+    Two group approval tasks: Panel members, then Managers under the oversight body's name
+    from Scrutiny settings. The workflow is named in Scrutiny settings, which is how review
+    pages find it; it stays editable under Settings › Workflows.
+    """
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Group = apps.get_model("auth", "Group")
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
+    GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
+    ScrutinySettings = apps.get_model("scrutiny", "ScrutinySettings")
+
+    config = ScrutinySettings.objects.first()
+    if config is None:
+        config = ScrutinySettings.objects.create()
+    if config.report_workflow_id is not None:
+        return
+    task_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtailcore", model="groupapprovaltask"
+    )
+    workflow = Workflow.objects.create(name=REPORT_WORKFLOW_NAME, active=True)
+    steps = [(PANEL_SIGN_OFF_TASK, PANEL), (config.oversight_body or "Oversight body", MANAGERS)]
+    for order, (name, group_name) in enumerate(steps):
+        task = GroupApprovalTask.objects.create(name=name, content_type=task_type, active=True)
+        task.groups.set(Group.objects.filter(name=group_name))
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
+    config.report_workflow = workflow
+    config.save(update_fields=["report_workflow"])
+
+
+def name_oversight_task(name: str) -> None:
+    """Call the report workflow's last task by the oversight body's name from the settings."""
+    from wagtail.models import GroupApprovalTask
+
+    from .models import ScrutinySettings
+
+    workflow = ScrutinySettings.load().report_workflow
+    if workflow is None or not name:
+        return
+    last = workflow.workflow_tasks.order_by("-sort_order").select_related("task").first()
+    if last is None:
+        return
+    task = last.task.specific
+    if (
+        isinstance(task, GroupApprovalTask)
+        and task.name != name
+        and task.groups.filter(name=MANAGERS).exists()
+    ):
+        task.name = name
+        task.save(update_fields=["name"])

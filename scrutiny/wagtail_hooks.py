@@ -1,5 +1,7 @@
 """Admin screens of the scrutiny plugin: one "Scrutiny" menu with a viewset per register."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -19,6 +21,7 @@ from .admin_views import membership as membership_views
 from .admin_views import outcomes as outcome_views
 from .admin_views import petitions as petition_views
 from .admin_views import privacy as privacy_views
+from .admin_views import reviews as review_views
 from .admin_views import scoring as scoring_views
 from .admin_views.choosers import chooser_for
 from .models import (
@@ -28,10 +31,14 @@ from .models import (
     Measure,
     OutcomesReportPage,
     PanelMember,
+    ProgrammeIndexPage,
+    ReviewStep,
     ScoringCriterion,
+    ScrutinyReviewPage,
     ScrutinySettings,
     financial_year_label,
 )
+from .models.programme import report_signed_off, report_workflow
 
 
 class BusinessAreaViewSet(SnippetViewSet):
@@ -143,6 +150,18 @@ class CallForScrutinyViewSet(SnippetViewSet):
         ]
 
 
+class ReviewStepViewSet(SnippetViewSet):
+    """The steps every review walks through; reviews scheduled afterwards follow the list."""
+
+    model = ReviewStep
+    icon = "list-ol"
+    menu_label = "Review steps"
+    list_display = ["sort_order", "name", "active"]
+    list_filter = ["active"]
+    ordering = ["sort_order", "pk"]
+    copy_view_enabled = False
+
+
 class ScrutinyViewSetGroup(SnippetViewSetGroup):
     """The single "Scrutiny" area in the admin menu."""
 
@@ -162,6 +181,8 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         scoring_views.ProgrammeViewSet,
         action_views.ActionPlanViewSet,
         outcome_views.OutcomesViewSet,
+        review_views.ReviewViewSet,
+        ReviewStepViewSet,
         membership_views.PanelApplicationViewSet,
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,
@@ -306,6 +327,15 @@ def rescore_after_settings_saved(request, instance):
     """The community call bonus is part of the matrix: re-score when the settings change."""
     if isinstance(instance, ScrutinySettings):
         _rescore_after(request, instance, "settings saved")
+
+
+@hooks.register("after_edit_setting")
+def rename_oversight_task(request, instance):
+    """The report workflow's last task carries the oversight body's name from the settings."""
+    if isinstance(instance, ScrutinySettings):
+        from .roles import name_oversight_task
+
+        name_oversight_task(instance.oversight_body)
 
 
 class ProgrammeShortfallPanel(Component):
@@ -464,3 +494,87 @@ def outcomes_figures_button(page, user, view_name, next_url=None):
             icon_name="doc-full",
             priority=75,
         )
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    """Name the changes made while running a review and approving its report."""
+    actions.register_action("scrutiny.review.status", "Review status", "The review moved on")
+    actions.register_action("scrutiny.review.step", "Step updated", "A review step was updated")
+    actions.register_action(
+        "scrutiny.review.participant_add", "Member added", "A panel member joined the review"
+    )
+    actions.register_action(
+        "scrutiny.review.participant_remove", "Member removed", "A panel member left the review"
+    )
+    actions.register_action(
+        "scrutiny.call.review", "Moved with its review", "Moved with the review that answers it"
+    )
+
+
+@hooks.register("before_publish_page")
+def refuse_unsigned_report(request, page):
+    """A review's report is published only by its approval workflow, never by a button.
+
+    The editor's Publish button is hidden (ReviewPagePermissionTester); this refuses a
+    publish that arrives anyway, from the edit or create view, after its revision is saved.
+    """
+    if isinstance(page.specific, ScrutinyReviewPage) and not report_signed_off(page):
+        if report_workflow() is None:
+            reason = "no report approval workflow is set in Scrutiny settings"
+        else:
+            reason = "a report is published only when the panel and the oversight body sign it off"
+        messages.error(
+            request,
+            f"“{page.title}” was saved as a draft, not published: {reason}. "
+            "Use “Submit to Report approval” to send it for sign-off.",
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("after_create_page")
+def set_up_programme_pages(request, page):
+    """A review added in the page tree gets its steps; a programme page gets the drafting rights."""
+    from django.apps import apps
+
+    from . import pipeline
+    from .roles import grant_page_type_permissions
+
+    specific = page.specific
+    if isinstance(specific, ScrutinyReviewPage):
+        pipeline.review_steps_create(review=specific)
+    elif isinstance(specific, ProgrammeIndexPage):
+        grant_page_type_permissions(apps, page=specific)
+
+
+def _run_review_button(page, user, priority: int):
+    specific_class = page.specific_class
+    if (
+        specific_class is not None
+        and issubclass(specific_class, ScrutinyReviewPage)
+        and review_views.may_view_reviews(user)
+    ):
+        return Button(
+            "Run the review",
+            url=reverse("scrutiny_reviews:run", args=[page.pk]),
+            icon_name="clipboard-list",
+            priority=priority,
+        )
+    return None
+
+
+@hooks.register("register_page_listing_more_buttons")
+def run_review_listing_button(page, user, next_url=None):
+    """Offer "Run the review" in a review page's "More" menu in the page listing."""
+    button = _run_review_button(page, user, priority=5)
+    if button is not None:
+        yield button
+
+
+@hooks.register("register_page_header_buttons")
+def run_review_header_button(page, user, view_name=None, next_url=None):
+    """Offer "Run the review" in the review page's header menu in the editor."""
+    button = _run_review_button(page, user, priority=12)
+    if button is not None:
+        yield button

@@ -78,8 +78,8 @@ def migrated_data(transactional_db):
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Collection, Locale, Workflow, WorkflowContentType, WorkflowTask
 
-    from scrutiny.models import CallForScrutiny, NotAcceptedReason, PanelDecisionTask
-    from scrutiny.roles import sync_roles
+    from scrutiny.models import CallForScrutiny, NotAcceptedReason, PanelDecisionTask, ReviewStep
+    from scrutiny.roles import ensure_report_workflow, sync_roles
 
     locale, _ = Locale.objects.get_or_create(language_code="en")
     if not Page.objects.filter(depth=1).exists():
@@ -95,6 +95,13 @@ def migrated_data(transactional_db):
         WorkflowContentType.objects.create(
             workflow=workflow, content_type=ContentType.objects.get_for_model(CallForScrutiny)
         )
+    ensure_report_workflow()
+    if not ReviewStep.objects.exists():
+        import importlib
+
+        steps = importlib.import_module("scrutiny.migrations.0017_review_steps").DEFAULT_STEPS
+        for order, (name, description) in enumerate(steps, start=1):
+            ReviewStep.objects.create(name=name, description=description, sort_order=order)
     if not NotAcceptedReason.objects.exists():
         NotAcceptedReason.objects.create(
             code="complaints-not-completed", label="The complaints procedure has not been completed"

@@ -49,6 +49,17 @@ class ScrutinySettings(BaseGenericSetting):
         default="EMT and Board",
         help_text="Who receives the panel's reports, for example the Customer Assurance Committee.",
     )
+    report_workflow = models.ForeignKey(
+        "wagtailcore.Workflow",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The workflow every review's report goes through before it is published (panel "
+            "sign-off, then the oversight body). With none, no report can be published."
+        ),
+    )
     contact_role = models.CharField(
         max_length=200,
         default="Customer Empowerment Manager",
@@ -161,6 +172,7 @@ class ScrutinySettings(BaseGenericSetting):
                     FieldPanel("organisation_name"),
                     FieldPanel("panel_name"),
                     FieldPanel("oversight_body"),
+                    FieldPanel("report_workflow"),
                     MultiFieldPanel(
                         [
                             FieldPanel("contact_role"),

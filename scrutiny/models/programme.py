@@ -1,10 +1,14 @@
 """The annual programme of scrutiny as public pages: an index, a page per year, its reviews."""
 
+from django.conf import settings
 from django.db import models
+from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as route_path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester, WorkflowState
 
 from ..blocks import MethodsBlock
 from .outcomes import OutcomesReportPage
@@ -70,6 +74,10 @@ class ProgrammeYearPage(Page):
     def financial_year_label(self) -> str:
         return financial_year_label(self.financial_year)
 
+    def get_workflow(self):
+        """None: Communications publish a year's page directly, whatever its ancestors say."""
+        return None
+
     def get_context(self, request, *args, **kwargs):
         from scrutiny import selectors
 
@@ -78,7 +86,58 @@ class ProgrammeYearPage(Page):
         return context
 
 
-class ScrutinyReviewPage(Page):
+def report_workflow():
+    """The active workflow that signs off every review's report (Scrutiny settings)."""
+    from .config import ScrutinySettings
+
+    if not getattr(settings, "WAGTAIL_WORKFLOW_ENABLED", True):
+        return None
+    workflow = ScrutinySettings.load().report_workflow
+    return workflow if workflow is not None and workflow.active else None
+
+
+def report_signed_off(page) -> bool:
+    """Whether the page's latest revision was approved by a finished report workflow.
+
+    True only while that revision is not yet live: the moment the last task approves it,
+    and until it is published (now or at its scheduled time). A revision saved after the
+    approval, by anyone, needs the workflow again.
+    """
+    state = (
+        WorkflowState.objects.for_instance(page)
+        .select_related("current_task_state")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if state is None or state.status != WorkflowState.STATUS_APPROVED:
+        return False
+    approved_at = state.current_task_state and state.current_task_state.finished_at
+    fresh = Page.objects.filter(pk=page.pk).values("latest_revision", "live_revision").first()
+    if approved_at is None or fresh is None or fresh["latest_revision"] is None:
+        return False
+    if fresh["latest_revision"] == fresh["live_revision"]:
+        return False
+    latest = page.revisions.filter(pk=fresh["latest_revision"]).values("created_at").first()
+    return latest is not None and latest["created_at"] <= approved_at
+
+
+class ReviewPagePermissionTester(PagePermissionTester):
+    """A report is published only by its approval workflow, never by a Publish button.
+
+    Nobody, superusers included, may publish a review page directly: the only publish that
+    passes is the one the workflow makes when its last task approves the latest revision.
+    """
+
+    def can_publish(self):
+        if not self.user.is_active:
+            return False
+        return report_signed_off(self.page)
+
+    def can_publish_subpage(self):
+        return False
+
+
+class ScrutinyReviewPage(RoutablePageMixin, Page):
     """A review in the programme, and in the end its report.
 
     Created in draft when scheduled. The page's content (scope, methods, report and
@@ -139,3 +198,39 @@ class ScrutinyReviewPage(Page):
 
     class Meta:
         verbose_name = "scrutiny review"
+
+    def get_context(self, request, *args, **kwargs):
+        from scrutiny.review_selectors import review_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        context["progress"] = review_progress(self)
+        return context
+
+    def get_workflow(self):
+        """The report approval workflow from Scrutiny settings, wherever the page sits."""
+        return report_workflow()
+
+    def permissions_for_user(self, user):
+        return ReviewPagePermissionTester(user, self)
+
+    def with_content_json(self, content):
+        """A revision carries the report, not where the review is: keep the current status."""
+        obj = super().with_content_json(content)
+        obj.status = self.status
+        return obj
+
+    @property
+    def progress_label(self) -> str:
+        """Where the review is, as "step 6 of 10" or "all 10 steps done"."""
+        from scrutiny.review_selectors import review_progress
+
+        return review_progress(self).label
+
+    @route_path("pdf/", name="report_pdf")
+    def report_pdf(self, request):
+        """The published report as a PDF made on the server."""
+        from scrutiny.reports import report_pdf_response
+
+        if not self.live:
+            raise Http404
+        return report_pdf_response(self)

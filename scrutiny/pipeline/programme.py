@@ -17,6 +17,7 @@ from ..models import (
     financial_year_label,
 )
 from .calls import TransitionNotAllowed
+from .reviews import review_steps_create
 from .scoring import SCORE_PERMISSION
 
 
@@ -110,6 +111,7 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
             if ScrutinyReviewPage.objects.child_of(year_page).filter(slug=review.slug).exists():
                 review.slug = f"{review.slug}-{score.pk}"
             year_page.add_child(instance=review)
+            review_steps_create(review=review)
         if score.call is not None:
             # The calls are a parental relation: they are written when the page is saved.
             review.calls.add(score.call)

@@ -19,6 +19,7 @@ from tests.scrutiny.membership_builders import (
     make_member,
     receipt,
 )
+from tests.scrutiny.review_builders import make_programme, make_review, make_year, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -139,11 +140,18 @@ def test_the_panel_cannot_appoint(staff):
 
 
 @pytest.fixture
-def known_year(staff):
-    """Member attendance around the 2025/26 financial year."""
+def known_year(staff, home_page):
+    """Member attendance and review participation around the 2025/26 financial year."""
     member = make_member(user=staff["panel"])
     other = make_member("other")
     user = member.user
+    programme = make_programme(home_page)
+    earlier, year, later = (make_year(programme, y) for y in (2024, 2025, 2026))
+    take_part(make_review(earlier, slug="old-review"), member)  # 2024/25
+    take_part(make_review(year, slug="repairs"), member, role="lead")
+    take_part(make_review(year, slug="complaints"), member, other)
+    take_part(make_review(year, slug="lettings"), other)  # not theirs
+    make_review(later, slug="next-year")  # 2026/27, nobody yet
     make_meeting(at(2025, 3, 31, 18), attendees=[user])  # 2024/25
     make_meeting(at(2025, 4, 1, 10), attendees=[user])  # first day of 2025/26
     make_meeting(at(2025, 9, 10), attendees=[user, other.user])
@@ -152,6 +160,8 @@ def known_year(staff):
     make_meeting(at(2025, 10, 4, 9), kind=MeetingKind.BOARD_AWAY_DAY, attendees=[user])
     make_meeting(at(2025, 7, 1), kind=MeetingKind.REVIEW_SESSION, attendees=[user])
     make_meeting(at(2025, 8, 1), kind=MeetingKind.REVIEW_SESSION, attendees=[user])
+    # Sessions count as days given, not as reviews: reviews are counted by participation.
+    make_meeting(at(2025, 9, 1), kind=MeetingKind.REVIEW_SESSION, attendees=[user])
     make_meeting(
         at(2026, 1, 14), attendees=[user], status=MeetingStatus.CANCELLED
     )  # cancelled: does not count
@@ -174,8 +184,8 @@ def test_commitments_count_attendance_in_the_financial_year(known_year):
         "Away days": (1, 2, False),
         "Whole board away days": (1, 1, True),
     }
-    # 3 formal and 2 review sessions at half a day, 2 away days at a full day.
-    assert commitments.days.done == Decimal("4.5")
+    # 3 formal and 3 review sessions at half a day, 2 away days at a full day.
+    assert commitments.days.done == Decimal("5")
     assert commitments.days.target == 24
     assert [item.label for item in commitments.below_target] == ["Scrutiny reviews", "Away days"]
 
@@ -186,6 +196,9 @@ def test_the_years_either_side_count_only_their_own_meetings(known_year):
     assert before.items[0].done == 1
     assert after.items[0].done == 1
     assert member_selectors.member_review_count(known_year.user, 2025) == 2
+    assert member_selectors.member_review_count(known_year.user, 2024) == 1
+    assert member_selectors.member_review_count(known_year.user, 2026) == 0
+    assert member_selectors.member_review_count(known_year.user, 2019) == 0
 
 
 def test_the_minimums_come_from_the_settings(known_year):

@@ -1,0 +1,261 @@
+"""Running a review: its steps, the members taking part, and where its report has got to.
+
+The review page's content goes through revisions and the report approval workflow; these
+operations change the records beside it (steps, participants) and the review's status, so
+none of them makes a new revision of the report.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from wagtail.log_actions import log
+
+from ..models import (
+    CallForScrutiny,
+    CallStatus,
+    PanelMember,
+    ParticipantRole,
+    ReviewParticipant,
+    ReviewStatus,
+    ReviewStep,
+    ReviewStepProgress,
+    ScrutinyReviewPage,
+    StepStatus,
+)
+from .calls import TransitionNotAllowed
+
+STEP_PERMISSION = "scrutiny.change_reviewstepprogress"
+ADD_PARTICIPANT_PERMISSION = "scrutiny.add_reviewparticipant"
+REMOVE_PARTICIPANT_PERMISSION = "scrutiny.delete_reviewparticipant"
+
+# Where a review's status may move from, for each move the pipeline makes.
+REVIEW_MOVES: dict[str, tuple[frozenset[str], str]] = {
+    "start": (frozenset({ReviewStatus.SCHEDULED}), ReviewStatus.IN_REVIEW),
+    "submit_report": (
+        frozenset({ReviewStatus.SCHEDULED, ReviewStatus.IN_REVIEW}),
+        ReviewStatus.REPORTING,
+    ),
+    "return_report": (frozenset({ReviewStatus.REPORTING}), ReviewStatus.IN_REVIEW),
+    "publish_report": (
+        frozenset({ReviewStatus.SCHEDULED, ReviewStatus.IN_REVIEW, ReviewStatus.REPORTING}),
+        ReviewStatus.REPORTED,
+    ),
+}
+
+
+class ReviewRefused(ValueError):
+    """A change to a review's steps or participants that cannot be made; the message says why."""
+
+
+def may_run_reviews(user) -> bool:
+    """Officers and panel members update steps and participants."""
+    return user.is_active and user.has_perm(STEP_PERMISSION)
+
+
+def review_steps_create(*, review: ScrutinyReviewPage) -> list[ReviewStepProgress]:
+    """Give a review a row for each active step, positions 1..n; one that has them keeps them."""
+    if review.steps.exists():
+        return list(review.steps.all())
+    steps = ReviewStep.objects.filter(active=True).order_by("sort_order", "pk")
+    return [
+        ReviewStepProgress.objects.create(review=review, step=step, position=position)
+        for position, step in enumerate(steps, start=1)
+    ]
+
+
+def _move_review(review: ScrutinyReviewPage, move: str, user) -> bool:
+    """Change the review's status as REVIEW_MOVES allows; False when it is not in a source state."""
+    sources, target = REVIEW_MOVES[move]
+    current = ScrutinyReviewPage.objects.select_for_update().values_list("status", flat=True)
+    previous = current.get(pk=review.pk)
+    if previous not in sources:
+        return False
+    # A plain update: the status is not report content and must not make a page revision.
+    ScrutinyReviewPage.objects.filter(pk=review.pk).update(status=target)
+    review.status = target
+    log(
+        instance=review,
+        action="scrutiny.review.status",
+        user=user,
+        data={"from": previous, "to": target, "move": move},
+    )
+    return True
+
+
+def _move_calls(review: ScrutinyReviewPage, sources: set[str], target: str, user) -> None:
+    """Move the calls a review answers along with it, each with history and a log entry."""
+    calls = CallForScrutiny.objects.select_for_update().filter(reviews=review, status__in=sources)
+    for call in calls:
+        previous = call.status
+        call.status = target
+        call.status_changed_at = timezone.now()
+        call._history_user = user
+        call.save(update_fields=["status", "status_changed_at"])
+        log(
+            instance=call,
+            action="scrutiny.call.review",
+            user=user,
+            data={"from": previous, "to": target, "review": review.pk},
+        )
+
+
+def review_start(*, review: ScrutinyReviewPage, user) -> bool:
+    """Move a scheduled review to in review, and its scheduled calls with it."""
+    if not _move_review(review, "start", user):
+        return False
+    _move_calls(review, {CallStatus.SCHEDULED}, CallStatus.IN_REVIEW, user)
+    return True
+
+
+@transaction.atomic
+def review_step_update(
+    *,
+    step: ReviewStepProgress,
+    user,
+    status: str,
+    started_on: date | None = None,
+    completed_on: date | None = None,
+    notes: str = "",
+) -> ReviewStepProgress:
+    """Record where a review is with one step; starting a step starts a scheduled review."""
+    if not may_run_reviews(user):
+        raise PermissionDenied("Only scrutiny officers and panel members may update review steps.")
+    if status not in StepStatus.values:
+        raise ReviewRefused("Choose the step's status.")
+    step = ReviewStepProgress.objects.select_for_update().select_related("step").get(pk=step.pk)
+    review = ScrutinyReviewPage.objects.get(pk=step.review_id)
+    today = timezone.localdate()
+    if status == StepStatus.NOT_STARTED:
+        if completed_on:
+            raise ReviewRefused("A step that has not started cannot have a date it was finished.")
+    elif status == StepStatus.IN_PROGRESS:
+        started_on = started_on or step.started_on or today
+        if completed_on:
+            raise ReviewRefused(
+                "A step in progress is not finished: clear the date finished, or mark it done."
+            )
+    elif status == StepStatus.DONE:
+        started_on = started_on or step.started_on or today
+        completed_on = completed_on or step.completed_on or today
+    if started_on and completed_on and completed_on < started_on:
+        raise ReviewRefused(
+            f"The step cannot finish ({date_format(completed_on, 'j F Y')}) before it "
+            f"started ({date_format(started_on, 'j F Y')})."
+        )
+    if started_on and started_on > today:
+        raise ReviewRefused("The date started cannot be in the future.")
+    if completed_on and completed_on > today:
+        raise ReviewRefused("The date finished cannot be in the future.")
+    before = {
+        "status": step.status,
+        "started_on": step.started_on,
+        "completed_on": step.completed_on,
+        "notes": step.notes,
+    }
+    step.status = status
+    step.started_on = started_on
+    step.completed_on = completed_on
+    step.notes = notes.strip()
+    after = {
+        "status": step.status,
+        "started_on": step.started_on,
+        "completed_on": step.completed_on,
+        "notes": step.notes,
+    }
+    if before == after:
+        return step
+    step._history_user = user
+    step.save()
+    log(
+        instance=review,
+        action="scrutiny.review.step",
+        user=user,
+        data={
+            "step": step.step.name,
+            "position": step.position,
+            "from": before["status"],
+            "to": step.status,
+        },
+    )
+    if status != StepStatus.NOT_STARTED:
+        review_start(review=review, user=user)
+    return step
+
+
+def serving_members(today: date | None = None):
+    """Panel members serving today, whose account is active."""
+    today = today or timezone.localdate()
+    return (
+        PanelMember.objects.filter(started_on__lte=today, user__is_active=True)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("user")
+    )
+
+
+@transaction.atomic
+def review_participant_add(
+    *, review: ScrutinyReviewPage, member: PanelMember, user, role: str = ParticipantRole.MEMBER
+) -> ReviewParticipant:
+    """Add a serving panel member to a review, as its lead or as a member."""
+    if not (user.is_active and user.has_perm(ADD_PARTICIPANT_PERMISSION)):
+        raise PermissionDenied("Only scrutiny officers and panel members may add participants.")
+    if role not in ParticipantRole.values:
+        raise ReviewRefused("Choose the member's role in the review.")
+    if not serving_members().filter(pk=member.pk).exists():
+        raise ReviewRefused(f"{member} is not serving on the panel, so cannot take part.")
+    if ReviewParticipant.objects.filter(review=review, member=member).exists():
+        raise ReviewRefused(f"{member} already takes part in this review.")
+    participant = ReviewParticipant(review=review, member=member, role=role)
+    participant._history_user = user
+    participant.save()
+    log(
+        instance=review,
+        action="scrutiny.review.participant_add",
+        user=user,
+        data={"member": str(member), "member_id": member.pk, "role": role},
+    )
+    return participant
+
+
+@transaction.atomic
+def review_participant_remove(*, participant: ReviewParticipant, user) -> None:
+    """Take a member off a review; the history keeps that they took part."""
+    if not (user.is_active and user.has_perm(REMOVE_PARTICIPANT_PERMISSION)):
+        raise PermissionDenied("Only scrutiny officers and panel members may remove participants.")
+    review = ScrutinyReviewPage.objects.get(pk=participant.review_id)
+    member = participant.member
+    participant._history_user = user
+    participant.delete()
+    log(
+        instance=review,
+        action="scrutiny.review.participant_remove",
+        user=user,
+        data={"member": str(member), "member_id": member.pk},
+    )
+
+
+@transaction.atomic
+def review_report_submitted(*, review: ScrutinyReviewPage, user) -> bool:
+    """The report went into the approval workflow: the review's report is in approval."""
+    return _move_review(review, "submit_report", user)
+
+
+@transaction.atomic
+def review_report_returned(*, review: ScrutinyReviewPage, user) -> bool:
+    """The report came back for changes, or its workflow was cancelled: back in review."""
+    return _move_review(review, "return_report", user)
+
+
+@transaction.atomic
+def review_report_published(*, review: ScrutinyReviewPage, user) -> bool:
+    """The signed-off report is live: the review and its calls are reported."""
+    if not review.live:
+        raise TransitionNotAllowed(f"“{review.title}” is not published.")
+    if not _move_review(review, "publish_report", user):
+        return False
+    _move_calls(review, {CallStatus.SCHEDULED, CallStatus.IN_REVIEW}, CallStatus.REPORTED, user)
+    return True

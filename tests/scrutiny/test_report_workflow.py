@@ -1,0 +1,413 @@
+"""The report approval workflow: its order and who acts, no publishing without sign-off, what
+publishing changes, revisions, the PDF, the public page and the print stylesheet."""
+
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.actions.publish_revision import PublishPermissionError
+from wagtail.models import PageLogEntry, TaskState, WorkflowState
+from wagtail.rich_text import RichText
+from wagtail.test.utils.form_data import rich_text
+
+from scrutiny import roles
+from scrutiny.models import (
+    CallStatus,
+    Recommendation,
+    ReviewStatus,
+    ScrutinyReviewPage,
+    ScrutinySettings,
+)
+from scrutiny.models.programme import report_workflow
+from tests.conftest import PASSWORD, make_business_area
+from tests.scrutiny.builders import make_call
+from tests.scrutiny.review_builders import make_programme, make_review, make_year
+
+pytestmark = pytest.mark.django_db
+
+RECOMMENDATIONS = [
+    ("Book every repair at the first call, with a time slot.", "12 of 20 calls were called back."),
+    ("Tell residents when a repair is delayed, and why.", "Survey: 61% were not told."),
+    ("Publish repair times by estate each quarter.", "No figures are published now."),
+]
+
+
+@pytest.fixture
+def review(staff, home_page):
+    """A drafted report with three recommendations, answering a call now in review."""
+    year_page = make_year(make_programme(home_page), 2026)
+    area = make_business_area(head_of_operations_name="Dana Price")
+    review = make_review(
+        year_page,
+        business_area=area,
+        status=ReviewStatus.IN_REVIEW,
+        starts_on=timezone.localdate() - timedelta(days=90),
+        ends_on=timezone.localdate() - timedelta(days=5),
+        summary=RichText("<p>Repairs are slow & residents are not kept informed.</p>"),
+        scope=RichText("<p>Responsive repairs from report to completion.</p>"),
+        terms_of_reference=RichText("<p>How quickly, and how well, are repairs done?</p>"),
+        working_well=RichText("<p>Operatives are polite and <b>tidy</b>.</p>"),
+        below_standard=RichText("<ul><li>First-time fixes</li><li>Updates on delays</li></ul>"),
+    )
+    call = make_call(business_area=area, status=CallStatus.IN_REVIEW)
+    review.calls.add(call)
+    for order, (text, evidence) in enumerate(RECOMMENDATIONS):
+        review.recommendations.add(
+            Recommendation(recommendation=text, evidence=evidence, sort_order=order)
+        )
+    review.save()
+    review.save_revision(user=staff["panel"])
+    review.call = call
+    return review
+
+
+def submit(review, user):
+    """Send the latest revision into the report approval workflow, as the editor does."""
+    report_workflow().start(review, user)
+    return ScrutinyReviewPage.objects.get(pk=review.pk)
+
+
+def current_task(review):
+    return ScrutinyReviewPage.objects.get(pk=review.pk).current_workflow_task
+
+
+def approve_as(client, review, username):
+    """Approve the current task through Wagtail's own workflow action view."""
+    client.login(username=username, password=PASSWORD)
+    state = ScrutinyReviewPage.objects.get(pk=review.pk).current_workflow_task_state
+    return client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[review.pk, "approve", state.pk]),
+        {"comment": "Agreed."},
+    )
+
+
+def test_the_workflow_is_panel_sign_off_then_the_oversight_body():
+    workflow = report_workflow()
+    assert workflow.name == "Report approval"
+    tasks = [task.specific for task in workflow.tasks.order_by("workflow_tasks__sort_order")]
+    assert [task.name for task in tasks] == ["Panel sign-off", "EMT and Board"]
+    assert [list(task.groups.values_list("name", flat=True)) for task in tasks] == [
+        [roles.PANEL],
+        [roles.MANAGERS],
+    ]
+    assert ScrutinySettings.load().report_workflow == workflow
+
+
+def test_review_pages_use_the_report_workflow_and_year_pages_none(review):
+    assert review.get_workflow() == report_workflow()
+    assert review.get_parent().specific.get_workflow() is None
+
+
+def test_sign_off_goes_in_order_each_by_its_own_group(review, staff, client):
+    review = submit(review, staff["panel"])
+    assert review.status == ReviewStatus.REPORTING
+    task = current_task(review)
+    assert task.name == "Panel sign-off"
+    # The oversight body cannot sign off for the panel.
+    assert task.specific.get_actions(review, staff["manager"]) == []
+    response = approve_as(client, review, "manager")
+    assert response.status_code in (302, 403)
+    assert current_task(review).name == "Panel sign-off"
+
+    response = approve_as(client, review, "panel")
+    assert response.status_code == 302
+    task = current_task(review)
+    assert task.name == "EMT and Board"
+    assert not ScrutinyReviewPage.objects.get(pk=review.pk).live
+    # And the panel cannot approve for the oversight body.
+    assert task.specific.get_actions(review, staff["panel"]) == []
+    response = approve_as(client, review, "panel")
+    assert response.status_code in (302, 403)
+    assert current_task(review).name == "EMT and Board"
+    assert not ScrutinyReviewPage.objects.get(pk=review.pk).live
+
+    response = approve_as(client, review, "manager")
+    assert response.status_code == 302
+    published = ScrutinyReviewPage.objects.get(pk=review.pk)
+    assert published.live
+    state = WorkflowState.objects.for_instance(published).get()
+    assert state.status == WorkflowState.STATUS_APPROVED
+    approvers = list(
+        TaskState.objects.filter(workflow_state=state)
+        .order_by("started_at")
+        .values_list("task__name", "finished_by__username")
+    )
+    assert approvers == [("Panel sign-off", "panel"), ("EMT and Board", "manager")]
+
+
+def test_publishing_moves_the_review_and_its_calls_to_reported(review, staff, client):
+    call = review.call
+    review = submit(review, staff["panel"])
+    approve_as(client, review, "panel")
+    approve_as(client, review, "manager")
+    review = ScrutinyReviewPage.objects.get(pk=review.pk)
+    assert review.status == ReviewStatus.REPORTED
+    call.refresh_from_db()
+    assert call.status == CallStatus.REPORTED
+    assert call.history.first().history_user == staff["manager"]
+    moves = [
+        entry.data["to"]
+        for entry in PageLogEntry.objects.filter(
+            page=review, action="scrutiny.review.status"
+        ).order_by("pk")
+    ]
+    assert moves == [ReviewStatus.REPORTING, ReviewStatus.REPORTED]
+    # The programme's year page now links to the live report.
+    year = client.get(review.get_parent().url)
+    assert review.url in year.content.decode()
+
+
+def test_changes_requested_returns_the_review_to_in_review(review, staff, client):
+    review = submit(review, staff["panel"])
+    client.login(username="panel", password=PASSWORD)
+    state = review.current_workflow_task_state
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[review.pk, "reject", state.pk]),
+        {"comment": "Recommendation 2 needs its evidence."},
+    )
+    assert response.status_code == 302
+    review = ScrutinyReviewPage.objects.get(pk=review.pk)
+    assert review.status == ReviewStatus.IN_REVIEW
+    assert not review.live
+
+
+def edit_post(review, **extra):
+    """The edit form's data for the review as it stands, recommendations included."""
+    recs = list(review.recommendations.all())
+    data = {
+        "title": review.title,
+        "slug": review.slug,
+        "business_area": review.business_area_id,
+        "starts_on": review.starts_on.isoformat() if review.starts_on else "",
+        "ends_on": review.ends_on.isoformat() if review.ends_on else "",
+        "scope": rich_text(review.scope),
+        "terms_of_reference": rich_text(review.terms_of_reference),
+        "summary": rich_text(review.summary),
+        "working_well": rich_text(review.working_well),
+        "below_standard": rich_text(review.below_standard),
+        "methods-count": "0",
+        "recommendations-TOTAL_FORMS": str(len(recs)),
+        "recommendations-INITIAL_FORMS": str(len(recs)),
+        "recommendations-MIN_NUM_FORMS": "0",
+        "recommendations-MAX_NUM_FORMS": "1000",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+        "go_live_at": "",
+        "expire_at": "",
+    }
+    for i, rec in enumerate(recs):
+        data |= {
+            f"recommendations-{i}-id": rec.pk,
+            f"recommendations-{i}-ORDER": str(i + 1),
+            f"recommendations-{i}-DELETE": "",
+            f"recommendations-{i}-recommendation": rec.recommendation,
+            f"recommendations-{i}-evidence": rec.evidence,
+            f"recommendations-{i}-priority": rec.priority,
+            f"recommendations-{i}-responsible_name": rec.responsible_name,
+            f"recommendations-{i}-responsible_email": rec.responsible_email,
+        }
+    return data | extra
+
+
+@pytest.mark.parametrize("username", ["comms", "officer", "panel", "admin"])
+def test_nobody_publishes_a_report_with_the_publish_button(review, staff, client, username):
+    client.login(username=username, password=PASSWORD)
+    url = reverse("wagtailadmin_pages:edit", args=[review.pk])
+    editor = client.get(url)
+    assert editor.status_code == 200
+    assert 'name="action-publish"' not in editor.content.decode()
+    response = client.post(url, edit_post(review, **{"action-publish": "action-publish"}))
+    assert response.status_code in (200, 302)
+    review = ScrutinyReviewPage.objects.get(pk=review.pk)
+    assert not review.live
+    assert review.live_revision is None
+    assert review.status == ReviewStatus.IN_REVIEW
+
+
+def test_scheduled_publishing_is_refused_too(review, staff, client):
+    client.login(username="comms", password=PASSWORD)
+    tomorrow = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[review.pk]),
+        edit_post(review, go_live_at=tomorrow, **{"action-publish": "action-publish"}),
+    )
+    review = ScrutinyReviewPage.objects.get(pk=review.pk)
+    assert not review.live
+    assert not review.revisions.filter(approved_go_live_at__isnull=False).exists()
+
+
+def test_publishing_in_code_or_in_bulk_as_a_user_is_refused(review, staff, client):
+    for username in ("comms", "admin", "manager"):
+        assert not review.permissions_for_user(staff[username]).can_publish()
+        with pytest.raises(PublishPermissionError):
+            review.get_latest_revision().publish(user=staff[username])
+    client.login(username="comms", password=PASSWORD)
+    client.post(
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+        + f"?id={review.pk}",
+        {},
+    )
+    assert not ScrutinyReviewPage.objects.get(pk=review.pk).live
+
+
+def test_the_before_publish_hook_refuses_a_publish_that_gets_past_the_button(review, staff, rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from scrutiny.wagtail_hooks import refuse_unsigned_report
+
+    request = rf.post("/")
+    request.user = staff["comms"]
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    response = refuse_unsigned_report(request, review)
+    assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_pages:edit", args=[review.pk])
+
+
+def test_an_edit_after_sign_off_needs_the_workflow_again(review, staff, client):
+    review = submit(review, staff["panel"])
+    approve_as(client, review, "panel")
+    approve_as(client, review, "manager")
+    review = ScrutinyReviewPage.objects.get(pk=review.pk)
+    assert review.live
+    client.login(username="comms", password=PASSWORD)
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[review.pk]),
+        edit_post(review, title="Changed without sign-off", **{"action-publish": "1"}),
+    )
+    review = ScrutinyReviewPage.objects.get(pk=review.pk)
+    assert review.title != "Changed without sign-off"
+    assert review.has_unpublished_changes
+
+
+def test_the_compare_view_shows_a_changed_recommendation(review, staff, client):
+    first = review.get_latest_revision()
+    client.login(username="panel", password=PASSWORD)
+    data = edit_post(review)
+    data["recommendations-1-recommendation"] = "Text every resident when a repair is delayed."
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[review.pk]), data)
+    assert response.status_code == 302
+    second = ScrutinyReviewPage.objects.get(pk=review.pk).get_latest_revision()
+    assert second.pk != first.pk
+    response = client.get(
+        reverse("wagtailadmin_pages:revisions_compare", args=[review.pk, first.pk, second.pk])
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<span class="deletion">Tell residents</span>' in page
+    assert '<span class="addition">Text every resident</span> when a repair is delayed' in page
+
+
+# The public report, its PDF and print.
+
+
+def publish_through_workflow(review, staff, client):
+    review = submit(review, staff["panel"])
+    approve_as(client, review, "panel")
+    approve_as(client, review, "manager")
+    client.logout()
+    return ScrutinyReviewPage.objects.get(pk=review.pk)
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    assert content.startswith(b"%PDF")
+    reader = PdfReader(BytesIO(content))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def test_the_public_pdf_has_the_organisation_and_every_recommendation(review, staff, client):
+    review = publish_through_workflow(review, staff, client)
+    response = client.get(review.url + review.reverse_subpage("report_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert ScrutinySettings.load().organisation_name in text
+    for recommendation, _ in RECOMMENDATIONS:
+        assert recommendation in text
+    assert "Repairs are slow & residents are not kept informed." in text
+    assert "First-time fixes" in text
+    assert "Dana Price" in text
+
+
+def test_a_draft_has_no_public_pdf_but_staff_download_it(review, staff, client):
+    year_url = review.get_parent().url
+    assert review.reverse_subpage("report_pdf") == "pdf/"
+    assert client.get(year_url + review.slug + "/pdf/").status_code == 404
+    client.login(username="officer", password=PASSWORD)
+    response = client.get(reverse("scrutiny_reviews:pdf", args=[review.pk]))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "DRAFT" in text
+    assert RECOMMENDATIONS[0][0] in text
+    client.login(username="appeal", password=PASSWORD)
+    response = client.get(reverse("scrutiny_reviews:pdf", args=[review.pk]))
+    assert response.status_code in (302, 403)
+
+
+def test_rich_text_markup_cannot_break_the_pdf(review, staff):
+    from scrutiny.reports import report_pdf, rich_text_paragraphs
+
+    review.working_well = '<p>Fine <para>& "<b>bold</b>"</p><p><script>x</script>< &lt;</p>'
+    review.recommendations.add(
+        Recommendation(recommendation="<font size=40>Big</font> & <b>small", evidence="-")
+    )
+    assert rich_text_paragraphs(review.working_well)[0] == 'Fine & " bold "'
+    text = pdf_text(report_pdf(review))
+    assert "<font size=40>Big</font> & <b>small" in text
+
+
+def test_the_public_report_shows_every_section(review, staff, client):
+    review = publish_through_workflow(review, staff, client)
+    response = client.get(review.url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in [
+        review.title,
+        "Repairs and maintenance",
+        "Report published",
+        "Step 1 of 10",
+        "Responsive repairs from report to completion.",
+        "How quickly, and how well, are repairs done?",
+        "What is working well",
+        "Operatives are polite",
+        "Standards that fall below the expected level",
+        "First-time fixes",
+        "Recommendations",
+        "12 of 20 calls were called back.",
+        "Dana Price",
+        "Medium",
+        "Awaiting a response",
+        f"{review.url}pdf/",
+    ]:
+        assert text in page, text
+    for recommendation, _ in RECOMMENDATIONS:
+        assert recommendation in page
+    assert '<th scope="col">Priority</th>' in page
+
+
+def test_the_print_stylesheet_hides_the_frame_and_rules_the_tables():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text()
+    assert "@media print" in css
+    for rule in (".site-header", ".site-nav", ".site-footer", ".skip-link", ".button"):
+        assert rule in css
+    assert "attr(href)" in css
+    assert "border: 1px solid #000" in css
+    assert "break-inside: avoid" in css
+    base = (Path(settings.BASE_DIR) / "templates" / "base.html").read_text()
+    assert "css/print.css" in base
+
+
+def test_the_oversight_task_takes_the_oversight_body_s_name():
+    from scrutiny.roles import name_oversight_task
+
+    name_oversight_task("Customer Assurance Committee")
+    tasks = report_workflow().tasks.order_by("workflow_tasks__sort_order")
+    assert [task.name for task in tasks] == ["Panel sign-off", "Customer Assurance Committee"]
