@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.routable_page.models import path as route_path
@@ -137,6 +138,46 @@ class ReviewPagePermissionTester(PagePermissionTester):
         return False
 
 
+class ReviewPageForm(WagtailAdminPageForm):
+    """The review page's editor form: a recommendation already answered cannot be removed.
+
+    Publishing a report without a recommendation deletes its row, and with it the response and
+    the action plan that people have worked on since; the editor says so instead.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        formset = self.formsets.get("recommendations")
+        if formset is None:
+            return cleaned_data
+        # The formsets are checked after this form, so read the tick box as it was sent.
+        removed = [
+            form.instance.pk
+            for form in formset.forms
+            if form.instance.pk and "DELETE" in form.fields and form["DELETE"].data
+        ]
+        if removed:
+            from .reviews import ActionItem, RecommendationResponse
+
+            answered = set(
+                RecommendationResponse.objects.filter(recommendation__in=removed).values_list(
+                    "recommendation", flat=True
+                )
+            ) | set(
+                ActionItem.objects.filter(recommendation__in=removed).values_list(
+                    "recommendation", flat=True
+                )
+            )
+            if answered:
+                self.add_error(
+                    None,
+                    "A recommendation that has a response or actions cannot be removed from "
+                    "the report. Change its wording instead, or ask an officer to close its "
+                    "actions.",
+                )
+        return cleaned_data
+
+
 class ScrutinyReviewPage(RoutablePageMixin, Page):
     """A review in the programme, and in the end its report.
 
@@ -195,6 +236,7 @@ class ScrutinyReviewPage(RoutablePageMixin, Page):
 
     parent_page_types = ["scrutiny.ProgrammeYearPage"]
     subpage_types: list[str] = []
+    base_form_class = ReviewPageForm
 
     class Meta:
         verbose_name = "scrutiny review"

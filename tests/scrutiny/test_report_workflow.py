@@ -411,3 +411,25 @@ def test_the_oversight_task_takes_the_oversight_body_s_name():
     name_oversight_task("Customer Assurance Committee")
     tasks = report_workflow().tasks.order_by("workflow_tasks__sort_order")
     assert [task.name for task in tasks] == ["Panel sign-off", "Customer Assurance Committee"]
+
+
+def test_a_recommendation_with_a_response_cannot_be_removed_from_the_report(review, staff, client):
+    from scrutiny.models import RecommendationResponse, ResponseDecision
+
+    answered = review.recommendations.first()
+    RecommendationResponse.objects.create(
+        recommendation=answered, decision=ResponseDecision.ACCEPTED, reasons="We agree."
+    )
+    client.login(username="panel", password=PASSWORD)
+    url = reverse("wagtailadmin_pages:edit", args=[review.pk])
+    before = review.get_latest_revision().pk
+    response = client.post(url, edit_post(review, **{"recommendations-0-DELETE": "1"}))
+
+    assert response.status_code == 200
+    assert "cannot be removed from the report" in response.content.decode()
+    assert review.get_latest_revision().pk == before
+    assert Recommendation.objects.filter(pk=answered.pk).exists()
+
+    # One without a response or actions can be taken out of the draft.
+    response = client.post(url, edit_post(review, **{"recommendations-1-DELETE": "1"}))
+    assert response.status_code == 302
