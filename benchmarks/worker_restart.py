@@ -1,14 +1,16 @@
 """Stop the django-q2 worker during a load of call submissions, start it again: one email each.
 
 Usage (from the project root, with PostgreSQL on 127.0.0.1:5432):
-    .venv/bin/python benchmarks/worker_restart.py [--calls 300] [--clients 6] [--kills 2]
+    .venv/bin/python benchmarks/worker_restart.py [--calls 300] [--clients 4]
 
 It prepares a scratch database with the demo (benchmarks/load.py's `prepare`), serves it with
 gunicorn and runs `manage.py qcluster` beside it, both with production settings, the ORM broker
 (or Redis when REDIS_URL is set) and the file-based email backend writing into a fresh folder.
-It sends `--calls` call submissions from `--clients` threads; while they are arriving it kills
-the whole qcluster process group with SIGKILL `--kills` times and starts it again; then it waits
-for the queue to drain (a task taken by a killed worker comes back after Q_CLUSTER["retry"]
+It sends `--calls` call submissions from `--clients` threads. A third of the way through it kills
+the whole qcluster process group with SIGKILL and leaves it down, so a backlog builds; two thirds
+of the way through it starts the cluster, lets it send a few acknowledgements from the backlog,
+kills it again in the middle of that work (reporting how many tasks it had taken and not
+finished), and starts it for good. Then it waits for the queue to drain (a task taken by a killed worker comes back after Q_CLUSTER["retry"]
 seconds) and checks that each call has exactly one acknowledgement: one SentEmail row for its key
 and one message to its address in the email folder. Prints a summary; exits 1 on any loss or
 duplicate. Only loopback traffic; every wait is bounded.
@@ -161,6 +163,14 @@ def counts() -> dict:
     }
 
 
+def in_flight() -> int:
+    """Queued tasks a cluster has taken (locked until the retry time) and not acknowledged."""
+    with database() as connection:
+        return connection.execute(
+            "SELECT count(*) FROM django_q_ormq WHERE lock > now()"
+        ).fetchone()[0]
+
+
 def emails_per_recipient(folder: Path) -> Counter:
     """How many acknowledgement messages the file backend wrote to each resident."""
     received: Counter = Counter()
@@ -179,9 +189,8 @@ def emails_per_recipient(folder: Path) -> Counter:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--kills", type=int, default=2)
     parser.add_argument("--drain-timeout", type=float, default=600)
     options = parser.parse_args()
 
@@ -208,7 +217,6 @@ def main() -> int:
         stderr=subprocess.DEVNULL,
     )
     worker = start_worker(env)
-    kills: list[float] = []
     try:
         for _ in range(150):
             try:
@@ -218,8 +226,6 @@ def main() -> int:
                 time.sleep(0.2)
         done = Counter()
         lock = threading.Lock()
-        # Kill when these fractions of the calls have been sent, restarting after a short pause.
-        thresholds = [(k + 1) / (options.kills + 1) for k in range(options.kills)]
 
         def submit_counted(n: int) -> float:
             elapsed = submit(n)
@@ -227,20 +233,32 @@ def main() -> int:
                 done["sent"] += 1
             return elapsed
 
+        def wait_for(fraction: float) -> None:
+            while done["sent"] < fraction * options.calls and not all(f.done() for f in futures):
+                time.sleep(0.02)
+
         started = time.perf_counter()
         with ThreadPoolExecutor(options.clients) as pool:
             futures = [pool.submit(submit_counted, n) for n in range(options.calls)]
-            for threshold in thresholds:
-                while done["sent"] < threshold * options.calls and not all(
-                    f.done() for f in futures
-                ):
-                    time.sleep(0.02)
-                kill_worker(worker)
-                kills.append(time.perf_counter() - started)
-                print(f"killed the qcluster (SIGKILL) after {done['sent']} calls")
-                time.sleep(2)
-                worker = start_worker(env)
-                print(f"started the qcluster again after {done['sent']} calls")
+            wait_for(1 / 3)
+            kill_worker(worker)
+            print(f"killed the qcluster (SIGKILL) after {done['sent']} calls; left down")
+            wait_for(2 / 3)
+            before = counts()["rows"]
+            worker = start_worker(env)
+            print(f"started it after {done['sent']} calls, {before} acknowledgements sent")
+            give_up = time.perf_counter() + 120
+            while counts()["rows"] < before + 3 and time.perf_counter() < give_up:
+                time.sleep(0.05)
+            kill_worker(worker)
+            taken = in_flight()
+            print(
+                f"killed it again (SIGKILL) in the middle of the backlog, "
+                f"{counts()['rows']} acknowledgements sent, {taken} tasks taken and not finished"
+            )
+            time.sleep(2)
+            worker = start_worker(env)
+            print(f"started it for good after {done['sent']} calls")
             latencies = [future.result() for future in futures]
         load_result = load.summary(latencies, time.perf_counter() - started)
         print(
