@@ -150,7 +150,7 @@ def counts() -> dict:
         failed = connection.execute(
             "SELECT count(*) FROM django_q_task WHERE success = false"
         ).fetchone()[0]
-        # Tasks a killed cluster had taken and the restarted one ran again.
+        # Tasks that finished twice: the result was saved but the queue never heard it was done.
         retried = connection.execute(
             "SELECT count(*) FROM django_q_task WHERE attempt_count > 1"
         ).fetchone()[0]
@@ -287,7 +287,7 @@ def main() -> int:
         f"after {drained:.0f} s: {final['calls']} calls, {final['rows']} acknowledgement rows, "
         f"{sum(received.values())} acknowledgement emails to {len(received)} residents, "
         f"{final['queued']} tasks queued, {final['failed_tasks']} failed tasks, "
-        f"{final['retried_tasks']} tasks run again after a kill"
+        f"{final['retried_tasks']} tasks finished twice"
     )
     print(f"missing: {len(missing)} {missing[:5]}; duplicated: {len(duplicated)} {duplicated[:5]}")
     ok = (
