@@ -23,7 +23,15 @@ def send_email_once(*, key: str, to: list[str], template: str, context: dict) ->
     """Send an email unless one with this key was sent before; True if it was sent now.
 
     The row that marks it sent is written in the same transaction as the sending, so a failure
-    to send leaves no row and a retry sends again, and a second run finds the row and stops.
+    to send leaves no row and a retry sends again, and a second run finds the row and stops (a
+    run at the same time waits on the row's unique key, then stops).
+
+    The guarantee is at least once, and exactly once except in one narrow window: if the worker
+    dies after the mail server has taken the message but before the transaction commits, the
+    row is lost, django-q2 runs the task again after Q_CLUSTER["retry"] seconds, and the email
+    goes twice. Writing the row first and sending after the commit would close that window but
+    lose the email instead when the worker dies between the two; for acknowledgements and
+    signature links a rare duplicate is the lesser harm. benchmarks/worker_restart.py checks it.
     """
     recipients = [address for address in to if address]
     if not recipients:

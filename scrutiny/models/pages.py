@@ -388,12 +388,14 @@ class PetitionIndexPage(RoutablePageMixin, Page):
             context_overrides={"petition": petition},
         )
 
-    @path("confirm/<str:token>/", name="confirm")
+    # Tokens are URL-safe base64 (secrets.token_urlsafe), the slug converter's alphabet; anything
+    # else is a 404 before the database is asked (PostgreSQL refuses text with a NUL in it).
+    @path("confirm/<slug:token>/", name="confirm")
     def confirm_view(self, request, token):
         """Confirm a signature from the emailed link: a page with one button, then counted."""
         return self._token_view(request, token, action="confirm")
 
-    @path("withdraw/<str:token>/", name="withdraw")
+    @path("withdraw/<slug:token>/", name="withdraw")
     def withdraw_view(self, request, token):
         """Take a signature back from the emailed link."""
         return self._token_view(request, token, action="withdraw")

@@ -392,6 +392,15 @@ def test_an_unknown_token_is_not_found_with_a_plain_message(client, index_page, 
         assert "This link does not work" in response.content.decode()
 
 
+def test_a_link_with_characters_no_token_has_is_not_found_not_a_server_error(client, index_page):
+    """Found by the fuzz tests: a NUL in the link made PostgreSQL refuse the query (a 500)."""
+    for odd in ["%00", "abc%00def", "a%20b", "%E2%80%AE", "a.b"]:
+        for action in ["confirm", "withdraw"]:
+            response = client.post(f"{INDEX_URL}{action}/{odd}/")
+            assert response.status_code == 404, (action, odd)
+            assert "Page not found" in response.content.decode()
+
+
 def test_confirming_after_the_petition_closed_is_explained(client, petition):
     signature = pipeline.petition_sign(
         petition=petition, name="Late Signer", email="late@example.org", postcode="PC1 1AA"
