@@ -160,6 +160,7 @@ class ReviewStepViewSet(SnippetViewSet):
     list_filter = ["active"]
     ordering = ["sort_order", "pk"]
     copy_view_enabled = False
+    chooser_viewset_class = chooser_for("scrutiny.view_reviewstep")
 
 
 class ScrutinyViewSetGroup(SnippetViewSetGroup):

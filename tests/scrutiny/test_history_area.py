@@ -318,8 +318,10 @@ def test_the_call_page_history_uses_the_same_diff_with_contact_details_hidden(cl
 
 
 def test_history_cannot_be_edited_and_only_a_superuser_deletes_a_record(client, staff):
+    # Taking a member off a review removes their participation; the removal is in the history.
+    allowed = {"scrutiny.delete_reviewparticipant"}
     for group, names in roles.MODEL_PERMISSIONS.items():
-        assert not [name for name in names if ".delete_" in name], group
+        assert not [name for name in names if ".delete_" in name and name not in allowed], group
     area = make_business_area("Estate services")
     delete_url = reverse("wagtailsnippets_scrutiny_businessarea:delete", args=(area.pk,))
 

@@ -384,7 +384,7 @@ def test_the_public_report_shows_every_section(review, staff, client):
         "12 of 20 calls were called back.",
         "Dana Price",
         "Medium",
-        "Awaiting a response",
+        "Response awaited",
         f"{review.url}pdf/",
     ]:
         assert text in page, text
