@@ -259,6 +259,15 @@ class World:
             postcode="PC1 1AA",
         )
 
+    @cached_property
+    def signature_with_new_name(self):
+        """A signature whose name was corrected: the old name is in its history."""
+        signature = self.signature
+        signature.name = "Samuel Jones"
+        signature._history_user = self.officer
+        signature.save()
+        return signature
+
     # Appeals.
 
     @cached_property
@@ -708,6 +717,10 @@ RECIPES = {
     "history: a record's own history": lambda w: get(
         reverse("scrutiny_history:record", args=["call", w.call_with_new_phone.pk]),
         private=(RESIDENT["phone"],),
+    ),
+    "history: a signature's own history": lambda w: get(
+        reverse("scrutiny_history:record", args=["signature", w.signature_with_new_name.pk]),
+        private=("Sam Jones",),
     ),
     # Personal data.
     "personal data: the screen": lambda w: get(reverse("scrutiny_personal_data:index")),
