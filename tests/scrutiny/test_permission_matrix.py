@@ -42,6 +42,7 @@ from scrutiny.models import (
 )
 from scrutiny.outcomes import last_closed_financial_year
 from tests.conftest import make_business_area, make_home_page
+from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.appeal_builders import (
     decided_call,
     eligible_members,
@@ -108,6 +109,8 @@ class Req:
 
     private: text that a "redacted" viewer must not see (and a "yes" viewer sees);
     others: text from records that are not the viewer's own (absent means "own");
+    shows: text the page must show for "yes": a page drawn without it (a dashboard panel left
+    out) is "no";
     success: text the page shows when the request did what it asked (guards the recipe itself).
     """
 
@@ -116,6 +119,7 @@ class Req:
     data: dict | Callable[[], dict] = field(default_factory=dict)  # a callable for files
     private: tuple[str, ...] = ()
     others: tuple[str, ...] = ()
+    shows: tuple[str, ...] = ()
     success: str = ""
     needs: object = None  # records built for the page to show; only evaluated
 
@@ -212,6 +216,15 @@ class World:
         return call
 
     @cached_property
+    def call_with_new_phone(self):
+        """The call after its phone number was corrected: the old number is in its history."""
+        call = self.call
+        call.phone = "07700 900999"
+        call._history_user = self.officer
+        call.save()
+        return call
+
+    @cached_property
     def meeting(self):
         return make_meeting()
 
@@ -245,6 +258,15 @@ class World:
             email="sam.jones@example.org",
             postcode="PC1 1AA",
         )
+
+    @cached_property
+    def signature_with_new_name(self):
+        """A signature whose name was corrected: the old name is in its history."""
+        signature = self.signature
+        signature.name = "Samuel Jones"
+        signature._history_user = self.officer
+        signature.save()
+        return signature
 
     # Appeals.
 
@@ -291,6 +313,38 @@ class World:
         page.get_latest_revision().publish()
         page.refresh_from_db()
         return page
+
+    @cached_property
+    def outcomes_draft(self):
+        """The last closed year's public report, drafted and not yet published."""
+        self.programme_page  # noqa: B018 - the report is drafted under it
+        page, _ = pipeline.outcomes_report_draft(year=last_closed_financial_year(), user=None)
+        return page
+
+    # Action plans.
+
+    @cached_property
+    def review(self):
+        """A review with a published report: the first recommendation accepted with an action
+        overdue, the second awaiting its response."""
+        review = make_reported_review(self.home, business_area=self.area)
+        first, second = review.recommendations.order_by("sort_order", "pk")
+        [item] = respond_and_plan(first, self.staff["manager"], due_in=-3)
+        return review, first, second, item
+
+    @cached_property
+    def serious_failure(self):
+        """The panel's serious-failure decision on a call, with no actions yet."""
+        call = self.new_call()
+        pipeline.call_move(call=call, transition="start_triage", user=self.officer)
+        pipeline.call_move(call=call, transition="send_to_panel", user=self.officer)
+        return pipeline.call_decide(
+            call=call,
+            outcome="serious_failure",
+            user=self.staff["panel"],
+            reasons="Residents left without heating.",
+            immediate_recommendations="Restore heating within 48 hours.",
+        )
 
     # Members.
 
@@ -606,6 +660,90 @@ RECIPES = {
         reverse("scrutiny_outcomes:report", args=[last_closed_financial_year()]),
         needs=w.programme_page,
     ),
+    "outcomes report: take the figures again for the draft": lambda w: post(
+        reverse("scrutiny_outcomes:report", args=[w.outcomes_draft.financial_year])
+    ),
+    "outcomes report: edit the public report page": lambda w: get(
+        reverse("wagtailadmin_pages:edit", args=[w.outcomes_page.pk])
+    ),
+    # Action plans.
+    "action plans: list": lambda w: get(
+        reverse("scrutiny_actions:index"), success=w.review[0].title, needs=w.serious_failure
+    ),
+    "action plans: a review's plan": lambda w: get(
+        reverse("scrutiny_actions:review", args=[w.review[0].pk]), success=w.review[3].action
+    ),
+    "action plans: a serious failure's plan": lambda w: get(
+        reverse("scrutiny_actions:decision", args=[w.serious_failure.pk]),
+        success="Restore heating within 48 hours.",
+    ),
+    "action plans: record a response": lambda w: post(
+        reverse("scrutiny_actions:respond", args=[w.review[2].pk]),
+        {"decision": "accepted", "reasons": "We will fit extractor fans."},
+    ),
+    "action plans: add an action": lambda w: post(
+        reverse("scrutiny_actions:add", args=[w.review[1].pk]),
+        {"action": "Survey the flats", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
+    ),
+    "action plans: add an action to a serious failure": lambda w: post(
+        reverse("scrutiny_actions:add_to_decision", args=[w.serious_failure.pk]),
+        {"action": "Restore heating", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
+    ),
+    "action plans: change an action": lambda w: post(
+        reverse("scrutiny_actions:change", args=[w.review[3].pk]),
+        {"action": "Fit fans", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
+    ),
+    "action plans: record progress": lambda w: post(
+        reverse("scrutiny_actions:progress", args=[w.review[3].pk]),
+        {"status": "in_progress", "note": "Surveys booked.", "completed_on": ""},
+    ),
+    "action plans: the panel agrees a plan": lambda w: post(
+        reverse("scrutiny_actions:agree", args=[w.review[1].pk])
+    ),
+    "action plans: overdue actions on the dashboard": lambda w: get(
+        reverse("wagtailadmin_home"), shows=(w.review[3].action,)
+    ),
+    # The History area.
+    "history: every change": lambda w: get(
+        reverse("scrutiny_history:index"),
+        private=(RESIDENT["phone"],),
+        needs=w.call_with_new_phone,
+    ),
+    "history: export (CSV)": lambda w: get(
+        reverse("scrutiny_history:index") + "?export=csv",
+        private=(RESIDENT["phone"],),
+        needs=w.call_with_new_phone,
+    ),
+    "history: a record's own history": lambda w: get(
+        reverse("scrutiny_history:record", args=["call", w.call_with_new_phone.pk]),
+        private=(RESIDENT["phone"],),
+    ),
+    "history: a signature's own history": lambda w: get(
+        reverse("scrutiny_history:record", args=["signature", w.signature_with_new_name.pk]),
+        private=("Sam Jones",),
+    ),
+    # Personal data.
+    "personal data: the screen": lambda w: get(reverse("scrutiny_personal_data:index")),
+    "personal data: look up an address": lambda w: post(
+        reverse("scrutiny_personal_data:index"),
+        {"email": RESIDENT["email"].upper()},
+        success=w.call.reference,
+    ),
+    "personal data: export (JSON)": lambda w: post(
+        reverse("scrutiny_personal_data:export"),
+        {"email": RESIDENT["email"]},
+        success=w.call.reference,
+    ),
+    "personal data: confirm an erasure": lambda w: post(
+        reverse("scrutiny_personal_data:erase"),
+        {"email": RESIDENT["email"]},
+        success=w.call.reference,
+    ),
+    "personal data: erase": lambda w: post(
+        reverse("scrutiny_personal_data:erase"),
+        {"email": RESIDENT["email"], "confirm": "yes"},
+        needs=w.call,
+    ),
     # Applications, members and expense claims.
     "applications: list": lambda w: get(snippet("panelapplication", "list"), needs=w.application),
     "applications: inspect": lambda w: get(
@@ -717,7 +855,7 @@ def outcome(client: Client, req: Req) -> str:
         location = response["Location"]
         if location.startswith(login_url) or _error_messages(client):
             return "no"
-        if req.method == "post" and not (req.success or req.private or req.others):
+        if req.method == "post" and not (req.success or req.private or req.others or req.shows):
             return "yes"  # the action was done; the page it returns to need not be drawn
         response = client.get(location)
     if response.status_code in {403, 404}:
@@ -733,6 +871,8 @@ def outcome(client: Client, req: Req) -> str:
     body = _body(response)
     if req.success and req.success not in body:
         raise RecipeError(f"{req.method.upper()} {req.url} did not show {req.success!r}")
+    if req.shows and not all(text in body for text in req.shows):
+        return "no"
     if req.others and not any(text in body for text in req.others):
         return "own"
     if req.private:
