@@ -2,22 +2,11 @@
 
 from django.db import migrations
 
+from scrutiny.schedules import daily_schedules
+
 SCHEDULES = [
     ("Close petitions past their closing date", "scrutiny.tasks.close_expired_petitions"),
 ]
-
-
-def create_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    for name, func in SCHEDULES:
-        Schedule.objects.get_or_create(
-            func=func, defaults={"name": name, "schedule_type": "D", "repeats": -1}
-        )
-
-
-def remove_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.filter(func__in=[func for _, func in SCHEDULES]).delete()
 
 
 class Migration(migrations.Migration):
@@ -26,4 +15,4 @@ class Migration(migrations.Migration):
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
-    operations = [migrations.RunPython(create_schedules, remove_schedules)]
+    operations = [daily_schedules(SCHEDULES)]

@@ -2,22 +2,11 @@
 
 from django.db import migrations, models
 
+from scrutiny.schedules import daily_schedules
+
 SCHEDULES = [
     ("Remind owners of actions due soon or overdue", "scrutiny.tasks.send_action_reminders"),
 ]
-
-
-def create_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    for name, func in SCHEDULES:
-        Schedule.objects.get_or_create(
-            func=func, defaults={"name": name, "schedule_type": "D", "repeats": -1}
-        )
-
-
-def remove_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.filter(func__in=[func for _, func in SCHEDULES]).delete()
 
 
 class Migration(migrations.Migration):
@@ -47,5 +36,5 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
-        migrations.RunPython(create_schedules, remove_schedules),
+        daily_schedules(SCHEDULES),
     ]

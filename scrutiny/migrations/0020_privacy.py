@@ -6,24 +6,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 from scrutiny.roles import sync_roles
+from scrutiny.schedules import daily_schedules
 
-RETENTION_TASK = "scrutiny.tasks.apply_retention"
-
-
-def create_retention_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.get_or_create(
-        func=RETENTION_TASK,
-        defaults={
-            "name": "Anonymise personal data past its retention period",
-            "schedule_type": "D",
-            "repeats": -1,
-        },
-    )
-
-
-def remove_retention_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(func=RETENTION_TASK).delete()
+SCHEDULES = [
+    (
+        "Anonymise personal data past its retention period",
+        "scrutiny.tasks.apply_retention",
+    ),
+]
 
 
 class Migration(migrations.Migration):
@@ -177,5 +167,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(sync_roles, migrations.RunPython.noop),
-        migrations.RunPython(create_retention_schedule, remove_retention_schedule),
+        daily_schedules(SCHEDULES),
     ]

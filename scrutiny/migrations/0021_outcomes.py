@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 from scrutiny.roles import sync_roles
+from scrutiny.schedules import daily_schedules
 
 SCHEDULES = [
     (
@@ -14,19 +15,6 @@ SCHEDULES = [
         "scrutiny.tasks.draft_outcomes_report",
     ),
 ]
-
-
-def create_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    for name, func in SCHEDULES:
-        Schedule.objects.get_or_create(
-            func=func, defaults={"name": name, "schedule_type": "D", "repeats": -1}
-        )
-
-
-def remove_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.filter(func__in=[func for _, func in SCHEDULES]).delete()
 
 
 class Migration(migrations.Migration):
@@ -72,5 +60,5 @@ class Migration(migrations.Migration):
             bases=("wagtailcore.page",),
         ),
         migrations.RunPython(sync_roles, migrations.RunPython.noop),
-        migrations.RunPython(create_schedules, remove_schedules),
+        daily_schedules(SCHEDULES),
     ]
