@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.widgets import Button
+from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -521,17 +522,40 @@ def refuse_unsigned_report(request, page):
     publish that arrives anyway, from the edit or create view, after its revision is saved.
     """
     if isinstance(page.specific, ScrutinyReviewPage) and not report_signed_off(page):
-        if report_workflow() is None:
-            reason = "no report approval workflow is set in Scrutiny settings"
-        else:
-            reason = "a report is published only when the panel and the oversight body sign it off"
-        messages.error(
-            request,
-            f"“{page.title}” was saved as a draft, not published: {reason}. "
-            "Use “Submit to Report approval” to send it for sign-off.",
-        )
+        _say_report_not_published(request, page)
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("after_edit_page")
+def explain_unpublished_report(request, page):
+    """A Publish that reaches a review's editor without sign-off is saved as a draft: say so.
+
+    Wagtail saves the draft quietly ("Page updated") when the user may not publish, which is
+    everyone for a report not yet signed off; the editor must not think it went live.
+    """
+    if request.method != "POST" or not request.POST.get("action-publish"):
+        return None
+    if not isinstance(page.specific, ScrutinyReviewPage):
+        return None
+    revisions = Page.objects.filter(pk=page.pk).values("latest_revision", "live_revision").first()
+    latest = page.revisions.filter(pk=revisions["latest_revision"]).first() if revisions else None
+    if latest is None or latest.pk == revisions["live_revision"] or latest.approved_go_live_at:
+        return None  # published now, or scheduled by the workflow's approval
+    _say_report_not_published(request, page)
+    return None
+
+
+def _say_report_not_published(request, page) -> None:
+    if report_workflow() is None:
+        reason = "no report approval workflow is set in Scrutiny settings"
+    else:
+        reason = "a report is published only when the panel and the oversight body sign it off"
+    messages.error(
+        request,
+        f"“{page.title}” was saved as a draft, not published: {reason}. "
+        "Use “Submit to Report approval” to send it for sign-off.",
+    )
 
 
 @hooks.register("after_create_page")

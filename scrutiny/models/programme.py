@@ -252,6 +252,15 @@ class ScrutinyReviewPage(RoutablePageMixin, Page):
         """The report approval workflow from Scrutiny settings, wherever the page sits."""
         return report_workflow()
 
+    @property
+    def has_workflow(self):
+        """Whether the editor offers "Submit to Report approval".
+
+        Wagtail's own answer looks for a workflow assigned to the page or an ancestor in the
+        page tree; the report workflow is named in Scrutiny settings instead.
+        """
+        return self.get_workflow() is not None
+
     def permissions_for_user(self, user):
         return ReviewPagePermissionTester(user, self)
 

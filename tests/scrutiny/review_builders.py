@@ -1,6 +1,7 @@
 """Builders for the programme's pages, reviews with their steps, participants and reports."""
 
 from wagtail.models import Page
+from wagtail.test.utils.form_data import rich_text
 
 from scrutiny import pipeline
 from scrutiny.models import (
@@ -47,3 +48,43 @@ def take_part(review: ScrutinyReviewPage, *members, role: str = "member") -> Non
     """Put members on a review directly (the pipeline is tested on its own)."""
     for member in members:
         ReviewParticipant.objects.create(review=review, member=member, role=role)
+
+
+def edit_post(review, **extra):
+    """The edit form's data for the review as it stands, recommendations included."""
+    recs = list(review.recommendations.all())
+    data = {
+        "title": review.title,
+        "slug": review.slug,
+        "business_area": review.business_area_id,
+        "starts_on": review.starts_on.isoformat() if review.starts_on else "",
+        "ends_on": review.ends_on.isoformat() if review.ends_on else "",
+        "scope": rich_text(review.scope),
+        "terms_of_reference": rich_text(review.terms_of_reference),
+        "summary": rich_text(review.summary),
+        "working_well": rich_text(review.working_well),
+        "below_standard": rich_text(review.below_standard),
+        "methods-count": "0",
+        "recommendations-TOTAL_FORMS": str(len(recs)),
+        "recommendations-INITIAL_FORMS": str(len(recs)),
+        "recommendations-MIN_NUM_FORMS": "0",
+        "recommendations-MAX_NUM_FORMS": "1000",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+        "go_live_at": "",
+        "expire_at": "",
+    }
+    for i, rec in enumerate(recs):
+        data |= {
+            f"recommendations-{i}-id": rec.pk,
+            f"recommendations-{i}-ORDER": str(i + 1),
+            f"recommendations-{i}-DELETE": "",
+            f"recommendations-{i}-recommendation": rec.recommendation,
+            f"recommendations-{i}-evidence": rec.evidence,
+            f"recommendations-{i}-priority": rec.priority,
+            f"recommendations-{i}-responsible_name": rec.responsible_name,
+            f"recommendations-{i}-responsible_email": rec.responsible_email,
+        }
+    return data | extra

@@ -37,10 +37,16 @@ from scrutiny.models import (
     PetitionIndexPage,
     ProgrammeIndexPage,
     ProgrammeYearPage,
+    Recommendation,
+    ReviewStatus,
+    ReviewStep,
     Score,
     ScoringCriterion,
+    ScrutinyReviewPage,
 )
+from scrutiny.models.programme import report_workflow
 from scrutiny.outcomes import last_closed_financial_year
+from scrutiny.roles import grant_page_type_permissions
 from tests.conftest import make_business_area, make_home_page
 from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.appeal_builders import (
@@ -51,6 +57,7 @@ from tests.scrutiny.appeal_builders import (
 )
 from tests.scrutiny.builders import make_call, make_measure
 from tests.scrutiny.membership_builders import make_interviewed, make_member, receipt
+from tests.scrutiny.review_builders import edit_post, make_review, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -324,7 +331,7 @@ class World:
     # Action plans.
 
     @cached_property
-    def review(self):
+    def reported_review(self):
         """A review with a published report: the first recommendation accepted with an action
         overdue, the second awaiting its response."""
         review = make_reported_review(self.home, business_area=self.area)
@@ -345,6 +352,53 @@ class World:
             reasons="Residents left without heating.",
             immediate_recommendations="Restore heating within 48 hours.",
         )
+
+    # Reviews and reports.
+
+    @cached_property
+    def review(self):
+        """A review in progress this year, its report drafted, with a member taking part."""
+        # The drafting rights the migrations grant on every programme page.
+        grant_page_type_permissions(None, page=self.programme_page)
+        review = make_review(
+            self.year_page,
+            business_area=self.area,
+            status=ReviewStatus.IN_REVIEW,
+            summary=RichText("<p>Repairs are slow and residents are not told why.</p>"),
+        )
+        review.recommendations.add(
+            Recommendation(
+                recommendation="Book every repair at the first call.",
+                evidence="12 of 20 calls were called back.",
+                sort_order=0,
+            )
+        )
+        review.save()
+        review.save_revision(user=self.staff["panel"])
+        take_part(review, make_member("reviewer"), role="lead")
+        return review
+
+    @cached_property
+    def review_in_approval(self):
+        """The review's report submitted to Report approval, at "Panel sign-off"."""
+        report_workflow().start(self.review, self.staff["panel"])
+        return ScrutinyReviewPage.objects.get(pk=self.review.pk)
+
+    @cached_property
+    def review_signed_by_panel(self):
+        """The report signed off by the panel, waiting for the oversight body."""
+        task_state = self.review_in_approval.current_workflow_task_state
+        task_state.approve(user=self.staff["panel"])
+        return ScrutinyReviewPage.objects.get(pk=self.review.pk)
+
+    @cached_property
+    def live_review(self):
+        """The report approved by the oversight body, so published by the workflow."""
+        task_state = self.review_signed_by_panel.current_workflow_task_state
+        task_state.approve(user=self.staff["manager"])
+        review = ScrutinyReviewPage.objects.get(pk=self.review.pk)
+        assert review.live, "the workflow did not publish the report"
+        return review
 
     # Members.
 
@@ -491,6 +545,30 @@ def _meeting_form():
         "agenda_notes": "",
         "minutes": "",
     }
+
+
+def _review_step_update(w):
+    step = w.review.steps.order_by("position").first()
+    prefix = f"step-{step.pk}"
+    return post(
+        reverse("scrutiny_reviews:run", args=[w.review.pk]),
+        {
+            "action": "step",
+            "step": step.pk,
+            f"{prefix}-status": "in_progress",
+            f"{prefix}-started_on": timezone.localdate().isoformat(),
+            f"{prefix}-completed_on": "",
+            f"{prefix}-notes": "Met the repairs manager.",
+        },
+    )
+
+
+def _workflow_approve(review):
+    state = review.current_workflow_task_state
+    return post(
+        reverse("wagtailadmin_pages:workflow_action", args=[review.pk, "approve", state.pk]),
+        {"comment": "Agreed."},
+    )
 
 
 RECIPES = {
@@ -668,21 +746,24 @@ RECIPES = {
     ),
     # Action plans.
     "action plans: list": lambda w: get(
-        reverse("scrutiny_actions:index"), success=w.review[0].title, needs=w.serious_failure
+        reverse("scrutiny_actions:index"),
+        success=w.reported_review[0].title,
+        needs=w.serious_failure,
     ),
     "action plans: a review's plan": lambda w: get(
-        reverse("scrutiny_actions:review", args=[w.review[0].pk]), success=w.review[3].action
+        reverse("scrutiny_actions:review", args=[w.reported_review[0].pk]),
+        success=w.reported_review[3].action,
     ),
     "action plans: a serious failure's plan": lambda w: get(
         reverse("scrutiny_actions:decision", args=[w.serious_failure.pk]),
         success="Restore heating within 48 hours.",
     ),
     "action plans: record a response": lambda w: post(
-        reverse("scrutiny_actions:respond", args=[w.review[2].pk]),
+        reverse("scrutiny_actions:respond", args=[w.reported_review[2].pk]),
         {"decision": "accepted", "reasons": "We will fit extractor fans."},
     ),
     "action plans: add an action": lambda w: post(
-        reverse("scrutiny_actions:add", args=[w.review[1].pk]),
+        reverse("scrutiny_actions:add", args=[w.reported_review[1].pk]),
         {"action": "Survey the flats", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
     ),
     "action plans: add an action to a serious failure": lambda w: post(
@@ -690,18 +771,18 @@ RECIPES = {
         {"action": "Restore heating", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
     ),
     "action plans: change an action": lambda w: post(
-        reverse("scrutiny_actions:change", args=[w.review[3].pk]),
+        reverse("scrutiny_actions:change", args=[w.reported_review[3].pk]),
         {"action": "Fit fans", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
     ),
     "action plans: record progress": lambda w: post(
-        reverse("scrutiny_actions:progress", args=[w.review[3].pk]),
+        reverse("scrutiny_actions:progress", args=[w.reported_review[3].pk]),
         {"status": "in_progress", "note": "Surveys booked.", "completed_on": ""},
     ),
     "action plans: the panel agrees a plan": lambda w: post(
-        reverse("scrutiny_actions:agree", args=[w.review[1].pk])
+        reverse("scrutiny_actions:agree", args=[w.reported_review[1].pk])
     ),
     "action plans: overdue actions on the dashboard": lambda w: get(
-        reverse("wagtailadmin_home"), shows=(w.review[3].action,)
+        reverse("wagtailadmin_home"), shows=(w.reported_review[3].action,)
     ),
     # The History area.
     "history: every change": lambda w: get(
@@ -834,6 +915,52 @@ RECIPES = {
     "public: programme": lambda w: get(w.programme_page.url),
     "public: a year's programme": lambda w: get(w.year_page.url),
     "public: a year's outcomes report": lambda w: get(w.outcomes_page.url),
+    # Reviews and reports
+    "reviews: list": lambda w: get(reverse("scrutiny_reviews:index"), success=w.review.title),
+    "reviews: run the review": lambda w: get(
+        reverse("scrutiny_reviews:run", args=[w.review.pk]), success="Run the review"
+    ),
+    "reviews: update a step": _review_step_update,
+    "reviews: add a participant": lambda w: post(
+        reverse("scrutiny_reviews:run", args=[w.review.pk]),
+        {
+            "action": "add_participant",
+            "participant-member": make_member("joiner").pk,
+            "participant-role": "member",
+        },
+    ),
+    "reviews: remove a participant": lambda w: post(
+        reverse("scrutiny_reviews:run", args=[w.review.pk]),
+        {"action": "remove_participant", "participant": w.review.participants.get().pk},
+    ),
+    "reviews: download the draft report (PDF)": lambda w: get(
+        reverse("scrutiny_reviews:pdf", args=[w.review.pk]), success="%PDF"
+    ),
+    "review steps: list": lambda w: get(snippet("reviewstep", "list")),
+    "review steps: add": lambda w: get(snippet("reviewstep", "add")),
+    "review steps: edit": lambda w: get(
+        snippet("reviewstep", "edit", ReviewStep.objects.first().pk)
+    ),
+    "reviews: edit the review page": lambda w: get(
+        reverse("wagtailadmin_pages:edit", args=[w.review.pk])
+    ),
+    "reviews: submit the report for approval": lambda w: post(
+        reverse("wagtailadmin_pages:edit", args=[w.review.pk]),
+        edit_post(w.review, **{"action-submit": "action-submit"}),
+        success="has been submitted for moderation",  # not merely saved as a draft
+    ),
+    "reviews: approve Panel sign-off": lambda w: _workflow_approve(w.review_in_approval),
+    "reviews: approve the oversight body's task": lambda w: _workflow_approve(
+        w.review_signed_by_panel
+    ),
+    "reviews: publish with the Publish button": lambda w: post(
+        reverse("wagtailadmin_pages:edit", args=[w.review.pk]),
+        edit_post(w.review, **{"action-publish": "action-publish"}),
+    ),
+    "public: a review's report": lambda w: get(
+        w.live_review.url, success="Book every repair at the first call."
+    ),
+    "public: a review's report (PDF)": lambda w: get(w.live_review.url + "pdf/", success="%PDF"),
 }
 
 
@@ -912,12 +1039,13 @@ def attempt(staff, user_key: str | None, req: Req, number: int) -> str:
 
 
 MATRIX = matrix()
-# Rows a superuser is refused too: nobody deletes a call or opens its separate history page, and
-# only a panel member (who has a member record) claims expenses.
+# Rows a superuser is refused too: nobody deletes a call or opens its separate history page, only
+# a panel member (who has a member record) claims expenses, and nobody publishes a report directly.
 SUPERUSER_REFUSED = {
     "calls: delete",
     "calls: separate history page",
     "expense claims: claim expenses",
+    "reviews: publish with the Publish button",
 }
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 from wagtail.rich_text import RichText
-from wagtail.test.utils.form_data import rich_text
 
 from scrutiny import roles
 from scrutiny.models import (
@@ -25,7 +24,7 @@ from scrutiny.models import (
 from scrutiny.models.programme import report_workflow
 from tests.conftest import PASSWORD, make_business_area
 from tests.scrutiny.builders import make_call
-from tests.scrutiny.review_builders import make_programme, make_review, make_year
+from tests.scrutiny.review_builders import edit_post, make_programme, make_review, make_year
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +101,19 @@ def test_review_pages_use_the_report_workflow_and_year_pages_none(review):
     assert review.get_parent().specific.get_workflow() is None
 
 
+@pytest.mark.parametrize("username", ["comms", "officer", "panel"])
+def test_the_editor_submits_the_report_to_report_approval(review, staff, client, username):
+    client.login(username=username, password=PASSWORD)
+    url = reverse("wagtailadmin_pages:edit", args=[review.pk])
+    assert 'name="action-submit"' in client.get(url).content.decode()
+    response = client.post(url, edit_post(review, **{"action-submit": "action-submit"}))
+    assert response.status_code == 302
+    review = ScrutinyReviewPage.objects.get(pk=review.pk)
+    assert review.status == ReviewStatus.REPORTING
+    assert current_task(review).name == "Panel sign-off"
+    assert not review.live
+
+
 def test_sign_off_goes_in_order_each_by_its_own_group(review, staff, client):
     review = submit(review, staff["panel"])
     assert review.status == ReviewStatus.REPORTING
@@ -175,46 +187,6 @@ def test_changes_requested_returns_the_review_to_in_review(review, staff, client
     assert not review.live
 
 
-def edit_post(review, **extra):
-    """The edit form's data for the review as it stands, recommendations included."""
-    recs = list(review.recommendations.all())
-    data = {
-        "title": review.title,
-        "slug": review.slug,
-        "business_area": review.business_area_id,
-        "starts_on": review.starts_on.isoformat() if review.starts_on else "",
-        "ends_on": review.ends_on.isoformat() if review.ends_on else "",
-        "scope": rich_text(review.scope),
-        "terms_of_reference": rich_text(review.terms_of_reference),
-        "summary": rich_text(review.summary),
-        "working_well": rich_text(review.working_well),
-        "below_standard": rich_text(review.below_standard),
-        "methods-count": "0",
-        "recommendations-TOTAL_FORMS": str(len(recs)),
-        "recommendations-INITIAL_FORMS": str(len(recs)),
-        "recommendations-MIN_NUM_FORMS": "0",
-        "recommendations-MAX_NUM_FORMS": "1000",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-        "go_live_at": "",
-        "expire_at": "",
-    }
-    for i, rec in enumerate(recs):
-        data |= {
-            f"recommendations-{i}-id": rec.pk,
-            f"recommendations-{i}-ORDER": str(i + 1),
-            f"recommendations-{i}-DELETE": "",
-            f"recommendations-{i}-recommendation": rec.recommendation,
-            f"recommendations-{i}-evidence": rec.evidence,
-            f"recommendations-{i}-priority": rec.priority,
-            f"recommendations-{i}-responsible_name": rec.responsible_name,
-            f"recommendations-{i}-responsible_email": rec.responsible_email,
-        }
-    return data | extra
-
-
 @pytest.mark.parametrize("username", ["comms", "officer", "panel", "admin"])
 def test_nobody_publishes_a_report_with_the_publish_button(review, staff, client, username):
     client.login(username=username, password=PASSWORD)
@@ -228,6 +200,40 @@ def test_nobody_publishes_a_report_with_the_publish_button(review, staff, client
     assert not review.live
     assert review.live_revision is None
     assert review.status == ReviewStatus.IN_REVIEW
+
+
+def test_a_crafted_publish_says_the_report_was_saved_as_a_draft(review, staff, client):
+    client.login(username="officer", password=PASSWORD)
+    url = reverse("wagtailadmin_pages:edit", args=[review.pk])
+    response = client.post(
+        url, edit_post(review, **{"action-publish": "action-publish"}), follow=True
+    )
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert (
+        "error",
+        "“Review of repairs” was saved as a draft, not published: a report is published only "
+        "when the panel and the oversight body sign it off. Use “Submit to Report approval” "
+        "to send it for sign-off.",
+    ) in shown
+    assert not ScrutinyReviewPage.objects.get(pk=review.pk).live
+    # Saving without asking to publish says nothing of the kind.
+    response = client.post(url, edit_post(review), follow=True)
+    assert not [m for m in response.context["messages"] if m.level_tag == "error"]
+
+
+def test_a_publish_that_went_live_is_not_called_a_draft(review, staff, client, rf):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from scrutiny.wagtail_hooks import explain_unpublished_report
+
+    review = publish_through_workflow(review, staff, client)
+    request = rf.post("/", {"action-publish": "1"})
+    request.user = staff["manager"]
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    assert explain_unpublished_report(request, review) is None
+    assert list(get_messages(request)) == []
 
 
 def test_scheduled_publishing_is_refused_too(review, staff, client):
