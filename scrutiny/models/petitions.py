@@ -126,6 +126,18 @@ class PetitionSignature(models.Model):
                 name="one_online_signature_per_email",
             )
         ]
+        # Counting the people on a petition reads only this index, however many have signed.
+        indexes = [
+            models.Index(
+                fields=["petition", "person_key"],
+                condition=Q(
+                    confirmed_at__isnull=False,
+                    withdrawn_at__isnull=True,
+                    invalidated_at__isnull=True,
+                ),
+                name="signature_counted",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Signature on {self.petition}"

@@ -19,12 +19,13 @@ from scrutiny.models import (
     PetitionSignature,
     SignatureMethod,
 )
-from tests.conftest import PASSWORD, make_home_page
+from tests.conftest import PASSWORD, make_business_area, make_home_page
 from tests.scrutiny.builders import make_call
+from tests.scrutiny.review_builders import make_programme, make_review, make_year
 
 pytestmark = pytest.mark.django_db
 
-FEW, MANY = 10, 2000
+FEW, MANY = 10, 10_000
 
 
 def add_calls(template: CallForScrutiny, count: int, officer, *, start: int = 0) -> None:
@@ -45,6 +46,23 @@ def add_calls(template: CallForScrutiny, count: int, officer, *, start: int = 0)
             awaiting_panel_since=timezone.now() if n % 3 == 2 else None,
         )
         for n in range(count)
+    )
+
+
+def sign_petition(petition, start: int, count: int) -> None:
+    """Confirmed online signatures, made in bulk."""
+    PetitionSignature.objects.bulk_create(
+        PetitionSignature(
+            petition=petition,
+            method=SignatureMethod.ONLINE,
+            name=f"Signer {n}",
+            email=f"signer{n}@example.org",
+            postcode="L1 1AA",
+            person_key=f"signer {n}|L11AA",
+            token=f"token-{n}",
+            confirmed_at=timezone.now(),
+        )
+        for n in range(start, start + count)
     )
 
 
@@ -96,25 +114,32 @@ def test_the_public_petition_pages(client, staff):
     pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
     petition = pipeline.petition_open(call=call, user=staff["officer"], title="T", summary="S")
 
-    def sign(start: int, count: int) -> None:
-        PetitionSignature.objects.bulk_create(
-            PetitionSignature(
-                petition=petition,
-                method=SignatureMethod.ONLINE,
-                name=f"Signer {n}",
-                email=f"signer{n}@example.org",
-                postcode="L1 1AA",
-                person_key=f"signer {n}|L11AA",
-                token=f"token-{n}",
-                confirmed_at=timezone.now(),
-            )
-            for n in range(start, start + count)
-        )
-
-    sign(0, FEW)
+    sign_petition(petition, 0, FEW)
     detail = f"/petitions/{petition.slug}/"
     client.get(detail)
     few_detail, few_list = queries(client, detail), queries(client, "/petitions/")
-    sign(FEW, MANY)
+    sign_petition(petition, FEW, MANY)
     assert queries(client, detail) == few_detail
     assert queries(client, "/petitions/") == few_list
+
+
+def test_the_public_programme_pages(client, staff):
+    """The programme and a year's page with its reviews cost the same with many calls on file."""
+    year_page = make_year(make_programme(make_home_page()), 2026)
+    first = make_call()
+    for n in range(3):
+        review = make_review(
+            year_page,
+            title=f"Review {n}",
+            slug=f"review-{n}",
+            business_area=make_business_area(f"Service {n}"),
+        )
+        review.calls.add(first)
+        review.save()
+    add_calls(first, FEW, staff["officer"])
+    urls = ["/scrutiny-programme/", "/scrutiny-programme/2026-27/"]
+    for url in urls:
+        client.get(url)
+    few = [queries(client, url) for url in urls]
+    add_calls(first, MANY, staff["officer"], start=FEW)
+    assert [queries(client, url) for url in urls] == few
