@@ -27,6 +27,8 @@ from simple_history.utils import get_m2m_reverse_field_name
 from wagtail.admin.utils import get_user_display_name
 from wagtail.models import Revision
 
+from .models.calls import CallForScrutiny
+
 _MISSING = object()
 
 EMPTY = "—"
@@ -162,7 +164,7 @@ HISTORY_KINDS: list[HistoryKind] = [
         "scrutiny.CallForScrutiny",
         "Call for scrutiny",
         title=lambda row: row.reference,
-        private_fields=RESIDENT_CONTACT | {"support_contact"},
+        private_fields=CallForScrutiny.PRIVATE_FIELDS,
         created_without_user="The resident, on the public form",
         formatters={"extra_answers": _extra_answers},
     ),

@@ -46,8 +46,7 @@ from ..permissions import (
 from . import history as history_views
 from .choosers import chooser_for
 
-# The resident's name and contact details: only officers and managers see them.
-PRIVATE_FIELDS = frozenset({"name", "email", "phone", "address", "postcode", "support_contact"})
+PRIVATE_FIELDS = CallForScrutiny.PRIVATE_FIELDS
 EMPTY = "—"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

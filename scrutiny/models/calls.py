@@ -54,6 +54,9 @@ class CallForScrutiny(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Index
     task offers the decision options (scrutiny.workflows.PanelDecisionTask).
     """
 
+    # The resident's name and contact details: only officers and managers see them.
+    PRIVATE_FIELDS = frozenset({"name", "email", "phone", "address", "postcode", "support_contact"})
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     status = models.CharField(
         max_length=24, choices=CallStatus.choices, default=CallStatus.SUBMITTED, db_index=True
