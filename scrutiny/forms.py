@@ -1,5 +1,6 @@
 """The public forms: the call for scrutiny pro-forma and the tracking look-up."""
 
+import hashlib
 import re
 from pathlib import PurePath
 
@@ -79,6 +80,38 @@ class GovukForm(forms.Form):
 
     bound_field_class = GovukBoundField
     use_required_attribute = False
+
+    def fingerprint(self) -> str:
+        """A digest of everything this form's questions render from, while it is unbound.
+
+        Two unbound forms with the same fingerprint render the same HTML, so a page may keep its
+        rendered questions under it (`scrutiny/includes/questions.html`): a new business area, a
+        changed question or a changed label gives a new fingerprint, so nothing stale is shown.
+        """
+        parts: list = [self.prefix, self.auto_id, self.label_suffix]
+        for bound in self:
+            field, widget = bound.field, bound.field.widget
+            widget_state = {
+                name: value
+                for name, value in vars(widget).items()
+                if name not in {"choices", "_choices"}
+            }
+            parts.append(
+                (
+                    bound.html_name,
+                    bound.auto_id,
+                    str(bound.label),
+                    str(bound.help_text),
+                    field.required,
+                    field.disabled,
+                    repr(bound.value()),
+                    type(field).__qualname__,
+                    type(widget).__qualname__,
+                    repr(sorted(widget_state.items(), key=lambda item: item[0])),
+                    [(str(value), str(label)) for value, label in getattr(widget, "choices", ())],
+                )
+            )
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor id, message) for every error, in the order the questions are asked."""

@@ -264,21 +264,12 @@ def petition_urls(petition) -> dict[str, str]:
 
 
 def petitions_with_counts():
-    """Petitions annotated with `signature_count`: people counted, in one query."""
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+    """Petitions with `signature_count`: the people counted, from the pipeline's running count."""
+    from django.db.models import F
 
-    from .models import Petition, PetitionSignature
+    from .models import Petition
 
-    counted = (
-        PetitionSignature.objects.counted()
-        .filter(petition=OuterRef("pk"))
-        .order_by()
-        .values("petition")
-        .annotate(people=Count("person_key", distinct=True))
-        .values("people")
-    )
-    return Petition.objects.annotate(signature_count=Coalesce(Subquery(counted), 0))
+    return Petition.objects.annotate(signature_count=F("people_counted"))
 
 
 def petitions_for_public_list():
@@ -303,11 +294,16 @@ def progress_of(count: int, target: int) -> dict:
     return {"count": count, "target": target, "percent": percent}
 
 
-def petition_progress(petition) -> dict:
-    """One petition's progress."""
-    from .pipeline import petition_count
+def public_petition(slug: str):
+    """A published petition with `signature_count` and its service's `service_name`."""
+    from django.db.models import F
 
-    return progress_of(petition_count(petition), petition.target)
+    return (
+        petitions_with_counts()
+        .filter(published=True, slug=slug)
+        .annotate(service_name=F("call__business_area__name"))
+        .first()
+    )
 
 
 def call_is_overdue(call: CallForScrutiny) -> bool:

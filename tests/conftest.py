@@ -48,6 +48,14 @@ def make_standard_page(parent: Page, **overrides) -> StandardPage:
     return parent.add_child(instance=StandardPage(**fields))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rendered_questions():
+    """Each test starts with no public form's questions kept rendered (see questions.html)."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+
+
 @pytest.fixture
 def home_page(db) -> HomePage:
     return make_home_page()

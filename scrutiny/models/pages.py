@@ -1,5 +1,7 @@
 """Wagtail pages the plugin adds to the public site."""
 
+from contextlib import suppress
+
 from django.db import models
 from django.shortcuts import redirect
 from modelcluster.fields import ParentalKey
@@ -280,6 +282,21 @@ class CallFormQuestion(Orderable, ExtraQuestion):
     )
 
 
+def signature_link_outcome(signature, action: str) -> tuple[bool, str]:
+    """What an emailed link's page says: (done, problem); neither means "press the button"."""
+    if signature is None:
+        return False, ""
+    if action == "withdraw":
+        return signature.withdrawn_at is not None, ""
+    if signature.withdrawn_at or signature.invalidated_at:
+        return False, "This signature can no longer be confirmed."
+    if signature.confirmed_at:
+        return True, ""
+    if not signature.petition.is_open:
+        return False, "This petition closed before the signature was confirmed."
+    return False, ""
+
+
 class PetitionIndexPage(RoutablePageMixin, Page):
     """The public petitions: a list of published ones, each with its page and signing form."""
 
@@ -311,13 +328,9 @@ class PetitionIndexPage(RoutablePageMixin, Page):
         return self.get_url(request) + self.reverse_subpage(name, args=args)
 
     def published_petition(self, slug: str):
-        from .petitions import Petition
+        from scrutiny import selectors
 
-        return (
-            Petition.objects.filter(published=True, slug=slug)
-            .select_related("call__business_area")
-            .first()
-        )
+        return selectors.public_petition(slug)
 
     @path("", name="index")
     def index_view(self, request):
@@ -342,7 +355,7 @@ class PetitionIndexPage(RoutablePageMixin, Page):
             raise Http404
         context = {
             "petition": petition,
-            "progress": selectors.petition_progress(petition),
+            "progress": selectors.progress_of(petition.signature_count, petition.target),
             "form": forms.PetitionSignatureForm(),
         }
         if request.method == "POST" and petition.is_open:
@@ -401,26 +414,33 @@ class PetitionIndexPage(RoutablePageMixin, Page):
         return self._token_view(request, token, action="withdraw")
 
     def _token_view(self, request, token: str, *, action: str):
+        """The signature as it stands, with a button while there is something to do.
+
+        The button posts to `scrutiny.views.signature_link`, which sends the browser back here;
+        a POST made here (from a page saved before the button moved) does the same work.
+        """
         from scrutiny import pipeline
 
         from .petitions import PetitionSignature
 
-        signature = PetitionSignature.objects.select_related("petition").filter(token=token).first()
-        context = {"signature": signature, "action": action, "done": False, "problem": ""}
-        if signature is not None and request.method == "POST":
-            try:
+        if request.method == "POST":
+            # Refused only when the petition closed first, which the page shows from the state.
+            with suppress(pipeline.SignatureRefused):
                 if action == "confirm":
-                    done = pipeline.signature_confirm(token=token)
+                    pipeline.signature_confirm(token=token)
                 else:
-                    done = pipeline.signature_withdraw(token=token)
-            except pipeline.SignatureRefused as error:
-                context["problem"] = str(error)
-            else:
-                context["done"] = done is not None
-                if done is None:
-                    context["problem"] = "This signature can no longer be confirmed."
+                    pipeline.signature_withdraw(token=token)
+        signature = PetitionSignature.objects.select_related("petition").filter(token=token).first()
+        done, problem = signature_link_outcome(signature, action)
         response = self.render(
-            request, template="scrutiny/petition_signature.html", context_overrides=context
+            request,
+            template="scrutiny/petition_signature.html",
+            context_overrides={
+                "signature": signature,
+                "action": action,
+                "done": done,
+                "problem": problem,
+            },
         )
         if signature is None:
             response.status_code = 404

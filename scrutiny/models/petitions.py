@@ -48,16 +48,36 @@ class Petition(index.Indexed, models.Model):
     signatures_anonymised_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When its signers were anonymised."
     )
+    people_counted = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=(
+            "How many people have signed (confirmed or on paper, not withdrawn or invalidated), "
+            "kept by the pipeline as signatures change, so pages need not count them."
+        ),
+    )
 
     search_fields = [index.SearchField("title"), index.SearchField("summary")]
 
-    history = HistoricalRecords()
+    # The running count changes with every signature, which has its own history.
+    history = HistoricalRecords(excluded_fields=["people_counted"])
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The running count is written only by the pipeline, with an UPDATE while it holds the
+        # petition's row lock: saving a whole copy read earlier must not put an old number back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "people_counted"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -55,8 +55,41 @@ def petition_target_for(*, households: int | None) -> tuple[int, str]:
 
 
 def petition_count(petition: Petition) -> int:
-    """How many people have signed: confirmed or paper, not withdrawn or invalidated."""
+    """How many people have signed: confirmed or paper, not withdrawn or invalidated.
+
+    This counts the signatures; pages read `Petition.people_counted`, the running count that the
+    functions here keep equal to it.
+    """
     return petition.signatures.counted().values("person_key").distinct().count()
+
+
+def _count_person(signature: PetitionSignature, change: int) -> Petition:
+    """Add (+1) or take away (-1) a signature's person from its petition's running count.
+
+    Only when no other counted signature on the petition is the same person. The petition's row
+    is locked first (FOR NO KEY UPDATE, so people signing are not held up), which makes changes
+    to one petition's count take turns: each sees the others' signatures once committed. Rows
+    are always locked signatures first, then the petition, so these never deadlock.
+    """
+    petition = Petition.objects.select_for_update(no_key=True).get(pk=signature.petition_id)
+    same_person = (
+        PetitionSignature.objects.counted()
+        .filter(petition_id=petition.pk, person_key=signature.person_key)
+        .exclude(pk=signature.pk)
+        .exists()
+    )
+    if not same_person:
+        petition.people_counted = max(0, petition.people_counted + change)
+        Petition.objects.filter(pk=petition.pk).update(people_counted=petition.people_counted)
+    return petition
+
+
+def petition_recount(petition: Petition) -> int:
+    """Count a petition's people afresh into its running count, after changes in bulk."""
+    petition = Petition.objects.select_for_update(no_key=True).get(pk=petition.pk)
+    people = petition_count(petition)
+    Petition.objects.filter(pk=petition.pk).update(people_counted=people)
+    return people
 
 
 @transaction.atomic
@@ -136,7 +169,7 @@ def petition_change_target(*, petition: Petition, target: int, reason: str, user
     petition.target = target
     petition.target_change_reason = reason.strip()
     petition._history_user = user
-    petition.save(update_fields=["target", "target_change_reason"])
+    petition.save(update_fields=["target", "target_change_reason"])  # keeps people_counted
     log(
         instance=petition,
         action="scrutiny.petition.target",
@@ -211,7 +244,7 @@ def signature_confirm(*, token: str) -> PetitionSignature | None:
             raise SignatureRefused("This petition closed before the signature was confirmed.")
         signature.confirmed_at = timezone.now()
         signature.save(update_fields=["confirmed_at"])
-        _after_count_change(signature.petition)
+        _after_count_change(_count_person(signature, +1))
     return signature
 
 
@@ -227,8 +260,11 @@ def signature_withdraw(*, token: str) -> PetitionSignature | None:
     if signature is None:
         return None
     if signature.withdrawn_at is None:
+        counted = signature.confirmed_at is not None and signature.invalidated_at is None
         signature.withdrawn_at = timezone.now()
         signature.save(update_fields=["withdrawn_at"])
+        if counted:
+            _count_person(signature, -1)
         log(instance=signature.petition, action="scrutiny.petition.withdraw", data={})
     return signature
 
@@ -259,7 +295,7 @@ def signature_add_paper(
     )
     signature._history_user = user
     signature.save()
-    _after_count_change(petition)
+    _after_count_change(_count_person(signature, +1))
     return signature
 
 
@@ -359,6 +395,8 @@ def signatures_invalidate(
         signature._history_user = user
         signature.save(update_fields=["invalidated_at", "invalidation_reason"])
         count += 1
+    if count:
+        petition_recount(petition)
     log(
         instance=petition,
         action="scrutiny.petition.invalidate",
@@ -395,14 +433,27 @@ def _claim(petition: Petition, field_name: str) -> bool:
 
 
 def _after_count_change(petition: Petition) -> None:
-    """Tell people about milestones, and send the call to the panel when the target is met."""
-    count = petition_count(petition)
+    """Tell people about milestones, and send the call to the panel when the target is met.
+
+    `petition` is a copy read under its row lock, so its running count is current.
+    """
+    claimed = [name for name, _, _ in MILESTONES] + ["target_reached_at"]
+    if all(getattr(petition, name) is not None for name in claimed):
+        return  # every milestone has been told once already; no need to count
+    count = petition.people_counted
+    # A milestone this copy of the petition already shows as reached is not claimed again (a
+    # stale copy only costs an update that changes nothing).
     for field_name, numerator, denominator in MILESTONES:
-        if count * denominator >= petition.target * numerator and _claim(petition, field_name):
+        reached = count * denominator >= petition.target * numerator
+        if reached and getattr(petition, field_name) is None and _claim(petition, field_name):
             queue_task(
                 "scrutiny.tasks.send_petition_milestone", petition.pk, f"{numerator}/{denominator}"
             )
-    if count < petition.target or not _claim(petition, "target_reached_at"):
+    if (
+        count < petition.target
+        or petition.target_reached_at is not None
+        or not _claim(petition, "target_reached_at")
+    ):
         return
     log(instance=petition, action="scrutiny.petition.target_reached", data={"count": count})
     queue_task("scrutiny.tasks.send_petition_target_reached", petition.pk)

@@ -42,6 +42,7 @@ from ..models import (
     ScrutinySettings,
     SentEmail,
 )
+from .petitions import petition_recount
 
 EXPORT_PERMISSION = "scrutiny.export_personal_data"
 ANONYMISED = "Anonymised"
@@ -318,6 +319,9 @@ def _anonymise_signatures(run: _Run, signatures: list[PetitionSignature]) -> Non
         run.counts["signatures"] += 1
         run.scrub_history(PetitionSignature, fields, id=signature.pk)
         _scrub_sent_emails(run, addresses={address}, key_prefixes=[f"signature:{signature.pk}:"])
+    # A person whose signatures were not all anonymised now has two keys: count them again.
+    for petition in Petition.objects.filter(pk__in={s.petition_id for s in signatures}):
+        petition_recount(petition)
 
 
 def _record(run: _Run, kind: str) -> PrivacyAction | None:

@@ -500,16 +500,21 @@ def test_petition_signing(fuzz, site, data, urlencoded):
         st.builds(lambda a, b: a + b, st.sampled_from(["signed", "confirmed"]), text),
     ),
     action=st.sampled_from(["confirm", "withdraw"]),
-    method=st.sampled_from(["get", "post"]),
+    method=st.sampled_from(["get", "post", "button"]),
     body=extra_fields,
+    back=st.one_of(st.none(), field_value, st.sampled_from(["https://evil.example/", "//x.y/"])),
 )
-def test_signature_links(fuzz, site, token, action, method, body):
+def test_signature_links(fuzz, site, token, action, method, body, back):
     known = dict(zip(["signed", "confirmed"], site["tokens"], strict=True))
     token = known.get(token, token)
     for name, real in known.items():
         if token.startswith(name):
             token = real + token[len(name) :]
     url = f"{PETITIONS_URL}{action}/{quote(token, safe='')}/"
+    if method == "button":  # the page's button, which posts outside the page tree
+        url = f"/petition-signatures/{quote(token, safe='')}/{action}/"
+        if back is not None:
+            body = body | {"next": back}
 
     def send(client):
         if method == "get":
@@ -518,6 +523,18 @@ def test_signature_links(fuzz, site, token, action, method, body):
 
     response, rows = fuzz(send)
     html = response.content.decode()
+    if method == "button":
+        assert set(saved(rows)) <= {
+            "scrutiny_historicalpetitionsignature",
+            "wagtailcore_modellogentry",
+        }
+        if response.status_code == 303:
+            # Back to a page of this site, whatever "next" said.
+            assert response["Location"].startswith("/")
+            assert not response["Location"].startswith("//")
+        else:
+            assert response.status_code == 404, response.status_code
+        return
     if token in site["tokens"]:
         assert response.status_code == 200
         if method == "get":

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from wagtail.rich_text import RichText
@@ -118,6 +118,39 @@ def test_form_shows_every_question_with_labels_and_autocomplete(client, call_pag
     )
     assert "<script" not in html
     assert " required" not in html
+
+
+def test_the_questions_are_rendered_once_and_shown_afresh_when_they_change(client, call_page, area):
+    from scrutiny.forms import CallForScrutinyForm
+
+    first, second = CallForScrutinyForm(page=call_page), CallForScrutinyForm(page=call_page)
+    assert first.fingerprint() == second.fingerprint()
+    assert first.fingerprint() != CallForScrutinyForm({"name": "Jo"}, page=call_page).fingerprint()
+    html = client.get(FORM_URL).content.decode()
+    assert "Repairs and maintenance</option>" in html
+    assert caches["fragments"]._cache, "the unbound form's questions are kept"
+    assert without_csrf(client.get(FORM_URL).content.decode()) == without_csrf(html)
+
+    # A renamed service, a new question and a new privacy notice all show at once.
+    area.name = "Repairs"
+    area.save()
+    CallFormQuestion.objects.create(page=call_page, label="Which block?", sort_order=0)
+    html = client.get(FORM_URL).content.decode()
+    assert "Repairs</option>" in html and "Repairs and maintenance" not in html
+    assert "Which block?" in html
+    call_page.privacy_notice = RichText("<p>We keep your details for 12 months.</p>")
+    call_page.save_revision().publish()
+    assert "12 months" in client.get(FORM_URL).content.decode()
+
+    # What someone typed, and the errors, are never kept for the next visitor.
+    typed = client.post(FORM_URL, valid_answers(area, name="Jo Typed", concerns="")).content
+    assert b"Jo Typed" in typed and b"Tell us your concerns" in typed
+    fresh = client.get(FORM_URL).content.decode()
+    assert "Jo Typed" not in fresh and "Tell us your concerns" not in fresh
+
+
+def without_csrf(html: str) -> str:
+    return re.sub(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>', "", html)
 
 
 def test_inactive_services_are_not_offered(client, call_page, area):

@@ -910,6 +910,16 @@ RECIPES = {
     "public: confirm a signature": lambda w: post(
         w.petition_page.url + f"confirm/{w.signature.token}/"
     ),
+    'public: press "Confirm my signature"': lambda w: post(
+        f"/petition-signatures/{w.signature.token}/confirm/",
+        {"next": w.petition_page.url + f"confirm/{w.signature.token}/"},
+        success="Your signature is confirmed and counted.",
+    ),
+    'public: press "Take my signature back"': lambda w: post(
+        f"/petition-signatures/{w.signature.token}/withdraw/",
+        {"next": w.petition_page.url + f"withdraw/{w.signature.token}/"},
+        success="Your signature has been taken back.",
+    ),
     "public: join the panel": lambda w: get(w.join_page.url),
     "public: apply to join the panel": _join_form,
     "public: programme": lambda w: get(w.programme_page.url),
@@ -978,7 +988,7 @@ def outcome(client: Client, req: Req) -> str:
     send = client.post if req.method == "post" else client.get
     response = send(req.url, req.data() if callable(req.data) else req.data)
     login_url = reverse("wagtailadmin_login")
-    while response.status_code in {301, 302}:
+    while response.status_code in {301, 302, 303}:
         location = response["Location"]
         if location.startswith(login_url) or _error_messages(client):
             return "no"

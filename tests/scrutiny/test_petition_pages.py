@@ -248,6 +248,88 @@ def test_the_withdraw_link_takes_the_signature_back(
     assert "0 of 10 signatures" in client.get(petition_url(petition)).content.decode()
 
 
+FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)">')
+NEXT_FIELD = re.compile(r'<input type="hidden" name="next" value="([^"]+)">')
+
+
+@pytest.mark.parametrize(
+    ("action", "button", "outcome", "count"),
+    [
+        ("confirm", "Confirm my signature", "Your signature is confirmed and counted.", 1),
+        ("withdraw", "Take my signature back", "Your signature has been taken back.", 0),
+    ],
+)
+def test_each_links_button_posts_outside_the_page_tree_and_comes_back(
+    client, petition, action, button, outcome, count
+):
+    signature = pipeline.petition_sign(
+        petition=petition, name="Sam Jones", email="sam@example.org", postcode="PC1 1AA"
+    )
+    if action == "withdraw":
+        pipeline.signature_confirm(token=signature.token)
+    page_path = f"{INDEX_URL}{action}/{signature.token}/"
+    html = client.get(page_path).content.decode()
+    assert button in html
+    form_action = FORM_ACTION.search(html).group(1)
+    assert form_action == f"/petition-signatures/{signature.token}/{action}/"
+    assert NEXT_FIELD.search(html).group(1) == page_path
+
+    response = client.post(form_action, {"next": page_path})
+    assert (response.status_code, response["Location"]) == (303, page_path)
+    html = client.get(page_path).content.decode()
+    assert outcome in html and button not in html
+    assert pipeline.petition_count(petition) == count
+    assert Petition.objects.get(pk=petition.pk).people_counted == count
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example/",
+        "",
+        "x/y",
+        "/a\nSet-Cookie: x=y",
+    ],
+)
+def test_the_button_never_sends_the_browser_elsewhere(client, petition, elsewhere):
+    signature = pipeline.petition_sign(
+        petition=petition, name="Sam Jones", email="sam@example.org", postcode="PC1 1AA"
+    )
+    response = client.post(f"/petition-signatures/{signature.token}/confirm/", {"next": elsewhere})
+    assert response.status_code == 303
+    assert response["Location"] == f"{INDEX_URL}confirm/{signature.token}/"
+    assert pipeline.petition_count(petition) == 1
+
+
+def test_the_buttons_address_takes_only_a_post_with_its_csrf_token(petition):
+    from django.test import Client
+
+    signature = pipeline.petition_sign(
+        petition=petition, name="Sam Jones", email="sam@example.org", postcode="PC1 1AA"
+    )
+    url = f"/petition-signatures/{signature.token}/confirm/"
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.get(url).status_code == 405
+    assert strict.post(url).status_code == 403
+    assert pipeline.petition_count(petition) == 0
+    assert strict.post("/petition-signatures/no%00such/confirm/").status_code == 404
+
+
+def test_a_link_whose_petition_has_closed_says_so_without_a_button(client, petition):
+    signature = pipeline.petition_sign(
+        petition=petition, name="Late Signer", email="late@example.org", postcode="PC1 1AA"
+    )
+    close(petition)
+    html = client.get(f"{INDEX_URL}confirm/{signature.token}/").content.decode()
+    assert "This petition closed before the signature was confirmed." in html
+    assert "Confirm my signature" not in html
+    response = client.post(f"/petition-signatures/{signature.token}/confirm/")
+    assert response.status_code == 303
+    assert pipeline.petition_count(petition) == 0
+
+
 @pytest.mark.parametrize(
     ("field", "message"),
     [

@@ -204,6 +204,7 @@ def test_500_concurrent_confirmations_count_exactly_500(migrated_data, staff):
         list(pool.map(confirm, tokens + tokens[:50]))
     assert errors == []
     assert pipeline.petition_count(petition) == 500
+    assert Petition.objects.get(pk=petition.pk).people_counted == 500
 
 
 @pytest.mark.django_db
