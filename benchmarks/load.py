@@ -1,23 +1,26 @@
-"""Load benchmark: gunicorn (4 workers) on PostgreSQL, public pages and petition signing.
+"""Load benchmark: gunicorn (4 workers) on PostgreSQL, public pages, signing and calls.
 
-Usage (from the project root, with PostgreSQL on 127.0.0.1:5432):
-    .venv/bin/python benchmarks/load.py [--seconds 10] [--clients 8] [--signatures 300]
+Usage (from the project root, with PostgreSQL on 127.0.0.1:5432 and wrk installed):
+    .venv/bin/python benchmarks/load.py [--seconds 5] [--rounds 5] [--connections 8]
+                                        [--signatures 2000] [--calls 400]
 
-It creates a scratch database, loads the demo, serves it with gunicorn on 127.0.0.1:8099 with
-production settings, measures each page for a few seconds, then signs and confirms petitions
-concurrently, and finally counts the rows: nothing lost, nothing duplicated. Only loopback
-traffic; every loop is bounded in time and count.
+It creates a scratch database, loads the demo, serves it with gunicorn (4 gthread workers with
+2 threads each) on 127.0.0.1:8099 with production settings, and drives it with wrk
+(benchmarks/wrk/*.lua): the pages take turns for --rounds rounds and each keeps its median round;
+then concurrent petition signing, pressing "Confirm my signature" for every one, and concurrent
+call submissions. After each load it counts the rows (nothing lost, nothing duplicated) and exits
+non-zero if any count is wrong or a worker timed out. Only loopback traffic; every run of wrk is
+bounded in time and in requests.
 """
 
 import argparse
 import os
-import re
-import statistics
+import shutil
+import signal
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -26,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PORT = 8099
 BASE = f"http://127.0.0.1:{PORT}"
 DATABASE = "scrutiny_bench"
+SERVER_LOG = Path(tempfile.gettempdir()) / "scrutiny-load-gunicorn.log"
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "cms.settings.production",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
@@ -67,134 +71,57 @@ def prepare() -> None:
     manage("shell", "-v0", "-c", code)
 
 
-def timed_get(session: requests.Session, path: str) -> float:
-    started = time.perf_counter()
-    response = session.get(BASE + path, timeout=10)
-    elapsed = time.perf_counter() - started
-    response.raise_for_status()
-    return elapsed
+def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), threads=None):
+    """Run wrk against one address and read its RESULT line (see benchmarks/wrk/).
 
-
-def measure(path: str, *, seconds: float, clients: int) -> dict:
-    """Requests per second and latency percentiles for one page under concurrent clients."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def client() -> None:
-        session = requests.Session()
-        local = []
-        while time.perf_counter() < deadline and len(local) < 100_000:
-            local.append(timed_get(session, path))
-        with lock:
-            latencies.extend(local)
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for future in [pool.submit(client) for _ in range(clients)]:
-            future.result()
-    wall = time.perf_counter() - started
-    return summary(latencies, wall)
-
-
-def summary(latencies: list[float], wall: float) -> dict:
-    ordered = sorted(latencies)
-    return {
-        "requests": len(ordered),
-        "per_second": len(ordered) / wall,
-        "p50_ms": 1000 * statistics.median(ordered),
-        "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
+    posts.lua takes a folder as its first argument, where each thread says it has finished;
+    wrk is interrupted (and so prints its results) as soon as every thread has.
+    """
+    threads = threads or connections
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "benchmarks" / "wrk" / script),
+        BASE + path,
+        "--",
+        *map(str, args),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+    if script == "posts.lua":
+        folder, deadline = Path(args[0]), time.monotonic() + seconds
+        while time.monotonic() < deadline and process.poll() is None:
+            if len(list(folder.glob("done-*"))) == threads:
+                process.send_signal(signal.SIGINT)
+                break
+            time.sleep(0.05)
+    out, err = process.communicate(timeout=seconds + 60)
+    lines = [line for line in out.splitlines() if line.startswith("RESULT ")]
+    if not lines:
+        raise RuntimeError(f"wrk printed no result: {out} {err}")
+    fields = lines[0].split()
+    requests_made, microseconds = int(fields[1]), int(fields[2])
+    result = {
+        "requests": requests_made,
+        "per_second": requests_made / (microseconds / 1_000_000),
+        "p50_ms": float(fields[3]),
+        "p95_ms": float(fields[4]),
     }
+    if script == "pages.lua":
+        result["errors"] = int(fields[5])
+    else:
+        result["ok"], result["others"], result["errors"] = (int(n) for n in fields[5:8])
+    return result
 
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def sign_and_confirm(count: int, clients: int) -> dict:
-    """Sign the demo petition `count` times concurrently, then confirm each by its link."""
-    slug = "ccs-2026-0001"
-    page = f"/petitions/{slug}/"
-
-    def sign(n: int) -> float:
-        session = requests.Session()
-        token = CSRF.search(session.get(BASE + page, timeout=10).text).group(1)
-        started = time.perf_counter()
-        response = session.post(
-            BASE + page,
-            data={
-                "csrfmiddlewaretoken": token,
-                "name": f"Bench Signer {n}",
-                "email": f"bench{n}@example.org",
-                "postcode": "L20 3AB",
-                "address": "",
-                "privacy_agreed": "on",
-                "website": "",
-            },
-            headers={"Referer": BASE + page},
-            timeout=10,
-            allow_redirects=False,
-        )
-        assert response.status_code == 302, response.status_code
-        return time.perf_counter() - started
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        signing = list(pool.map(sign, range(count)))
-    signing_summary = summary(signing, time.perf_counter() - started)
-
-    tokens = tokens_for_bench_signatures()
-
-    def confirm(token: str) -> float:
-        session = requests.Session()
-        url = f"{BASE}/petitions/confirm/{token}/"
-        csrf = CSRF.search(session.get(url, timeout=10).text).group(1)
-        begun = time.perf_counter()
-        response = session.post(
-            url, data={"csrfmiddlewaretoken": csrf}, headers={"Referer": url}, timeout=10
-        )
-        response.raise_for_status()
-        return time.perf_counter() - begun
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        confirming = list(pool.map(confirm, tokens))
-    return {"sign": signing_summary, "confirm": summary(confirming, time.perf_counter() - started)}
-
-
-def tokens_for_bench_signatures() -> list[str]:
+def django(code: str) -> str:
+    """What a line of Python printed inside the benchmark's Django project."""
     out = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-v0",
-            "-c",
-            "from scrutiny.models import PetitionSignature as S;"
-            "print('\\n'.join(S.objects.filter(email__startswith='bench').values_list('token', flat=True)))",
-        ],
-        cwd=ROOT,
-        env=os.environ | ENVIRONMENT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return [line for line in out.stdout.split() if line]
-
-
-def count_rows() -> str:
-    out = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-v0",
-            "-c",
-            "from scrutiny.models import PetitionSignature as S;"
-            "from scrutiny.pipeline import petition_count;"
-            "b=S.objects.filter(email__startswith='bench');"
-            "print(b.count(), b.values('email').distinct().count(), b.filter(confirmed_at__isnull=False).count(),"
-            " petition_count(b.first().petition))",
-        ],
+        [sys.executable, "manage.py", "shell", "-v0", "-c", code],
         cwd=ROOT,
         env=os.environ | ENVIRONMENT,
         check=True,
@@ -204,15 +131,123 @@ def count_rows() -> str:
     return out.stdout.strip()
 
 
+SLUG = "ccs-2026-0001"
+PETITION = f"/petitions/{SLUG}/"
+COUNT_SIGNATURES = (
+    "from scrutiny.models import Petition, PetitionSignature as S;"
+    "from scrutiny.pipeline import petition_count;"
+    "b=S.objects.filter(email__startswith='bench');"
+    "print(b.count(), b.values('email').distinct().count(),"
+    f" b.filter(confirmed_at__isnull=False).count(), petition_count(Petition.objects.get(slug='{SLUG}')))"
+)
+
+
+def check(label: str, condition: bool) -> bool:
+    print(f"  {'OK ' if condition else 'BAD'} {label}")
+    return condition
+
+
+def posts(path: str, connections: int, *args, tokens=()) -> dict:
+    """Concurrent form submissions through posts.lua, a connection to each thread."""
+    with tempfile.TemporaryDirectory() as folder:
+        for thread in range(connections):
+            Path(folder, f"tokens-{thread}").write_text("\n".join(tokens[thread::connections]))
+        return wrk(
+            path,
+            script="posts.lua",
+            connections=connections,
+            seconds=600,
+            args=(folder, *args),
+        )
+
+
+def sign_confirm_and_call(options) -> tuple[dict, bool]:
+    """Concurrent signing, confirming and call submissions, each followed by counting the rows."""
+    connections = options.connections
+    results, good = {}, True
+    before = [int(n) for n in django(COUNT_SIGNATURES).split()]
+    signing = posts(PETITION, connections, "sign", max(1, options.signatures // connections))
+    results["sign a petition"] = signing
+    taken, emails, _, _ = (int(n) for n in django(COUNT_SIGNATURES).split())
+    print(f"signing: {signing['ok']} redirected to 'check your email', {signing['others']} other")
+    good &= check("every signature sent was accepted", signing["others"] == 0)
+    good &= check(
+        f"{taken - before[0]} new rows for {signing['ok']} signatures",
+        taken - before[0] == signing["ok"],
+    )
+    good &= check("one row per email address", emails == taken)
+
+    tokens = django(
+        "from scrutiny.models import PetitionSignature as S;"
+        "print('\\n'.join(S.objects.filter(email__startswith='bench', confirmed_at__isnull=True)"
+        ".values_list('token', flat=True)))"
+    ).split()
+    confirming = posts("/", connections, "confirm", tokens=tokens)
+    results["confirm a signature"] = confirming
+    _, _, confirmed, counted = (int(n) for n in django(COUNT_SIGNATURES).split())
+    print(f"confirming: {confirming['ok']} confirmed pages, {confirming['others']} other")
+    good &= check("every link confirmed", confirming["ok"] == len(tokens))
+    good &= check(f"{confirmed} signatures confirmed", confirmed == taken)
+    good &= check(
+        f"the petition counts {counted} people, {before[3]} before + {confirmed}",
+        counted == before[3] + confirmed,
+    )
+
+    count_calls = (
+        "from scrutiny.models import CallForScrutiny as C;"
+        "b=C.objects.filter(name__startswith='Bench Caller');"
+        "print(b.count(), b.values('reference').distinct().count(), b.values('name').distinct().count())"
+    )
+    area = django(
+        "from scrutiny.models import BusinessArea;"
+        "print(BusinessArea.objects.filter(active=True).order_by('pk').first().pk)"
+    )
+    calling = posts(
+        "/call-for-scrutiny/", connections, "call", max(1, options.calls // connections), area
+    )
+    results["send a call"] = calling
+    calls, references, names = (int(n) for n in django(count_calls).split())
+    print(f"calls: {calling['ok']} redirected to the confirmation, {calling['others']} other")
+    good &= check("every call sent was accepted", calling["others"] == 0)
+    good &= check(f"{calls} calls stored for {calling['ok']} sent", calls == calling["ok"])
+    good &= check("each with its own reference and each caller once", references == names == calls)
+    return results, good
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--signatures", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=5, help="for each page, each round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pages-only", action="store_true")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--signatures", type=int, default=2000)
+    parser.add_argument("--calls", type=int, default=400)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--skip-prepare", action="store_true", help="reuse the last database")
     options = parser.parse_args()
-    prepare()
+    if shutil.which("wrk") is None:
+        sys.exit("benchmarks/load.py needs wrk: apt-get install wrk")
+    if not options.skip_prepare:
+        prepare()
+    SERVER_LOG.unlink(missing_ok=True)
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "cms.wsgi", "-w", "4", "-b", f"127.0.0.1:{PORT}"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cms.wsgi",
+            "--workers",
+            "4",
+            "--worker-class",
+            options.worker_class,
+            "--threads",
+            str(options.threads),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--error-logfile",
+            str(SERVER_LOG),
+        ],
         cwd=ROOT,
         env=os.environ | ENVIRONMENT,
         stdout=subprocess.DEVNULL,
@@ -226,32 +261,56 @@ def main() -> None:
             except requests.RequestException:
                 time.sleep(0.2)
         pages = {
-            "bare page": "/bare/",
+            "bare Wagtail page": "/bare/",
             "home page": "/",
             "call form": "/call-for-scrutiny/",
-            "petition page": "/petitions/ccs-2026-0001/",
+            "petition page": PETITION,
         }
+        for path in pages.values():  # warm every worker's caches before measuring
+            wrk(path, script="pages.lua", connections=options.connections, seconds=2, threads=2)
+        # The pages take turns, round after round, and each keeps its median round, so that a
+        # slow moment of the machine does not fall on one page only.
+        rounds: dict[str, list[dict]] = {name: [] for name in pages}
+        for _ in range(options.rounds):
+            for name, path in pages.items():
+                rounds[name].append(
+                    wrk(
+                        path,
+                        script="pages.lua",
+                        connections=options.connections,
+                        seconds=options.seconds,
+                        threads=2,
+                    )
+                )
         results = {
-            name: measure(path, seconds=options.seconds, clients=options.clients)
-            for name, path in pages.items()
+            name: sorted(measured, key=lambda result: result["per_second"])[len(measured) // 2]
+            for name, measured in rounds.items()
         }
-        bare = results["bare page"]["per_second"]
-        print(f"{'page':<15} {'req/s':>8} {'vs bare':>8} {'p50 ms':>8} {'p95 ms':>8}")
+        bare = results["bare Wagtail page"]["per_second"]
+        print("| page | req/s | vs bare page | p50 ms | p95 ms | errors |")
+        print("| --- | --- | --- | --- | --- | --- |")
         for name, result in results.items():
             print(
-                f"{name:<15} {result['per_second']:8.1f} {result['per_second'] / bare:8.2f} "
-                f"{result['p50_ms']:8.1f} {result['p95_ms']:8.1f}"
+                f"| {name} | {result['per_second']:.1f} | {result['per_second'] / bare:.2f} | "
+                f"{result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {result['errors']} |"
             )
-        signing = sign_and_confirm(options.signatures, options.clients)
-        for stage, result in signing.items():
+        if options.pages_only:
+            return
+        submitted, good = sign_confirm_and_call(options)
+        print("| step (POST) | per second | p50 ms | p95 ms | requests | socket errors |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for name, result in submitted.items():
             print(
-                f"{stage:<15} {result['per_second']:8.1f}/s p50 {result['p50_ms']:.1f} ms "
-                f"p95 {result['p95_ms']:.1f} ms ({result['requests']} requests)"
+                f"| {name} | {result['per_second']:.1f} | {result['p50_ms']:.1f} | "
+                f"{result['p95_ms']:.1f} | {result['requests']} | {result['errors']} |"
             )
-        print("rows (signatures, distinct emails, confirmed, counted):", count_rows())
+        timeouts = SERVER_LOG.read_text().count("WORKER TIMEOUT")
+        good &= check(f"no worker timed out (gunicorn's log: {SERVER_LOG})", timeouts == 0)
+        print("ROWS:", "OK: nothing lost, nothing duplicated" if good else "PROBLEM (see above)")
     finally:
         server.terminate()
         server.wait(timeout=20)
+    sys.exit(0 if good else 1)
 
 
 if __name__ == "__main__":
