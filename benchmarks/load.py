@@ -4,8 +4,8 @@ Usage (from the project root, with PostgreSQL on 127.0.0.1:5432 and wrk installe
     .venv/bin/python benchmarks/load.py [--seconds 5] [--rounds 5] [--connections 8]
                                         [--signatures 2000] [--calls 400]
 
-It creates a scratch database, loads the demo, serves it with gunicorn (4 gthread workers with
-2 threads each) on 127.0.0.1:8099 with production settings, and drives it with wrk
+It creates a scratch database, loads the demo, serves it with gunicorn (4 gthread workers, one
+thread each) on 127.0.0.1:8099 with production settings, and drives it with wrk
 (benchmarks/wrk/*.lua): the pages take turns for --rounds rounds and each keeps its median round;
 then concurrent petition signing, pressing "Confirm my signature" for every one, and concurrent
 call submissions. After each load it counts the rows (nothing lost, nothing duplicated) and exits
@@ -17,6 +17,7 @@ import argparse
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,20 @@ def prepare() -> None:
     manage("shell", "-v0", "-c", code)
 
 
+def server_cpu_seconds() -> float:
+    """CPU time used so far by the web server's processes and PostgreSQL's (from /proc)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            command = (stat.parent / "cmdline").read_bytes()
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if b"gunicorn" in command or command.startswith(b"postgres"):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), threads=None):
     """Run wrk against one address and read its RESULT line (see benchmarks/wrk/).
 
@@ -91,6 +106,7 @@ def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), th
         "--",
         *map(str, args),
     ]
+    cpu_before = server_cpu_seconds()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
     if script == "posts.lua":
         folder, deadline = Path(args[0]), time.monotonic() + seconds
@@ -100,6 +116,7 @@ def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), th
                 break
             time.sleep(0.05)
     out, err = process.communicate(timeout=seconds + 60)
+    cpu_used = server_cpu_seconds() - cpu_before
     lines = [line for line in out.splitlines() if line.startswith("RESULT ")]
     if not lines:
         raise RuntimeError(f"wrk printed no result: {out} {err}")
@@ -110,6 +127,8 @@ def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), th
         "per_second": requests_made / (microseconds / 1_000_000),
         "p50_ms": float(fields[3]),
         "p95_ms": float(fields[4]),
+        # What a request cost the server, whatever else the machine was doing meanwhile.
+        "cpu_ms": 1000 * cpu_used / max(1, requests_made),
     }
     if script == "pages.lua":
         result["errors"] = int(fields[5])
@@ -223,7 +242,7 @@ def main() -> None:
     parser.add_argument("--signatures", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the last database")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -268,41 +287,68 @@ def main() -> None:
         }
         for path in pages.values():  # warm every worker's caches before measuring
             wrk(path, script="pages.lua", connections=options.connections, seconds=2, threads=2)
-        # The pages take turns, round after round, and each keeps its median round, so that a
-        # slow moment of the machine does not fall on one page only.
+        # The machine's speed drifts (a shared VM), so each round measures the bare page before
+        # and after the others, and each page's ratio is to that round's bare page. A page's
+        # figures are those of its median round by ratio.
         rounds: dict[str, list[dict]] = {name: [] for name in pages}
         for _ in range(options.rounds):
-            for name, path in pages.items():
+            measured = {}
+            for name in [*pages, "bare again"]:
+                measured[name] = wrk(
+                    pages.get(name, "/bare/"),
+                    script="pages.lua",
+                    connections=options.connections,
+                    seconds=options.seconds,
+                    threads=2,
+                )
+            first, again = measured["bare Wagtail page"], measured["bare again"]
+            bare = (first["per_second"] + again["per_second"]) / 2
+            bare_cpu = (first["cpu_ms"] + again["cpu_ms"]) / 2
+            for name in pages:
                 rounds[name].append(
-                    wrk(
-                        path,
-                        script="pages.lua",
-                        connections=options.connections,
-                        seconds=options.seconds,
-                        threads=2,
-                    )
+                    measured[name]
+                    | {
+                        "ratio": measured[name]["per_second"] / bare,
+                        "cpu_ratio": bare_cpu / measured[name]["cpu_ms"],
+                    }
                 )
         results = {
-            name: sorted(measured, key=lambda result: result["per_second"])[len(measured) // 2]
-            for name, measured in rounds.items()
+            name: sorted(runs, key=lambda result: result["ratio"])[len(runs) // 2]
+            for name, runs in rounds.items()
         }
-        bare = results["bare Wagtail page"]["per_second"]
-        print("| page | req/s | vs bare page | p50 ms | p95 ms | errors |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print(
+            "| page | req/s | vs bare page | server CPU ms per request | vs bare page by CPU "
+            "| p50 ms | p95 ms | errors |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for name, result in results.items():
+            by_cpu = statistics.median(run["cpu_ratio"] for run in rounds[name])
+            cpu_ms = statistics.median(run["cpu_ms"] for run in rounds[name])
             print(
-                f"| {name} | {result['per_second']:.1f} | {result['per_second'] / bare:.2f} | "
-                f"{result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {result['errors']} |"
+                f"| {name} | {result['per_second']:.1f} | {result['ratio']:.2f} | {cpu_ms:.1f} | "
+                f"{by_cpu:.2f} | {result['p50_ms']:.1f} | {result['p95_ms']:.1f} | "
+                f"{result['errors']} |"
+            )
+        for name, runs in rounds.items():
+            print(
+                f"  {name}: by round, req/s ratio",
+                ", ".join(f"{run['ratio']:.2f}" for run in runs),
+                "; CPU ratio",
+                ", ".join(f"{run['cpu_ratio']:.2f}" for run in runs),
             )
         if options.pages_only:
             return
         submitted, good = sign_confirm_and_call(options)
-        print("| step (POST) | per second | p50 ms | p95 ms | requests | socket errors |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print(
+            "| step (POST) | per second | p50 ms | p95 ms | server CPU ms per request "
+            "| requests | socket errors |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for name, result in submitted.items():
             print(
                 f"| {name} | {result['per_second']:.1f} | {result['p50_ms']:.1f} | "
-                f"{result['p95_ms']:.1f} | {result['requests']} | {result['errors']} |"
+                f"{result['p95_ms']:.1f} | {result['cpu_ms']:.1f} | {result['requests']} | "
+                f"{result['errors']} |"
             )
         timeouts = SERVER_LOG.read_text().count("WORKER TIMEOUT")
         good &= check(f"no worker timed out (gunicorn's log: {SERVER_LOG})", timeouts == 0)

@@ -295,12 +295,13 @@ def progress_of(count: int, target: int) -> dict:
 
 
 def public_petition(slug: str):
-    """A published petition with `signature_count` and its service's `service_name`."""
+    """A published petition with its service's name as `service_name`."""
     from django.db.models import F
 
+    from .models import Petition
+
     return (
-        petitions_with_counts()
-        .filter(published=True, slug=slug)
+        Petition.objects.filter(published=True, slug=slug)
         .annotate(service_name=F("call__business_area__name"))
         .first()
     )

@@ -355,7 +355,7 @@ class PetitionIndexPage(RoutablePageMixin, Page):
             raise Http404
         context = {
             "petition": petition,
-            "progress": selectors.progress_of(petition.signature_count, petition.target),
+            "progress": selectors.progress_of(petition.people_counted, petition.target),
             "form": forms.PetitionSignatureForm(),
         }
         if request.method == "POST" and petition.is_open:

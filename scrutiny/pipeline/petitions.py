@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
@@ -63,25 +65,50 @@ def petition_count(petition: Petition) -> int:
     return petition.signatures.counted().values("person_key").distinct().count()
 
 
-def _count_person(signature: PetitionSignature, change: int) -> Petition:
-    """Add (+1) or take away (-1) a signature's person from its petition's running count.
+# What confirming, withdrawing and milestones read of a petition, so locking it reads no more.
+COUNTING_FIELDS = (
+    "call_id",
+    "status",
+    "closes_on",
+    "target",
+    "people_counted",
+    "third_reached_at",
+    "two_thirds_reached_at",
+    "target_reached_at",
+)
 
-    Only when no other counted signature on the petition is the same person. The petition's row
-    is locked first (FOR NO KEY UPDATE, so people signing are not held up), which makes changes
-    to one petition's count take turns: each sees the others' signatures once committed. Rows
-    are always locked signatures first, then the petition, so these never deadlock.
+
+def _lock_petition(petition_id: int) -> Petition:
+    """A petition's row, locked until the transaction ends, for changing its running count.
+
+    FOR NO KEY UPDATE, so people signing (whose new rows only share-lock the petition's key) are
+    not held up, while changes to one petition's count take turns: each sees the others'
+    signatures once they are committed. Rows are always locked signatures first, then the
+    petition, so these never deadlock.
     """
-    petition = Petition.objects.select_for_update(no_key=True).get(pk=signature.petition_id)
+    return (
+        Petition.objects.select_for_update(no_key=True).only(*COUNTING_FIELDS).get(pk=petition_id)
+    )
+
+
+def _count_person(petition: Petition, signature: PetitionSignature, change: int) -> None:
+    """Add (+1) or take away (-1) a signature's person from its locked petition's running count.
+
+    Only when no other counted signature on the petition is the same person: one statement,
+    which runs after the lock was taken and so sees every earlier change.
+    """
     same_person = (
         PetitionSignature.objects.counted()
         .filter(petition_id=petition.pk, person_key=signature.person_key)
         .exclude(pk=signature.pk)
-        .exists()
     )
-    if not same_person:
+    changed = (
+        Petition.objects.filter(pk=petition.pk)
+        .filter(~Exists(same_person))
+        .update(people_counted=Greatest(F("people_counted") + change, Value(0)))
+    )
+    if changed:
         petition.people_counted = max(0, petition.people_counted + change)
-        Petition.objects.filter(pk=petition.pk).update(people_counted=petition.people_counted)
-    return petition
 
 
 def petition_recount(petition: Petition) -> int:
@@ -231,20 +258,17 @@ def petition_sign(
 @transaction.atomic
 def signature_confirm(*, token: str) -> PetitionSignature | None:
     """Count a signature whose signer followed the link; safe to follow twice."""
-    signature = (
-        PetitionSignature.objects.select_for_update()
-        .select_related("petition")
-        .filter(token=token)
-        .first()
-    )
+    signature = PetitionSignature.objects.select_for_update().filter(token=token).first()
     if signature is None or signature.withdrawn_at or signature.invalidated_at:
         return None
     if signature.confirmed_at is None:
-        if not signature.petition.is_open:
+        petition = _lock_petition(signature.petition_id)
+        if not petition.is_open:
             raise SignatureRefused("This petition closed before the signature was confirmed.")
         signature.confirmed_at = timezone.now()
         signature.save(update_fields=["confirmed_at"])
-        _after_count_change(_count_person(signature, +1))
+        _count_person(petition, signature, +1)
+        _after_count_change(petition)
     return signature
 
 
@@ -264,7 +288,7 @@ def signature_withdraw(*, token: str) -> PetitionSignature | None:
         signature.withdrawn_at = timezone.now()
         signature.save(update_fields=["withdrawn_at"])
         if counted:
-            _count_person(signature, -1)
+            _count_person(_lock_petition(signature.petition_id), signature, -1)
         log(instance=signature.petition, action="scrutiny.petition.withdraw", data={})
     return signature
 
@@ -295,7 +319,9 @@ def signature_add_paper(
     )
     signature._history_user = user
     signature.save()
-    _after_count_change(_count_person(signature, +1))
+    locked = _lock_petition(petition.pk)
+    _count_person(locked, signature, +1)
+    _after_count_change(locked)
     return signature
 
 
