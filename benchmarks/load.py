@@ -17,7 +17,6 @@ import argparse
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,20 +71,6 @@ def prepare() -> None:
     manage("shell", "-v0", "-c", code)
 
 
-def server_cpu_seconds() -> float:
-    """CPU time used so far by the web server's processes and PostgreSQL's (from /proc)."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            command = (stat.parent / "cmdline").read_bytes()
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended meanwhile
-        if b"gunicorn" in command or command.startswith(b"postgres"):
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), threads=None):
     """Run wrk against one address and read its RESULT line (see benchmarks/wrk/).
 
@@ -106,7 +91,6 @@ def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), th
         "--",
         *map(str, args),
     ]
-    cpu_before = server_cpu_seconds()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
     if script == "posts.lua":
         folder, deadline = Path(args[0]), time.monotonic() + seconds
@@ -116,7 +100,6 @@ def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), th
                 break
             time.sleep(0.05)
     out, err = process.communicate(timeout=seconds + 60)
-    cpu_used = server_cpu_seconds() - cpu_before
     lines = [line for line in out.splitlines() if line.startswith("RESULT ")]
     if not lines:
         raise RuntimeError(f"wrk printed no result: {out} {err}")
@@ -127,8 +110,6 @@ def wrk(path: str, *, script: str, connections: int, seconds: float, args=(), th
         "per_second": requests_made / (microseconds / 1_000_000),
         "p50_ms": float(fields[3]),
         "p95_ms": float(fields[4]),
-        # What a request cost the server, whatever else the machine was doing meanwhile.
-        "cpu_ms": 1000 * cpu_used / max(1, requests_made),
     }
     if script == "pages.lua":
         result["errors"] = int(fields[5])
@@ -303,52 +284,30 @@ def main() -> None:
                 )
             first, again = measured["bare Wagtail page"], measured["bare again"]
             bare = (first["per_second"] + again["per_second"]) / 2
-            bare_cpu = (first["cpu_ms"] + again["cpu_ms"]) / 2
             for name in pages:
-                rounds[name].append(
-                    measured[name]
-                    | {
-                        "ratio": measured[name]["per_second"] / bare,
-                        "cpu_ratio": bare_cpu / measured[name]["cpu_ms"],
-                    }
-                )
+                rounds[name].append(measured[name] | {"ratio": measured[name]["per_second"] / bare})
         results = {
             name: sorted(runs, key=lambda result: result["ratio"])[len(runs) // 2]
             for name, runs in rounds.items()
         }
-        print(
-            "| page | req/s | vs bare page | server CPU ms per request | vs bare page by CPU "
-            "| p50 ms | p95 ms | errors |"
-        )
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| page | req/s | vs bare page | p50 ms | p95 ms | errors |")
+        print("| --- | --- | --- | --- | --- | --- |")
         for name, result in results.items():
-            by_cpu = statistics.median(run["cpu_ratio"] for run in rounds[name])
-            cpu_ms = statistics.median(run["cpu_ms"] for run in rounds[name])
             print(
-                f"| {name} | {result['per_second']:.1f} | {result['ratio']:.2f} | {cpu_ms:.1f} | "
-                f"{by_cpu:.2f} | {result['p50_ms']:.1f} | {result['p95_ms']:.1f} | "
-                f"{result['errors']} |"
+                f"| {name} | {result['per_second']:.1f} | {result['ratio']:.2f} | "
+                f"{result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {result['errors']} |"
             )
         for name, runs in rounds.items():
-            print(
-                f"  {name}: by round, req/s ratio",
-                ", ".join(f"{run['ratio']:.2f}" for run in runs),
-                "; CPU ratio",
-                ", ".join(f"{run['cpu_ratio']:.2f}" for run in runs),
-            )
+            print(f"  {name}: ratio by round", ", ".join(f"{run['ratio']:.2f}" for run in runs))
         if options.pages_only:
             return
         submitted, good = sign_confirm_and_call(options)
-        print(
-            "| step (POST) | per second | p50 ms | p95 ms | server CPU ms per request "
-            "| requests | socket errors |"
-        )
-        print("| --- | --- | --- | --- | --- | --- | --- |")
+        print("| step (POST) | per second | p50 ms | p95 ms | requests | socket errors |")
+        print("| --- | --- | --- | --- | --- | --- |")
         for name, result in submitted.items():
             print(
                 f"| {name} | {result['per_second']:.1f} | {result['p50_ms']:.1f} | "
-                f"{result['p95_ms']:.1f} | {result['cpu_ms']:.1f} | {result['requests']} | "
-                f"{result['errors']} |"
+                f"{result['p95_ms']:.1f} | {result['requests']} | {result['errors']} |"
             )
         timeouts = SERVER_LOG.read_text().count("WORKER TIMEOUT")
         good &= check(f"no worker timed out (gunicorn's log: {SERVER_LOG})", timeouts == 0)
