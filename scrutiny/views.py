@@ -3,8 +3,8 @@
 The confirm and withdraw pages are routes of the petitions page (`PetitionIndexPage`). Their
 buttons post here, to a plain Django view that does the one thing asked and sends the browser
 back to that page (303 See Other), which then shows the signature as it now stands. Taking the
-POST without finding and rendering a Wagtail page is what lets a petition take hundreds of
-confirmations a second (`benchmarks/load.py`).
+POST without finding and rendering a Wagtail page makes a confirmation a few statements in one
+transaction and nothing more (`benchmarks/load.py` measures it).
 """
 
 from contextlib import suppress
