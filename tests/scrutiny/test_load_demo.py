@@ -6,7 +6,8 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Page, Site
 
 from home.models import HomePage, StandardPage
-from scrutiny.models import BusinessArea, ScrutinySettings
+from scrutiny import pipeline
+from scrutiny.models import BusinessArea, Petition, ScrutinySettings
 from tests.conftest import make_business_area
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,11 @@ def test_each_profile_loads_its_names_pages_areas_and_accounts(profile):
         assert list(user.groups.values_list("name", flat=True)) == [group]
         assert user.check_password("scrutiny-demo")
     assert User.objects.get(username="admin").is_superuser
+    # Fixtures leave the petitions' running counts at nought; loading counts them.
+    petitions = list(Petition.objects.all())
+    assert petitions and any(petition.people_counted for petition in petitions)
+    for petition in petitions:
+        assert petition.people_counted == pipeline.petition_count(petition)
 
 
 def test_the_demo_pages_are_served(client):
