@@ -5,18 +5,16 @@ a signature can change (online and confirmed, on paper, the same person again un
 email, withdrawn, invalidated, anonymised) must leave the two equal.
 """
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scrutiny import pipeline
 from scrutiny.models import Petition, PetitionSignature, ScrutinySettings
-from tests.scrutiny.test_petitions import open_petition
+from tests.scrutiny.test_petitions import confirm_at_once, open_petition
 
 PEOPLE = [("Ann Lee", "L20 3AB"), ("Bo Diaz", "L20 3AB"), ("Cy Wood", "L21 1AA")]
 
@@ -178,20 +176,6 @@ def test_the_same_people_confirming_at_once_are_counted_once_each(migrated_data,
         for n in range(40)
         for copy in range(2)
     ]
-    lock = threading.Lock()
-    errors = []
-
-    def confirm(token):
-        try:
-            pipeline.signature_confirm(token=token)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(confirm, tokens))
-    assert errors == []
+    assert confirm_at_once(tokens) == []
     assert pipeline.petition_count(petition) == 40
     assert running_count(petition) == 40
