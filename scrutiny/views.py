@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import pipeline
+from . import pipeline, selectors
 
 
 @require_POST
@@ -38,9 +38,7 @@ def signature_link(request, token: str, action: str):
 
 
 def _link_page_url(request, token: str, action: str) -> str:
-    from .models import PetitionIndexPage
-
-    page = PetitionIndexPage.objects.live().first()
+    page = selectors.petition_index_page()
     if page is None:
         return "/"
-    return page.specific.subpage_url(request, action, token)
+    return page.subpage_url(request, action, token)
