@@ -9,8 +9,6 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Value
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
@@ -27,6 +25,7 @@ from ..models import (
 from ..models.petitions import new_token
 from ..notifications import queue_task
 from ..selectors import normalise_postcode
+from . import petition_sql
 from .calls import TransitionNotAllowed, call_enter_panel
 
 MILESTONES = (("third_reached_at", 1, 3), ("two_thirds_reached_at", 2, 3))
@@ -65,49 +64,12 @@ def petition_count(petition: Petition) -> int:
     return petition.signatures.counted().values("person_key").distinct().count()
 
 
-# What confirming, withdrawing and milestones read of a petition, so locking it reads no more.
-COUNTING_FIELDS = (
-    "call_id",
-    "status",
-    "closes_on",
-    "target",
-    "people_counted",
-    "third_reached_at",
-    "two_thirds_reached_at",
-    "target_reached_at",
-)
-
-
-def _lock_petition(petition_id: int) -> Petition:
-    """A petition's row, locked until the transaction ends, for changing its running count.
-
-    FOR NO KEY UPDATE, so people signing (whose new rows only share-lock the petition's key) are
-    not held up, while changes to one petition's count take turns: each sees the others'
-    signatures once they are committed. Rows are always locked signatures first, then the
-    petition, so these never deadlock.
-    """
-    return (
-        Petition.objects.select_for_update(no_key=True).only(*COUNTING_FIELDS).get(pk=petition_id)
-    )
-
-
 def _count_person(petition: Petition, signature: PetitionSignature, change: int) -> None:
     """Add (+1) or take away (-1) a signature's person from its locked petition's running count.
 
-    Only when no other counted signature on the petition is the same person: one statement,
-    which runs after the lock was taken and so sees every earlier change.
+    Only when no other counted signature on the petition is the same person.
     """
-    same_person = (
-        PetitionSignature.objects.counted()
-        .filter(petition_id=petition.pk, person_key=signature.person_key)
-        .exclude(pk=signature.pk)
-    )
-    changed = (
-        Petition.objects.filter(pk=petition.pk)
-        .filter(~Exists(same_person))
-        .update(people_counted=Greatest(F("people_counted") + change, Value(0)))
-    )
-    if changed:
+    if petition_sql.count_person(petition.pk, signature, change):
         petition.people_counted = max(0, petition.people_counted + change)
 
 
@@ -257,18 +219,23 @@ def petition_sign(
 
 @transaction.atomic
 def signature_confirm(*, token: str) -> PetitionSignature | None:
-    """Count a signature whose signer followed the link; safe to follow twice."""
-    signature = PetitionSignature.objects.select_for_update().filter(token=token).first()
-    if signature is None or signature.withdrawn_at or signature.invalidated_at:
-        return None
-    if signature.confirmed_at is None:
-        petition = _lock_petition(signature.petition_id)
-        if not petition.is_open:
-            raise SignatureRefused("This petition closed before the signature was confirmed.")
-        signature.confirmed_at = timezone.now()
-        signature.save(update_fields=["confirmed_at"])
-        _count_person(petition, signature, +1)
-        _after_count_change(petition)
+    """Count a signature whose signer followed the link; safe to follow twice.
+
+    Many residents may do this at the same moment, so its statements are written out once
+    (`petition_sql`): one marks the signature confirmed, records it in the history and locks
+    the petition; the other counts the person.
+    """
+    confirmed = petition_sql.confirm_signature(token, timezone.now())
+    if confirmed is None:  # no such link, or nothing to do: already confirmed, or taken back
+        signature = PetitionSignature.objects.filter(token=token).first()
+        if signature is None or signature.withdrawn_at or signature.invalidated_at:
+            return None
+        return signature
+    signature, petition = confirmed
+    if not petition.is_open:  # undoes the confirmation with the rest of the transaction
+        raise SignatureRefused("This petition closed before the signature was confirmed.")
+    _count_person(petition, signature, +1)
+    _after_count_change(petition)
     return signature
 
 
@@ -288,7 +255,7 @@ def signature_withdraw(*, token: str) -> PetitionSignature | None:
         signature.withdrawn_at = timezone.now()
         signature.save(update_fields=["withdrawn_at"])
         if counted:
-            _count_person(_lock_petition(signature.petition_id), signature, -1)
+            _count_person(petition_sql.lock_petition(signature.petition_id), signature, -1)
         log(instance=signature.petition, action="scrutiny.petition.withdraw", data={})
     return signature
 
@@ -319,7 +286,7 @@ def signature_add_paper(
     )
     signature._history_user = user
     signature.save()
-    locked = _lock_petition(petition.pk)
+    locked = petition_sql.lock_petition(petition.pk)
     _count_person(locked, signature, +1)
     _after_count_change(locked)
     return signature
