@@ -430,17 +430,32 @@ def subject_records(*, email: str, user) -> SubjectRecords:
         email=email,
         calls=calls,
         appeals=list(Appeal.objects.filter(call__in=calls).order_by("received_at", "pk")),
-        signatures=list(
-            PetitionSignature.objects.filter(email__iexact=email)
-            .select_related("petition")
-            .order_by("created_at", "pk")
-        ),
+        signatures=_signatures_of(email),
         applications=list(
             PanelApplication.objects.filter(email__iexact=email).order_by("submitted_at", "pk")
         ),
         member=member,
         expense_claims=list(member.expense_claims.order_by("spent_on", "pk")) if member else [],
         emails_sent=_addressed_to(email),
+    )
+
+
+def _signatures_of(email: str) -> list[PetitionSignature]:
+    """Signatures given with this address, and the same person's others on those petitions.
+
+    A petition counts people by name and postcode, so a paper signature (usually without an
+    email) with the same name and postcode is the same person's. Erasing only the online one
+    would leave the person counted twice; finding both keeps them counted once.
+    """
+    same_person = models.Q(email__iexact=email)
+    for petition_id, key in PetitionSignature.objects.filter(email__iexact=email).values_list(
+        "petition_id", "person_key"
+    ):
+        same_person |= models.Q(petition_id=petition_id, person_key=key)
+    return list(
+        PetitionSignature.objects.filter(same_person)
+        .select_related("petition")
+        .order_by("created_at", "pk")
     )
 
 

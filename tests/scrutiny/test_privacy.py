@@ -600,3 +600,26 @@ def test_the_pipeline_refuses_those_without_the_permission(staff, two_people):
         pipeline.subject_erase(email="aisha.khan@example.org", user=staff["manager"])
     with pytest.raises(PermissionDenied):
         pipeline.subject_export(email="aisha.khan@example.org", user=staff["panel"])
+
+
+@pytest.mark.django_db
+def test_erasure_takes_the_same_persons_paper_signature_too_and_keeps_the_count(staff, two_people):
+    p = two_people
+    petition = p["ben_petition"]
+    paper = pipeline.signature_add_paper(
+        petition=petition, name="aisha KHAN", postcode="l77aa", user=staff["officer"]
+    )
+    stranger = pipeline.signature_add_paper(
+        petition=petition, name="Aisha Khan", postcode="L8 8AA", user=staff["officer"]
+    )
+    assert pipeline.petition_count(petition) == 2  # Aisha online and on paper, and a stranger
+
+    found = pipeline.subject_records(email="aisha.khan@example.org", user=staff["officer"])
+    assert {s.pk for s in found.signatures} == {p["aisha_signs"].pk, paper.pk}
+    pipeline.subject_erase(email="aisha.khan@example.org", user=staff["officer"])
+
+    paper.refresh_from_db()
+    assert paper.name == "Anonymised" and paper.anonymised_at is not None
+    assert PetitionSignature.objects.get(pk=stranger.pk).name == "Aisha Khan"
+    petition = Petition.objects.get(pk=petition.pk)
+    assert petition.people_counted == pipeline.petition_count(petition) == 2
