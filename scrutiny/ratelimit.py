@@ -1,15 +1,22 @@
-"""How often one network address may use a public form, counted in Django's cache.
+"""How often one network address may use a public form, counted in the database.
 
 Attempts are counted per address in fixed windows of one clock hour, so an address can make at
 most `limit` attempts in any hour that starts on the hour (and at most twice that across the
 turn of an hour). The address is REMOTE_ADDR: behind a proxy the deployment must make that the
 visitor's address, because a header such as X-Forwarded-For can be made up by anyone.
+
+The count is a row per address, form and hour (`FormAttempts`), added to in one UPDATE under
+the row's lock, so requests sent at the same moment are each counted. (Django's database cache
+adds by reading and writing back, which let simultaneous requests through uncounted.)
 """
 
 import hashlib
 import time
 
-from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+from .models import FormAttempts
 
 WINDOW_SECONDS = 60 * 60
 
@@ -26,27 +33,28 @@ def client_address(request) -> str:
 
 
 def _key(scope: str, address: str, window: int) -> str:
-    # Hashed so the cache holds no readable addresses and every key is short and safe.
+    # Hashed so the table holds no readable addresses and every key is short and safe.
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"scrutiny:ratelimit:{scope}:{window}:{digest}"
 
 
 def attempt_allowed(request, *, scope: str, limit: int) -> bool:
     """Count one attempt from this request's address; False once it is over the hour's limit."""
-    now = time.time()
-    window = int(now // WINDOW_SECONDS)
-    key = _key(scope, client_address(request), window)
-    seconds_left = int((window + 1) * WINDOW_SECONDS - now) + 1
-    cache.add(key, 0, timeout=seconds_left)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add() and incr(): this is the first attempt of a new window.
-        cache.set(key, 1, timeout=seconds_left)
-        count = 1
-    # Some backends (the database cache) reset the expiry on incr(); keep the window's end.
-    cache.touch(key, timeout=seconds_left)
-    return count <= limit
+    hour = int(time.time() // WINDOW_SECONDS)
+    key = _key(scope, client_address(request), hour)
+    rows = FormAttempts.objects.filter(key=key)
+    with transaction.atomic():
+        first = not rows.update(attempts=F("attempts") + 1)
+        if first:  # this hour's first attempt, unless another request made the row meanwhile
+            _, created = FormAttempts.objects.get_or_create(
+                key=key, defaults={"hour": hour, "attempts": 1}
+            )
+            if not created:
+                rows.update(attempts=F("attempts") + 1)
+        attempts = rows.values_list("attempts", flat=True).get()
+    if first:
+        FormAttempts.objects.filter(hour__lt=hour).delete()  # past hours count no more
+    return attempts <= limit
 
 
 def retry_after_seconds() -> int:

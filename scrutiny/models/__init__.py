@@ -66,7 +66,7 @@ from .scoring import (
     ScoringCriterion,
     financial_year_label,
 )
-from .system import ChangeHistory, ReferenceCounter, SentEmail
+from .system import ChangeHistory, FormAttempts, ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask
 
 __all__ = [
@@ -136,6 +136,7 @@ __all__ = [
     "PrivacyActionKind",
     "SignatureMethod",
     "QuestionType",
+    "FormAttempts",
     "ReferenceCounter",
     "ScrutinySettings",
     "SentEmail",

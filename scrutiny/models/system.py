@@ -1,4 +1,4 @@
-"""Bookkeeping shared by every feature: readable references and sent emails."""
+"""Bookkeeping shared by every feature: readable references, sent emails, form attempts."""
 
 from django.db import models
 from django.utils import timezone
@@ -33,6 +33,24 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class FormAttempts(models.Model):
+    """How often one network address used one public form in one clock hour (scrutiny.ratelimit).
+
+    The address is kept only inside a hashed key; rows of past hours are deleted as new hours
+    begin.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    hour = models.PositiveIntegerField(db_index=True, help_text="Hours since 1970 (UTC).")
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "form attempts"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.attempts}"
 
 
 class ChangeHistory(models.Model):

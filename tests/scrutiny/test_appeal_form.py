@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.django_db
 APPEAL_URL = "/call-for-scrutiny/appeal/"
 TRACK_URL = "/call-for-scrutiny/track/"
 NOT_FOUND = "We could not find a call with those details."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from wagtail.rich_text import RichText
@@ -64,13 +64,6 @@ def valid_answers(business_area, /, **overrides) -> dict:
         "privacy_agreed": "on",
         "website": "",
     } | overrides
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from wagtail.rich_text import RichText
 
 from scrutiny import roles
@@ -56,13 +55,6 @@ def valid_answers(**overrides) -> dict:
         "privacy_agreed": "on",
         "website": "",
     } | overrides
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
@@ -76,13 +75,6 @@ def sign_and_confirm(petition, n: int):
         petition=petition, name=f"Signer {n}", email=f"signer{n}@example.org", postcode="PC1 1AA"
     )
     return pipeline.signature_confirm(token=signature.token)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from scrutiny import pipeline, roles
@@ -19,13 +18,6 @@ NOT_FOUND = (
     "We could not find a call with those details. "
     "Check the reference and the email address or postcode you gave us."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,63 @@
+"""The hourly limit on each public form, counted per network address in the database."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+from django.test import RequestFactory
+
+from scrutiny import ratelimit
+from scrutiny.models import FormAttempts
+
+
+def request_from(address: str):
+    return RequestFactory().post("/", REMOTE_ADDR=address)
+
+
+def attempts(address: str, scope=ratelimit.CALL_FORM, *, times: int, limit: int) -> list[bool]:
+    return [
+        ratelimit.attempt_allowed(request_from(address), scope=scope, limit=limit)
+        for _ in range(times)
+    ]
+
+
+@pytest.mark.django_db
+def test_each_address_and_form_has_its_own_count():
+    assert attempts("10.0.0.1", times=4, limit=3) == [True, True, True, False]
+    assert attempts("10.0.0.2", times=1, limit=3) == [True]
+    assert attempts("10.0.0.1", ratelimit.PETITION, times=1, limit=3) == [True]
+    assert FormAttempts.objects.count() == 3
+    # The table holds no readable address.
+    assert not FormAttempts.objects.filter(key__contains="10.0.0").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_hour_starts_afresh_and_forgets_the_past_hours(monkeypatch):
+    clock = [ratelimit.WINDOW_SECONDS * 500_000 + 10.0]
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
+    assert attempts("10.0.0.1", times=3, limit=2) == [True, True, False]
+    clock[0] += ratelimit.WINDOW_SECONDS
+    assert attempts("10.0.0.1", times=1, limit=2) == [True]
+    assert list(FormAttempts.objects.values_list("hour", "attempts")) == [(500_001, 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attempts_sent_at_the_same_moment_are_each_counted():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrency is tested on PostgreSQL; SQLite serialises writers.")
+    start = threading.Barrier(16)
+
+    def attempt(_):
+        try:
+            start.wait()
+            return ratelimit.attempt_allowed(
+                request_from("10.9.9.9"), scope=ratelimit.PETITION, limit=10
+            )
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        allowed = list(pool.map(attempt, range(48)))
+    assert allowed.count(True) == 10
+    assert FormAttempts.objects.get().attempts == 48
