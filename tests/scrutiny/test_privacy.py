@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Schedule
 from wagtail.models import ModelLogEntry, Revision
@@ -538,6 +539,10 @@ def test_erasure_asks_first_then_erases_that_person_only_and_is_recorded(
     assert entry.user == staff["officer"]
     recorded = json.dumps([action.counts, entry.data, entry.label, str(action)]).lower()
     assert "aisha" not in recorded
+
+    opened = client.get(reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[call.pk]))
+    on = timezone.localtime(call.anonymised_at)
+    assert f"personal details anonymised on {on:%-d %B %Y}" in opened.content.decode()
 
     page = client.get(URL).content.decode()
     assert "Erasure on request" in page
