@@ -39,6 +39,14 @@ def can_view_action_plans(user) -> bool:
     return user.is_active and user.has_perm("scrutiny.view_actionitem")
 
 
+def can_follow_plan(user, recommendations=()) -> bool:
+    """Who may open an action plan: those who follow every plan, and the person who answers for
+    one of these recommendations (a head of operations need be in no staff group)."""
+    return can_view_action_plans(user) or any(
+        _is_named(user, recommendation.responsible[1]) for recommendation in recommendations
+    )
+
+
 def can_respond(user, recommendation) -> bool:
     """Managers, and the head of operations responsible for it, answer a recommendation."""
     if not user.is_active:

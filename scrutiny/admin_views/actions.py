@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..permissions import (
     can_agree_action_plan,
+    can_follow_plan,
     can_plan_actions,
     can_respond,
     can_view_action_plans,
@@ -179,8 +180,10 @@ class ReviewPlanView(PlanMixin, TemplateView):
     template_name = "scrutiny/admin/action_plan_review.html"
 
     def dispatch(self, request, pk: int):
-        _check_viewer(request.user)
         self.review = action_selectors.review_plan(pk)
+        recommendations = self.review.recommendations.all() if self.review else ()
+        if not can_follow_plan(request.user, recommendations):
+            raise PermissionDenied
         if self.review is None:
             raise Http404
         return super().dispatch(request, pk=pk)
@@ -423,10 +426,15 @@ class RecommendationFormMixin:
     """Loads the recommendation named in the address, with its review."""
 
     def load(self, request, pk: int):
-        _check_viewer(request.user)
-        self.recommendation = get_object_or_404(
-            Recommendation.objects.select_related("page__business_area", "response"), pk=pk
+        self.recommendation = (
+            Recommendation.objects.select_related("page__business_area", "response")
+            .filter(pk=pk)
+            .first()
         )
+        if not can_follow_plan(request.user, [self.recommendation] if self.recommendation else []):
+            raise PermissionDenied
+        if self.recommendation is None:
+            raise Http404
         self.review = self.recommendation.page
         self.plan_title = self.review.title
         if not pipeline.report_published(self.review):
@@ -551,13 +559,18 @@ class ItemFormMixin:
     """Loads the action named in the address, and the plan it belongs to."""
 
     def load(self, request, pk: int):
-        _check_viewer(request.user)
-        self.item = get_object_or_404(
+        self.item = (
             ActionItem.objects.select_related(
                 "recommendation__page__business_area", "decision__call__business_area"
-            ),
-            pk=pk,
+            )
+            .filter(pk=pk)
+            .first()
         )
+        answering = [self.item.recommendation] if self.item and self.item.recommendation_id else []
+        if not can_follow_plan(request.user, answering):
+            raise PermissionDenied
+        if self.item is None:
+            raise Http404
         if self.item.recommendation_id:
             self.review = self.item.recommendation.page
             self.plan_title = self.review.title

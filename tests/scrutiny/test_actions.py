@@ -367,6 +367,46 @@ def test_a_manager_records_a_response_and_an_action_through_the_admin(client, st
     assert "Agree the plan" not in page
 
 
+def test_the_responsible_head_of_operations_opens_and_answers_their_plan_in_no_staff_group(
+    client, staff, home_page
+):
+    review = make_reported_review(home_page, recommendations=1)
+    rec = recs(review)[0]
+    head = make_user("dana", group="Communications")  # admin access, no scrutiny permissions
+    head.email = "Dana.Price@example.org"  # the business area's head of operations
+    head.save()
+    login(client, head)
+
+    page = client.get(reverse("scrutiny_actions:review", args=[review.pk]))
+    assert page.status_code == 200 and "Record the response" in page.content.decode()
+    response = client.post(
+        reverse("scrutiny_actions:respond", args=[rec.pk]),
+        {"decision": "accepted", "reasons": "We will fit fans."},
+    )
+    assert response.status_code == 302
+    assert rec.response.responded_by == head
+    due = (TODAY() + datetime.timedelta(days=30)).isoformat()
+    response = client.post(
+        reverse("scrutiny_actions:add", args=[rec.pk]), {"action": "Fit fans", "due_on": due}
+    )
+    assert response.status_code == 302
+    item = ActionItem.objects.get()
+    assert client.get(reverse("scrutiny_actions:progress", args=[item.pk])).status_code == 200
+
+    # Only their own plan: not the list of every plan, nor a plan someone else answers for.
+    def refused(name, pk=None):
+        # Wagtail answers a refusal in the admin by sending the user to the dashboard.
+        response = client.get(reverse(f"scrutiny_actions:{name}", args=[pk] if pk else []))
+        return response.status_code == 302 and response["Location"] == "/admin/"
+
+    assert refused("index")
+    Recommendation.objects.filter(pk=rec.pk).update(responsible_email="lee@example.org")
+    assert refused("review", review.pk)
+    assert refused("respond", rec.pk)
+    assert refused("progress", item.pk)
+    assert refused("review", 99999)  # no telling which reviews exist
+
+
 def test_an_officer_updates_progress_and_the_history_shows_it(client, staff, home_page):
     review = make_reported_review(home_page)
     rec = recs(review)[0]
