@@ -42,6 +42,13 @@ from .calls import display_value
 HIDDEN_HISTORY_FIELDS = frozenset({"created_at", "created_by", "recommendation", "decision"})
 
 
+def _plans_crumb(user) -> list[dict]:
+    """The list of every plan, for those who may open it (not a head of operations alone)."""
+    if not can_view_action_plans(user):
+        return []
+    return [{"url": reverse("scrutiny_actions:index"), "label": "Action plans"}]
+
+
 def _check_viewer(user) -> None:
     if not can_view_action_plans(user):
         raise PermissionDenied
@@ -169,7 +176,7 @@ class PlanMixin(WagtailAdminTemplateMixin):
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": reverse("scrutiny_actions:index"), "label": "Action plans"},
+            *_plans_crumb(self.request.user),
             {"url": "", "label": self.get_page_title()},
         ]
 
@@ -392,7 +399,7 @@ class PlanFormView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": reverse("scrutiny_actions:index"), "label": "Action plans"},
+            *_plans_crumb(self.request.user),
             {"url": self.back_url(), "label": self.plan_title},
             {"url": "", "label": self.get_page_title()},
         ]

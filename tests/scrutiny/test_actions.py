@@ -363,6 +363,7 @@ def test_a_manager_records_a_response_and_an_action_through_the_admin(client, st
 
     page = client.get(reverse("scrutiny_actions:review", args=[review.pk])).content.decode()
     assert "Fit extractor fans" in page
+    assert f'href="{reverse("scrutiny_actions:index")}"' in page  # the breadcrumb to every plan
     assert "Record the response" not in page and "Change the response" in page
     assert "Agree the plan" not in page
 
@@ -379,6 +380,8 @@ def test_the_responsible_head_of_operations_opens_and_answers_their_plan_in_no_s
 
     page = client.get(reverse("scrutiny_actions:review", args=[review.pk]))
     assert page.status_code == 200 and "Record the response" in page.content.decode()
+    index = reverse("scrutiny_actions:index")
+    assert f'href="{index}"' not in page.content.decode()  # no link they could not follow
     response = client.post(
         reverse("scrutiny_actions:respond", args=[rec.pk]),
         {"decision": "accepted", "reasons": "We will fit fans."},
