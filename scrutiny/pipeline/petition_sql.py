@@ -1,7 +1,7 @@
 """The statements behind "Confirm my signature", written out once instead of built each time.
 
 Confirming is the one step many residents take at the same moment (a petition shared on an
-estate's group chat), and `benchmarks/load.py` asks for 250 a second on two cores. Through the
+estate's group chat), and `benchmarks/load.py` asks for 250 a second. Through the
 ORM, building each of its statements cost about a millisecond of Python and each was a round
 trip to the database. Here the statements are put together once per process from the models'
 own table and column names, and on PostgreSQL the first three are one statement, so a
@@ -9,7 +9,8 @@ confirmation is two statements between BEGIN and COMMIT (benchmarks/RESULTS.md h
 figures).
 
 SQLite (3.35 or newer, for RETURNING) runs the same SQL as separate statements and needs no row
-locks, as it lets one writer in at a time. Everything else in the pipeline uses the ORM.
+locks, as it lets one writer in at a time. Withdrawing and paper signatures use the lock and
+count statements too; everything else in the pipeline uses the ORM.
 """
 
 # The SQL is put together from the models' quoted table and column names only; every value is
