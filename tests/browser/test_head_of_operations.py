@@ -1,0 +1,50 @@
+"""A head of operations answers the recommendations they are named on, in a real browser.
+
+Dana has an admin account (Communications, for the website) but no scrutiny group. The
+reminder emails link her to her review's action plan; there she records the response and adds
+an action, and the plan shows both.
+"""
+
+import pytest
+from django.urls import reverse
+
+from scrutiny import roles
+from scrutiny.models import ActionItem, RecommendationResponse
+from tests.browser.conftest import screenshot
+from tests.browser.test_admin_journey import sign_in
+from tests.conftest import make_home_page, make_user
+from tests.scrutiny.action_builders import make_reported_review
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_named_head_of_operations_responds_and_plans_an_action(browser, live_server):
+    review = make_reported_review(make_home_page(), recommendations=1)
+    dana = make_user("dana", group=roles.COMMUNICATIONS, first_name="Dana", last_name="Price")
+    dana.email = "dana.price@example.org"  # the service's head of operations
+    dana.save()
+
+    page = sign_in(browser, live_server, "dana")
+    page.goto(live_server.url + reverse("scrutiny_actions:review", args=[review.pk]))
+    assert page.get_by_role("heading", name="Recommendation 1").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record the response").click()
+    page.get_by_label("Accepted", exact=True).check()
+    page.get_by_label("Reasons").fill("We will fit extractor fans in every flat.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the response").click()
+    assert page.get_by_text("by Dana Price on").is_visible()  # back on the plan, her response
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Add an action").click()
+    page.get_by_label("Action").fill("Fit extractor fans")
+    page.get_by_label("Due date").fill("2027-03-31")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the action").click()
+    assert page.get_by_text("Fit extractor fans").first.is_visible()
+    screenshot(page, "head-of-operations-action-plan")
+    page.context.close()
+
+    response = RecommendationResponse.objects.get()
+    assert (response.decision, response.responded_by) == ("accepted", dana)
+    assert ActionItem.objects.get().action == "Fit extractor fans"
