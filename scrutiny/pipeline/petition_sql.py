@@ -40,10 +40,25 @@ COUNTING_FIELDS = (
 HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
 
 
-def _attnames(model, wanted=None) -> list[str]:
-    """Fields' attribute names in the model's own order, which Model.from_db expects."""
-    names = [field.attname for field in model._meta.concrete_fields]
-    return [name for name in names if wanted is None or name in wanted]
+# The petition's fields that locking it reads.
+LOCKED_FIELDS = frozenset({"id", *COUNTING_FIELDS})
+
+
+@cache
+def _reader(model, wanted: frozenset | None = None) -> tuple[list[str], list[tuple]]:
+    """The attribute names of these fields (all by default) in the model's order, which
+    Model.from_db expects, each with the converters the ORM applies to its column's values.
+
+    Worked out once per process, as the statements are.
+    """
+    names, converters = [], []
+    for field in model._meta.concrete_fields:
+        if wanted is None or field.attname in wanted:
+            column = field.cached_col
+            functions = connection.ops.get_db_converters(column)
+            names.append(field.attname)
+            converters.append((column, functions + column.get_db_converters(connection)))
+    return names, converters
 
 
 def _names(model) -> tuple[str, dict[str, str]]:
@@ -66,7 +81,8 @@ def _statements(vendor: str) -> dict[str, str]:
         raise ImproperlyConfigured(
             f"{history_model.__name__} has columns that are not the signature's own: {unknown}"
         )
-    petition_columns = [petition[name] for name in _attnames(Petition, {"id", *COUNTING_FIELDS})]
+    petition_columns = [petition[name] for name in _reader(Petition, LOCKED_FIELDS)[0]]
+    recorded = ", ".join(history[name] for name in [*copied, *HISTORY_COLUMNS])
     counted = (
         f"{signature['confirmed_at']} IS NOT NULL AND {signature['withdrawn_at']} IS NULL "
         f"AND {signature['invalidated_at']} IS NULL"
@@ -81,8 +97,7 @@ def _statements(vendor: str) -> dict[str, str]:
         ),
         # Add a signature's row as it now is to its history, as django-simple-history would.
         "history": (
-            f"INSERT INTO {histories} "
-            f"({', '.join(history[name] for name in [*copied, *HISTORY_COLUMNS])}) "
+            f"INSERT INTO {histories} ({recorded}) "
             f"SELECT {', '.join(signature[name] for name in copied)}, %s, %s, %s, %s "
             f"FROM {signatures} WHERE {signature['id']} = %s"
         ),
@@ -106,8 +121,7 @@ def _statements(vendor: str) -> dict[str, str]:
         # and lock the petition (after the signature, as everywhere).
         statements["confirm, history and lock"] = (
             f"WITH confirmed AS ({statements['confirm']}), recorded AS ("
-            f"INSERT INTO {histories} "
-            f"({', '.join(history[name] for name in [*copied, *HISTORY_COLUMNS])}) "
+            f"INSERT INTO {histories} ({recorded}) "
             f"SELECT {', '.join(f'confirmed.{signature[name]}' for name in copied)}, "
             f"%s, %s, %s, %s FROM confirmed) "
             f"SELECT {', '.join(f'confirmed.{column}' for column in signature.values())}, "
@@ -125,15 +139,12 @@ def _run(name: str, params: list):
     return cursor
 
 
-def _instance(model, names: list[str], values):
+def _instance(model, values, wanted: frozenset | None = None):
     """A model instance from a row of these fields, converted as the ORM would convert them."""
-    fields = {field.attname: field for field in model._meta.concrete_fields}
+    names, converters = _reader(model, wanted)
     converted = []
-    for name, value in zip(names, values, strict=True):
-        column = fields[name].cached_col
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
+    for value, (column, functions) in zip(values, converters, strict=True):
+        for convert in functions:
             value = convert(value, column, connection)
         converted.append(value)
     return model.from_db(connection.alias, names, converted)
@@ -148,22 +159,20 @@ def confirm_signature(token: str, when) -> tuple[PetitionSignature, Petition] | 
     The signature's row stays locked until the transaction ends, so a second press of the same
     button waits and then finds it confirmed. Call it inside a transaction.
     """
-    signature_names = _attnames(PetitionSignature)
     history = [when, None, "~", None]
     if connection.vendor == "postgresql":
         with _run("confirm, history and lock", [when, token, *history]) as cursor:
             row = cursor.fetchone()
         if row is None:
             return None
-        signature_values, petition_values = row[: len(signature_names)], row[len(signature_names) :]
-        signature = _instance(PetitionSignature, signature_names, signature_values)
-        petition_names = _attnames(Petition, {"id", *COUNTING_FIELDS})
-        return signature, _instance(Petition, petition_names, petition_values)
+        split = len(_reader(PetitionSignature)[0])
+        signature = _instance(PetitionSignature, row[:split])
+        return signature, _instance(Petition, row[split:], LOCKED_FIELDS)
     with _run("confirm", [when, token]) as cursor:
         row = cursor.fetchone()
     if row is None:
         return None
-    signature = _instance(PetitionSignature, signature_names, row)
+    signature = _instance(PetitionSignature, row)
     _run("history", [*history, signature.pk]).close()
     return signature, lock_petition(signature.petition_id)
 
@@ -180,7 +189,7 @@ def lock_petition(petition_id: int) -> Petition:
         row = cursor.fetchone()
     if row is None:
         raise Petition.DoesNotExist(f"No petition {petition_id}.")
-    return _instance(Petition, _attnames(Petition, {"id", *COUNTING_FIELDS}), row)
+    return _instance(Petition, row, LOCKED_FIELDS)
 
 
 def count_person(petition_id: int, signature: PetitionSignature, change: int) -> bool:
