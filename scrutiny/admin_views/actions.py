@@ -49,6 +49,18 @@ def _plans_crumb(user) -> list[dict]:
     return [{"url": reverse("scrutiny_actions:index"), "label": "Action plans"}]
 
 
+def _followed(user, found, answering=()):
+    """What the address names, for someone who may follow its plan (see can_follow_plan).
+
+    Refused before saying whether it exists, so nobody learns which plans there are.
+    """
+    if not can_follow_plan(user, answering):
+        raise PermissionDenied
+    if found is None:
+        raise Http404
+    return found
+
+
 def _check_viewer(user) -> None:
     if not can_view_action_plans(user):
         raise PermissionDenied
@@ -187,12 +199,9 @@ class ReviewPlanView(PlanMixin, TemplateView):
     template_name = "scrutiny/admin/action_plan_review.html"
 
     def dispatch(self, request, pk: int):
-        self.review = action_selectors.review_plan(pk)
-        recommendations = self.review.recommendations.all() if self.review else ()
-        if not can_follow_plan(request.user, recommendations):
-            raise PermissionDenied
-        if self.review is None:
-            raise Http404
+        review = action_selectors.review_plan(pk)
+        answering = review.recommendations.all() if review else ()
+        self.review = _followed(request.user, review, answering)
         return super().dispatch(request, pk=pk)
 
     def get_page_title(self):
@@ -433,15 +442,13 @@ class RecommendationFormMixin:
     """Loads the recommendation named in the address, with its review."""
 
     def load(self, request, pk: int):
-        self.recommendation = (
+        recommendation = (
             Recommendation.objects.select_related("page__business_area", "response")
             .filter(pk=pk)
             .first()
         )
-        if not can_follow_plan(request.user, [self.recommendation] if self.recommendation else []):
-            raise PermissionDenied
-        if self.recommendation is None:
-            raise Http404
+        answering = [recommendation] if recommendation else []
+        self.recommendation = _followed(request.user, recommendation, answering)
         self.review = self.recommendation.page
         self.plan_title = self.review.title
         if not pipeline.report_published(self.review):
@@ -566,18 +573,15 @@ class ItemFormMixin:
     """Loads the action named in the address, and the plan it belongs to."""
 
     def load(self, request, pk: int):
-        self.item = (
+        item = (
             ActionItem.objects.select_related(
                 "recommendation__page__business_area", "decision__call__business_area"
             )
             .filter(pk=pk)
             .first()
         )
-        answering = [self.item.recommendation] if self.item and self.item.recommendation_id else []
-        if not can_follow_plan(request.user, answering):
-            raise PermissionDenied
-        if self.item is None:
-            raise Http404
+        answering = [item.recommendation] if item and item.recommendation_id else []
+        self.item = _followed(request.user, item, answering)
         if self.item.recommendation_id:
             self.review = self.item.recommendation.page
             self.plan_title = self.review.title
