@@ -32,22 +32,22 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def _key(scope: str, address: str, window: int) -> str:
+def _key(scope: str, address: str) -> str:
     # Hashed so the table holds no readable addresses and every key is short and safe.
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"scrutiny:ratelimit:{scope}:{window}:{digest}"
+    return f"{scope}:{digest}"
 
 
 def attempt_allowed(request, *, scope: str, limit: int) -> bool:
     """Count one attempt from this request's address; False once it is over the hour's limit."""
     hour = int(time.time() // WINDOW_SECONDS)
-    key = _key(scope, client_address(request), hour)
-    rows = FormAttempts.objects.filter(key=key)
+    key = _key(scope, client_address(request))
+    rows = FormAttempts.objects.filter(key=key, hour=hour)
     with transaction.atomic():
         first = not rows.update(attempts=F("attempts") + 1)
         if first:  # this hour's first attempt, unless another request made the row meanwhile
             _, created = FormAttempts.objects.get_or_create(
-                key=key, defaults={"hour": hour, "attempts": 1}
+                key=key, hour=hour, defaults={"attempts": 1}
             )
             if not created:
                 rows.update(attempts=F("attempts") + 1)

@@ -42,12 +42,15 @@ class FormAttempts(models.Model):
     begin.
     """
 
-    key = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=100, help_text="The form and the hashed address.")
     hour = models.PositiveIntegerField(db_index=True, help_text="Hours since 1970 (UTC).")
     attempts = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "form attempts"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "hour"], name="one_count_per_form_address_hour")
+        ]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.attempts}"
