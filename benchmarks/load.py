@@ -57,7 +57,6 @@ def prepare() -> None:
     )  # noqa: S603,S607
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)  # noqa: S603,S607
     manage("migrate", "-v0")
-    manage("createcachetable")
     manage("collectstatic", "--noinput", "-v0")
     # The demo loader sets a development password; give it one for this scratch database.
     code = (

@@ -146,10 +146,12 @@ if REDIS_URL:
         }
     }
 else:
+    # Each process keeps its own: what must be shared (the public forms' hourly counts) is in
+    # tables of its own, so `migrate` alone gives a working site and no cache table is needed.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "scrutiny_cache",
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "scrutiny-default",
         }
     }
 # Rendered questions of the public forms, kept in each process: the key is a digest of what they
