@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import DeletedObject
 from wagtail.search.backends import get_search_backend
 
@@ -81,8 +82,22 @@ RESIDENT_STAGES = {
 }
 
 
+CLOSED_FOR_RESIDENT = {
+    "withdrawn": "This call is closed: you withdrew it.",
+    "duplicate": "This call is closed: another call about the same concerns carries it on.",
+    "out_of_scope": "This call is closed: it is about something the panel cannot look at.",
+    "not_accepted": "This call is closed: the panel did not accept it, and the time to appeal "
+    "has passed.",
+    "improved": "This call is closed: the service improved while the panel monitored it.",
+    "resolved": "This call is closed: the serious failure the panel found has been put right.",
+    "reviewed": "This call is closed: the panel's review is done and its action plan complete.",
+}
+
+
 def call_stage_for_resident(call: CallForScrutiny) -> str:
     """The call's stage in plain English, as the resident sees it."""
+    if call.status == CallStatus.CLOSED and call.closure in CLOSED_FOR_RESIDENT:
+        return CLOSED_FOR_RESIDENT[call.closure]
     return RESIDENT_STAGES[CallStatus(call.status)]
 
 
@@ -443,3 +458,47 @@ def programme_shortfall(year: int) -> int:
     """How many more reviews a year's programme needs to reach the configured minimum."""
     minimum = ScrutinySettings.load().minimum_reviews_per_year
     return max(0, minimum - programme_reviews(year).count())
+
+
+def call_next_step(call: CallForScrutiny) -> str:
+    """What happens next to a call, in a sentence for the staff who look at it."""
+    status = CallStatus(call.status)
+    if status == CallStatus.SUBMITTED:
+        return "An officer starts triage, or closes the call if it cannot go further."
+    if status == CallStatus.TRIAGE:
+        return (
+            "Gather evidence (for example with a petition), send the call to the panel, "
+            "or close it."
+        )
+    if status == CallStatus.GATHERING_EVIDENCE:
+        return (
+            "The call goes to the panel by itself when its petition reaches the target; an "
+            "officer can also send it, or close it."
+        )
+    if status == CallStatus.AWAITING_PANEL:
+        if call.agenda_meeting_id:
+            return f"The panel decides on it at a formal meeting: next, {call.agenda_meeting}."
+        return "The panel decides on it at its next formal meeting; none is arranged yet."
+    if status == CallStatus.ACCEPTED:
+        return "Score it with the matrix and schedule it into a review in the programme."
+    if status in {CallStatus.SCHEDULED, CallStatus.IN_REVIEW, CallStatus.REPORTED}:
+        reviews = ", ".join(f"“{review.title}”" for review in call.reviews.all()) or "a review"
+        return f"Answered by {reviews}; it closes when the review's action plan is complete."
+    if status == CallStatus.SERIOUS_FAILURE:
+        return (
+            "It closes when the actions answering the panel's immediate recommendations are done."
+        )
+    if status in {CallStatus.NOT_ACCEPTED, CallStatus.MONITORING}:
+        appeal = call.appeals.exclude(status="decided").first()
+        if appeal is not None:
+            return f"An appeal is waiting for its decision: {appeal.reference}."
+    if status == CallStatus.NOT_ACCEPTED:
+        decision = call_latest_decision(call)
+        if decision and decision.appeal_deadline:
+            last = date_format(decision.appeal_deadline, "j F Y")
+            return f"It can be appealed until {last}; it closes by itself after that."
+        return "It closes by itself once it can no longer be appealed."
+    if status == CallStatus.MONITORING:
+        return "The panel watches the service; record what it found when it looks again."
+    closure = call.get_closure_display() if call.closure else "closed"
+    return f"Closed: {closure[0].lower()}{closure[1:]}."

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .models import (
     CallForScrutiny,
+    CallStatus,
     DecisionOutcome,
     PanelDecision,
     Petition,
@@ -183,9 +184,14 @@ def close_expired_petitions() -> int:
     expired = Petition.objects.filter(
         status=PetitionStatus.OPEN, closes_on__lt=timezone.localdate()
     )
+    closed = 0
     for petition in expired:
-        pipeline.petition_close(petition=petition)
-    return len(expired)
+        try:
+            pipeline.petition_close(petition=petition)
+        except pipeline.TransitionNotAllowed:
+            continue  # closed by an officer since the list was read
+        closed += 1
+    return closed
 
 
 def apply_retention() -> dict[str, int]:
@@ -420,3 +426,94 @@ def send_outcomes_report_drafted(page_pk: int) -> bool:
             ),
         },
     )
+
+
+def send_call_closed(call_pk: int) -> bool:
+    """Tell the resident their call is closed, why, and what (if anything) carries it on."""
+    call = (
+        CallForScrutiny.objects.select_related("business_area", "duplicate_of")
+        .filter(pk=call_pk, status=CallStatus.CLOSED)
+        .first()
+    )
+    if call is None or not call.email:
+        return False
+    return send_email_once(
+        key=f"call:{call.pk}:closed",
+        to=[call.email],
+        template="call_closed",
+        context={"call": call, "tracking_url": absolute_url(call_tracking_url())},
+    )
+
+
+def send_monitoring_outcome(monitoring_pk: int, outcome: str, review_on: str) -> bool:
+    """Tell the resident what the panel found when it looked again at what it monitored."""
+    from .models import Monitoring
+
+    monitoring = (
+        Monitoring.objects.select_related("call__business_area").filter(pk=monitoring_pk).first()
+    )
+    if monitoring is None or not monitoring.call.email:
+        return False
+    return send_email_once(
+        key=f"monitoring:{monitoring.pk}:{outcome}:{review_on}",
+        to=[monitoring.call.email],
+        template="monitoring_outcome",
+        context={
+            "monitoring": monitoring,
+            "call": monitoring.call,
+            "outcome": outcome,
+            "tracking_url": absolute_url(call_tracking_url()),
+        },
+    )
+
+
+def send_monitoring_due(monitoring_pk: int) -> bool:
+    """Remind the officers that the panel's review of a monitored call is due (once per date)."""
+    from .models import Monitoring
+
+    monitoring = (
+        Monitoring.objects.select_related("call__business_area").filter(pk=monitoring_pk).first()
+    )
+    if monitoring is None or not monitoring.due:
+        return False
+    admin_path = reverse(
+        "wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[monitoring.call_id]
+    )
+    return send_email_once(
+        key=f"monitoring:{monitoring.pk}:due:{monitoring.review_on.isoformat()}",
+        to=_officer_emails(),
+        template="monitoring_due",
+        context={
+            "monitoring": monitoring,
+            "call": monitoring.call,
+            "admin_url": absolute_url(admin_path + "#call-monitoring"),
+        },
+    )
+
+
+def send_monitoring_reminders() -> int:
+    """Remind the officers of every watch whose review date has come (run daily)."""
+    from .pipeline import monitoring_due
+
+    return sum(1 for pk in monitoring_due().values_list("pk", flat=True) if send_monitoring_due(pk))
+
+
+def close_finished_calls() -> int:
+    """Close the calls whose process has ended (run daily); safe to run twice.
+
+    A call not accepted closes when the time to appeal has passed (or its appeal is decided);
+    a serious-failure call when the actions answering the panel's recommendations are done.
+    """
+    from . import pipeline
+
+    closed = 0
+    for call in CallForScrutiny.objects.filter(status=CallStatus.NOT_ACCEPTED).order_by("pk"):
+        try:
+            pipeline.call_close_not_accepted(call=call)
+        except pipeline.TransitionNotAllowed:
+            continue
+        closed += 1
+    for call in CallForScrutiny.objects.filter(status=CallStatus.SERIOUS_FAILURE).order_by("pk"):
+        if pipeline.serious_failure_sync(call=call, user=None).status == CallStatus.CLOSED:
+            closed += 1
+    return closed

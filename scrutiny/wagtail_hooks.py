@@ -40,6 +40,7 @@ from .models import (
     financial_year_label,
 )
 from .models.programme import report_signed_off, report_workflow
+from .pipeline import rules
 
 
 class BusinessAreaViewSet(SnippetViewSet):
@@ -68,6 +69,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
     inspect_view_class = call_views.CallInspectView
     inspect_view_enabled = True
     inspect_template_name = "scrutiny/admin/call_inspect.html"
+    workflow_action_view_class = call_views.DecisionActionView
     copy_view_enabled = False
     ordering = "-submitted_at"
     list_display = [
@@ -130,6 +132,8 @@ class CallForScrutinyViewSet(SnippetViewSet):
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
         return urlpatterns + [
             path("move/<int:pk>/", call_views.call_move, name="move"),
+            path("close/<int:pk>/", call_views.call_close, name="close"),
+            path("monitoring/<int:pk>/", call_views.call_monitoring, name="monitoring"),
             path("assign/<int:pk>/", call_views.call_assign, name="assign"),
             path("note/<int:pk>/", call_views.call_add_note, name="note"),
             path("correct/<int:pk>/", call_views.call_correct, name="correct"),
@@ -219,6 +223,23 @@ def register_scrutiny_log_actions(actions):
     actions.register_action("scrutiny.call.note", "Note added", "Internal note added")
     actions.register_action(
         "scrutiny.call.support_given", "Support given", "Support to the resident recorded"
+    )
+    actions.register_action("scrutiny.call.withdraw", "Call withdrawn", "Withdrawn by the resident")
+    actions.register_action(
+        "scrutiny.call.duplicate", "Closed as a duplicate", "Closed as a duplicate of another call"
+    )
+    actions.register_action(
+        "scrutiny.call.out_of_scope", "Closed as out of scope", "Outside what the panel looks at"
+    )
+    actions.register_action(
+        "scrutiny.call.monitoring", "Monitoring outcome", "Moved as the panel's monitoring found"
+    )
+    actions.register_action("scrutiny.monitoring", "Referred for monitoring", "Monitoring began")
+    actions.register_action(
+        "scrutiny.monitoring.extend", "Monitoring extended", "The review date was put back"
+    )
+    actions.register_action(
+        "scrutiny.monitoring.conclude", "Monitoring concluded", "What the panel found"
     )
 
 
@@ -543,6 +564,21 @@ def explain_unpublished_report(request, page):
     if latest is None or latest.pk == revisions["live_revision"] or latest.approved_go_live_at:
         return None  # published now, or scheduled by the workflow's approval
     _say_report_not_published(request, page)
+    return None
+
+
+@hooks.register("after_edit_page")
+@hooks.register("after_create_page")
+def explain_unsubmitted_report(request, page):
+    """A report sent for sign-off before every step is finished is saved as a draft: say why."""
+    if request.method != "POST" or not request.POST.get("action-submit"):
+        return None
+    specific = page.specific
+    if not isinstance(specific, ScrutinyReviewPage) or specific.workflow_in_progress:
+        return None
+    reason = rules.steps_finished(specific)
+    if reason:
+        messages.error(request, f"“{page.title}” was saved as a draft, not sent. {reason}")
     return None
 
 

@@ -56,6 +56,42 @@ def _fresh_rendered_questions():
     caches["fragments"].clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _statuses_change_only_through_the_engine():
+    """Fail any test in which a record's status is saved changed outside the process engine.
+
+    Tests may arrange records with queryset updates; the product may not write a status but
+    through `scrutiny.pipeline.machine.apply` (tests/scrutiny/test_machine.py reads the source
+    for queryset updates).
+    """
+    from django.db.models.signals import pre_save
+
+    from scrutiny.pipeline import machine
+
+    def refuse(sender, instance, raw=False, **kwargs):
+        if raw or instance.pk is None or machine.applying():
+            return
+        state = machine.MACHINES[sender._meta.concrete_model]
+        stored = (
+            sender._base_manager.filter(pk=instance.pk).values_list(state.field, flat=True).first()
+        )
+        current = getattr(instance, state.field)
+        if stored is not None and stored != current:
+            raise AssertionError(
+                f"{sender.__name__} {instance.pk}: {state.field} saved as {current!r} (was "
+                f"{stored!r}) outside the process engine"
+            )
+
+    receivers = []
+    for model in machine.MACHINES:
+        for each in [model, *model.__subclasses__()]:
+            pre_save.connect(refuse, sender=each, weak=False, dispatch_uid=f"engine-{each}")
+            receivers.append(each)
+    yield
+    for each in receivers:
+        pre_save.disconnect(sender=each, dispatch_uid=f"engine-{each}")
+
+
 @pytest.fixture
 def home_page(db) -> HomePage:
     return make_home_page()

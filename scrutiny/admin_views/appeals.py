@@ -202,11 +202,11 @@ def appeal_convene(request, pk: int):
     members = get_user_model().objects.filter(pk__in=request.POST.getlist("members"))
     try:
         pipeline.appeal_convene(appeal=appeal, members=members, user=request.user)
-    except pipeline.AppealPanelRefused as error:
+    except pipeline.TransitionNotAllowed as error:
         messages.error(request, "The appeal panel was not convened.")
         for reason in error.reasons:
             messages.error(request, reason)
-    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+    except PermissionDenied as error:
         messages.error(request, str(error) or "You may not convene an appeal panel.")
     else:
         messages.success(request, f"The appeal panel for {appeal.reference} is convened.")

@@ -1,6 +1,7 @@
 """Admin screens for calls: the listing, the full record and the officers' actions on it."""
 
 import datetime
+from functools import partial
 
 import django_filters
 from django import forms
@@ -30,10 +31,12 @@ from wagtail.snippets.views import snippets as snippet_views
 from .. import history, pipeline, selectors
 from ..models import (
     BusinessArea,
+    CallClosure,
     CallEvidence,
     CallForScrutiny,
     CallStatus,
     DecisionOutcome,
+    MonitoringStatus,
     ScrutinySettings,
 )
 from ..models.workflows import DECISION_FORMS
@@ -296,6 +299,7 @@ class CallInspectView(snippet_views.InspectView):
         show_private = can_see_contact_details(user)
         can_manage = can_manage_calls(user)
         can_download = can_download_evidence(user)
+        watching = call.monitorings.filter(status=MonitoringStatus.WATCHING).first()
         context.update(
             {
                 "call": call,
@@ -303,6 +307,15 @@ class CallInspectView(snippet_views.InspectView):
                 "resident_rows": field_rows(call, RESIDENT_FIELDS) if show_private else None,
                 "can_manage": can_manage,
                 "transitions": pipeline.transitions_available(call=call, user=user),
+                "next_step": selectors.call_next_step(call),
+                "closing_moves": closing_moves(call, user),
+                "close_url": action_url("close", call.pk),
+                "monitoring": watching,
+                "monitoring_outcomes": pipeline.monitoring.OUTCOMES.items(),
+                "can_conclude_monitoring": watching is not None
+                and user.has_perm("scrutiny.change_monitoring"),
+                "monitoring_url": action_url("monitoring", call.pk),
+                "duplicate_of": call.duplicate_of,
                 "officers": selectors.officer_list() if can_manage else [],
                 "can_assign_self": can_manage and is_officer(user),
                 "support_pending": can_manage
@@ -344,6 +357,16 @@ class CallInspectView(snippet_views.InspectView):
         return context
 
 
+def closing_moves(call: CallForScrutiny, user) -> list[tuple[str, str]]:
+    """(closure, label) for each way this user may close this call now."""
+    choices = []
+    for closure, name in pipeline.calls.CLOSING_MOVES.items():
+        move = pipeline.machine.CALL.move(name)
+        if call.status in move.sources and pipeline.machine.permits(move, user, call):
+            choices.append((closure, CallClosure(closure).label))
+    return choices
+
+
 def _viewable_call(request, pk: int) -> CallForScrutiny:
     """The call, if this user may see calls at all (Wagtail turns others away)."""
     if not request.user.has_perm("scrutiny.view_callforscrutiny"):
@@ -367,6 +390,66 @@ def call_move(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, f"{call.reference} is now {call.get_status_display().lower()}.")
+    return _back(call)
+
+
+@require_POST
+def call_close(request, pk: int):
+    """Close a call before the panel's decision: withdrawn, a duplicate, or out of scope."""
+    call = _viewable_call(request, pk)
+    closure = request.POST.get("closure", "")
+    duplicate_of = None
+    if closure == CallClosure.DUPLICATE:
+        reference = request.POST.get("duplicate_of", "").strip()
+        duplicate_of = CallForScrutiny.objects.filter(reference__iexact=reference).first()
+        if reference and duplicate_of is None:
+            messages.error(request, f"There is no call with the reference “{reference}”.")
+            return _back(call)
+    try:
+        call = pipeline.call_close(
+            call=call,
+            closure=closure,
+            reason=request.POST.get("reason", ""),
+            duplicate_of=duplicate_of,
+            user=request.user,
+        )
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{call.reference} is closed ({call.get_closure_display().lower()}). "
+            "The resident is told why.",
+        )
+    return _back(call)
+
+
+@require_POST
+def call_monitoring(request, pk: int):
+    """Record what the panel found when it looked again at a call it referred for monitoring."""
+    call = _viewable_call(request, pk)
+    monitoring = call.monitorings.filter(status=MonitoringStatus.WATCHING).first()
+    if monitoring is None:
+        messages.error(request, f"{call.reference} is not being monitored.")
+        return _back(call)
+    outcome = request.POST.get("outcome", "")
+    try:
+        pipeline.monitoring_conclude(
+            monitoring=monitoring,
+            outcome=outcome,
+            findings=request.POST.get("findings", ""),
+            review_on=request.POST.get("review_on", ""),
+            user=request.user,
+        )
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        call.refresh_from_db()
+        messages.success(
+            request,
+            f"Recorded. {call.reference} is {call.get_status_display().lower()}; "
+            "the resident is told what the panel found.",
+        )
     return _back(call)
 
 
@@ -521,9 +604,8 @@ class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
     def get_form(self):
         form_class = DECISION_FORMS[self.outcome]
         if self.request.method == "POST":
-            return form_class(self.request.POST)
-        initial = {"meeting": str(self.call.agenda_meeting_id or "")}
-        return form_class(initial=initial)
+            return form_class(self.request.POST, call=self.call)
+        return form_class(call=self.call)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -541,18 +623,64 @@ class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         if form.is_valid():
-            try:
-                pipeline.call_decide(
-                    call=self.call, outcome=self.outcome, user=request.user, **form.cleaned_data
-                )
-            except pipeline.TransitionNotAllowed as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, f"The panel's decision on {self.call.reference} is recorded."
-                )
+            refusal = record_decision(request, self.call, self.outcome, form.cleaned_data)
+            if refusal is None or not still_awaiting_panel(self.call):
                 return _back(self.call)
+            form.add_error(None, refusal)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+def still_awaiting_panel(call: CallForScrutiny) -> bool:
+    """Whether a call still waits for the panel's decision (another member may have decided)."""
+    return CallForScrutiny.objects.filter(pk=call.pk, status=CallStatus.AWAITING_PANEL).exists()
+
+
+def record_decision(request, call: CallForScrutiny, outcome: str, answers: dict) -> str | None:
+    """Take the panel's decision and say so; the refusal, if any, also as a message when the
+    call has moved on (decided by someone else meanwhile)."""
+    try:
+        decision = pipeline.call_decide(call=call, outcome=outcome, user=request.user, **answers)
+    except pipeline.TransitionNotAllowed as error:
+        if not still_awaiting_panel(call):
+            messages.error(request, str(error))
+        return str(error)
+    meeting = f" at {decision.meeting}" if decision.meeting else ""
+    messages.success(
+        request,
+        f"The panel's decision on {call.reference} is recorded: "
+        f"{decision.get_outcome_display().lower()}{meeting}. The resident is told.",
+    )
+    return None
+
+
+class DecisionActionView(snippet_views.WorkflowActionView):
+    """The panel's decision from Wagtail's moderation dialog (the dashboard's "Awaiting your
+    review"): the form offers the meetings of this call, and a decision taken meanwhile by
+    another member is a message on the call's page, not an error."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return partial(form_class, call=self.object) if form_class else form_class
+
+    def post(self, request, *args, **kwargs):
+        xhr = request.headers.get("x-requested-with") == "XMLHttpRequest"
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            refusal = record_decision(request, self.object, self.action_name, form.cleaned_data)
+            if refusal is None or not still_awaiting_panel(self.object):
+                self.redirect_url = action_url("inspect", self.object.pk)
+                if xhr:
+                    return self.render_modal_json(
+                        request, {"step": "success", "redirect": self.redirect_url}
+                    )
+                return redirect(self.redirect_url)
+            form.add_error(None, refusal)
+        if xhr:
+            return self.render_modal_form(request, form)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(action_url("decide", self.object.pk, self.action_name))
 
 
 def call_edit_redirect(request, pk):

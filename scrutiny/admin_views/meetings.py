@@ -100,19 +100,13 @@ class MeetingIndexView(snippet_views.IndexView):
 
 
 class MeetingSaveMixin:
-    """Saves a meeting, keeping its stored status, then refreshes the agenda of waiting calls.
+    """Saves a meeting, then refreshes the agenda of the calls waiting for the panel.
 
-    The status changes only through the cancel and held actions: the form never shows it, but
-    reverting to an old revision would otherwise restore the status that revision had.
+    The status changes only through the cancel and held actions: the form never shows it, and
+    a revision restored keeps the status the meeting has (StateOutsideRevisions).
     """
 
     def save_instance(self):
-        if self.form.instance.pk:
-            self.form.instance.status = (
-                PanelMeeting.objects.filter(pk=self.form.instance.pk)
-                .values_list("status", flat=True)
-                .get()
-            )
         meeting = super().save_instance()
         self.agenda_moved = pipeline.agenda_refresh(user=self.request.user)
         return meeting

@@ -9,6 +9,7 @@ from .appeals import (
     InvolvementGroup,
 )
 from .calls import (
+    CallClosure,
     CallEvidence,
     CallForScrutiny,
     CallNote,
@@ -17,7 +18,12 @@ from .calls import (
     Tenure,
 )
 from .config import BusinessArea, ScrutinySettings
-from .decisions import DecisionOutcome, NotAcceptedReason, PanelDecision
+from .decisions import (
+    CALL_STATUS_FOR_OUTCOME,
+    DecisionOutcome,
+    NotAcceptedReason,
+    PanelDecision,
+)
 from .meetings import MeetingKind, MeetingStatus, PanelMeeting
 from .membership import (
     SKILLS,
@@ -31,6 +37,7 @@ from .membership import (
     PanelMember,
     PaymentChoice,
 )
+from .monitoring import Monitoring, MonitoringStatus
 from .outcomes import OutcomesReportPage
 from .pages import (
     CallFormQuestion,
@@ -70,6 +77,7 @@ from .system import ChangeHistory, FormAttempts, ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask
 
 __all__ = [
+    "CALL_STATUS_FOR_OUTCOME",
     "OPEN_ACTION_STATUSES",
     "OutcomesReportPage",
     "ActionItem",
@@ -113,6 +121,7 @@ __all__ = [
     "PanelMember",
     "PaymentChoice",
     "BusinessArea",
+    "CallClosure",
     "CallEvidence",
     "CallForScrutiny",
     "CallForScrutinyPage",
@@ -123,6 +132,8 @@ __all__ = [
     "ComplaintStage",
     "DecisionOutcome",
     "MeetingKind",
+    "Monitoring",
+    "MonitoringStatus",
     "MeetingStatus",
     "NotAcceptedReason",
     "PanelDecision",

@@ -15,13 +15,19 @@ from .decisions import PanelDecision
 class InvolvementGroup(index.Indexed, models.Model):
     """A way residents are involved besides the panel, e.g. estate inspectors (configuration).
 
-    Its members may sit on appeal panels, except on calls about a service the group serves.
+    Members of a group offered for appeals may sit on appeal panels, except on calls about a
+    service the group serves.
     """
 
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="involvement_groups"
+    )
+    hears_appeals = models.BooleanField(
+        "offered for appeals",
+        default=True,
+        help_text="Its members may sit on independent appeal panels.",
     )
     business_areas = models.ManyToManyField(
         BusinessArea,
@@ -35,6 +41,7 @@ class InvolvementGroup(index.Indexed, models.Model):
         FieldPanel("name"),
         FieldPanel("description"),
         FieldPanel("members"),
+        FieldPanel("hears_appeals"),
         FieldPanel("business_areas"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]

@@ -9,6 +9,7 @@ from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from .config import BusinessArea
+from .state import StateOutsideRevisions
 
 
 def private_storage():
@@ -31,7 +32,7 @@ class ComplaintStage(models.TextChoices):
 
 
 class CallStatus(models.TextChoices):
-    """Where a call is in the process; transitions are in scrutiny.pipeline.TRANSITIONS."""
+    """Where a call is in the process; its moves are in scrutiny.pipeline.machine.CALL."""
 
     SUBMITTED = "submitted", "Submitted"
     TRIAGE = "triage", "Triage"
@@ -47,7 +48,26 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class CallForScrutiny(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
+class CallClosure(models.TextChoices):
+    """Why a closed call ended; a closed call never moves again."""
+
+    WITHDRAWN = "withdrawn", "Withdrawn by the resident"
+    DUPLICATE = "duplicate", "A duplicate of another call"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope for the panel"
+    NOT_ACCEPTED = "not_accepted", "Not accepted, and the time to appeal has passed"
+    IMPROVED = "improved", "The service improved while the panel monitored it"
+    RESOLVED = "resolved", "The serious failure was put right"
+    REVIEWED = "reviewed", "Answered by a review whose action plan is complete"
+
+
+class CallForScrutiny(
+    StateOutsideRevisions,
+    WorkflowMixin,
+    DraftStateMixin,
+    RevisionMixin,
+    index.Indexed,
+    models.Model,
+):
     """A request from a resident that the panel scrutinise a service, made on the pro-forma.
 
     The panel's decision is Wagtail moderation: a call awaiting the panel is in a workflow whose
@@ -117,6 +137,21 @@ class CallForScrutiny(WorkflowMixin, DraftStateMixin, RevisionMixin, index.Index
         help_text="The formal meeting at which the panel will consider the call.",
     )
     awaiting_panel_since = models.DateTimeField(null=True, blank=True, editable=False)
+    closure = models.CharField(
+        max_length=20, choices=CallClosure.choices, blank=True, editable=False
+    )
+    closure_reason = models.TextField(
+        "why it was closed", blank=True, editable=False, help_text="As told to the resident."
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        editable=False,
+        help_text="The call this one repeats, which carries it on.",
+    )
     anonymised_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
     )

@@ -143,6 +143,12 @@ class ScrutinySettings(BaseGenericSetting):
         validators=[MinValueValidator(1)],
         help_text="Days a call may wait for the panel's decision before it is flagged overdue.",
     )
+    monitoring_review_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="When the panel refers a call for monitoring, the days until it reviews what "
+        "it watched (the panel can choose another date).",
+    )
     action_reminder_days = models.PositiveSmallIntegerField(
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
@@ -191,6 +197,7 @@ class ScrutinySettings(BaseGenericSetting):
                     FieldPanel("minimum_reviews_per_year"),
                     FieldPanel("community_call_bonus"),
                     FieldPanel("decision_overdue_days"),
+                    FieldPanel("monitoring_review_days"),
                     FieldRowPanel(
                         [FieldPanel("action_reminder_days"), FieldPanel("action_overdue_days")],
                         heading="Action-plan reminders",

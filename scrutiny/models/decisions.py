@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 
-from .calls import CallForScrutiny
+from .calls import CallForScrutiny, CallStatus
 from .meetings import PanelMeeting
 
 
@@ -15,6 +15,15 @@ class DecisionOutcome(models.TextChoices):
     MONITORING = "monitoring", "Refer for monitoring"
     ACCEPTED = "accepted", "Accept"
     SERIOUS_FAILURE = "serious_failure", "Serious failure"
+
+
+# Where each decision puts the call.
+CALL_STATUS_FOR_OUTCOME = {
+    DecisionOutcome.NOT_ACCEPTED: CallStatus.NOT_ACCEPTED,
+    DecisionOutcome.MONITORING: CallStatus.MONITORING,
+    DecisionOutcome.ACCEPTED: CallStatus.ACCEPTED,
+    DecisionOutcome.SERIOUS_FAILURE: CallStatus.SERIOUS_FAILURE,
+}
 
 
 class NotAcceptedReason(models.Model):

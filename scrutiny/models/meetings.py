@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
 from wagtail.search import index
 
+from .state import StateOutsideRevisions
+
 
 class MeetingKind(models.TextChoices):
     FORMAL = "formal", "Formal meeting"
@@ -31,8 +33,20 @@ class PanelMeetingQuerySet(models.QuerySet):
             starts_at__gte=after or timezone.now(),
         ).order_by("starts_at", "pk")
 
+    def held_since(self, since=None):
+        """Formal meetings that took place (begun, not cancelled) from a moment on, latest first.
 
-class PanelMeeting(RevisionMixin, index.Indexed, models.Model):
+        The meetings at which the panel can have decided on a call that reached it `since`.
+        """
+        meetings = self.filter(kind=MeetingKind.FORMAL, starts_at__lte=timezone.now()).exclude(
+            status=MeetingStatus.CANCELLED
+        )
+        if since is not None:
+            meetings = meetings.filter(starts_at__gte=since)
+        return meetings.order_by("-starts_at", "-pk")
+
+
+class PanelMeeting(StateOutsideRevisions, RevisionMixin, index.Indexed, models.Model):
     """A meeting of the panel; calls awaiting a decision go on the next formal one's agenda."""
 
     title = models.CharField(

@@ -14,7 +14,9 @@ from wagtail.models import Page, PagePermissionTester, WorkflowState
 from ..blocks import MethodsBlock
 from .outcomes import OutcomesReportPage
 from .pages import TEXT_FEATURES
+from .reviews import StepStatus
 from .scoring import financial_year_label
+from .state import StateOutsideRevisions
 
 
 class ReviewStatus(models.TextChoices):
@@ -137,6 +139,15 @@ class ReviewPagePermissionTester(PagePermissionTester):
     def can_publish_subpage(self):
         return False
 
+    def can_submit_for_moderation(self):
+        """The report goes for sign-off once every step is done or marked not needed."""
+        return (
+            super().can_submit_for_moderation()
+            and not self.page.specific_deferred.steps.exclude(
+                status__in=[StepStatus.DONE, StepStatus.SKIPPED]
+            ).exists()
+        )
+
 
 class ReviewPageForm(WagtailAdminPageForm):
     """The review page's editor form: a recommendation already answered cannot be removed.
@@ -178,7 +189,7 @@ class ReviewPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ScrutinyReviewPage(RoutablePageMixin, Page):
+class ScrutinyReviewPage(StateOutsideRevisions, RoutablePageMixin, Page):
     """A review in the programme, and in the end its report.
 
     Created in draft when scheduled. The page's content (scope, methods, report and
@@ -263,12 +274,6 @@ class ScrutinyReviewPage(RoutablePageMixin, Page):
 
     def permissions_for_user(self, user):
         return ReviewPagePermissionTester(user, self)
-
-    def with_content_json(self, content):
-        """A revision carries the report, not where the review is: keep the current status."""
-        obj = super().with_content_json(content)
-        obj.status = self.status
-        return obj
 
     @property
     def progress_label(self) -> str:

@@ -6,32 +6,61 @@ from django.utils import timezone
 from wagtail.models import AbstractGroupApprovalTask
 
 from .calls import CallForScrutiny
+from .config import ScrutinySettings
 from .decisions import DecisionOutcome, NotAcceptedReason
-from .meetings import MeetingKind, MeetingStatus, PanelMeeting
+from .meetings import PanelMeeting
+
+
+def meeting_label(meeting: PanelMeeting) -> str:
+    """A meeting as the decision form lists it: its name, day and time."""
+    when = timezone.localtime(meeting.starts_at)
+    return f"{meeting.title or meeting.get_kind_display()}, {when:%A %-d %B %Y at %H:%M}"
 
 
 class DecisionForm(forms.Form):
-    """What the panel records with every decision; cleaned values stay JSON-serialisable."""
+    """What the panel records with every decision; cleaned values stay JSON-serialisable.
+
+    The meetings offered are those at which the panel can have decided this call: formal
+    meetings that have taken place since it reached the panel. The most recent of them at which
+    the call was on the agenda is chosen to begin with.
+    """
 
     meeting = forms.ChoiceField(label="Meeting at which the panel decided")
     reasons = forms.CharField(
         label="The panel's reasons",
+        help_text="Sent to the resident in these words.",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Give the panel's reasons."},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, call: CallForScrutiny | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        recent = (
-            PanelMeeting.objects.filter(kind=MeetingKind.FORMAL)
-            .exclude(status=MeetingStatus.CANCELLED)
-            .filter(starts_at__gte=timezone.now() - timezone.timedelta(days=120))
-            .order_by("starts_at")
+        field = self.fields["meeting"]
+        field.error_messages["required"] = "Choose the meeting."
+        field.error_messages["invalid_choice"] = (
+            "Choose one of the meetings listed: the panel decides at a formal meeting that "
+            "has taken place since the call reached it."
         )
-        self.fields["meeting"].choices = [("", "Choose the meeting")] + [
-            (str(meeting.pk), str(meeting)) for meeting in recent
+        since = call.awaiting_panel_since if call is not None else None
+        meetings = list(PanelMeeting.objects.held_since(since)[:12]) if call is not None else []
+        field.choices = [("", "Choose the meeting")] + [
+            (str(meeting.pk), meeting_label(meeting)) for meeting in meetings
         ]
-        self.fields["meeting"].error_messages["required"] = "Choose the meeting."
+        if call is not None and not meetings:
+            field.help_text = (
+                "No formal meeting has taken place since this call reached the panel"
+                + (f" on {timezone.localtime(since):%-d %B %Y}" if since else "")
+                + ": record the decision after the meeting at which the panel takes it."
+            )
+        elif call is not None and not self.is_bound:
+            agenda = {call.agenda_meeting_id} | set(
+                call.history.exclude(agenda_meeting_id=None).values_list(
+                    "agenda_meeting_id", flat=True
+                )
+            )
+            chosen = next((meeting for meeting in meetings if meeting.pk in agenda), None)
+            if chosen is not None:
+                self.initial.setdefault("meeting", str(chosen.pk))
 
 
 class NotAcceptedForm(DecisionForm):
@@ -49,6 +78,35 @@ class NotAcceptedForm(DecisionForm):
         ]
 
 
+class MonitoringForm(DecisionForm):
+    watching = forms.CharField(
+        label="What the panel will watch",
+        help_text="For example the measures or complaints it will look at. Told to the resident.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the panel will watch."},
+    )
+    review_on = forms.DateField(
+        label="Review date",
+        help_text="When the panel looks again; officers are reminded on the day.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Give the review date.",
+            "invalid": "Give the review date as a date, such as 3 March 2027.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = ScrutinySettings.load().monitoring_review_days
+        self.initial.setdefault("review_on", timezone.localdate() + timezone.timedelta(days))
+
+    def clean_review_on(self):
+        review_on = self.cleaned_data["review_on"]
+        if review_on <= timezone.localdate():
+            raise forms.ValidationError("The review date must be after today.")
+        return review_on.isoformat()
+
+
 class SeriousFailureForm(DecisionForm):
     immediate_recommendations = forms.CharField(
         label="Immediate recommendations",
@@ -60,7 +118,7 @@ class SeriousFailureForm(DecisionForm):
 
 DECISION_FORMS = {
     DecisionOutcome.NOT_ACCEPTED: NotAcceptedForm,
-    DecisionOutcome.MONITORING: DecisionForm,
+    DecisionOutcome.MONITORING: MonitoringForm,
     DecisionOutcome.ACCEPTED: DecisionForm,
     DecisionOutcome.SERIOUS_FAILURE: SeriousFailureForm,
 }

@@ -1,12 +1,13 @@
 """Every change of state in the scrutiny process, one operation each.
 
-Each operation checks that the change is allowed, writes in one transaction, leaves history
-and a Wagtail log entry, and queues notifications on commit. Views, admin buttons, workflow
-actions and commands call these; nothing else assigns a status.
+Each operation makes its moves through the process engine (`machine.apply`), which checks that
+the change is allowed, writes in one transaction, leaves history and a Wagtail log entry, and
+queues notifications on commit. Views, admin buttons, workflow actions and commands call these;
+nothing else assigns a status.
 """
 
+from . import machine, rules
 from .actions import (
-    ACTION_MOVES,
     REMINDER_STAGES,
     ActionRefused,
     action_add,
@@ -19,6 +20,7 @@ from .actions import (
     report_published,
     review_plan_complete,
     review_sync_status,
+    serious_failure_sync,
 )
 from .appeals import (
     APPEAL_REFERENCE_PREFIX,
@@ -27,20 +29,18 @@ from .appeals import (
     AppealRefused,
     appeal_convene,
     appeal_decide,
-    appeal_exclusions,
     appeal_panel_candidates,
     appeal_panel_check,
     appeal_refusal,
     appeal_submit,
-    person_name,
 )
 from .calls import (
     CALL_REFERENCE_PREFIX,
-    TRANSITIONS,
-    Transition,
-    TransitionNotAllowed,
     call_add_note,
+    call_arrived,
     call_assign,
+    call_close,
+    call_close_not_accepted,
     call_correct,
     call_enter_panel,
     call_leave_panel,
@@ -50,11 +50,16 @@ from .calls import (
     issue_reference,
     transitions_available,
 )
-from .decisions import DecisionIncomplete, appeal_deadline_for, call_decide
+from .decisions import (
+    DecisionIncomplete,
+    appeal_deadline_for,
+    call_decide,
+    monitoring_review_default,
+)
+from .machine import MACHINES, Move, TransitionNotAllowed
 from .measures import ImportRefused, MeasureImport, measures_import, measures_parse
 from .meetings import agenda_refresh, meeting_cancel, meeting_mark_held, next_formal_meeting
 from .membership import (
-    APPLICATION_MOVES,
     ExpenseRefused,
     application_add_note,
     application_appoint,
@@ -65,6 +70,7 @@ from .membership import (
     expense_decide,
     expense_submit,
 )
+from .monitoring import monitoring_conclude, monitoring_due
 from .outcomes import (
     OUTCOMES_PERMISSION,
     REFRESH_PERMISSION,
@@ -101,7 +107,6 @@ from .programme import call_schedule, programme_schedule, programme_year_page
 from .reviews import (
     ADD_PARTICIPANT_PERMISSION,
     REMOVE_PARTICIPANT_PERMISSION,
-    REVIEW_MOVES,
     STEP_PERMISSION,
     ReviewRefused,
     may_run_reviews,
@@ -115,6 +120,7 @@ from .reviews import (
     review_steps_create,
     serving_members,
 )
+from .rules import appeal_exclusions, decision_meetings, default_decision_meeting, person_name
 from .scoring import (
     SCORE_PERMISSION,
     active_criteria,
@@ -125,7 +131,19 @@ from .scoring import (
 )
 
 __all__ = [
-    "ACTION_MOVES",
+    "monitoring_conclude",
+    "monitoring_due",
+    "MACHINES",
+    "Move",
+    "machine",
+    "rules",
+    "call_arrived",
+    "call_close",
+    "call_close_not_accepted",
+    "decision_meetings",
+    "default_decision_meeting",
+    "monitoring_review_default",
+    "serious_failure_sync",
     "REMINDER_STAGES",
     "ActionRefused",
     "action_add",
@@ -151,7 +169,6 @@ __all__ = [
     "outcomes_report_refresh",
     "ADD_PARTICIPANT_PERMISSION",
     "REMOVE_PARTICIPANT_PERMISSION",
-    "REVIEW_MOVES",
     "STEP_PERMISSION",
     "ReviewRefused",
     "may_run_reviews",
@@ -189,7 +206,6 @@ __all__ = [
     "programme_year_page",
     "score_breakdown",
     "scores_refresh",
-    "APPLICATION_MOVES",
     "ExpenseRefused",
     "application_add_note",
     "application_appoint",
@@ -200,11 +216,9 @@ __all__ = [
     "expense_decide",
     "expense_submit",
     "CALL_REFERENCE_PREFIX",
-    "TRANSITIONS",
     "DecisionIncomplete",
     "ImportReport",
     "SignatureRefused",
-    "Transition",
     "TransitionNotAllowed",
     "agenda_refresh",
     "appeal_deadline_for",

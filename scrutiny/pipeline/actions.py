@@ -21,6 +21,7 @@ from .. import permissions
 from ..models import (
     ActionItem,
     ActionStatus,
+    CallClosure,
     CallForScrutiny,
     CallStatus,
     DecisionOutcome,
@@ -31,23 +32,11 @@ from ..models import (
     ReviewStatus,
     ScrutinyReviewPage,
 )
-from .calls import TransitionNotAllowed
+from . import machine
+from .machine import TransitionNotAllowed
 
 # A review whose report is published, and whose recommendations may therefore be answered.
 REPORT_PUBLISHED = frozenset({ReviewStatus.REPORTED, ReviewStatus.COMPLETED})
-
-# Where an action may go from each status; read by action_progress and the progress form.
-ACTION_MOVES: dict[str, set[str]] = {
-    ActionStatus.NOT_STARTED: {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED},
-    ActionStatus.IN_PROGRESS: {ActionStatus.NOT_STARTED, ActionStatus.DONE, ActionStatus.CANCELLED},
-    ActionStatus.DONE: {ActionStatus.IN_PROGRESS},  # reopened: something was not finished
-    ActionStatus.CANCELLED: {ActionStatus.NOT_STARTED},  # reinstated
-}
-
-# The calls of a completed review that are closed with it.
-CALLS_CLOSED_WITH_REVIEW = frozenset(
-    {CallStatus.SCHEDULED, CallStatus.IN_REVIEW, CallStatus.REPORTED}
-)
 
 # Reminder stages, in the order an unfinished action reaches them.
 DUE_SOON = "due_soon"
@@ -60,8 +49,8 @@ REMINDER_STAGES = {
 }
 
 
-class ActionRefused(TransitionNotAllowed):
-    """A response or an action cannot be recorded as asked; the message says why."""
+# The engine's one refusal, named for what is refused here.
+ActionRefused = TransitionNotAllowed
 
 
 def report_published(review: ScrutinyReviewPage) -> bool:
@@ -71,7 +60,7 @@ def report_published(review: ScrutinyReviewPage) -> bool:
 
 def action_moves_available(item: ActionItem) -> list[str]:
     """The statuses an action may move to next, in the order of the statuses."""
-    allowed = ACTION_MOVES[item.status]
+    allowed = {move.target for move in machine.ACTION.moves_from(item.status) if move.target}
     return [status for status in ActionStatus.values if status in allowed]
 
 
@@ -263,24 +252,18 @@ def action_add(
         created_by=user,
         created_at=now,
     )
-    item._history_user = user
-    item.save()
+    item = machine.apply(item, "add", user=user, data=_about(item))
     _mark_plan_changed(response, user=user, now=now)
-    _log_item(item, action="scrutiny.action.add", user=user, data={"action": item.pk})
     if recommendation is not None:
         review_sync_status(review=recommendation.page, user=user)
     return item
 
 
-def _log_item(item: ActionItem, *, action: str, user, data: dict) -> None:
-    """Log on the review page, or on the call of a serious-failure decision."""
+def _about(item: ActionItem) -> dict:
+    """What an action's log entry says it answers (it is written on the review or the call)."""
     if item.recommendation_id:
-        instance = item.recommendation.page
-        data = {"recommendation": item.recommendation_id, **data}
-    else:
-        instance = item.decision.call
-        data = {"decision": item.decision_id, **data}
-    log(instance=instance, action=action, user=user, data=data)
+        return {"recommendation": item.recommendation_id, "action": item.pk}
+    return {"decision": item.decision_id, "action": item.pk}
 
 
 def _locked_item(item: ActionItem) -> ActionItem:
@@ -325,13 +308,9 @@ def action_change(
     }
     if not changed:
         raise ActionRefused("Nothing was changed.")
-    for field, value in new.items():
-        setattr(item, field, value)
-    item._history_user = user
-    item.save(update_fields=list(new))
+    item = machine.apply(item, "change", user=user, changes=new, data=_about(item) | changed)
     if item.recommendation_id:
         _mark_plan_changed(_response_of(item.recommendation), user=user, now=timezone.now())
-    _log_item(item, action="scrutiny.action.change", user=user, data={"action": item.pk, **changed})
     return item
 
 
@@ -357,39 +336,36 @@ def action_progress(
         raise ActionRefused("Choose the action's status.") from error
     note = (note or "").strip()
     previous = ActionStatus(item.status)
-    if status != previous and status not in ACTION_MOVES[previous]:
-        raise ActionRefused(
-            f"An action that is {previous.label.lower()} cannot be marked {status.label.lower()}."
-        )
     if status == previous and not note:
         raise ActionRefused("Choose a new status or write a progress note.")
     if status == ActionStatus.CANCELLED and status != previous and not note:
         raise ActionRefused("Say in the progress note why the action is cancelled.")
     today = timezone.localdate()
+    completed = None
     if status == ActionStatus.DONE:
         if completed_on is not None and completed_on > today:
             raise ActionRefused("The day the action was done cannot be in the future.")
+        completed = item.completed_on
         if status != previous or completed_on is not None:
-            item.completed_on = completed_on or today
-    else:
-        item.completed_on = None
-    item.status = status
+            completed = completed_on or today
+    notes = item.progress_notes
     if note:
         stamp = f"{date_format(today, 'j F Y')}, {get_user_display_name(user)}: {note}"
-        item.progress_notes = f"{item.progress_notes}\n\n{stamp}" if item.progress_notes else stamp
-    item._history_user = user
-    item.save(update_fields=["status", "completed_on", "progress_notes"])
+        notes = f"{notes}\n\n{stamp}" if notes else stamp
+    item = machine.apply(
+        item,
+        "note" if status == previous else f"mark_{status.value}",
+        user=user,
+        changes={"completed_on": completed, "progress_notes": notes},
+        data=_about(item),
+    )
     plan_change = ActionStatus.CANCELLED in (status, previous) and status != previous
     if plan_change and item.recommendation_id:
         _mark_plan_changed(_response_of(item.recommendation), user=user, now=timezone.now())
-    _log_item(
-        item,
-        action="scrutiny.action.progress",
-        user=user,
-        data={"action": item.pk, "from": previous.value, "to": status.value},
-    )
     if item.recommendation_id:
         review_sync_status(review=item.recommendation.page, user=user)
+    else:
+        serious_failure_sync(call=item.decision.call, user=user)
     return item
 
 
@@ -455,40 +431,33 @@ def review_sync_status(*, review: ScrutinyReviewPage, user) -> ScrutinyReviewPag
     Completing closes the calls the review answers. A review moved back (an action reopened
     or added) leaves its calls closed: the residents' calls were answered by the report.
     """
-    review = ScrutinyReviewPage.objects.select_for_update(of=("self",)).get(pk=review.pk)
+    review = machine.REVIEW.lock(review)
     if review.status not in REPORT_PUBLISHED:
         return review
     complete = review_plan_complete(review)
     if complete and review.status == ReviewStatus.REPORTED:
-        target, action = ReviewStatus.COMPLETED, "scrutiny.review.complete"
+        review = machine.apply(review, "complete", user=user)
+        for call in CallForScrutiny.objects.filter(
+            reviews=review, status__in=machine.CALL.move("close_reviewed").sources
+        ).order_by("pk"):
+            machine.apply(
+                call,
+                "close_reviewed",
+                user=user,
+                changes={"closure": CallClosure.REVIEWED},
+                data={"review": review.pk},
+            )
     elif not complete and review.status == ReviewStatus.COMPLETED:
-        target, action = ReviewStatus.REPORTED, "scrutiny.review.reopen"
-    else:
-        return review
-    previous = review.status
-    # A plain update: the page's content and revisions are the report's, not the plan's.
-    ScrutinyReviewPage.objects.filter(pk=review.pk).update(status=target)
-    review.status = target
-    log(instance=review, action=action, user=user, data={"from": previous, "to": target.value})
-    if target == ReviewStatus.COMPLETED:
-        _close_calls(review=review, user=user)
+        review = machine.apply(review, "reopen", user=user)
     return review
 
 
-def _close_calls(*, review: ScrutinyReviewPage, user) -> None:
-    now = timezone.now()
-    calls = CallForScrutiny.objects.select_for_update().filter(
-        reviews=review, status__in=CALLS_CLOSED_WITH_REVIEW
-    )
-    for call in calls:
-        previous = call.status
-        call.status = CallStatus.CLOSED
-        call.status_changed_at = now
-        call._history_user = user
-        call.save(update_fields=["status", "status_changed_at"])
-        log(
-            instance=call,
-            action="scrutiny.call.close",
-            user=user,
-            data={"from": previous, "to": call.status, "review": review.pk},
-        )
+def serious_failure_sync(*, call: CallForScrutiny, user) -> CallForScrutiny:
+    """Close a serious-failure call once the actions answering its recommendations are done."""
+    call = machine.CALL.lock(call)
+    if call.status != CallStatus.SERIOUS_FAILURE:
+        return call
+    move = machine.CALL.move("serious_failure_resolved")
+    if any(guard(call, user=user) for guard in move.guards):
+        return call
+    return machine.apply(call, move.name, user=user, changes={"closure": CallClosure.RESOLVED})

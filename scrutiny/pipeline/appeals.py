@@ -14,43 +14,32 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from ..models import (
+    CALL_STATUS_FOR_OUTCOME,
     Appeal,
     AppealDirection,
     AppealEvidence,
     AppealOutcome,
-    AppealStatus,
     CallForScrutiny,
     CallStatus,
-    InvolvementGroup,
+    Monitoring,
+    MonitoringStatus,
     PanelDecision,
     ScrutinySettings,
 )
 from ..notifications import queue_task
-from ..roles import PANEL
-from .calls import TransitionNotAllowed, call_enter_panel, issue_reference
+from . import machine, rules
+from .calls import call_enter_panel, issue_reference
+from .machine import TransitionNotAllowed
 
 APPEAL_REFERENCE_PREFIX = "APL"
 
 
-class AppealRefused(TransitionNotAllowed):
-    """The appeal cannot be made or changed; the message says why, in the resident's words."""
+# The engine's one refusal, named for what is refused here.
+AppealRefused = AppealPanelRefused = TransitionNotAllowed
 
 
-class AppealNotFound(AppealRefused):
+class AppealNotFound(TransitionNotAllowed):
     """No call matches the reference and the email address or postcode given."""
-
-
-class AppealPanelRefused(TransitionNotAllowed):
-    """The chosen appeal panel breaks the rules; `reasons` names each problem."""
-
-    def __init__(self, reasons: list[str]):
-        super().__init__(" ".join(reasons))
-        self.reasons = reasons
-
-
-def person_name(user) -> str:
-    """A person's full name, or their username if they have none."""
-    return user.get_full_name().strip() or user.get_username()
 
 
 def _contact_sentence(config: ScrutinySettings) -> str:
@@ -84,6 +73,12 @@ def appeal_refusal(*, decision: PanelDecision | None, today=None) -> str | None:
             f"The last day to appeal against the panel's decision on {decision.call.reference} "
             f"was {last}, so we cannot accept this appeal. " + _contact_sentence(config)
         )
+    call = CallForScrutiny.objects.only("reference", "status").get(pk=decision.call_id)
+    if call.status != CALL_STATUS_FOR_OUTCOME[decision.outcome]:
+        return (
+            f"{call.reference} has moved on since the panel's decision (it is now "
+            f"{call.get_status_display().lower()}), so the decision can no longer be appealed."
+        )
     return None
 
 
@@ -114,13 +109,14 @@ def appeal_submit(
     if not grounds:
         raise AppealRefused("Tell us why you are appealing.")
     now = timezone.now()
-    appeal = Appeal.objects.create(
+    appeal = Appeal(
         reference=issue_reference(prefix=APPEAL_REFERENCE_PREFIX, year=now.year),
         decision=decision,
         call=call,
         grounds=grounds,
         received_at=now,
     )
+    appeal = machine.apply(appeal, "submit", data={"call": call.reference})
     for upload in evidence:
         AppealEvidence.objects.create(
             appeal=appeal,
@@ -129,77 +125,26 @@ def appeal_submit(
             content_type=getattr(upload, "content_type", "") or "",
             size=upload.size,
         )
-    log(instance=appeal, action="scrutiny.appeal.submit", data={"call": call.reference})
     log(instance=call, action="scrutiny.call.appealed", data={"appeal": appeal.reference})
     queue_task("scrutiny.tasks.send_appeal_acknowledgement", appeal.pk)
     queue_task("scrutiny.tasks.send_appeal_officer_notification", appeal.pk)
     return appeal
 
 
-def appeal_exclusions(*, appeal: Appeal, users: Iterable) -> dict[int, str]:
-    """For each of these users who may not sit on this appeal's panel, the reason why."""
-    users = list(users)
-    decision = appeal.decision
-    area = appeal.call.business_area
-    ids = [user.pk for user in users]
-    panel_ids = set(
-        get_user_model().objects.filter(pk__in=ids, groups__name=PANEL).values_list("pk", flat=True)
-    )
-    serving: dict[int, str] = {}
-    for group in InvolvementGroup.objects.filter(business_areas=area, members__in=ids).distinct():
-        for member_pk in group.members.filter(pk__in=ids).values_list("pk", flat=True):
-            serving.setdefault(member_pk, group.name)
-    attendee_ids = (
-        set(decision.meeting.attendees.filter(pk__in=ids).values_list("pk", flat=True))
-        if decision.meeting_id
-        else set()
-    )
-    reasons = {}
-    for user in users:
-        name = person_name(user)
-        if user.pk in panel_ids:
-            reasons[user.pk] = f"{name} sits on the scrutiny panel."
-        elif user.pk == decision.decided_by_id:
-            reasons[user.pk] = f"{name} recorded the panel's decision under appeal."
-        elif user.pk in attendee_ids:
-            reasons[user.pk] = f"{name} attended the meeting at which the panel decided this call."
-        elif user.pk in serving:
-            reasons[user.pk] = f"{name} is in {serving[user.pk]}, which serves {area.name}."
-    return reasons
-
-
 def appeal_panel_check(*, appeal: Appeal, members: Iterable) -> list[str]:
     """Every reason this choice of members cannot be the appeal's panel; empty if it can."""
-    members = list({user.pk: user for user in members}.values())
-    config = ScrutinySettings.load()
-    reasons = []
-    if len(members) < config.appeal_panel_minimum:
-        reasons.append(
-            f"An appeal panel needs at least {config.appeal_panel_minimum} members; "
-            f"{len(members)} {'was' if len(members) == 1 else 'were'} chosen."
-        )
-    if len(members) > config.appeal_panel_maximum:
-        reasons.append(
-            f"An appeal panel has at most {config.appeal_panel_maximum} members; "
-            f"{len(members)} were chosen."
-        )
-    excluded = appeal_exclusions(appeal=appeal, users=members)
-    reasons.extend(excluded[user.pk] for user in members if user.pk in excluded)
-    reasons.extend(
-        f"{person_name(user)} is not an active user." for user in members if not user.is_active
-    )
-    return reasons
+    return rules.appeal_panel_problems(appeal=appeal, members=members)
 
 
 def appeal_panel_candidates(*, appeal: Appeal) -> list:
-    """Members of involvement groups who may sit on this appeal's panel, by name."""
+    """Members of involvement groups offered for appeals who may sit on this appeal's panel."""
     users = list(
         get_user_model()
-        .objects.filter(involvement_groups__isnull=False, is_active=True)
+        .objects.filter(involvement_groups__hears_appeals=True, is_active=True)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-    excluded = appeal_exclusions(appeal=appeal, users=users)
+    excluded = rules.appeal_exclusions(appeal=appeal, users=users)
     return [user for user in users if user.pk not in excluded]
 
 
@@ -216,29 +161,19 @@ def _check_officer(user, what: str) -> None:
 def appeal_convene(*, appeal: Appeal, members: Iterable, user) -> Appeal:
     """Set the appeal panel, once every rule is met; it can be changed until the decision."""
     _check_officer(user, "convene an appeal panel")
-    appeal = _locked(appeal)
-    if appeal.status == AppealStatus.DECIDED:
-        raise AppealRefused(f"{appeal.reference} is decided; its panel can no longer change.")
     members = list({member.pk: member for member in members}.values())
-    reasons = appeal_panel_check(appeal=appeal, members=members)
-    if reasons:
-        raise AppealPanelRefused(reasons)
-    previous = appeal.status
-    appeal.status = AppealStatus.PANEL_CONVENED
-    appeal.convened_at = timezone.now()
-    appeal.convened_by = user
-    appeal._history_user = user
-    appeal.save(update_fields=["status", "convened_at", "convened_by"])
+    appeal = machine.apply(
+        appeal,
+        "convene",
+        user=user,
+        members=members,
+        changes={"convened_at": timezone.now(), "convened_by": user},
+        data={"panel": sorted(member.get_username() for member in members)},
+    )
     appeal.panel.set(members)
     # Save again so the history row holds the panel as it now is.
     appeal._history_user = user
-    appeal.save(update_fields=["status"])
-    log(
-        instance=appeal,
-        action="scrutiny.appeal.convene",
-        user=user,
-        data={"from": previous, "panel": sorted(member.get_username() for member in members)},
-    )
+    appeal.save(update_fields=["convened_at"])
     return appeal
 
 
@@ -252,12 +187,6 @@ def appeal_decide(
         outcome = AppealOutcome(outcome)
     except ValueError as error:
         raise AppealRefused("Choose whether the appeal is upheld or dismissed.") from error
-    appeal = _locked(appeal)
-    if appeal.status != AppealStatus.PANEL_CONVENED:
-        raise AppealRefused(
-            f"{appeal.reference} is {appeal.get_status_display().lower()}: "
-            "a decision is recorded once its panel is convened, and only once."
-        )
     reasons = (reasons or "").strip()
     if not reasons:
         raise AppealRefused("Give the appeal panel's reasons.")
@@ -270,44 +199,36 @@ def appeal_decide(
             ) from error
     else:
         direction = ""
-    now = timezone.now()
-    appeal.status = AppealStatus.DECIDED
-    appeal.outcome = outcome
-    appeal.direction = direction
-    appeal.decision_reasons = reasons
-    appeal.decided_at = now
-    appeal.decided_by = user
-    appeal._history_user = user
-    appeal.save()
-    log(
-        instance=appeal,
-        action="scrutiny.appeal.decide",
+    appeal = machine.apply(
+        appeal,
+        "decide",
         user=user,
+        changes={
+            "outcome": outcome,
+            "direction": direction,
+            "decision_reasons": reasons,
+            "decided_at": timezone.now(),
+            "decided_by": user,
+        },
         data={"outcome": outcome.value, "direction": str(direction)},
     )
     if outcome == AppealOutcome.UPHELD:
-        _move_call(appeal=appeal, direction=direction, user=user, now=now)
+        _move_call(appeal=appeal, direction=direction, user=user)
     queue_task("scrutiny.tasks.send_appeal_decision_to_resident", appeal.pk)
     return appeal
 
 
-def _move_call(*, appeal: Appeal, direction: str, user, now) -> None:
-    """Return the call to the panel, or accept it, as the upheld appeal directs."""
-    call = CallForScrutiny.objects.select_for_update().get(pk=appeal.call_id)
-    previous = call.status
-    call.status = (
-        CallStatus.AWAITING_PANEL
-        if direction == AppealDirection.RETURN_TO_PANEL
-        else CallStatus.ACCEPTED
-    )
-    call.status_changed_at = now
-    call._history_user = user
-    call.save(update_fields=["status", "status_changed_at"])
-    log(
-        instance=call,
-        action="scrutiny.call.appeal_decided",
-        user=user,
-        data={"from": previous, "to": call.status, "appeal": appeal.reference},
-    )
+def _move_call(*, appeal: Appeal, direction: str, user) -> None:
+    """Return the call to the panel, or accept it, as the upheld appeal directs.
+
+    A monitoring the decision started ends with it.
+    """
+    move = "appeal_return" if direction == AppealDirection.RETURN_TO_PANEL else "appeal_accept"
+    call = machine.apply(appeal.call, move, user=user, data={"appeal": appeal.reference})
+    watching = Monitoring.objects.filter(
+        decision=appeal.decision, status=MonitoringStatus.WATCHING
+    ).first()
+    if watching is not None:
+        machine.apply(watching, "end_by_appeal", user=user, data={"appeal": appeal.reference})
     if call.status == CallStatus.AWAITING_PANEL:
         call_enter_panel(call=call, user=user)

@@ -4,7 +4,6 @@ Views, admin buttons, workflow actions and commands call these; nothing else ass
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -15,73 +14,25 @@ from wagtail.log_actions import log
 from .. import permissions
 from ..history import acting_as
 from ..models import (
+    CallClosure,
     CallEvidence,
     CallForScrutiny,
     CallNote,
     CallStatus,
+    Petition,
+    PetitionStatus,
     ReferenceCounter,
 )
 from ..notifications import queue_task
+from . import machine
+from .machine import Move, TransitionNotAllowed
 
 CALL_REFERENCE_PREFIX = "CCS"
 
 
-class TransitionNotAllowed(Exception):
-    """The call is not in a state from which this change may be made."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One allowed move of a call: from which states, to which, and its button label."""
-
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    permission: str
-
-
-# The one table of officers' moves, read by call_move, the permission predicates and the buttons.
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition(
-            "start_triage",
-            "Start triage",
-            frozenset({CallStatus.SUBMITTED}),
-            CallStatus.TRIAGE,
-            "scrutiny.move_call",
-        ),
-        Transition(
-            "gather_evidence",
-            "Gather evidence",
-            frozenset({CallStatus.TRIAGE}),
-            CallStatus.GATHERING_EVIDENCE,
-            "scrutiny.move_call",
-        ),
-        Transition(
-            "send_to_panel",
-            "Send to the panel",
-            frozenset({CallStatus.TRIAGE, CallStatus.GATHERING_EVIDENCE}),
-            CallStatus.AWAITING_PANEL,
-            "scrutiny.move_call",
-        ),
-        Transition(
-            "return_to_triage",
-            "Return to triage",
-            frozenset({CallStatus.GATHERING_EVIDENCE, CallStatus.AWAITING_PANEL}),
-            CallStatus.TRIAGE,
-            "scrutiny.move_call",
-        ),
-    ]
-}
-
-
-def transitions_available(*, call: CallForScrutiny, user) -> list[Transition]:
-    """The moves this user may make on this call now, in table order."""
-    return [
-        t for t in TRANSITIONS.values() if call.status in t.sources and user.has_perm(t.permission)
-    ]
+def transitions_available(*, call: CallForScrutiny, user) -> list[Move]:
+    """The officers' buttons this user may press on this call now, in table order."""
+    return machine.available(call, user)
 
 
 def issue_reference(*, prefix: str, year: int) -> str:
@@ -116,7 +67,7 @@ def call_submit(
         privacy_agreed_at=now,
     )
     call.full_clean()
-    call.save()
+    call = machine.apply(call, "submit", data={"reference": call.reference})
     for upload in evidence:
         CallEvidence.objects.create(
             call=call,
@@ -125,7 +76,6 @@ def call_submit(
             content_type=getattr(upload, "content_type", "") or "",
             size=upload.size,
         )
-    log(instance=call, action="scrutiny.call.submit", data={"reference": call.reference})
     queue_task("scrutiny.tasks.send_call_acknowledgement", call.pk)
     queue_task("scrutiny.tasks.send_call_officer_notification", call.pk)
     return call
@@ -137,34 +87,22 @@ def _locked(call: CallForScrutiny) -> CallForScrutiny:
 
 @transaction.atomic
 def call_move(*, call: CallForScrutiny, transition: str, user) -> CallForScrutiny:
-    """Move a call along the first stages, as the transition table allows."""
-    move = TRANSITIONS.get(transition)
-    if move is None:
-        raise TransitionNotAllowed(f"There is no step called '{transition}'.")
-    if not user.has_perm(move.permission):
-        raise PermissionDenied(f"You may not {move.label.lower()}.")
-    call = _locked(call)
-    if call.status not in move.sources:
-        raise TransitionNotAllowed(
-            f"{call.reference} is {call.get_status_display().lower()}, "
-            f"so it cannot be moved with '{move.label}'."
-        )
+    """Move a call along the first stages with one of the officers' buttons."""
+    move = machine.CALL.move(transition)
+    if not move.button:
+        raise TransitionNotAllowed(f"'{move.label}' is not one of the officers' buttons.")
     previous = call.status
-    call.status = move.target
-    call.status_changed_at = timezone.now()
-    call._history_user = user
-    call.save(update_fields=["status", "status_changed_at"])
-    log(
-        instance=call,
-        action="scrutiny.call.move",
-        user=user,
-        data={"from": previous, "to": call.status, "transition": move.name},
-    )
+    call = machine.apply(call, transition, user=user)
+    call_arrived(call=call, previous=previous, user=user)
+    return call
+
+
+def call_arrived(*, call: CallForScrutiny, previous: str, user) -> None:
+    """What follows a call's arrival at a stage: the panel's agenda and workflow, its petition."""
     if call.status == CallStatus.AWAITING_PANEL:
         call_enter_panel(call=call, user=user)
     elif previous == CallStatus.AWAITING_PANEL:
         call_leave_panel(call=call, user=user)
-    return call
 
 
 def call_enter_panel(*, call: CallForScrutiny, user) -> None:
@@ -192,6 +130,68 @@ def call_leave_panel(*, call: CallForScrutiny, user) -> None:
     if state is not None:
         with acting_as(user):
             state.cancel(user=user)
+
+
+CLOSING_MOVES = {
+    CallClosure.WITHDRAWN: "withdraw",
+    CallClosure.DUPLICATE: "close_duplicate",
+    CallClosure.OUT_OF_SCOPE: "close_out_of_scope",
+}
+
+
+@transaction.atomic
+def call_close(
+    *,
+    call: CallForScrutiny,
+    closure: str,
+    reason: str,
+    user,
+    duplicate_of: CallForScrutiny | None = None,
+) -> CallForScrutiny:
+    """End a call before the panel's decision: withdrawn, a duplicate, or out of scope.
+
+    The reason is told to the resident; an open petition closes with the call.
+    """
+    if closure not in CLOSING_MOVES:
+        raise TransitionNotAllowed("Choose why the call is closing.")
+    reason = (reason or "").strip()
+    previous = call.status
+    call = machine.apply(
+        call,
+        CLOSING_MOVES[closure],
+        user=user,
+        reason=reason,
+        duplicate_of=duplicate_of,
+        changes={
+            "closure": closure,
+            "closure_reason": reason,
+            "duplicate_of": duplicate_of if closure == CallClosure.DUPLICATE else None,
+        },
+        data={"duplicate_of": duplicate_of.reference if duplicate_of else None},
+    )
+    call_ended(call=call, previous=previous, user=user)
+    return call
+
+
+def call_ended(*, call: CallForScrutiny, previous: str, user) -> None:
+    """A closed call leaves the panel's agenda and workflow, and its open petition closes."""
+    if previous == CallStatus.AWAITING_PANEL:
+        call_leave_panel(call=call, user=user)
+    petition = Petition.objects.filter(call=call).first()
+    if petition is not None and petition.status != PetitionStatus.CLOSED:
+        machine.apply(
+            petition,
+            "expire",
+            user=user,
+            changes={"closed_at": timezone.now()},
+            data={"call": call.reference},
+        )
+
+
+@transaction.atomic
+def call_close_not_accepted(*, call: CallForScrutiny) -> CallForScrutiny:
+    """Close a call the panel did not accept, once it can no longer be appealed."""
+    return machine.apply(call, "close_not_accepted", changes={"closure": CallClosure.NOT_ACCEPTED})
 
 
 @transaction.atomic

@@ -1,17 +1,17 @@
 """The panel's decision on a call: recorded, moderated through Wagtail, told to the resident."""
 
+import datetime
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
 from ..history import acting_as
 from ..models import (
     CallForScrutiny,
-    CallStatus,
     DecisionOutcome,
+    Monitoring,
     NotAcceptedReason,
     PanelDecision,
     PanelDecisionTask,
@@ -19,18 +19,11 @@ from ..models import (
     ScrutinySettings,
 )
 from ..notifications import queue_task
-from .calls import TransitionNotAllowed
+from . import machine
+from .machine import TransitionNotAllowed
 
-STATUS_FOR_OUTCOME = {
-    DecisionOutcome.NOT_ACCEPTED: CallStatus.NOT_ACCEPTED,
-    DecisionOutcome.MONITORING: CallStatus.MONITORING,
-    DecisionOutcome.ACCEPTED: CallStatus.ACCEPTED,
-    DecisionOutcome.SERIOUS_FAILURE: CallStatus.SERIOUS_FAILURE,
-}
-
-
-class DecisionIncomplete(TransitionNotAllowed):
-    """The decision lacks something the panel must record; the message says what."""
+# The engine's one refusal, named for what is refused here.
+DecisionIncomplete = TransitionNotAllowed
 
 
 def appeal_deadline_for(*, sent_on, outcome: str):
@@ -40,6 +33,25 @@ def appeal_deadline_for(*, sent_on, outcome: str):
     return sent_on + timedelta(days=ScrutinySettings.load().appeal_window_days)
 
 
+def monitoring_review_default(today: datetime.date | None = None) -> datetime.date:
+    """The review date a monitoring decision suggests: the configured days from today."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=ScrutinySettings.load().monitoring_review_days)
+
+
+def _date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise DecisionIncomplete(
+            "Give the review date as a date, for example 3 March 2027."
+        ) from error
+
+
 @transaction.atomic
 def call_decide(
     *,
@@ -47,30 +59,35 @@ def call_decide(
     outcome: str,
     user,
     reasons: str,
-    meeting: str | int | None = None,
+    meeting: str | int | PanelMeeting | None = None,
     reason: str | None = None,
     avenues: str = "",
     immediate_recommendations: str = "",
+    watching: str = "",
+    review_on: str | datetime.date | None = None,
 ) -> PanelDecision:
-    """Take the panel's decision on a call awaiting it, and complete its moderation task."""
+    """Take the panel's decision on a call awaiting it, and complete its moderation task.
+
+    The decision names the formal meeting, already held, at which the panel took it; a referral
+    for monitoring says what the panel will watch and when it will look again.
+    """
     if not user.has_perm("scrutiny.decide_call"):
         raise PermissionDenied("Only panel members may take the panel's decision.")
     try:
         outcome = DecisionOutcome(outcome)
     except ValueError as error:
         raise TransitionNotAllowed(f"'{outcome}' is not one of the panel's decisions.") from error
-    call = CallForScrutiny.objects.select_for_update().get(pk=call.pk)
-    if call.status != CallStatus.AWAITING_PANEL:
-        raise TransitionNotAllowed(
-            f"{call.reference} is {call.get_status_display().lower()}, not awaiting the panel, "
-            "so no decision can be taken on it."
-        )
     reasons = (reasons or "").strip()
     if not reasons:
         raise DecisionIncomplete("Give the panel's reasons.")
-    meeting_obj = (
-        PanelMeeting.objects.filter(pk=meeting).first() if meeting else call.agenda_meeting
-    )
+    if isinstance(meeting, PanelMeeting):
+        meeting_obj = meeting
+    else:
+        meeting_obj = (
+            PanelMeeting.objects.filter(pk=meeting).first()
+            if str(meeting or "").isdigit()
+            else None
+        )
     reason_obj = None
     if outcome == DecisionOutcome.NOT_ACCEPTED:
         reason_obj = NotAcceptedReason.objects.filter(code=reason or "", active=True).first()
@@ -80,9 +97,23 @@ def call_decide(
             raise DecisionIncomplete("Say which avenues remain open to the resident.")
     if outcome == DecisionOutcome.SERIOUS_FAILURE and not immediate_recommendations.strip():
         raise DecisionIncomplete("Write the panel's immediate recommendations.")
+    review_date = None
+    if outcome == DecisionOutcome.MONITORING:
+        if not watching.strip():
+            raise DecisionIncomplete("Say what the panel will watch.")
+        review_date = _date(review_on) or monitoring_review_default()
+        if review_date <= timezone.localdate():
+            raise DecisionIncomplete("The review date must be after today.")
 
     now = timezone.now()
     sent_on = timezone.localdate(now)
+    call = machine.apply(
+        call,
+        f"decide_{outcome.value}",
+        user=user,
+        meeting=meeting_obj,
+        data={"outcome": outcome.value, "meeting": meeting_obj.pk if meeting_obj else None},
+    )
     decision = PanelDecision(
         call=call,
         outcome=outcome,
@@ -100,24 +131,15 @@ def call_decide(
     )
     decision._history_user = user
     decision.save()
-
-    previous = call.status
-    call.status = STATUS_FOR_OUTCOME[outcome]
-    call.status_changed_at = now
-    call._history_user = user
-    call.save(update_fields=["status", "status_changed_at"])
-    log(
-        instance=call,
-        action="scrutiny.call.decide",
-        user=user,
-        data={
-            "from": previous,
-            "to": call.status,
-            "decision": decision.pk,
-            "outcome": outcome.value,
-            "meeting": meeting_obj.pk if meeting_obj else None,
-        },
-    )
+    if outcome == DecisionOutcome.MONITORING:
+        machine.apply(
+            Monitoring(
+                decision=decision, call=call, watching=watching.strip(), review_on=review_date
+            ),
+            "start",
+            user=user,
+            data={"review_on": review_date.isoformat()},
+        )
     _complete_panel_task(call=call, user=user, comment=reasons)
 
     queue_task("scrutiny.tasks.send_decision_to_resident", decision.pk)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from wagtail.log_actions import log
 
 from ..models import BusinessArea, Measure, Period
+from .machine import TransitionNotAllowed
 
 COLUMNS = [
     "business_area",
@@ -40,8 +41,8 @@ PERIODS = {value: value for value in Period.values} | {
 YEAR_PATTERN = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 
 
-class ImportRefused(Exception):
-    """The file cannot be read at all; the message says why."""
+# The engine's one refusal: the file cannot be read at all; the message says why.
+ImportRefused = TransitionNotAllowed
 
 
 @dataclass

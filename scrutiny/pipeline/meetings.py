@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from ..models import CallForScrutiny, CallStatus, MeetingKind, MeetingStatus, PanelMeeting
-from .calls import TransitionNotAllowed
+from . import machine
 
 
 def next_formal_meeting(*, after=None, excluding=None) -> PanelMeeting | None:
@@ -65,13 +65,7 @@ def meeting_cancel(*, meeting: PanelMeeting, user) -> int:
     """Cancel a scheduled meeting and move the calls on its agenda to the next formal one."""
     if not user.has_perm("scrutiny.change_panelmeeting"):
         raise PermissionDenied("Only scrutiny officers may cancel meetings.")
-    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.SCHEDULED:
-        raise TransitionNotAllowed(f"The meeting is {meeting.get_status_display().lower()}.")
-    meeting.status = MeetingStatus.CANCELLED
-    meeting._history_user = user
-    meeting.save(update_fields=["status"])
-    log(instance=meeting, action="scrutiny.meeting.cancel", user=user)
+    meeting = machine.apply(meeting, "cancel", user=user)
     replacement = next_formal_meeting(after=max(meeting.starts_at, timezone.now()))
     calls = CallForScrutiny.objects.select_for_update().filter(
         agenda_meeting=meeting, status=CallStatus.AWAITING_PANEL
@@ -88,13 +82,4 @@ def meeting_mark_held(*, meeting: PanelMeeting, user) -> PanelMeeting:
     """Record that a scheduled meeting took place."""
     if not user.has_perm("scrutiny.change_panelmeeting"):
         raise PermissionDenied("Only scrutiny officers may record meetings.")
-    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != MeetingStatus.SCHEDULED:
-        raise TransitionNotAllowed(f"The meeting is {meeting.get_status_display().lower()}.")
-    if meeting.starts_at > timezone.now():
-        raise TransitionNotAllowed("A meeting can be recorded as held once it has started.")
-    meeting.status = MeetingStatus.HELD
-    meeting._history_user = user
-    meeting.save(update_fields=["status"])
-    log(instance=meeting, action="scrutiny.meeting.held", user=user)
-    return meeting
+    return machine.apply(meeting, "hold", user=user)

@@ -10,14 +10,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.log_actions import log
 
 from ..member_selectors import financial_year_of
 from ..models import (
     ApplicationStage,
     EqualityMonitoring,
     ExpenseClaim,
-    ExpenseStatus,
     IneligibleApplicationCount,
     MemberRole,
     PanelApplication,
@@ -25,28 +23,22 @@ from ..models import (
 )
 from ..notifications import queue_task
 from ..roles import PANEL
-from .calls import TransitionNotAllowed
+from . import machine
+from .machine import TransitionNotAllowed
 
 MANAGE_APPLICATIONS = "scrutiny.change_panelapplication"
 DECIDE_EXPENSES = "scrutiny.change_expenseclaim"
 
-# Where an application may go from each stage. Appointing is its own operation.
-APPLICATION_MOVES: dict[str, set[str]] = {
-    ApplicationStage.RECEIVED: {ApplicationStage.SHORTLISTED, ApplicationStage.DECLINED},
-    ApplicationStage.SHORTLISTED: {ApplicationStage.INTERVIEWED, ApplicationStage.DECLINED},
-    ApplicationStage.INTERVIEWED: {ApplicationStage.APPOINTED, ApplicationStage.DECLINED},
-    ApplicationStage.APPOINTED: set(),
-    ApplicationStage.DECLINED: set(),
-}
 
-
-class ExpenseRefused(TransitionNotAllowed):
-    """An expense claim cannot be taken or decided; the message says why."""
+# The engine's one refusal, named for what is refused here.
+ExpenseRefused = TransitionNotAllowed
 
 
 def application_moves_available(application: PanelApplication) -> list[str]:
     """The stages an application may move to next, in the order of the stages."""
-    allowed = APPLICATION_MOVES[application.stage]
+    allowed = {
+        move.target for move in machine.APPLICATION.moves_from(application.stage) if move.target
+    }
     return [stage for stage in ApplicationStage.values if stage in allowed]
 
 
@@ -65,12 +57,11 @@ def application_submit(*, fields: dict, equality: dict | None = None) -> PanelAp
     """Keep an eligible application, the monitoring answers apart, and tell both sides."""
     application = PanelApplication(**fields)
     application.full_clean(exclude=["member"])
-    application.save()
+    application = machine.apply(application, "submit")
     if equality:
         EqualityMonitoring.objects.create(
             financial_year=financial_year_of(timezone.localdate()), **equality
         )
-    log(instance=application, action="scrutiny.application.submit")
     queue_task("scrutiny.tasks.send_application_acknowledgement", application.pk)
     queue_task("scrutiny.tasks.send_application_officer_notification", application.pk)
     return application
@@ -90,24 +81,10 @@ def application_move(
     application = _locked_application(application, user)
     if stage == ApplicationStage.APPOINTED:
         raise TransitionNotAllowed("Appoint the applicant with the appoint button.")
-    if stage not in APPLICATION_MOVES[application.stage]:
-        raise TransitionNotAllowed(
-            f"An application that is {application.get_stage_display().lower()} cannot be "
-            f"moved to {ApplicationStage(stage).label.lower()}."
-        )
-    previous = application.stage
-    application.stage = stage
-    if note.strip():
-        application.notes = _add_note(application.notes, note, user)
-    application._history_user = user
-    application.save()
-    log(
-        instance=application,
-        action="scrutiny.application.move",
-        user=user,
-        data={"from": previous, "to": stage},
-    )
-    return application
+    if stage not in ApplicationStage.values or stage == ApplicationStage.RECEIVED:
+        raise TransitionNotAllowed("Choose the stage the application moves to.")
+    notes = _add_note(application.notes, note, user) if note.strip() else application.notes
+    return machine.apply(application, stage, user=user, changes={"notes": notes})
 
 
 def _add_note(notes: str, note: str, user) -> str:
@@ -122,11 +99,8 @@ def application_add_note(*, application: PanelApplication, user, note: str) -> P
     application = _locked_application(application, user)
     if not note.strip():
         raise TransitionNotAllowed("Write the note first.")
-    application.notes = _add_note(application.notes, note, user)
-    application._history_user = user
-    application.save()
-    log(instance=application, action="scrutiny.application.note", user=user)
-    return application
+    notes = _add_note(application.notes, note, user)
+    return machine.apply(application, "note", user=user, changes={"notes": notes})
 
 
 def _free_username(application: PanelApplication) -> str:
@@ -152,12 +126,7 @@ def application_appoint(
     The account has no usable password; the new member is emailed a link to set one.
     """
     application = _locked_application(application, user)
-    if application.stage != ApplicationStage.INTERVIEWED or application.member_id:
-        raise TransitionNotAllowed(
-            f"{application.name}'s application is "
-            f"{application.get_stage_display().lower()}; only an interviewed applicant can "
-            "be appointed, once."
-        )
+    machine.check(application, "appoint", user=user)
     User = get_user_model()
     if User.objects.filter(email__iexact=application.email).exists():
         raise TransitionNotAllowed(
@@ -181,14 +150,11 @@ def application_appoint(
     )
     member._history_user = user
     member.save()
-    application.stage = ApplicationStage.APPOINTED
-    application.member = member
-    application._history_user = user
-    application.save()
-    log(
-        instance=application,
-        action="scrutiny.application.appoint",
+    machine.apply(
+        application,
+        "appoint",
         user=user,
+        changes={"member": member},
         data={"username": account.get_username()},
     )
     queue_task("scrutiny.tasks.send_member_welcome", member.pk)
@@ -217,10 +183,7 @@ def expense_submit(
         receipt=receipt,
         receipt_name=getattr(receipt, "name", "")[:255],
     )
-    claim._history_user = user
-    claim.save()
-    log(instance=claim, action="scrutiny.expense.submit", user=user)
-    return claim
+    return machine.apply(claim, "submit", user=user)
 
 
 @transaction.atomic
@@ -228,23 +191,12 @@ def expense_decide(*, claim: ExpenseClaim, user, approve: bool, reason: str = ""
     """An officer approves a waiting claim, or rejects it with a reason."""
     if not user.has_perm(DECIDE_EXPENSES):
         raise PermissionDenied("Only scrutiny officers may approve expenses.")
-    claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
-    if claim.status != ExpenseStatus.SUBMITTED:
-        raise ExpenseRefused(f"This claim is already {claim.get_status_display().lower()}.")
-    if claim.member.user_id == user.pk:
-        raise ExpenseRefused("You cannot decide your own claim.")
-    if not approve and not reason.strip():
-        raise ExpenseRefused("Give the reason for rejecting the claim.")
-    claim.status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REJECTED
-    claim.rejection_reason = "" if approve else reason.strip()
-    claim.decided_by = user
-    claim.decided_at = timezone.now()
-    claim._history_user = user
-    claim.save()
-    log(
-        instance=claim,
-        action="scrutiny.expense.approve" if approve else "scrutiny.expense.reject",
+    reason = "" if approve else reason.strip()
+    return machine.apply(
+        claim,
+        "approve" if approve else "reject",
         user=user,
-        data={"reason": claim.rejection_reason},
+        reason=reason,
+        changes={"rejection_reason": reason, "decided_by": user, "decided_at": timezone.now()},
+        data={"reason": reason},
     )
-    return claim

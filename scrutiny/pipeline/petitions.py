@@ -25,14 +25,15 @@ from ..models import (
 from ..models.petitions import new_token
 from ..notifications import queue_task
 from ..selectors import normalise_postcode
-from . import petition_sql
-from .calls import TransitionNotAllowed, call_enter_panel
+from . import machine, petition_sql
+from .calls import call_enter_panel, call_move
+from .machine import TransitionNotAllowed
 
 MILESTONES = (("third_reached_at", 1, 3), ("two_thirds_reached_at", 2, 3))
 
 
-class SignatureRefused(TransitionNotAllowed):
-    """A signature cannot be taken; the message says why in words a resident understands."""
+# The engine's one refusal, named for what is refused here.
+SignatureRefused = TransitionNotAllowed
 
 
 def person_key(*, name: str, postcode: str) -> str:
@@ -125,19 +126,14 @@ def petition_open(
         target=target,
         target_rule=rule,
         target_change_reason=target_change_reason.strip(),
-        status=PetitionStatus.OPEN,
         published=True,
         opened_at=timezone.now(),
         closes_on=closes_on,
         opened_by=user,
     )
-    petition._history_user = user
     petition.full_clean()
-    petition.save()
-    log(instance=petition, action="scrutiny.petition.open", user=user, data={"target": target})
+    petition = machine.apply(petition, "open", user=user, data={"target": target})
     if call.status == CallStatus.TRIAGE:
-        from .calls import call_move
-
         call_move(call=call, transition="gather_evidence", user=user)
     return petition
 
@@ -401,19 +397,9 @@ def signatures_invalidate(
 
 @transaction.atomic
 def petition_close(*, petition: Petition, user=None) -> Petition:
-    """Close a petition (on its closing date, user None, or by an officer) and tell people."""
-    if user is not None and not user.has_perm("scrutiny.change_petition"):
-        raise PermissionDenied("Only scrutiny officers may close petitions.")
-    petition = Petition.objects.select_for_update().get(pk=petition.pk)
-    if petition.status == PetitionStatus.CLOSED:
-        return petition
-    petition.status = PetitionStatus.CLOSED
-    petition.closed_at = timezone.now()
-    petition._history_user = user
-    petition.save(update_fields=["status", "closed_at"])
-    log(instance=petition, action="scrutiny.petition.close", user=user)
-    queue_task("scrutiny.tasks.send_petition_closed", petition.pk)
-    return petition
+    """Close a petition: by an officer, or by the system (no user) on its closing date."""
+    move = "close" if user is not None else "expire"
+    return machine.apply(petition, move, user=user, changes={"closed_at": timezone.now()})
 
 
 def _claim(petition: Petition, field_name: str) -> bool:
@@ -450,14 +436,7 @@ def _after_count_change(petition: Petition) -> None:
         return
     log(instance=petition, action="scrutiny.petition.target_reached", data={"count": count})
     queue_task("scrutiny.tasks.send_petition_target_reached", petition.pk)
-    moved = CallForScrutiny.objects.filter(
-        pk=petition.call_id, status=CallStatus.GATHERING_EVIDENCE
-    ).update(status=CallStatus.AWAITING_PANEL, status_changed_at=timezone.now())
-    if moved:
-        call = CallForScrutiny.objects.get(pk=petition.call_id)
-        log(
-            instance=call,
-            action="scrutiny.call.move",
-            data={"from": CallStatus.GATHERING_EVIDENCE, "to": call.status, "petition": True},
-        )
+    call = CallForScrutiny.objects.get(pk=petition.call_id)
+    if call.status == CallStatus.GATHERING_EVIDENCE:
+        call = machine.apply(call, "target_reached", data={"petition": petition.pk})
         call_enter_panel(call=call, user=None)

@@ -9,14 +9,14 @@ from wagtail.log_actions import log
 from ..history import acting_as
 from ..models import (
     CallForScrutiny,
-    CallStatus,
     ProgrammeIndexPage,
     ProgrammeYearPage,
     Score,
     ScrutinyReviewPage,
     financial_year_label,
 )
-from .calls import TransitionNotAllowed
+from . import machine, rules
+from .machine import TransitionNotAllowed
 from .reviews import review_steps_create
 from .scoring import SCORE_PERMISSION
 
@@ -47,27 +47,14 @@ def programme_year_page(*, year: int, user) -> ProgrammeYearPage:
 
 @transaction.atomic
 def call_schedule(*, call: CallForScrutiny, review: ScrutinyReviewPage, user) -> CallForScrutiny:
-    """Move an accepted call to scheduled, answered by a review in the programme."""
-    if not user.has_perm(SCORE_PERMISSION):
-        raise PermissionDenied("Only scrutiny officers and panel members may schedule reviews.")
-    call = CallForScrutiny.objects.select_for_update().get(pk=call.pk)
-    if call.status != CallStatus.ACCEPTED:
-        raise TransitionNotAllowed(
-            f"{call.reference} is {call.get_status_display().lower()}, not accepted, "
-            "so it cannot be scheduled."
-        )
-    previous = call.status
-    call.status = CallStatus.SCHEDULED
-    call.status_changed_at = timezone.now()
-    call._history_user = user
-    call.save(update_fields=["status", "status_changed_at"])
-    log(
-        instance=call,
-        action="scrutiny.call.schedule",
+    """Move an accepted call to scheduled, answered by a review not yet at its report."""
+    return machine.apply(
+        call,
+        "schedule",
         user=user,
-        data={"from": previous, "to": call.status, "review": review.pk},
+        review=review,
+        data={"review": review.pk if review is not None else None},
     )
-    return call
 
 
 @transaction.atomic
@@ -87,15 +74,12 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
     )
     if score.scheduled:
         raise TransitionNotAllowed(f"{score.business_area} is already in the programme.")
-    if score.call is not None and score.call.status != CallStatus.ACCEPTED:
-        raise TransitionNotAllowed(
-            f"{score.call.reference} is {score.call.get_status_display().lower()}, "
-            "not accepted, so it cannot be scheduled."
-        )
     year_page = programme_year_page(year=score.financial_year, user=user)
+    # A call joins a review of its area only while that review has not reached its report.
     review = (
         ScrutinyReviewPage.objects.child_of(year_page)
-        .filter(business_area=score.business_area)
+        .filter(business_area=score.business_area, status__in=rules.REVIEW_RUNNING)
+        .order_by("pk")
         .first()
     )
     with acting_as(user):
@@ -110,6 +94,7 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
             )
             if ScrutinyReviewPage.objects.child_of(year_page).filter(slug=review.slug).exists():
                 review.slug = f"{review.slug}-{score.pk}"
+                review.title = f"{title} ({timezone.localdate():%B %Y})"
             year_page.add_child(instance=review)
             review_steps_create(review=review)
         if score.call is not None:

@@ -16,7 +16,6 @@ from wagtail.log_actions import log
 
 from ..models import (
     CallForScrutiny,
-    CallStatus,
     PanelMember,
     ParticipantRole,
     ReviewParticipant,
@@ -26,29 +25,16 @@ from ..models import (
     ScrutinyReviewPage,
     StepStatus,
 )
-from .calls import TransitionNotAllowed
+from . import machine
+from .machine import TransitionNotAllowed
 
 STEP_PERMISSION = "scrutiny.change_reviewstepprogress"
 ADD_PARTICIPANT_PERMISSION = "scrutiny.add_reviewparticipant"
 REMOVE_PARTICIPANT_PERMISSION = "scrutiny.delete_reviewparticipant"
 
-# Where a review's status may move from, for each move the pipeline makes.
-REVIEW_MOVES: dict[str, tuple[frozenset[str], str]] = {
-    "start": (frozenset({ReviewStatus.SCHEDULED}), ReviewStatus.IN_REVIEW),
-    "submit_report": (
-        frozenset({ReviewStatus.SCHEDULED, ReviewStatus.IN_REVIEW}),
-        ReviewStatus.REPORTING,
-    ),
-    "return_report": (frozenset({ReviewStatus.REPORTING}), ReviewStatus.IN_REVIEW),
-    "publish_report": (
-        frozenset({ReviewStatus.SCHEDULED, ReviewStatus.IN_REVIEW, ReviewStatus.REPORTING}),
-        ReviewStatus.REPORTED,
-    ),
-}
 
-
-class ReviewRefused(ValueError):
-    """A change to a review's steps or participants that cannot be made; the message says why."""
+# The engine's one refusal, named for what is refused here.
+ReviewRefused = TransitionNotAllowed
 
 
 def may_run_reviews(user) -> bool:
@@ -67,47 +53,28 @@ def review_steps_create(*, review: ScrutinyReviewPage) -> list[ReviewStepProgres
     ]
 
 
-def _move_review(review: ScrutinyReviewPage, move: str, user) -> bool:
-    """Change the review's status as REVIEW_MOVES allows; False when it is not in a source state."""
-    sources, target = REVIEW_MOVES[move]
-    current = ScrutinyReviewPage.objects.select_for_update().values_list("status", flat=True)
-    previous = current.get(pk=review.pk)
-    if previous not in sources:
-        return False
-    # A plain update: the status is not report content and must not make a page revision.
-    ScrutinyReviewPage.objects.filter(pk=review.pk).update(status=target)
-    review.status = target
-    log(
-        instance=review,
-        action="scrutiny.review.status",
-        user=user,
-        data={"from": previous, "to": target, "move": move},
-    )
-    return True
+def _move_review(review: ScrutinyReviewPage, move: str, user) -> ScrutinyReviewPage:
+    """Make one of the review's moves; pages change state without a new revision."""
+    return machine.apply(review, move, user=user)
 
 
-def _move_calls(review: ScrutinyReviewPage, sources: set[str], target: str, user) -> None:
-    """Move the calls a review answers along with it, each with history and a log entry."""
-    calls = CallForScrutiny.objects.select_for_update().filter(reviews=review, status__in=sources)
+def _move_calls(review: ScrutinyReviewPage, move: str, user) -> None:
+    """Move the calls a review answers along with it, where they can make that move."""
+    sources = machine.CALL.move(move).sources
+    calls = CallForScrutiny.objects.filter(reviews=review, status__in=sources).order_by("pk")
     for call in calls:
-        previous = call.status
-        call.status = target
-        call.status_changed_at = timezone.now()
-        call._history_user = user
-        call.save(update_fields=["status", "status_changed_at"])
-        log(
-            instance=call,
-            action="scrutiny.call.review",
-            user=user,
-            data={"from": previous, "to": target, "review": review.pk},
-        )
+        machine.apply(call, move, user=user, data={"review": review.pk})
 
 
 def review_start(*, review: ScrutinyReviewPage, user) -> bool:
     """Move a scheduled review to in review, and its scheduled calls with it."""
-    if not _move_review(review, "start", user):
+    status = ScrutinyReviewPage.objects.select_for_update(of=("self",)).values_list(
+        "status", flat=True
+    )
+    if status.get(pk=review.pk) != ReviewStatus.SCHEDULED:
         return False
-    _move_calls(review, {CallStatus.SCHEDULED}, CallStatus.IN_REVIEW, user)
+    _move_review(review, "start", user)
+    _move_calls(review, "start_review", user)
     return True
 
 
@@ -126,8 +93,7 @@ def review_step_update(
         raise PermissionDenied("Only scrutiny officers and panel members may update review steps.")
     if status not in StepStatus.values:
         raise ReviewRefused("Choose the step's status.")
-    step = ReviewStepProgress.objects.select_for_update().select_related("step").get(pk=step.pk)
-    review = ScrutinyReviewPage.objects.get(pk=step.review_id)
+    step = machine.STEP.lock(step)
     today = timezone.localdate()
     if status == StepStatus.NOT_STARTED:
         if completed_on:
@@ -150,39 +116,19 @@ def review_step_update(
         raise ReviewRefused("The date started cannot be in the future.")
     if completed_on and completed_on > today:
         raise ReviewRefused("The date finished cannot be in the future.")
-    before = {
-        "status": step.status,
-        "started_on": step.started_on,
-        "completed_on": step.completed_on,
-        "notes": step.notes,
-    }
-    step.status = status
-    step.started_on = started_on
-    step.completed_on = completed_on
-    step.notes = notes.strip()
-    after = {
-        "status": step.status,
-        "started_on": step.started_on,
-        "completed_on": step.completed_on,
-        "notes": step.notes,
-    }
-    if before == after:
+    changes = {"started_on": started_on, "completed_on": completed_on, "notes": notes.strip()}
+    if status == step.status and all(getattr(step, k) == v for k, v in changes.items()):
         return step
-    step._history_user = user
-    step.save()
-    log(
-        instance=review,
-        action="scrutiny.review.step",
+    step = machine.apply(
+        step,
+        "note" if status == step.status else f"mark_{status}",
         user=user,
-        data={
-            "step": step.step.name,
-            "position": step.position,
-            "from": before["status"],
-            "to": step.status,
-        },
+        reason=changes["notes"],
+        changes=changes,
+        data={"step": step.step.name, "position": step.position},
     )
     if status != StepStatus.NOT_STARTED:
-        review_start(review=review, user=user)
+        review_start(review=step.review, user=user)
     return step
 
 
@@ -239,23 +185,22 @@ def review_participant_remove(*, participant: ReviewParticipant, user) -> None:
 
 
 @transaction.atomic
-def review_report_submitted(*, review: ScrutinyReviewPage, user) -> bool:
+def review_report_submitted(*, review: ScrutinyReviewPage, user) -> ScrutinyReviewPage:
     """The report went into the approval workflow: the review's report is in approval."""
     return _move_review(review, "submit_report", user)
 
 
 @transaction.atomic
-def review_report_returned(*, review: ScrutinyReviewPage, user) -> bool:
+def review_report_returned(*, review: ScrutinyReviewPage, user) -> ScrutinyReviewPage:
     """The report came back for changes, or its workflow was cancelled: back in review."""
     return _move_review(review, "return_report", user)
 
 
 @transaction.atomic
-def review_report_published(*, review: ScrutinyReviewPage, user) -> bool:
+def review_report_published(*, review: ScrutinyReviewPage, user) -> ScrutinyReviewPage:
     """The signed-off report is live: the review and its calls are reported."""
     if not review.live:
         raise TransitionNotAllowed(f"“{review.title}” is not published.")
-    if not _move_review(review, "publish_report", user):
-        return False
-    _move_calls(review, {CallStatus.SCHEDULED, CallStatus.IN_REVIEW}, CallStatus.REPORTED, user)
-    return True
+    review = _move_review(review, "publish_report", user)
+    _move_calls(review, "report", user)
+    return review

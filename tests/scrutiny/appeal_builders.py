@@ -7,7 +7,7 @@ from django.utils import timezone
 from scrutiny import pipeline
 from scrutiny.models import InvolvementGroup, MeetingKind, PanelMeeting
 from tests.conftest import make_user
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import backdate_arrival, decide, make_awaiting_call
 
 NOT_ACCEPTED = {
     "outcome": "not_accepted",
@@ -18,15 +18,20 @@ NOT_ACCEPTED = {
 
 def decided_call(staff, *, outcome_details=None, meeting=None, **call_fields):
     """A call the panel has decided on (not accepted, unless told otherwise), and the decision."""
-    call = make_call(postcode="PC1 1AA", **call_fields)
-    pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
-    pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
+    call = make_awaiting_call(staff, postcode="PC1 1AA", **call_fields)
     details = outcome_details or NOT_ACCEPTED
-    decision = pipeline.call_decide(
-        call=call,
+    if meeting is not None:
+        # The meeting set up for the call has taken place by the time of the decision.
+        backdate_arrival(call)
+        PanelMeeting.objects.filter(pk=meeting.pk).update(
+            starts_at=timezone.now() - timedelta(days=1)
+        )
+        meeting.refresh_from_db()
+    decision = decide(
+        call,
         user=staff["panel"],
         reasons="The complaints procedure can still put this right.",
-        meeting=str(meeting.pk) if meeting else None,
+        meeting=meeting,
         **details,
     )
     call.refresh_from_db()

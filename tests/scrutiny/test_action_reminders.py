@@ -11,7 +11,7 @@ from django_q.models import Schedule
 from scrutiny import pipeline, tasks
 from scrutiny.models import ActionItem, Recommendation, ScrutinySettings, SentEmail
 from tests.scrutiny.action_builders import make_reported_review
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import decide, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -143,8 +143,8 @@ def test_a_serious_failure_action_is_reminded_too(staff, home_page):
     call = make_call()
     pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
     pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
-    decision = pipeline.call_decide(
-        call=call,
+    decision = decide(
+        call,
         outcome="serious_failure",
         user=staff["panel"],
         reasons="No heating.",

@@ -24,7 +24,7 @@ from scrutiny.models import (
 )
 from tests.conftest import PASSWORD, make_user
 from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
-from tests.scrutiny.builders import make_accepted_call, make_call
+from tests.scrutiny.builders import decide, make_accepted_call, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,8 @@ def serious_failure(staff):
     call = make_call()
     pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
     pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
-    return pipeline.call_decide(
-        call=call,
+    return decide(
+        call,
         outcome="serious_failure",
         user=staff["panel"],
         reasons="Residents left without heating.",
@@ -268,8 +268,8 @@ def test_no_plan_to_agree_without_actions(staff, home_page):
 
 def test_the_review_completes_and_its_calls_close_when_every_action_is_done(staff, home_page):
     call = make_accepted_call(staff)
-    call.status = CallStatus.REPORTED
-    call.save()
+    type(call).objects.filter(pk=call.pk).update(status=CallStatus.REPORTED)
+    call.refresh_from_db()
     review = make_reported_review(home_page, recommendations=3, calls=[call])
     first, second, third = recs(review)
     [a1, a2] = respond_and_plan(first, staff["manager"], actions=2)

@@ -27,6 +27,7 @@ def two_appeals(staff):
     pdf = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 x", content_type="application/pdf")
     mine = submit_appeal(call, grounds=GROUNDS, evidence=[pdf])
     readers = eligible_members(3)
+    readers[0].involvement_groups.get().members.add(staff["appeal"])
     pipeline.appeal_convene(appeal=mine, members=[staff["appeal"], *readers], user=staff["officer"])
     other_call, _ = decided_call(staff, email="lee@example.org", name="Lee Grant")
     other = submit_appeal(other_call, grounds=OTHER_GROUNDS)

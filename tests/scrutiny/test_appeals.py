@@ -24,6 +24,7 @@ from tests.scrutiny.appeal_builders import (
     make_meeting,
     submit_appeal,
 )
+from tests.scrutiny.builders import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -323,12 +324,7 @@ def test_an_upheld_then_new_decision_may_be_appealed(staff, convened):
     )
     call = convened.call
     call.refresh_from_db()
-    pipeline.call_decide(
-        call=call,
-        outcome="monitoring",
-        user=staff["panel"],
-        reasons="We will monitor this instead.",
-    )
+    decide(call, outcome="monitoring", user=staff["panel"], reasons="We will monitor this instead.")
     second = submit_appeal(call, grounds="Monitoring is not enough.")
     assert second.decision != convened.decision
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from scrutiny import pipeline
 from scrutiny.models import CallStatus, MeetingKind, PanelDecision, PanelMeeting
 from tests.conftest import PASSWORD
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import backdate_arrival, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,14 @@ def waiting_call(staff, meeting):
     return pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
 
 
+@pytest.fixture
+def held(waiting_call, meeting):
+    """The agenda meeting has taken place since the call reached the panel."""
+    backdate_arrival(waiting_call, days=3)
+    PanelMeeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=1))
+    return meeting
+
+
 def decide_url(call, outcome):
     return reverse("wagtailsnippets_scrutiny_callforscrutiny:decide", args=[call.pk, outcome])
 
@@ -36,13 +44,16 @@ def inspect_url(call):
     return reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[call.pk])
 
 
-def test_a_panel_member_sees_the_decision_buttons_and_decides(client, staff, waiting_call, meeting):
+def test_a_panel_member_sees_the_decision_buttons_and_decides(client, staff, waiting_call, held):
+    meeting = held
     client.login(username="panel", password=PASSWORD)
     page = client.get(inspect_url(waiting_call)).content.decode()
     assert decide_url(waiting_call, "accepted") in page
     assert "On the agenda of" in page
     form = client.get(decide_url(waiting_call, "serious_failure"))
-    assert form.status_code == 200 and "Immediate recommendations" in form.content.decode()
+    html = form.content.decode()
+    assert form.status_code == 200 and "Immediate recommendations" in html
+    assert f'<option value="{meeting.pk}" selected>' in html
     response = client.post(
         decide_url(waiting_call, "serious_failure"),
         {
@@ -88,18 +99,75 @@ def test_no_decision_form_for_a_call_not_awaiting_the_panel(client, staff):
     assert "is not awaiting the panel" in response.content.decode()
 
 
-def test_the_wagtail_moderation_action_records_the_decision(client, staff, waiting_call, meeting):
-    task_state = waiting_call.current_workflow_task_state
-    url = reverse(
+def workflow_action_url(call, outcome):
+    return reverse(
         "wagtailsnippets_scrutiny_callforscrutiny:workflow_action",
-        args=[waiting_call.pk, "monitoring", task_state.pk],
+        args=[call.pk, outcome, call.current_workflow_task_state.pk],
     )
+
+
+def test_the_wagtail_moderation_action_records_the_decision(client, staff, waiting_call, held):
+    url = workflow_action_url(waiting_call, "monitoring")
     client.login(username="panel", password=PASSWORD)
-    response = client.post(url, {"meeting": str(meeting.pk), "reasons": "We will watch this."})
+    response = client.post(
+        url,
+        {
+            "meeting": str(held.pk),
+            "reasons": "We will watch this.",
+            "watching": "Repairs on time.",
+            "review_on": (timezone.localdate() + timedelta(days=60)).isoformat(),
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == inspect_url(waiting_call)
     waiting_call.refresh_from_db()
     assert waiting_call.status == CallStatus.MONITORING
+    page = client.get(inspect_url(waiting_call)).content.decode()
+    assert "is recorded: refer for monitoring at" in page
+
+
+def test_the_moderation_dialog_offers_only_held_meetings(client, staff, waiting_call, held):
+    future = PanelMeeting.objects.create(
+        starts_at=timezone.now() + timedelta(days=30), kind=MeetingKind.FORMAL
+    )
+    client.login(username="panel", password=PASSWORD)
+    url = workflow_action_url(waiting_call, "accepted")
+    dialog = client.get(url, headers={"x-requested-with": "XMLHttpRequest"}).json()["html"]
+    assert f'value="{held.pk}" selected' in dialog
+    assert f'value="{future.pk}"' not in dialog
+    refused = client.post(
+        url,
+        {"meeting": str(future.pk), "reasons": "Yes."},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    ).json()
+    assert refused["step"] == "action"
+    assert "Choose one of the meetings listed" in refused["html"]
+    assert not PanelDecision.objects.exists()
+
+
+def test_a_decision_sent_twice_is_a_message_naming_who_decided(client, staff, waiting_call, held):
+    url = workflow_action_url(waiting_call, "accepted")
+    client.login(username="panel", password=PASSWORD)
+    answers = {"meeting": str(held.pk), "reasons": "A pattern of failure."}
+    first = client.post(url, answers, headers={"x-requested-with": "XMLHttpRequest"})
+    assert first.json()["step"] == "success"
+    second = client.post(decide_url(waiting_call, "not_accepted"), answers, follow=True)
+    assert second.status_code == 200
+    assert "is not awaiting the panel" in second.content.decode()
+    # Two members pressing at the same moment: the second reaches the pipeline and is told.
+    stale = client.post(url, answers, follow=True)
+    assert stale.status_code == 200
+    assert PanelDecision.objects.count() == 1
+
+
+def test_a_future_meeting_is_refused_on_the_call_page(client, staff, waiting_call, meeting):
+    client.login(username="panel", password=PASSWORD)
+    response = client.post(
+        decide_url(waiting_call, "accepted"), {"meeting": str(meeting.pk), "reasons": "Yes."}
+    )
+    assert response.status_code == 200
+    assert "Choose one of the meetings listed" in response.content.decode()
+    assert not PanelDecision.objects.exists()
 
 
 def test_the_dashboard_shows_calls_awaiting_the_panel_members_review(client, staff, waiting_call):

@@ -17,7 +17,14 @@ from scrutiny.models import (
     PanelMeeting,
     ScrutinySettings,
 )
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import (
+    MONITORING,
+    backdate_arrival,
+    decide,
+    held_meeting_for,
+    make_awaiting_call,
+    make_call,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +34,7 @@ def make_meeting(days_ahead: int = 7, **overrides) -> PanelMeeting:
     return PanelMeeting.objects.create(**(fields | overrides))
 
 
-def awaiting_panel_call(staff, **overrides):
-    call = make_call(**overrides)
-    pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
-    return pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
+awaiting_panel_call = make_awaiting_call
 
 
 DETAILS = {
@@ -38,7 +42,7 @@ DETAILS = {
         "reason": "complaints-not-completed",
         "avenues": "Finish the complaints procedure.",
     },
-    DecisionOutcome.MONITORING: {},
+    DecisionOutcome.MONITORING: MONITORING,
     DecisionOutcome.ACCEPTED: {},
     DecisionOutcome.SERIOUS_FAILURE: {"immediate_recommendations": "Fix the doors this week."},
 }
@@ -63,8 +67,8 @@ def test_sending_to_the_panel_starts_the_moderation_workflow_and_sets_the_agenda
 def test_each_decision_ends_in_its_state_history_log_and_email(
     staff, outcome, django_capture_on_commit_callbacks
 ):
-    meeting = make_meeting()
     call = awaiting_panel_call(staff)
+    meeting = held_meeting_for(call)
     with django_capture_on_commit_callbacks(execute=True):
         decision = pipeline.call_decide(
             call=call,
@@ -104,9 +108,7 @@ def test_the_appeal_date_follows_the_configured_window(staff):
     settings.appeal_window_days = 14
     settings.save()
     call = awaiting_panel_call(staff)
-    decision = pipeline.call_decide(
-        call=call, outcome="monitoring", user=staff["panel"], reasons="Watch it."
-    )
+    decision = decide(call, outcome="monitoring", user=staff["panel"], reasons="Watch it.")
     assert decision.appeal_deadline == decision.sent_on + timedelta(days=14)
 
 
@@ -116,7 +118,7 @@ def test_no_decision_on_a_call_not_awaiting_the_panel(staff, status_moves):
     for move in status_moves:
         pipeline.call_move(call=call, transition=move, user=staff["officer"])
     with pytest.raises(pipeline.TransitionNotAllowed, match="not awaiting the panel"):
-        pipeline.call_decide(call=call, outcome="accepted", user=staff["panel"], reasons="Yes.")
+        decide(call, outcome="accepted", user=staff["panel"], reasons="Yes.")
     assert not PanelDecision.objects.exists()
 
 
@@ -124,7 +126,7 @@ def test_no_decision_on_a_call_not_awaiting_the_panel(staff, status_moves):
 def test_only_the_panel_decides(staff, role):
     call = awaiting_panel_call(staff)
     with pytest.raises(PermissionDenied):
-        pipeline.call_decide(call=call, outcome="accepted", user=staff[role], reasons="Yes.")
+        decide(call, outcome="accepted", user=staff[role], reasons="Yes.")
     call.refresh_from_db()
     assert call.status == CallStatus.AWAITING_PANEL
 
@@ -136,12 +138,24 @@ def test_only_the_panel_decides(staff, role):
         ("not_accepted", {"reasons": "No.", "avenues": "x"}, "reason"),
         ("not_accepted", {"reasons": "No.", "reason": "outside-remit"}, "avenues"),
         ("serious_failure", {"reasons": "Bad."}, "immediate recommendations"),
+        ("monitoring", {"reasons": "Watch it."}, "what the panel will watch"),
+        (
+            "monitoring",
+            {"reasons": "Watch it.", "watching": "Repairs.", "review_on": "2020-01-01"},
+            "after today",
+        ),
     ],
 )
 def test_an_incomplete_decision_is_refused_and_saves_nothing(staff, outcome, details, message):
     call = awaiting_panel_call(staff)
     with pytest.raises(pipeline.DecisionIncomplete, match=message):
-        pipeline.call_decide(call=call, outcome=outcome, user=staff["panel"], **details)
+        pipeline.call_decide(
+            call=call,
+            outcome=outcome,
+            user=staff["panel"],
+            meeting=held_meeting_for(call),
+            **details,
+        )
     call.refresh_from_db()
     assert call.status == CallStatus.AWAITING_PANEL
     assert not PanelDecision.objects.exists()
@@ -154,7 +168,15 @@ def test_the_moderation_action_takes_the_decision(staff):
     actions = [name for name, _, _ in task.get_actions(call, staff["panel"])]
     assert actions == [o.value for o in DecisionOutcome]
     assert task.get_actions(call, staff["officer"]) == []
-    task.on_action(task_state, staff["panel"], "monitoring", reasons="Keep watching.", meeting="")
+    meeting = held_meeting_for(call)
+    task.on_action(
+        task_state,
+        staff["panel"],
+        "monitoring",
+        reasons="Keep watching.",
+        meeting=str(meeting.pk),
+        **MONITORING,
+    )
     call.refresh_from_db()
     assert call.status == CallStatus.MONITORING
 
@@ -175,11 +197,113 @@ def test_the_decision_email_links_to_the_online_appeal_form(
     make_call_page()
     call = awaiting_panel_call(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        pipeline.call_decide(
-            call=call, outcome="monitoring", user=staff["panel"], reasons="Watch it."
-        )
+        decide(call, outcome="monitoring", user=staff["panel"], reasons="Watch it.")
     (message,) = [m for m in mail.outbox if m.to == [call.email] and "appeal" in m.body]
     assert "/call-for-scrutiny/appeal/" in message.body
     html = message.alternatives[0][0]
     assert '/call-for-scrutiny/appeal/" style="color:#1a54a6;">Appeal online</a>' in html
     assert call.reference in message.body
+
+
+# The seed: "Any Community Call for Scrutiny will be considered at the next scheduled meeting";
+# a decision is the panel's at a meeting that has taken place, after the call reached it.
+
+
+def test_a_decision_names_a_meeting_that_has_taken_place(staff):
+    call = awaiting_panel_call(staff)
+    with pytest.raises(pipeline.TransitionNotAllowed, match="Choose the meeting"):
+        pipeline.call_decide(call=call, outcome="accepted", user=staff["panel"], reasons="Yes.")
+    assert not PanelDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("meeting_fields", "message"),
+    [
+        ({"starts_at_days": 3}, "has not taken place yet"),
+        ({"starts_at_days": -1, "status": "cancelled"}, "was cancelled"),
+        ({"starts_at_days": -1, "kind": MeetingKind.AWAY_DAY}, "not a formal meeting"),
+        ({"starts_at_days": -5}, "before .* reached the panel"),
+    ],
+)
+def test_a_decision_at_a_meeting_that_cannot_have_decided_is_refused(
+    staff, meeting_fields, message
+):
+    call = awaiting_panel_call(staff)
+    backdate_arrival(call, days=2)
+    days = meeting_fields.pop("starts_at_days")
+    meeting = make_meeting(days_ahead=days, **meeting_fields)
+    with pytest.raises(pipeline.TransitionNotAllowed, match=message):
+        pipeline.call_decide(
+            call=call, outcome="accepted", user=staff["panel"], reasons="Yes.", meeting=meeting
+        )
+    call.refresh_from_db()
+    assert call.status == CallStatus.AWAITING_PANEL
+    assert not PanelDecision.objects.exists()
+    assert call.workflow_in_progress
+
+
+def test_the_form_offers_only_meetings_held_since_the_call_reached_the_panel(staff):
+    from scrutiny.models.workflows import DecisionForm
+
+    before = make_meeting(days_ahead=-10)
+    on_agenda = make_meeting(days_ahead=5)
+    call = awaiting_panel_call(staff)
+    assert call.agenda_meeting == on_agenda
+    backdate_arrival(call, days=7)
+    later = make_meeting(days_ahead=-1)
+    # The agenda meeting took place three days ago; a second, later meeting yesterday.
+    PanelMeeting.objects.filter(pk=on_agenda.pk).update(starts_at=timezone.now() - timedelta(3))
+    future = make_meeting(days_ahead=20)
+    cancelled = make_meeting(days_ahead=-2, status="cancelled")
+
+    form = DecisionForm(call=call)
+    offered = [int(value) for value, _ in form.fields["meeting"].choices if value]
+    assert offered == [later.pk, on_agenda.pk]
+    assert before.pk not in offered and future.pk not in offered
+    assert cancelled.pk not in offered
+    # The default is the latest held meeting at which the call was on the agenda.
+    assert form.initial["meeting"] == str(on_agenda.pk)
+    refused = DecisionForm({"meeting": str(future.pk), "reasons": "Yes."}, call=call)
+    assert not refused.is_valid()
+    assert "Choose one of the meetings listed" in str(refused.errors["meeting"])
+
+
+def test_the_form_says_when_no_meeting_has_taken_place_yet(staff):
+    from scrutiny.models.workflows import DecisionForm
+
+    make_meeting(days_ahead=5)
+    call = awaiting_panel_call(staff)
+    form = DecisionForm(call=call)
+    assert [value for value, _ in form.fields["meeting"].choices if value] == []
+    assert "No formal meeting has taken place since this call reached the panel" in (
+        form.fields["meeting"].help_text
+    )
+
+
+def test_a_second_decision_on_the_same_call_names_who_decided_first(staff):
+    from tests.conftest import make_user
+
+    call = awaiting_panel_call(staff)
+    meeting = held_meeting_for(call)
+    ruth = make_user("ruth", group="Panel members", first_name="Ruth", last_name="Adeyemi")
+    decide(call, outcome="accepted", user=ruth, meeting=meeting)
+    with pytest.raises(pipeline.TransitionNotAllowed, match="already decided by Ruth Adeyemi at"):
+        decide(
+            call,
+            outcome="not_accepted",
+            user=staff["panel"],
+            meeting=meeting,
+            **DETAILS[DecisionOutcome.NOT_ACCEPTED],
+        )
+    assert PanelDecision.objects.count() == 1
+    call.refresh_from_db()
+    assert call.status == CallStatus.ACCEPTED
+
+
+def test_a_monitoring_decision_starts_a_watch_with_the_review_date(staff):
+    call = awaiting_panel_call(staff)
+    decision = decide(call, outcome="monitoring", user=staff["panel"])
+    watch = decision.monitoring
+    assert watch.status == "watching"
+    assert watch.watching == MONITORING["watching"]
+    assert watch.review_on == decision.sent_on + timedelta(days=90)

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from scrutiny import pipeline, roles, tasks
 from scrutiny.models import BusinessArea, CallForScrutiny, Petition
 from tests.conftest import PASSWORD, make_business_area, make_user
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import decide, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -424,7 +424,7 @@ def test_publishing_a_calls_revision_shows_no_change_nobody_made(client, staff):
         call = make_call()
     pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
     pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
-    pipeline.call_decide(call=call, outcome="monitoring", user=staff["panel"], reasons="Watch it.")
+    decide(call, outcome="monitoring", user=staff["panel"], reasons="Watch it.")
 
     response = history_page(client, "manager", kind="call")
     labels = {change[0] for entry in entries(response) for change in entry[3]}

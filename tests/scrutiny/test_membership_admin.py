@@ -89,7 +89,7 @@ def test_an_officer_moves_and_appoints_through_the_admin(client, staff):
         {"role": "member", "started_on": "2026-01-05"},
         follow=True,
     )
-    assert "only an interviewed applicant can be appointed, once" in text(again)
+    assert "application was already appointed by" in text(again)
     assert get_user_model().objects.filter(email="sam.okafor@example.org").count() == 1
 
 

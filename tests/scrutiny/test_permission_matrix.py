@@ -55,9 +55,9 @@ from tests.scrutiny.appeal_builders import (
     make_meeting,
     submit_appeal,
 )
-from tests.scrutiny.builders import make_call, make_measure
+from tests.scrutiny.builders import decide, held_meeting_for, make_call, make_measure
 from tests.scrutiny.membership_builders import make_interviewed, make_member, receipt
-from tests.scrutiny.review_builders import edit_post, make_review, take_part
+from tests.scrutiny.review_builders import edit_post, finish_steps, make_review, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -244,6 +244,11 @@ class World:
         call.refresh_from_db()
         return call
 
+    @cached_property
+    def held_meeting(self):
+        """A formal meeting held since the waiting call reached the panel."""
+        return held_meeting_for(self.waiting_call)
+
     # Petitions.
 
     @cached_property
@@ -286,6 +291,7 @@ class World:
         pdf = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 x", content_type="application/pdf")
         mine = submit_appeal(call, grounds="They did not read my letters.", evidence=[pdf])
         readers = eligible_members(3)
+        readers[0].involvement_groups.get().members.add(self.staff["appeal"])
         pipeline.appeal_convene(
             appeal=mine, members=[self.staff["appeal"], *readers], user=self.officer
         )
@@ -345,8 +351,8 @@ class World:
         call = self.new_call()
         pipeline.call_move(call=call, transition="start_triage", user=self.officer)
         pipeline.call_move(call=call, transition="send_to_panel", user=self.officer)
-        return pipeline.call_decide(
-            call=call,
+        return decide(
+            call,
             outcome="serious_failure",
             user=self.staff["panel"],
             reasons="Residents left without heating.",
@@ -376,6 +382,7 @@ class World:
         review.save()
         review.save_revision(user=self.staff["panel"])
         take_part(review, make_member("reviewer"), role="lead")
+        finish_steps(review, self.officer)
         return review
 
     @cached_property
@@ -634,7 +641,7 @@ RECIPES = {
     ),
     "calls: take the panel's decision": lambda w: post(
         snippet("callforscrutiny", "decide", w.waiting_call.pk, "accepted"),
-        {"meeting": str(w.meeting.pk), "reasons": "A pattern of failure."},
+        {"meeting": str(w.held_meeting.pk), "reasons": "A pattern of failure."},
     ),
     # Petitions.
     "petitions: list": lambda w: get(snippet("petition", "list"), needs=w.petition),

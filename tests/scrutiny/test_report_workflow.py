@@ -13,7 +13,7 @@ from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 from wagtail.rich_text import RichText
 
-from scrutiny import roles
+from scrutiny import pipeline, roles
 from scrutiny.models import (
     CallStatus,
     Recommendation,
@@ -23,8 +23,14 @@ from scrutiny.models import (
 )
 from scrutiny.models.programme import report_workflow
 from tests.conftest import PASSWORD, make_business_area
-from tests.scrutiny.builders import make_call
-from tests.scrutiny.review_builders import edit_post, make_programme, make_review, make_year
+from tests.scrutiny.builders import make_accepted_call
+from tests.scrutiny.review_builders import (
+    edit_post,
+    finish_steps,
+    make_programme,
+    make_review,
+    make_year,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +58,10 @@ def review(staff, home_page):
         working_well=RichText("<p>Operatives are polite and <b>tidy</b>.</p>"),
         below_standard=RichText("<ul><li>First-time fixes</li><li>Updates on delays</li></ul>"),
     )
-    call = make_call(business_area=area, status=CallStatus.IN_REVIEW)
+    call = make_accepted_call(staff, business_area=area)
+    pipeline.call_schedule(call=call, review=review, user=staff["officer"])
     review.calls.add(call)
+    finish_steps(review, staff["officer"])
     for order, (text, evidence) in enumerate(RECOMMENDATIONS):
         review.recommendations.add(
             Recommendation(recommendation=text, evidence=evidence, sort_order=order)
@@ -379,7 +387,7 @@ def test_the_public_report_shows_every_section(review, staff, client):
         review.title,
         "Repairs and maintenance",
         "Report published",
-        "Step 1 of 10",
+        "ll 10 steps done",
         "Responsive repairs from report to completion.",
         "How quickly, and how well, are repairs done?",
         "What is working well",

@@ -1,0 +1,61 @@
+"""What the panel watches when it refers a call for monitoring, until when, and how it ended."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .calls import CallForScrutiny
+from .decisions import PanelDecision
+
+
+class MonitoringStatus(models.TextChoices):
+    WATCHING = "watching", "Being monitored"
+    IMPROVED = "improved", "Improved: closed"
+    ESCALATED = "escalated", "Escalated to the panel"
+    ENDED_BY_APPEAL = "ended_by_appeal", "Ended by an appeal"
+
+
+class Monitoring(models.Model):
+    """The panel's watch over a service after a monitoring decision, reviewed on a date.
+
+    When it is due, officers are reminded; the outcome is improved (the call closes), escalated
+    (the call returns to the panel for a new decision) or extended to a later date.
+    """
+
+    decision = models.OneToOneField(
+        PanelDecision, on_delete=models.PROTECT, related_name="monitoring", editable=False
+    )
+    call = models.ForeignKey(
+        CallForScrutiny, on_delete=models.PROTECT, related_name="monitorings", editable=False
+    )
+    watching = models.TextField("what the panel will watch")
+    review_on = models.DateField("review date")
+    status = models.CharField(
+        max_length=20,
+        choices=MonitoringStatus.choices,
+        default=MonitoringStatus.WATCHING,
+        db_index=True,
+    )
+    findings = models.TextField(
+        "what the panel found", blank=True, help_text="Told to the resident with each outcome."
+    )
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review_on", "pk"]
+        verbose_name = "monitoring"
+        verbose_name_plural = "monitoring"
+
+    def __str__(self) -> str:
+        return f"Monitoring of {self.call.reference}"
+
+    @property
+    def due(self) -> bool:
+        return self.status == MonitoringStatus.WATCHING and self.review_on <= timezone.localdate()
