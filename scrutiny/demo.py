@@ -207,8 +207,14 @@ def clear_content() -> None:
 
 
 @transaction.atomic
-def demo_load(*, profile: str, reset: bool = False) -> None:
-    """Load a profile's demo, refusing to overwrite content unless asked to reset."""
+def demo_load(*, profile: str, reset: bool = False, today: datetime.date | None = None) -> None:
+    """Load a profile's demo as of today, refusing to overwrite content unless asked to reset.
+
+    The demo's dates move by the days since its fixture was written, its financial years by
+    the whole financial years since then (see scrutiny.demo_dates), so it keeps its shape.
+    """
+    from .demo_dates import demo_records_move
+
     if profile not in PROFILES:
         raise DemoError(f"Unknown profile '{profile}'. Choose one of: {', '.join(PROFILES)}.")
     password = settings.SCRUTINY_DEMO_PASSWORD
@@ -225,10 +231,15 @@ def demo_load(*, profile: str, reset: bool = False) -> None:
         )
     fixture = fixture_read(profile)
     clear_content()
+    records = demo_records_move(
+        records=fixture.records,
+        written_on=fixture.written_on,
+        today=today or timezone.localdate(),
+    )
     with tempfile.TemporaryDirectory() as folder:
-        records = Path(folder) / fixture_path(profile).name
-        records.write_text(json.dumps(fixture.records, ensure_ascii=False))
-        call_command("loaddata", str(records), verbosity=0)
+        moved = Path(folder) / fixture_path(profile).name
+        moved.write_text(json.dumps(records, ensure_ascii=False))
+        call_command("loaddata", str(moved), verbosity=0)
     Page.fix_tree(fix_paths=True)
     for user in get_user_model().objects.all():
         user.set_password(password)
