@@ -14,7 +14,7 @@ from wagtail.models import ModelLogEntry, Page, Site
 
 from home.models import HomePage, StandardPage
 from scrutiny import pipeline, selectors
-from scrutiny.demo import DemoFixture, demo_load, fixture_read
+from scrutiny.demo import DemoFixture, demo_dump, demo_load, fixture_read
 from scrutiny.demo_dates import DemoMove, demo_move_between, demo_records_move
 from scrutiny.models import (
     ActionItem,
@@ -205,6 +205,19 @@ def clock_at(day: datetime.date):
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     with mock.patch("django.utils.timezone.now", return_value=moment):
         yield
+
+
+def test_dump_records_the_day_it_ran_beside_the_records(settings, tmp_path):
+    demo_load(profile="citizen")
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "fixtures").mkdir()
+    with clock_at(datetime.date(2027, 5, 1)):
+        path = demo_dump(profile="citizen")
+    assert path.read_text().startswith('{"written_on": "2027-05-01", "records": [\n')
+    fixture = fixture_read("citizen")
+    assert fixture.written_on == datetime.date(2027, 5, 1)
+    users = [record for record in fixture.records if record["model"] == "auth.user"]
+    assert users and all(user["fields"]["password"] == "!" for user in users)
 
 
 def days_from(day: datetime.date, moment: datetime.datetime) -> tuple[int, datetime.time]:
