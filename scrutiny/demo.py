@@ -1,6 +1,8 @@
 """Loading and dumping the curated demo data in fixtures/, one file per seed organisation."""
 
+import datetime
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page, Site
 
 PROFILES = ["pine-court", "citizen"]
@@ -114,9 +117,37 @@ class ExistingContent:
         )
 
 
+@dataclass(frozen=True)
+class DemoFixture:
+    """A profile's demo records and the day they were written."""
+
+    written_on: datetime.date
+    records: list[dict]
+
+
 def fixture_path(profile: str) -> Path:
     """Where the fixture for a profile lives."""
     return Path(settings.BASE_DIR) / "fixtures" / f"demo-{profile}.json"
+
+
+def fixture_read(profile: str) -> DemoFixture:
+    """A profile's fixture: its records and the day they were written.
+
+    A bare list of records, as fixtures were before they said when they were written, reads
+    as written today, so it loads with its dates as they are.
+    """
+    content = json.loads(fixture_path(profile).read_text())
+    if isinstance(content, list):
+        return DemoFixture(written_on=timezone.localdate(), records=content)
+    return DemoFixture(
+        written_on=datetime.date.fromisoformat(content["written_on"]), records=content["records"]
+    )
+
+
+def fixture_write(path: Path, *, written_on: datetime.date, records: list[dict]) -> None:
+    """Write records under the day they were written, one record per block as dumpdata does."""
+    listed = json.dumps(records, indent=1, ensure_ascii=False)
+    path.write_text(f'{{"written_on": "{written_on.isoformat()}", "records": {listed}}}\n')
 
 
 def existing_content() -> ExistingContent:
@@ -176,8 +207,14 @@ def clear_content() -> None:
 
 
 @transaction.atomic
-def demo_load(*, profile: str, reset: bool = False) -> None:
-    """Load a profile's demo, refusing to overwrite content unless asked to reset."""
+def demo_load(*, profile: str, reset: bool = False, today: datetime.date | None = None) -> None:
+    """Load a profile's demo as of today, refusing to overwrite content unless asked to reset.
+
+    The demo's dates move by the days since its fixture was written, its financial years by
+    the whole financial years since then (see scrutiny.demo_dates), so it keeps its shape.
+    """
+    from .demo_dates import demo_records_move
+
     if profile not in PROFILES:
         raise DemoError(f"Unknown profile '{profile}'. Choose one of: {', '.join(PROFILES)}.")
     password = settings.SCRUTINY_DEMO_PASSWORD
@@ -192,8 +229,17 @@ def demo_load(*, profile: str, reset: bool = False) -> None:
             f"The database already has content ({content}). Nothing was changed; "
             "run load_demo with --reset to replace it with the demo."
         )
+    fixture = fixture_read(profile)
     clear_content()
-    call_command("loaddata", str(fixture_path(profile)), verbosity=0)
+    records = demo_records_move(
+        records=fixture.records,
+        written_on=fixture.written_on,
+        today=today or timezone.localdate(),
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        moved = Path(folder) / fixture_path(profile).name
+        moved.write_text(json.dumps(records, ensure_ascii=False))
+        call_command("loaddata", str(moved), verbosity=0)
     Page.fix_tree(fix_paths=True)
     for user in get_user_model().objects.all():
         user.set_password(password)
@@ -243,7 +289,7 @@ def _set_up_reviews() -> None:
 
 
 def demo_dump(*, profile: str) -> Path:
-    """Write the database's demo content to the profile's fixture, without passwords."""
+    """Write the database's demo content to the profile's fixture, dated today, no passwords."""
     if profile not in PROFILES:
         raise DemoError(f"Unknown profile '{profile}'. Choose one of: {', '.join(PROFILES)}.")
     path = fixture_path(profile)
@@ -263,5 +309,5 @@ def demo_dump(*, profile: str) -> Path:
         for name in ("latest_revision", "live_revision"):
             if name in record["fields"]:
                 record["fields"][name] = None
-    path.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n")
+    fixture_write(path, written_on=timezone.localdate(), records=records)
     return path
