@@ -51,6 +51,8 @@ DEMO_MODELS = [
     "scrutiny.historicalpanelmeeting_attendees",
     "scrutiny.paneldecision",
     "scrutiny.historicalpaneldecision",
+    "scrutiny.monitoring",
+    "scrutiny.historicalmonitoring",
     "scrutiny.petitionindexpage",
     "scrutiny.petition",
     "scrutiny.historicalpetition",
@@ -175,6 +177,7 @@ def clear_content() -> None:
         IneligibleApplicationCount,
         InvolvementGroup,
         Measure,
+        Monitoring,
         PanelApplication,
         PanelMeeting,
         PanelMember,
@@ -188,6 +191,9 @@ def clear_content() -> None:
         page.delete()
     Score.objects.all().delete()
     Measure.objects.all().delete()
+    Monitoring.objects.all().delete()
+    # A duplicate points at the call that carries it on: it goes first.
+    CallForScrutiny.objects.exclude(duplicate_of=None).delete()
     CallForScrutiny.objects.all().delete()
     InvolvementGroup.objects.all().delete()
     PanelMeeting.objects.all().delete()

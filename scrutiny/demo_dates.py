@@ -283,7 +283,7 @@ class DemoMove:
             month_text = "Sept"
         else:
             month_text = MONTHS[moved.month - 1][:3]
-        day_text = f"{moved.day:0{len(match['day'])}d}"
+        day_text = f"{moved.day:02d}" if match["day"].startswith("0") else str(moved.day)
         text = f"{day_text} {month_text} {moved.year}"
         weekday = match["weekday"]
         if weekday:
