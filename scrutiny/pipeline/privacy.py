@@ -10,7 +10,7 @@ and to the labels of Wagtail log entries that carried a name, since those hold c
 import calendar
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -83,10 +83,10 @@ APPLICATION_FIELDS = {
 # The email, person key and network address of a signature are set per row (see below).
 SIGNATURE_FIELDS = {"name": ANONYMISED, "postcode": "", "address": "", "ip_address": None}
 
-# Calls whose process has ended; not accepted and monitoring only once the appeal window has
-# passed and any appeal is decided (see call_finished_at). Serious failures stay, since their
-# recommendations are still being followed up, as do calls in review or reported.
-FINISHED_CALL_STATUSES = {CallStatus.CLOSED, CallStatus.NOT_ACCEPTED, CallStatus.MONITORING}
+# Calls whose process has ended: every call ends closed (withdrawn, a duplicate, out of scope,
+# not accepted once the time to appeal is over, improved while monitored, a serious failure put
+# right, or answered by a review), and nothing closes while an appeal waits.
+FINISHED_CALL_STATUSES = {CallStatus.CLOSED}
 
 COUNT_KEYS = [
     "calls",
@@ -120,24 +120,6 @@ def retention_cutoff(*, now: datetime | None = None) -> datetime:
 # --- When a record finished -------------------------------------------------------------
 
 
-def call_finished_at(call: CallForScrutiny) -> datetime | None:
-    """When a call's process ended, or None while it may still move (or be appealed)."""
-    if call.anonymised_at or call.status not in FINISHED_CALL_STATUSES:
-        return None
-    if call.status == CallStatus.CLOSED:
-        return call.status_changed_at
-    decisions = sorted(call.decisions.all(), key=lambda d: (d.decided_at, d.pk))
-    if not decisions or decisions[-1].appeal_deadline is None:
-        return None
-    appeals = list(call.appeals.all())
-    if any(appeal.decided_at is None for appeal in appeals):
-        return None
-    window_closed = timezone.make_aware(
-        datetime.combine(decisions[-1].appeal_deadline + timedelta(days=1), time.min)
-    )
-    return max([call.status_changed_at, window_closed, *[a.decided_at for a in appeals]])
-
-
 def application_declined_at(application: PanelApplication) -> datetime | None:
     """When an application was declined: the first history row of its final declined stage."""
     if application.stage != ApplicationStage.DECLINED:
@@ -154,14 +136,13 @@ def application_declined_at(application: PanelApplication) -> datetime | None:
 
 def calls_due(cutoff: datetime) -> list[CallForScrutiny]:
     """Calls finished before the cutoff and not yet anonymised."""
-    candidates = CallForScrutiny.objects.filter(
-        anonymised_at__isnull=True, status__in=FINISHED_CALL_STATUSES, status_changed_at__lt=cutoff
-    ).prefetch_related("decisions", "appeals")
-    return [
-        call
-        for call in candidates
-        if (finished := call_finished_at(call)) is not None and finished < cutoff
-    ]
+    return list(
+        CallForScrutiny.objects.filter(
+            anonymised_at__isnull=True,
+            status__in=FINISHED_CALL_STATUSES,
+            status_changed_at__lt=cutoff,
+        ).order_by("pk")
+    )
 
 
 def applications_due(cutoff: datetime) -> list[PanelApplication]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 from wagtail.models import ModelLogEntry, Revision
 
-from scrutiny import pipeline
+from scrutiny import pipeline, tasks
 from scrutiny.models import (
     Appeal,
     AppealEvidence,
@@ -54,17 +54,19 @@ def closed_call(ago, **fields):
 
 
 def backdate_decision(call, ago):
-    """The call was decided, and its appeal window passed, `ago`."""
-    CallForScrutiny.objects.filter(pk=call.pk).update(status_changed_at=timezone.now() - ago)
+    """The call was decided, and its appeal window passed, `ago`; the daily task closed it then
+    (unless an appeal waits)."""
     PanelDecision.objects.filter(call=call).update(
         decided_at=timezone.now() - ago, appeal_deadline=timezone.localdate() - ago
     )
+    tasks.close_finished_calls()
+    CallForScrutiny.objects.filter(pk=call.pk).update(status_changed_at=timezone.now() - ago)
 
 
-def declined_application(ago, **fields):
-    application = make_application(**fields)
-    application.stage = "declined"
-    application.save()
+def declined_application(ago, officer, **fields):
+    application = pipeline.application_move(
+        application=make_application(**fields), stage="declined", user=officer
+    )
     PanelApplication.objects.filter(pk=application.pk).update(
         submitted_at=timezone.now() - ago - timedelta(days=20)
     )
@@ -162,12 +164,15 @@ def data_set(staff):
 
     old_declined = declined_application(
         LONG_AGO,
+        staff["officer"],
         name="Dan Declined",
         email="dan@example.org",
         phone="0151 000 0002",
         postcode="L2 2BB",
     )
-    recent_declined = declined_application(RECENTLY, name="Rae Declined", email="rae@example.org")
+    recent_declined = declined_application(
+        RECENTLY, staff["officer"], name="Rae Declined", email="rae@example.org"
+    )
     old_received = make_application(name="Ria Received", email="ria@example.org")
     PanelApplication.objects.filter(pk=old_received.pk).update(
         submitted_at=timezone.now() - LONG_AGO
