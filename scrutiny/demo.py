@@ -137,27 +137,56 @@ def existing_content() -> ExistingContent:
 def clear_content() -> None:
     """Delete the site's pages, sites, users, the log and every scrutiny record."""
     from .models import (
+        ActionItem,
+        Appeal,
+        AppealEvidence,
         BusinessArea,
+        CallEvidence,
         CallForScrutiny,
+        CallNote,
         EqualityMonitoring,
         ExpenseClaim,
         IneligibleApplicationCount,
         InvolvementGroup,
         Measure,
         PanelApplication,
+        PanelDecision,
         PanelMeeting,
         PanelMember,
+        Petition,
+        PetitionSignature,
+        Recommendation,
+        RecommendationResponse,
         ReferenceCounter,
+        ReviewParticipant,
+        ReviewStepProgress,
         Score,
         SentEmail,
     )
 
+    # The record protects what it points at (on_delete=PROTECT): its rows go first, each
+    # before the rows and pages it points at.
+    for model in [
+        ActionItem,
+        RecommendationResponse,
+        Recommendation,
+        ReviewStepProgress,
+        ReviewParticipant,
+        Score,
+        AppealEvidence,
+        Appeal,
+        PanelDecision,
+        PetitionSignature,
+        Petition,
+        CallEvidence,
+        CallNote,
+        CallForScrutiny,
+        Measure,
+    ]:
+        model.objects.all().delete()
     Site.objects.all().delete()
     for page in Page.objects.filter(depth=2):
         page.delete()
-    Score.objects.all().delete()
-    Measure.objects.all().delete()
-    CallForScrutiny.objects.all().delete()
     InvolvementGroup.objects.all().delete()
     PanelMeeting.objects.all().delete()
     ExpenseClaim.objects.all().delete()
