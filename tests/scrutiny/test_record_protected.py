@@ -25,6 +25,7 @@ from scrutiny.models import (
     ScrutinyReviewPage,
 )
 from scrutiny.outcomes import last_closed_financial_year
+from scrutiny.pipeline.actions import ActionRefused
 from scrutiny.record_selectors import page_deletion_refusal
 from tests.conftest import make_business_area, make_home_page, make_standard_page
 from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
@@ -314,3 +315,21 @@ def test_the_database_refuses_to_delete_what_the_record_points_at(record, staff)
     with pytest.raises(ProtectedError):
         recommendation.delete()
     assert record.counts()["recommendations"] == 3
+
+
+def test_a_recommendation_the_draft_leaves_out_is_not_answered_so_the_draft_still_publishes(
+    record, staff
+):
+    review = record.review
+    third = review.recommendations.order_by("sort_order", "pk").last()
+    draft = review.get_latest_revision_as_object()
+    draft.recommendations = [rec for rec in draft.recommendations.all() if rec.pk != third.pk]
+    revision = draft.save_revision(user=staff["panel"])
+
+    with pytest.raises(ActionRefused, match="takes this recommendation out of the report"):
+        respond_and_plan(third, staff["manager"])
+    assert not RecommendationResponse.objects.filter(recommendation=third).exists()
+
+    revision.publish()
+    assert not Recommendation.objects.filter(pk=third.pk).exists()
+    assert record.counts()["responses"] == 2
