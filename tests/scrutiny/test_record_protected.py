@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db.models import ProtectedError
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import GroupPagePermission, Page
 
 from scrutiny import pipeline
 from scrutiny.models import (
@@ -150,6 +150,12 @@ def test_no_group_is_offered_delete_on_a_page_of_the_record(client, staff, recor
     for name in PAGES:
         body = client.get(reverse("wagtailadmin_pages:edit", args=[record.page(name).pk]))
         assert delete_url(record.page(name)) not in body.content.decode(), (user, name)
+
+
+def test_no_group_may_delete_a_page_with_pages_below_it(record):
+    # Without "bulk_delete", Wagtail offers Delete on pages without children only, so no group
+    # is offered Delete on the home page above the programme either.
+    assert not GroupPagePermission.objects.filter(permission__codename="bulk_delete").exists()
 
 
 def test_communications_may_still_move_a_review_they_may_not_delete(staff, record):
