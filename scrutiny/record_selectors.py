@@ -143,12 +143,18 @@ def records_in_the_way(objects) -> str:
     )
 
 
+# How a record that cannot be deleted is retired, by the field that retires it.
+RETIRED_BY = {
+    "active": "Untick “Active” to retire it instead.",
+    "is_active": "Make the account inactive instead.",
+}
+
+
 def deletion_refusal(obj) -> str | None:
-    """Why a record (a snippet) cannot be deleted, naming what refers to it; None when it can."""
+    """Why a record (a snippet, an account) cannot be deleted, naming what refers to it."""
     blocking = records_in_the_way([obj])
     if not blocking:
         return None
-    retire = ""
-    if any(field.name == "active" for field in obj._meta.get_fields()):
-        retire = " Untick “Active” to retire it instead."
+    fields = {field.name for field in obj._meta.get_fields()}
+    retire = next((f" {advice}" for name, advice in RETIRED_BY.items() if name in fields), "")
     return f"“{obj}” cannot be deleted: it is referred to by {blocking} on the record.{retire}"

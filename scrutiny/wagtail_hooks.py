@@ -545,10 +545,13 @@ def refuse_deleting_the_record(request, page):
 
 @hooks.register("before_bulk_action")
 def refuse_bulk_deleting_the_record(request, action_type, objects, action_class_instance):
-    """The bulk delete of pages refuses, with the same words, when one of them is on the record."""
-    if action_type != "delete" or not issubclass(action_class_instance.model, Page):
+    """A bulk delete refuses, in the words of a single delete, when one of them is on the record."""
+    if action_type != "delete":
         return None
-    refusals = [record_selectors.page_deletion_refusal(page) for page in objects]
+    if issubclass(action_class_instance.model, Page):
+        refusals = [record_selectors.page_deletion_refusal(page) for page in objects]
+    else:
+        refusals = [record_selectors.deletion_refusal(instance) for instance in objects]
     if not any(refusals):
         return None
     for refusal in filter(None, refusals):
@@ -568,6 +571,16 @@ def refuse_deleting_what_the_record_needs(request, instances):
     return redirect(
         get_valid_next_url_from_request(request) or reverse(viewset.get_url_name("list"))
     )
+
+
+@hooks.register("before_delete_user")
+def refuse_deleting_a_person_on_the_record(request, user):
+    """An account the record names (a panel member) is made inactive, never deleted."""
+    refusal = record_selectors.deletion_refusal(user)
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    return redirect(get_valid_next_url_from_request(request) or reverse("wagtailusers_users:index"))
 
 
 @hooks.register("after_edit_page")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.db.models import ProtectedError
 from django.urls import reverse
@@ -307,6 +308,21 @@ def test_a_snippet_nothing_refers_to_is_still_deleted_by_a_superuser(client, sta
     assert response.status_code == 302
     assert errors(response) == []
     assert not PanelMeeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_a_panel_member_s_account_is_refused_in_the_view_and_in_bulk(client, staff):
+    member = make_member("reviewer")
+    client.force_login(staff["admin"])
+    single = reverse("wagtailusers_users:delete", args=[member.user.pk])
+    bulk = reverse("wagtail_bulk_action", args=["auth", "user", "delete"]) + f"?id={member.user.pk}"
+    for method, url in [("get", single), ("post", single), ("post", bulk)]:
+        response = getattr(fresh(client), method)(url)
+        assert response.status_code == 302
+        assert errors(response) == [
+            "“reviewer” cannot be deleted: it is referred to by 1 panel member on the record. "
+            "Make the account inactive instead."
+        ]
+    assert User.objects.filter(pk=member.user.pk).exists()
 
 
 # The database keeps the record whatever reaches it.
