@@ -170,8 +170,13 @@ def existing_content() -> ExistingContent:
 def clear_content() -> None:
     """Delete the site's pages, sites, users, the log and every scrutiny record."""
     from .models import (
+        ActionItem,
+        Appeal,
+        AppealEvidence,
         BusinessArea,
+        CallEvidence,
         CallForScrutiny,
+        CallNote,
         EqualityMonitoring,
         ExpenseClaim,
         IneligibleApplicationCount,
@@ -179,22 +184,46 @@ def clear_content() -> None:
         Measure,
         Monitoring,
         PanelApplication,
+        PanelDecision,
         PanelMeeting,
         PanelMember,
+        Petition,
+        PetitionSignature,
+        Recommendation,
+        RecommendationResponse,
         ReferenceCounter,
+        ReviewParticipant,
+        ReviewStepProgress,
         Score,
         SentEmail,
     )
 
-    Site.objects.all().delete()
-    for page in Page.objects.filter(depth=2):
-        page.delete()
-    Score.objects.all().delete()
-    Measure.objects.all().delete()
-    Monitoring.objects.all().delete()
+    # The record protects what it points at (on_delete=PROTECT): its rows go first, each
+    # before the rows and pages it points at.
+    for model in [
+        ActionItem,
+        RecommendationResponse,
+        Recommendation,
+        ReviewStepProgress,
+        ReviewParticipant,
+        Score,
+        AppealEvidence,
+        Appeal,
+        Monitoring,
+        PanelDecision,
+        PetitionSignature,
+        Petition,
+        CallEvidence,
+        CallNote,
+    ]:
+        model.objects.all().delete()
     # A duplicate points at the call that carries it on: it goes first.
     CallForScrutiny.objects.exclude(duplicate_of=None).delete()
     CallForScrutiny.objects.all().delete()
+    Measure.objects.all().delete()
+    Site.objects.all().delete()
+    for page in Page.objects.filter(depth=2):
+        page.delete()
     InvolvementGroup.objects.all().delete()
     PanelMeeting.objects.all().delete()
     ExpenseClaim.objects.all().delete()

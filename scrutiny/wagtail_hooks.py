@@ -6,13 +6,14 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import action_selectors, member_selectors, selectors
+from . import action_selectors, member_selectors, record_selectors, selectors
 from .admin_views import actions as action_views
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
@@ -546,6 +547,61 @@ def refuse_unsigned_report(request, page):
         _say_report_not_published(request, page)
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_the_record(request, page):
+    """Nobody deletes a page of the record, or a page above one: say what depends on it.
+
+    Only superusers are offered Delete on such a page (RecordPagePermissionTester); a page
+    that a protected record points at is refused too, so a delete never ends in an error.
+    """
+    refusal = record_selectors.page_deletion_refusal(page)
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    editor = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    return redirect(get_valid_next_url_from_request(request) or editor)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_the_record(request, action_type, objects, action_class_instance):
+    """A bulk delete refuses, in the words of a single delete, when one of them is on the record."""
+    if action_type != "delete":
+        return None
+    if issubclass(action_class_instance.model, Page):
+        refusals = [record_selectors.page_deletion_refusal(page) for page in objects]
+    else:
+        refusals = [record_selectors.deletion_refusal(instance) for instance in objects]
+    if not any(refusals):
+        return None
+    for refusal in filter(None, refusals):
+        messages.error(request, refusal)
+    return redirect(action_class_instance.next_url)
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_what_the_record_needs(request, instances):
+    """A record that others on the record point at is not deleted: name them, never fail."""
+    refusals = [record_selectors.deletion_refusal(instance) for instance in instances]
+    if not any(refusals):
+        return None
+    for refusal in filter(None, refusals):
+        messages.error(request, refusal)
+    viewset = instances[0].snippet_viewset
+    return redirect(
+        get_valid_next_url_from_request(request) or reverse(viewset.get_url_name("list"))
+    )
+
+
+@hooks.register("before_delete_user")
+def refuse_deleting_a_person_on_the_record(request, user):
+    """An account the record names (a panel member) is made inactive, never deleted."""
+    refusal = record_selectors.deletion_refusal(user)
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    return redirect(get_valid_next_url_from_request(request) or reverse("wagtailusers_users:index"))
 
 
 @hooks.register("after_edit_page")

@@ -77,10 +77,10 @@ class Appeal(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     decision = models.OneToOneField(
-        PanelDecision, on_delete=models.CASCADE, related_name="appeal", editable=False
+        PanelDecision, on_delete=models.PROTECT, related_name="appeal", editable=False
     )
     call = models.ForeignKey(
-        CallForScrutiny, on_delete=models.CASCADE, related_name="appeals", editable=False
+        CallForScrutiny, on_delete=models.PROTECT, related_name="appeals", editable=False
     )
     grounds = models.TextField("the resident's grounds")
     status = models.CharField(
@@ -127,7 +127,7 @@ class Appeal(models.Model):
 class AppealEvidence(PrivateUpload):
     """A file a resident sent with their appeal, kept privately."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence")
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to="appeal-evidence/%Y/%m/", storage=private_storage)
 
     history = HistoricalRecords()

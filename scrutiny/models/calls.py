@@ -132,7 +132,7 @@ class CallForScrutiny(
         "scrutiny.PanelMeeting",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="agenda_calls",
         help_text="The formal meeting at which the panel will consider the call.",
     )
@@ -223,7 +223,7 @@ class PrivateUpload(models.Model):
 class CallEvidence(PrivateUpload):
     """A file a resident sent with their call, kept privately."""
 
-    call = models.ForeignKey(CallForScrutiny, on_delete=models.CASCADE, related_name="evidence")
+    call = models.ForeignKey(CallForScrutiny, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to="call-evidence/%Y/%m/", storage=private_storage)
 
     history = HistoricalRecords()
@@ -237,7 +237,7 @@ class CallEvidence(PrivateUpload):
 class CallNote(models.Model):
     """An officer's internal note on a call; never shown to the resident."""
 
-    call = models.ForeignKey(CallForScrutiny, on_delete=models.CASCADE, related_name="notes")
+    call = models.ForeignKey(CallForScrutiny, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -61,7 +61,7 @@ class NotAcceptedReason(models.Model):
 class PanelDecision(models.Model):
     """What the panel decided on a call, why, where, and until when it may be appealed."""
 
-    call = models.ForeignKey(CallForScrutiny, on_delete=models.CASCADE, related_name="decisions")
+    call = models.ForeignKey(CallForScrutiny, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
     reason = models.ForeignKey(
         NotAcceptedReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -70,7 +70,7 @@ class PanelDecision(models.Model):
     avenues = models.TextField("avenues that remain", blank=True)
     immediate_recommendations = models.TextField(blank=True)
     meeting = models.ForeignKey(
-        PanelMeeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+        PanelMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

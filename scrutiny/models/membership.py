@@ -62,7 +62,7 @@ class PanelApplication(models.Model):
         "PanelMember",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="application",
     )
     anonymised_at = models.DateTimeField(

@@ -6,10 +6,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from .pages import TEXT_FEATURES
+from .record import RecordPageMixin
 from .scoring import financial_year_label
 
 
-class OutcomesReportPage(Page):
+class OutcomesReportPage(RecordPageMixin, Page):
     """One financial year's outcomes, published under the programme of scrutiny.
 
     Drafted by the yearly task (or from the outcomes screen) with a snapshot of the figures, so

@@ -21,7 +21,7 @@ class PetitionStatus(models.TextChoices):
 class Petition(index.Indexed, models.Model):
     """A petition an officer opens for a call; its target reflects the area or those affected."""
 
-    call = models.OneToOneField(CallForScrutiny, on_delete=models.CASCADE, related_name="petition")
+    call = models.OneToOneField(CallForScrutiny, on_delete=models.PROTECT, related_name="petition")
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(
@@ -104,7 +104,7 @@ class PetitionSignatureQuerySet(models.QuerySet):
 class PetitionSignature(models.Model):
     """One person's signature; a person who signs online and on paper counts once."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
     method = models.CharField(
         max_length=10, choices=SignatureMethod.choices, default=SignatureMethod.ONLINE
     )

@@ -9,11 +9,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.routable_page.models import path as route_path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PagePermissionTester, WorkflowState
+from wagtail.models import Page, WorkflowState
 
 from ..blocks import MethodsBlock
 from .outcomes import OutcomesReportPage
 from .pages import TEXT_FEATURES
+from .record import RecordPageMixin, RecordPagePermissionTester
 from .reviews import StepStatus
 from .scoring import financial_year_label
 from .state import StateOutsideRevisions
@@ -29,7 +30,7 @@ class ReviewStatus(models.TextChoices):
     COMPLETED = "completed", "Action plan complete"
 
 
-class ProgrammeIndexPage(Page):
+class ProgrammeIndexPage(RecordPageMixin, Page):
     """The programme of scrutiny: lists each financial year's programme, newest first."""
 
     introduction = RichTextField(features=TEXT_FEATURES, blank=True)
@@ -53,7 +54,7 @@ class ProgrammeIndexPage(Page):
         return context
 
 
-class ProgrammeYearPage(Page):
+class ProgrammeYearPage(RecordPageMixin, Page):
     """One financial year's programme: the reviews scheduled, running and completed."""
 
     financial_year = models.PositiveSmallIntegerField(
@@ -124,11 +125,12 @@ def report_signed_off(page) -> bool:
     return latest is not None and latest["created_at"] <= approved_at
 
 
-class ReviewPagePermissionTester(PagePermissionTester):
+class ReviewPagePermissionTester(RecordPagePermissionTester):
     """A report is published only by its approval workflow, never by a Publish button.
 
     Nobody, superusers included, may publish a review page directly: the only publish that
     passes is the one the workflow makes when its last task approves the latest revision.
+    As a page of the record, it is not offered for deletion either.
     """
 
     def can_publish(self):
@@ -189,7 +191,7 @@ class ReviewPageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ScrutinyReviewPage(StateOutsideRevisions, RoutablePageMixin, Page):
+class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMixin, Page):
     """A review in the programme, and in the end its report.
 
     Created in draft when scheduled. The page's content (scope, methods, report and

@@ -49,7 +49,7 @@ class ReviewStepProgress(models.Model):
     """Where one review is with one of its steps."""
 
     review = models.ForeignKey(
-        "scrutiny.ScrutinyReviewPage", on_delete=models.CASCADE, related_name="steps"
+        "scrutiny.ScrutinyReviewPage", on_delete=models.PROTECT, related_name="steps"
     )
     step = models.ForeignKey(ReviewStep, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
@@ -87,7 +87,7 @@ class ReviewParticipant(models.Model):
     """A panel member taking part in a review."""
 
     review = models.ForeignKey(
-        "scrutiny.ScrutinyReviewPage", on_delete=models.CASCADE, related_name="participants"
+        "scrutiny.ScrutinyReviewPage", on_delete=models.PROTECT, related_name="participants"
     )
     member = models.ForeignKey(
         "scrutiny.PanelMember", on_delete=models.PROTECT, related_name="review_participations"
@@ -120,7 +120,7 @@ class Recommendation(Orderable):
     """An evidence-based recommendation in a review's report; part of the page's revisions."""
 
     page = ParentalKey(
-        "scrutiny.ScrutinyReviewPage", on_delete=models.CASCADE, related_name="recommendations"
+        "scrutiny.ScrutinyReviewPage", on_delete=models.PROTECT, related_name="recommendations"
     )
     recommendation = models.TextField()
     evidence = models.TextField(help_text="What the panel found that supports it.")
@@ -170,7 +170,7 @@ class RecommendationResponse(models.Model):
     """The responsible director's or head of operations' answer to a recommendation."""
 
     recommendation = models.OneToOneField(
-        Recommendation, on_delete=models.CASCADE, related_name="response"
+        Recommendation, on_delete=models.PROTECT, related_name="response"
     )
     decision = models.CharField(max_length=20, choices=ResponseDecision.choices)
     reasons = models.TextField()
@@ -243,14 +243,14 @@ class ActionItem(models.Model):
         Recommendation,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="actions",
     )
     decision = models.ForeignKey(
         "scrutiny.PanelDecision",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="actions",
         help_text="A serious-failure decision whose immediate recommendations this answers.",
     )

@@ -61,7 +61,7 @@ class Measure(models.Model):
     """A business area's figures for one period of a financial year, entered or imported."""
 
     business_area = models.ForeignKey(
-        BusinessArea, on_delete=models.CASCADE, related_name="measures"
+        BusinessArea, on_delete=models.PROTECT, related_name="measures"
     )
     financial_year = models.PositiveSmallIntegerField(
         help_text="The calendar year in which the financial year starts: 2026 for 2026/27."
@@ -278,9 +278,9 @@ class Score(models.Model):
     """
 
     financial_year = models.PositiveSmallIntegerField(db_index=True)
-    business_area = models.ForeignKey(BusinessArea, on_delete=models.CASCADE, related_name="scores")
+    business_area = models.ForeignKey(BusinessArea, on_delete=models.PROTECT, related_name="scores")
     call = models.ForeignKey(
-        CallForScrutiny, null=True, blank=True, on_delete=models.CASCADE, related_name="scores"
+        CallForScrutiny, null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
     )
     total = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
     breakdown = models.JSONField(default=dict)
@@ -291,7 +291,7 @@ class Score(models.Model):
         "scrutiny.ScrutinyReviewPage",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="scores",
     )
 

@@ -94,7 +94,26 @@ def _locked_recommendation(recommendation: Recommendation) -> Recommendation:
             f"The report of “{recommendation.page.title}” is not published, so its "
             "recommendations cannot be answered yet."
         )
+    if _left_out_of_the_draft(recommendation):
+        raise ActionRefused(
+            f"The latest draft of “{recommendation.page.title}” takes this recommendation out of "
+            "the report, so it cannot be answered. Ask whoever is editing the report to put it "
+            "back in the draft."
+        )
     return recommendation
+
+
+def _left_out_of_the_draft(recommendation: Recommendation) -> bool:
+    """Whether the report's latest draft, not yet published, takes the recommendation out.
+
+    Publishing that draft deletes the recommendation, which its response and actions would
+    stop (they protect it): so it is not answered while the draft leaves it out.
+    """
+    page = recommendation.page
+    if page.latest_revision_id in (None, page.live_revision_id):
+        return False
+    content = page.latest_revision.content
+    return recommendation.pk not in {rec.get("pk") for rec in content.get("recommendations", [])}
 
 
 def _response_of(recommendation: Recommendation) -> RecommendationResponse | None:

@@ -570,6 +570,10 @@ def _review_step_update(w):
     )
 
 
+def _delete_page(page) -> str:
+    return reverse("wagtailadmin_pages:delete", args=[page.pk])
+
+
 def _workflow_approve(review):
     state = review.current_workflow_task_state
     return post(
@@ -592,6 +596,13 @@ RECIPES = {
     "pages: unpublish a page": lambda w: post(
         reverse("wagtailadmin_pages:unpublish", args=[w.content_page.pk])
     ),
+    "pages: delete a content page": lambda w: get(_delete_page(w.content_page)),
+    "pages: delete the home page": lambda w: get(_delete_page(w.home), needs=w.programme_page),
+    "pages: delete the programme": lambda w: get(_delete_page(w.programme_page)),
+    "pages: delete a year's programme": lambda w: get(_delete_page(w.year_page)),
+    "pages: delete a review": lambda w: get(_delete_page(w.review)),
+    "pages: confirm deleting a review": lambda w: post(_delete_page(w.review)),
+    "pages: delete an outcomes report": lambda w: get(_delete_page(w.outcomes_page)),
     "images": lambda w: get(reverse("wagtailimages:index")),
     "documents": lambda w: get(reverse("wagtaildocs:index")),
     "Scrutiny settings": lambda w: get(
@@ -1057,12 +1068,19 @@ def attempt(staff, user_key: str | None, req: Req, number: int) -> str:
 
 MATRIX = matrix()
 # Rows a superuser is refused too: nobody deletes a call or opens its separate history page, only
-# a panel member (who has a member record) claims expenses, and nobody publishes a report directly.
+# a panel member (who has a member record) claims expenses, nobody publishes a report directly,
+# and nobody deletes a page of the record or a page above one.
 SUPERUSER_REFUSED = {
     "calls: delete",
     "calls: separate history page",
     "expense claims: claim expenses",
     "reviews: publish with the Publish button",
+    "pages: delete the home page",
+    "pages: delete the programme",
+    "pages: delete a year's programme",
+    "pages: delete a review",
+    "pages: confirm deleting a review",
+    "pages: delete an outcomes report",
 }
 
 
