@@ -493,6 +493,7 @@ MEETING = Machine(
             "scrutiny.meeting.cancel",
             permission="scrutiny.change_panelmeeting",
             who=OFFICERS,
+            guards=(rules.no_decisions_taken_at,),
             done="cancelled",
             refusal="{record} is {state}.",
         ),

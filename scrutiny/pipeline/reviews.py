@@ -53,11 +53,6 @@ def review_steps_create(*, review: ScrutinyReviewPage) -> list[ReviewStepProgres
     ]
 
 
-def _move_review(review: ScrutinyReviewPage, move: str, user) -> ScrutinyReviewPage:
-    """Make one of the review's moves; pages change state without a new revision."""
-    return machine.apply(review, move, user=user)
-
-
 def _move_calls(review: ScrutinyReviewPage, move: str, user) -> None:
     """Move the calls a review answers along with it, where they can make that move."""
     sources = machine.CALL.move(move).sources
@@ -73,7 +68,7 @@ def review_start(*, review: ScrutinyReviewPage, user) -> bool:
     )
     if status.get(pk=review.pk) != ReviewStatus.SCHEDULED:
         return False
-    _move_review(review, "start", user)
+    machine.apply(review, "start", user=user)
     _move_calls(review, "start_review", user)
     return True
 
@@ -184,23 +179,39 @@ def review_participant_remove(*, participant: ReviewParticipant, user) -> None:
     )
 
 
+def _follow_workflow(review: ScrutinyReviewPage, move: str, user) -> bool:
+    """The report's workflow moved on: the review follows where the move applies to it.
+
+    A published report that is corrected goes through sign-off again while the review stays
+    reported; only a review still being run goes into approval, comes back, or reports.
+    """
+    status = ScrutinyReviewPage.objects.select_for_update(of=("self",)).values_list(
+        "status", flat=True
+    )
+    if status.get(pk=review.pk) not in machine.REVIEW.move(move).sources:
+        return False
+    machine.apply(review, move, user=user)
+    return True
+
+
 @transaction.atomic
-def review_report_submitted(*, review: ScrutinyReviewPage, user) -> ScrutinyReviewPage:
+def review_report_submitted(*, review: ScrutinyReviewPage, user) -> bool:
     """The report went into the approval workflow: the review's report is in approval."""
-    return _move_review(review, "submit_report", user)
+    return _follow_workflow(review, "submit_report", user)
 
 
 @transaction.atomic
-def review_report_returned(*, review: ScrutinyReviewPage, user) -> ScrutinyReviewPage:
+def review_report_returned(*, review: ScrutinyReviewPage, user) -> bool:
     """The report came back for changes, or its workflow was cancelled: back in review."""
-    return _move_review(review, "return_report", user)
+    return _follow_workflow(review, "return_report", user)
 
 
 @transaction.atomic
-def review_report_published(*, review: ScrutinyReviewPage, user) -> ScrutinyReviewPage:
+def review_report_published(*, review: ScrutinyReviewPage, user) -> bool:
     """The signed-off report is live: the review and its calls are reported."""
     if not review.live:
         raise TransitionNotAllowed(f"“{review.title}” is not published.")
-    review = _move_review(review, "publish_report", user)
+    if not _follow_workflow(review, "publish_report", user):
+        return False
     _move_calls(review, "report", user)
-    return review
+    return True

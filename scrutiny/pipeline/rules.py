@@ -298,6 +298,16 @@ def meeting_begun(meeting: PanelMeeting, **_) -> str | None:
     return None
 
 
+def no_decisions_taken_at(meeting: PanelMeeting, **_) -> str | None:
+    """A meeting at which the panel decided calls took place: it cannot be cancelled."""
+    if meeting.decisions.exists():
+        return (
+            f"The panel took decisions at {meeting}, so it took place: record it as held "
+            "instead of cancelling it."
+        )
+    return None
+
+
 def not_own_claim(claim, *, user=None, **_) -> str | None:
     """Nobody decides their own expense claim."""
     if user is not None and claim.member.user_id == user.pk:
