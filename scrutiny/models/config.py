@@ -341,3 +341,7 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
     def head_of_operations_email(self) -> str:
         """Where the head of operations' emails go, read from their account."""
         return self.head_of_operations.email if self.head_of_operations else ""
+
+    def get_head_of_operations_display(self) -> str:
+        """The head of operations by name, as the admin's inspect view shows them."""
+        return self.head_of_operations_name or "Nobody named"

@@ -84,3 +84,10 @@ def test_a_head_who_has_since_lost_admin_access_stays_until_someone_else_is_chos
     # Chosen anew (here on another area), she is refused.
     response = client.post(reverse("wagtailsnippets_scrutiny_businessarea:add"), area_post(dana))
     assert REFUSED in response.content.decode()
+
+
+def test_the_inspect_view_names_the_head_of_operations(client, staff):
+    area = make_business_area()
+    client.login(username="manager", password=PASSWORD)
+    page = client.get(reverse("wagtailsnippets_scrutiny_businessarea:inspect", args=[area.pk]))
+    assert "Dana Price" in page.content.decode()
