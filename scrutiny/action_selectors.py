@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from .models import (
     ReviewStatus,
     ScrutinyReviewPage,
     ScrutinySettings,
+    person_name,
 )
 
 PUBLISHED_REPORT_STATUSES = [ReviewStatus.REPORTED, ReviewStatus.COMPLETED]
@@ -41,7 +43,7 @@ def reviews_with_plans():
     """Reviews whose report is published, newest first: the ones with action plans."""
     return (
         ScrutinyReviewPage.objects.filter(status__in=PUBLISHED_REPORT_STATUSES, live=True)
-        .select_related("business_area")
+        .select_related("business_area__head_of_operations")
         .order_by("-first_published_at", "-pk")
     )
 
@@ -49,24 +51,28 @@ def reviews_with_plans():
 def serious_failure_decisions():
     """The panel's serious-failure decisions, newest first: each has actions of its own."""
     return PanelDecision.objects.filter(outcome=DecisionOutcome.SERIOUS_FAILURE).select_related(
-        "call__business_area"
+        "call__business_area__head_of_operations"
     )
 
 
 def _recommendations_prefetch(actions=None) -> Prefetch:
-    actions = actions if actions is not None else ActionItem.objects.all()
+    actions = actions if actions is not None else ActionItem.objects.select_related("owner")
     return Prefetch(
         "recommendations",
         queryset=Recommendation.objects.select_related(
-            "response__responded_by", "response__plan_agreed_by"
+            "responsible", "response__responded_by", "response__plan_agreed_by"
         ).prefetch_related(Prefetch("actions", queryset=actions.order_by("due_on", "pk"))),
     )
+
+
+def _actions_by_due_date():
+    return ActionItem.objects.select_related("owner").order_by("due_on", "pk")
 
 
 def review_plan(review_pk: int):
     """One review with its recommendations, their responses and actions, in few queries."""
     return (
-        ScrutinyReviewPage.objects.select_related("business_area")
+        ScrutinyReviewPage.objects.select_related("business_area__head_of_operations")
         .prefetch_related(_recommendations_prefetch(), "calls")
         .filter(pk=review_pk)
         .first()
@@ -77,7 +83,7 @@ def decision_plan(decision_pk: int):
     """One serious-failure decision with its actions."""
     return (
         serious_failure_decisions()
-        .prefetch_related(Prefetch("actions", queryset=ActionItem.objects.order_by("due_on", "pk")))
+        .prefetch_related(Prefetch("actions", queryset=_actions_by_due_date()))
         .filter(pk=decision_pk)
         .first()
     )
@@ -88,7 +94,7 @@ class PlanFilters:
     """The filters of the action plans listing."""
 
     review: int | None = None
-    owner: str = ""
+    owner: int | None = None
     status: str = ""
     overdue: bool = False
 
@@ -99,9 +105,9 @@ class PlanFilters:
 
 def filtered_actions(filters: PlanFilters, *, today: datetime.date | None = None):
     """The actions that pass the listing's filters (all actions when none is set)."""
-    actions = ActionItem.objects.all()
+    actions = ActionItem.objects.select_related("owner")
     if filters.owner:
-        actions = actions.filter(owner_name=filters.owner)
+        actions = actions.filter(owner_id=filters.owner)
     if filters.status == "open":
         actions = actions.open()
     elif filters.status:
@@ -135,10 +141,11 @@ def action_plans(filters: PlanFilters) -> dict:
     return {"reviews": reviews, "decisions": decisions}
 
 
-def action_owners() -> list[str]:
-    """The names of everyone who owns an action, for the owner filter."""
-    return list(
-        ActionItem.objects.order_by("owner_name").values_list("owner_name", flat=True).distinct()
+def action_owners() -> list:
+    """The accounts of everyone who owns an action, by name, for the owner filter."""
+    return sorted(
+        get_user_model().objects.filter(actions_owned__isnull=False).distinct(),
+        key=lambda person: person_name(person).lower(),
     )
 
 
@@ -268,7 +275,7 @@ def actions_needing_attention(*, today: datetime.date | None = None) -> list[Att
     items = (
         ActionItem.objects.open()
         .filter(due_on__lte=today + datetime.timedelta(days=days))
-        .select_related("recommendation__page", "decision__call")
+        .select_related("owner", "recommendation__page", "decision__call")
         .order_by("due_on", "pk")
     )
     groups: dict[tuple, AttentionGroup] = {}

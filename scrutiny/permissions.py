@@ -1,5 +1,6 @@
 """Small predicates for who may do what; the groups' permissions are set in scrutiny.roles."""
 
+from .models.people import eligible_people
 from .roles import OFFICERS
 
 
@@ -23,15 +24,21 @@ def can_download_evidence(user) -> bool:
     return user.is_active and user.has_perm("scrutiny.view_callevidence")
 
 
-def _is_named(user, email: str) -> bool:
-    """Whether an active admin user is the person with this email."""
+def may_be_named(user) -> bool:
+    """Whether an account may be named on the record: active, and able to sign in to the admin."""
     return (
-        user.is_active
-        and bool(email)
-        and bool(user.email)
-        and user.email.lower() == email.lower()
-        and user.has_perm("wagtailadmin.access_admin")
+        user is not None and user.pk is not None and eligible_people().filter(pk=user.pk).exists()
     )
+
+
+def _answers_for(user, recommendations) -> bool:
+    """Whether this account is the one that answers for one of these recommendations.
+
+    The record names an account, never an email address: changing one's own email grants
+    nothing.
+    """
+    named = {recommendation.responsible_person_id for recommendation in recommendations}
+    return user.pk is not None and user.pk in named and may_be_named(user)
 
 
 def can_view_action_plans(user) -> bool:
@@ -42,9 +49,7 @@ def can_view_action_plans(user) -> bool:
 def can_follow_plan(user, recommendations=()) -> bool:
     """Who may open an action plan: those who follow every plan, and the person who answers for
     one of these recommendations (a head of operations need be in no staff group)."""
-    return can_view_action_plans(user) or any(
-        _is_named(user, recommendation.responsible[1]) for recommendation in recommendations
-    )
+    return can_view_action_plans(user) or _answers_for(user, recommendations)
 
 
 def can_respond(user, recommendation) -> bool:
@@ -55,7 +60,7 @@ def can_respond(user, recommendation) -> bool:
         "scrutiny.change_recommendationresponse"
     ):
         return True
-    return _is_named(user, recommendation.responsible[1])
+    return _answers_for(user, [recommendation])
 
 
 def can_plan_actions(user, recommendation=None) -> bool:
@@ -64,7 +69,7 @@ def can_plan_actions(user, recommendation=None) -> bool:
         return False
     if user.has_perm("scrutiny.add_actionitem") and user.has_perm("scrutiny.change_actionitem"):
         return True
-    return recommendation is not None and _is_named(user, recommendation.responsible[1])
+    return recommendation is not None and _answers_for(user, [recommendation])
 
 
 def can_agree_action_plan(user) -> bool:

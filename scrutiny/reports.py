@@ -106,13 +106,13 @@ def report_pdf(review, *, draft: bool = False) -> bytes:
             [para(label, "head") for label in ["No.", "Recommendation", "Priority", "Responsible"]]
         ]
         for number, rec in enumerate(recommendations, start=1):
-            name, email = rec.responsible
+            name = rec.responsible_name
             rows.append(
                 [
                     para(str(number), "cell"),
                     para(rec.recommendation, "cell"),
                     para(rec.get_priority_display(), "cell"),
-                    para(name or email or "—", "cell"),
+                    para(name or "—", "cell"),
                 ]
             )
         table = Table(rows, colWidths=[12 * mm, 104 * mm, 20 * mm, 38 * mm], repeatRows=1)

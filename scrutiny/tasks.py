@@ -88,7 +88,7 @@ def send_decision_to_resident(decision_pk: int) -> bool:
 def send_serious_failure_recommendations(decision_pk: int) -> bool:
     """Send the panel's immediate recommendations to the head of operations for the service."""
     decision = (
-        PanelDecision.objects.select_related("call__business_area")
+        PanelDecision.objects.select_related("call__business_area__head_of_operations")
         .filter(pk=decision_pk, outcome=DecisionOutcome.SERIOUS_FAILURE)
         .first()
     )
@@ -331,7 +331,11 @@ def send_action_reminder(item_pk: int, stage: str) -> bool:
 
     item = (
         ActionItem.objects.open()
-        .select_related("recommendation__page__business_area", "decision__call__business_area")
+        .select_related(
+            "owner",
+            "recommendation__page__business_area",
+            "decision__call__business_area",
+        )
         .filter(pk=item_pk)
         .first()
     )

@@ -53,7 +53,7 @@ class BusinessAreaViewSet(SnippetViewSet):
     # The services are public (the call form lists them), and Communications choose one on a
     # review page: any admin user may open this chooser.
     chooser_viewset_class = chooser_for("wagtailadmin.access_admin")
-    list_display = ["name", "head_of_operations_name", "active"]
+    list_display = ["name", Column("head_of_operations_name", label="Head of operations"), "active"]
     list_filter = ["active"]
     search_fields = ["name", "description"]
     inspect_view_enabled = True

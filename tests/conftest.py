@@ -1,7 +1,7 @@
 """Builders shared by the whole suite. Tests never load the demo data; they build what they need."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from wagtail.models import Page, Site
 
 from home.models import HomePage, StandardPage
@@ -21,13 +21,25 @@ def make_user(username: str = "someone", *, group: str | None = None, **fields) 
     return user
 
 
+def make_head_of_operations(
+    username: str = "dana.price", first_name: str = "Dana", last_name: str = "Price"
+) -> User:
+    """A head of operations' account (username@example.org): in no group, with the admin access
+    permission of its own, so that it gets no group's emails."""
+    head = User.objects.filter(username=username).first()
+    if head is None:
+        head = make_user(username, first_name=first_name, last_name=last_name)
+        head.user_permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+    return head
+
+
 def make_business_area(name: str = "Repairs and maintenance", **overrides) -> BusinessArea:
-    """A business area with a head of operations."""
-    fields = {
-        "name": name,
-        "head_of_operations_name": "Dana Price",
-        "head_of_operations_email": "dana.price@example.org",
-    } | overrides
+    """A business area whose head of operations is Dana Price's account, unless another is given."""
+    fields = {"name": name} | overrides
+    if "head_of_operations" not in fields:
+        fields["head_of_operations"] = make_head_of_operations()
     return BusinessArea.objects.create(**fields)
 
 

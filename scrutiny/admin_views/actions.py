@@ -24,9 +24,11 @@ from .. import action_selectors, pipeline
 from ..models import (
     ActionItem,
     ActionStatus,
+    PersonChoiceField,
     Recommendation,
     RecommendationResponse,
     ResponseDecision,
+    person_name,
 )
 from ..permissions import (
     can_agree_action_plan,
@@ -34,6 +36,7 @@ from ..permissions import (
     can_plan_actions,
     can_respond,
     can_view_action_plans,
+    may_be_named,
 )
 from ..selectors import history_versions
 from .calls import display_value
@@ -115,7 +118,7 @@ class ActionPlanFilterForm(forms.Form):
     """The filters of the action plans listing."""
 
     review = forms.TypedChoiceField(label="Review", required=False, coerce=int, empty_value=None)
-    owner = forms.ChoiceField(label="Owner", required=False)
+    owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -130,7 +133,7 @@ class ActionPlanFilterForm(forms.Form):
             (review.pk, review.title) for review in action_selectors.reviews_with_plans()
         ]
         self.fields["owner"].choices = [("", "Anyone")] + [
-            (name, name) for name in action_selectors.action_owners()
+            (person.pk, person_name(person)) for person in action_selectors.action_owners()
         ]
 
     def filters(self) -> action_selectors.PlanFilters:
@@ -139,7 +142,7 @@ class ActionPlanFilterForm(forms.Form):
         data = self.cleaned_data
         return action_selectors.PlanFilters(
             review=data.get("review"),
-            owner=data.get("owner") or "",
+            owner=data.get("owner"),
             status=data.get("status") or "",
             overdue=bool(data.get("overdue")),
         )
@@ -232,7 +235,8 @@ class ReviewPlanView(PlanMixin, TemplateView):
                     "panel_id": f"recommendation-{number}",
                     "heading": f"Recommendation {number}",
                     "recommendation": rec,
-                    "responsible": rec.responsible,
+                    "responsible_name": rec.responsible_name,
+                    "responsible_email": rec.responsible_email,
                     "response": response,
                     "response_history": response_history.get(response.pk, []) if response else [],
                     "progress": action_selectors.progress_from(response, actions, today=today),
@@ -336,12 +340,7 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what the action is."},
     )
-    owner_name = forms.CharField(label="Owner", max_length=120, required=False)
-    owner_email = forms.EmailField(
-        label="Owner's email",
-        required=False,
-        error_messages={"invalid": "Enter the owner's email address, like name@example.org."},
-    )
+    owner = PersonChoiceField(label="Owner", required=False)
     due_on = forms.DateField(
         label="Due date",
         widget=AdminDateInput,
@@ -351,11 +350,21 @@ class ActionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, default_owner: tuple[str, str] = ("", ""), **kwargs):
+    def __init__(self, *args, default_owner=None, **kwargs):
+        """A new action's form starts with the plan's default owner chosen, if they may own it."""
+        may_own = default_owner is not None and may_be_named(default_owner)
+        if may_own:
+            kwargs["initial"] = {"owner": default_owner.pk, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        name, email = default_owner
-        if name:
-            self.fields["owner_name"].help_text = f"Leave both blank for {name} ({email})."
+        name = person_name(default_owner)
+        if may_own:
+            self.fields["owner"].help_text = f"Left blank, {name}, who answers for this plan."
+        elif default_owner is not None:
+            self.fields[
+                "owner"
+            ].help_text = (
+                f"{name} answers for this plan but cannot sign in to the admin: choose the owner."
+            )
 
 
 class ProgressForm(forms.Form):
@@ -443,7 +452,9 @@ class RecommendationFormMixin:
 
     def load(self, request, pk: int):
         recommendation = (
-            Recommendation.objects.select_related("page__business_area", "response")
+            Recommendation.objects.select_related(
+                "responsible", "page__business_area__head_of_operations", "response"
+            )
             .filter(pk=pk)
             .first()
         )
@@ -519,7 +530,7 @@ class AddActionView(RecommendationFormMixin, PlanFormView):
 
     def get_form(self):
         data = self.request.POST if self.request.method == "POST" else None
-        return ActionForm(data, default_owner=self.recommendation.responsible)
+        return ActionForm(data, default_owner=self.recommendation.responsible_person)
 
     def about(self) -> dict:
         response = getattr(self.recommendation, "response", None)
@@ -558,11 +569,8 @@ class AddDecisionActionView(DecisionFormMixin, PlanFormView):
         return super().dispatch(request, pk=pk)
 
     def get_form(self):
-        area = self.decision.call.business_area
         data = self.request.POST if self.request.method == "POST" else None
-        return ActionForm(
-            data, default_owner=(area.head_of_operations_name, area.head_of_operations_email)
-        )
+        return ActionForm(data, default_owner=self.decision.call.business_area.head_of_operations)
 
     def perform(self, form):
         pipeline.action_add(decision=self.decision, user=self.request.user, **form.cleaned_data)
@@ -575,7 +583,10 @@ class ItemFormMixin:
     def load(self, request, pk: int):
         item = (
             ActionItem.objects.select_related(
-                "recommendation__page__business_area", "decision__call__business_area"
+                "owner",
+                "recommendation__responsible",
+                "recommendation__page__business_area__head_of_operations",
+                "decision__call__business_area__head_of_operations",
             )
             .filter(pk=pk)
             .first()
@@ -615,16 +626,11 @@ class ChangeActionView(ItemFormMixin, PlanFormView):
         return super().dispatch(request, pk=pk)
 
     def get_form(self):
-        if self.request.method == "POST":
-            return ActionForm(self.request.POST)
         item = self.item
+        data = self.request.POST if self.request.method == "POST" else None
+        # The owner as it stands is offered even if they could not be chosen anew.
         return ActionForm(
-            initial={
-                "action": item.action,
-                "owner_name": item.owner_name,
-                "owner_email": item.owner_email,
-                "due_on": item.due_on,
-            }
+            data, initial={"action": item.action, "owner": item.owner_id, "due_on": item.due_on}
         )
 
     def perform(self, form):

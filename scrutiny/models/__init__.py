@@ -46,6 +46,7 @@ from .pages import (
     PetitionIndexPage,
     QuestionType,
 )
+from .people import PersonChoiceField, PersonField, eligible_people, person_name
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
 from .privacy import PrivacyAction, PrivacyActionKind
 from .programme import ProgrammeIndexPage, ProgrammeYearPage, ReviewStatus, ScrutinyReviewPage
@@ -137,6 +138,10 @@ __all__ = [
     "MeetingStatus",
     "NotAcceptedReason",
     "PanelDecision",
+    "PersonChoiceField",
+    "PersonField",
+    "eligible_people",
+    "person_name",
     "PanelDecisionTask",
     "PanelMeeting",
     "Petition",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +18,8 @@ from wagtail.admin.panels import (
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import RevisionMixin
 from wagtail.search import index
+
+from .people import PersonField, person_name
 
 MONTHS = [
     (1, "January"),
@@ -281,11 +284,16 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True, blank=True)
     description = models.TextField(blank=True)
-    head_of_operations_name = models.CharField(
-        "head of operations", max_length=120, help_text="Who answers for this service."
+    head_of_operations = PersonField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="business_areas_headed",
+        verbose_name="head of operations",
+        help_text="Who answers for this service: a member of staff who can sign in to the admin.",
     )
     head_of_operations_title = models.CharField("job title", max_length=120, blank=True)
-    head_of_operations_email = models.EmailField("head of operations' email")
     active = models.BooleanField(
         default=True, help_text="Only active areas are offered to residents on the public forms."
     )
@@ -296,9 +304,8 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
         FieldPanel("description"),
         MultiFieldPanel(
             [
-                FieldPanel("head_of_operations_name"),
+                FieldPanel("head_of_operations"),
                 FieldPanel("head_of_operations_title"),
-                FieldPanel("head_of_operations_email"),
             ],
             heading="Responsible head of operations",
         ),
@@ -324,3 +331,17 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:120]
         super().save(*args, **kwargs)
+
+    @property
+    def head_of_operations_name(self) -> str:
+        """The head of operations' name, read from their account."""
+        return person_name(self.head_of_operations)
+
+    @property
+    def head_of_operations_email(self) -> str:
+        """Where the head of operations' emails go, read from their account."""
+        return self.head_of_operations.email if self.head_of_operations else ""
+
+    def get_head_of_operations_display(self) -> str:
+        """The head of operations by name, as the admin's inspect view shows them."""
+        return self.head_of_operations_name or "Nobody named"

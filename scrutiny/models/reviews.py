@@ -7,8 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
+
+from .people import PersonField, person_name
 
 
 class ReviewStep(models.Model):
@@ -125,19 +127,21 @@ class Recommendation(Orderable):
     recommendation = models.TextField()
     evidence = models.TextField(help_text="What the panel found that supports it.")
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
-    responsible_name = models.CharField(
-        "responsible head of operations",
-        max_length=120,
+    responsible = PersonField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
+        related_name="recommendations_answered",
+        verbose_name="responsible head of operations",
         help_text="Left blank, the head of operations of the review's service.",
     )
-    responsible_email = models.EmailField("their email", blank=True)
 
     panels = [
         FieldPanel("recommendation"),
         FieldPanel("evidence"),
         FieldPanel("priority"),
-        FieldRowPanel([FieldPanel("responsible_name"), FieldPanel("responsible_email")]),
+        FieldPanel("responsible"),
     ]
 
     # The page's revisions are the report's history; these rows add a field-by-field record of
@@ -151,13 +155,25 @@ class Recommendation(Orderable):
         return self.recommendation[:80]
 
     @property
-    def responsible(self) -> tuple[str, str]:
-        """The name and email of who answers for it, defaulting to the service's head."""
-        area = self.page.business_area
-        return (
-            self.responsible_name or area.head_of_operations_name,
-            self.responsible_email or area.head_of_operations_email,
-        )
+    def responsible_person(self):
+        """Whose account answers for it: the person named, or else the service's head."""
+        return self.responsible or self.page.business_area.head_of_operations
+
+    @property
+    def responsible_person_id(self) -> int | None:
+        """The id of the account that answers for it, without loading the account."""
+        return self.responsible_id or self.page.business_area.head_of_operations_id
+
+    @property
+    def responsible_name(self) -> str:
+        """The name of who answers for it, read from their account."""
+        return person_name(self.responsible_person)
+
+    @property
+    def responsible_email(self) -> str:
+        """Where emails to who answers for it go, read from their account."""
+        person = self.responsible_person
+        return person.email if person else ""
 
 
 class ResponseDecision(models.TextChoices):
@@ -255,8 +271,12 @@ class ActionItem(models.Model):
         help_text="A serious-failure decision whose immediate recommendations this answers.",
     )
     action = models.TextField()
-    owner_name = models.CharField("owner", max_length=120)
-    owner_email = models.EmailField("owner's email")
+    owner = PersonField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="actions_owned",
+        verbose_name="owner",
+    )
     due_on = models.DateField("due date")
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
@@ -270,10 +290,7 @@ class ActionItem(models.Model):
 
     panels = [
         FieldPanel("action"),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("owner_name"), FieldPanel("owner_email")])],
-            heading="Owner",
-        ),
+        FieldPanel("owner"),
         FieldPanel("due_on"),
         FieldPanel("status"),
         FieldPanel("progress_notes"),
@@ -298,6 +315,16 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.action[:80]
+
+    @property
+    def owner_name(self) -> str:
+        """The owner's name, read from their account."""
+        return person_name(self.owner)
+
+    @property
+    def owner_email(self) -> str:
+        """Where the owner's reminders go, read from their account."""
+        return self.owner.email
 
     @property
     def is_open(self) -> bool:

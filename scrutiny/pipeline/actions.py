@@ -9,8 +9,8 @@ actions done, the review's action plan is complete and the calls it answers are 
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -31,6 +31,7 @@ from ..models import (
     ResponseDecision,
     ReviewStatus,
     ScrutinyReviewPage,
+    person_name,
 )
 from . import machine
 from .machine import TransitionNotAllowed
@@ -185,25 +186,23 @@ def recommendation_respond(
     return response
 
 
-def _owner(name: str, email: str, *, default: tuple[str, str], where: str) -> tuple[str, str]:
-    """The owner given, or the default for this plan when none is given."""
-    name, email = (name or "").strip(), (email or "").strip()
-    if not name and not email:
-        name, email = default
-        if not name or not email:
-            raise ActionRefused(
-                f"Name the owner of this action and give their email: {where} has no head "
-                "of operations recorded."
-            )
-    elif not name:
-        raise ActionRefused("Give the owner's name as well as their email.")
-    elif not email:
-        raise ActionRefused("Give the owner's email, so that reminders reach them.")
-    try:
-        validate_email(email)
-    except ValidationError as error:
-        raise ActionRefused(f"“{email}” is not an email address.") from error
-    return name[:120], email
+def _owner(chosen, *, default, where: str, current=None):
+    """The owner chosen, or the default for this plan when nobody is chosen.
+
+    A newly named owner must be someone who may be named on the record (see
+    permissions.may_be_named); the owner an action already has may stay.
+    """
+    owner = chosen or default
+    if owner is None:
+        raise ActionRefused(
+            f"Choose the owner of this action: {where} has no head of operations recorded."
+        )
+    if (current is None or owner.pk != current.pk) and not permissions.may_be_named(owner):
+        raise ActionRefused(
+            f"{person_name(owner)} cannot sign in to the admin, so cannot own an action: "
+            "choose someone who can."
+        )
+    return owner
 
 
 def _action_text(action: str) -> str:
@@ -227,13 +226,12 @@ def action_add(
     due_on: datetime.date,
     recommendation: Recommendation | None = None,
     decision: PanelDecision | None = None,
-    owner_name: str = "",
-    owner_email: str = "",
+    owner=None,
 ) -> ActionItem:
     """Add an action to a recommendation's plan, or to a serious-failure decision.
 
-    The owner defaults to the recommendation's responsible head of operations (or, for a
-    decision, the service's head of operations).
+    The owner (a user account) defaults to the recommendation's responsible head of operations
+    (or, for a decision, the service's head of operations).
     """
     if (recommendation is None) == (decision is None):
         raise ActionRefused("An action answers one recommendation or one decision.")
@@ -248,7 +246,7 @@ def action_add(
                 "Record the response first: actions follow a recommendation that is accepted "
                 "or partly accepted."
             )
-        default = recommendation.responsible
+        default = recommendation.responsible_person
         where = str(recommendation.page.business_area)
     else:
         if not permissions.can_plan_actions(user):
@@ -257,16 +255,15 @@ def action_add(
         if decision.outcome != DecisionOutcome.SERIOUS_FAILURE:
             raise ActionRefused("Only a serious-failure decision has actions of its own.")
         area = decision.call.business_area
-        default = (area.head_of_operations_name, area.head_of_operations_email)
+        default = area.head_of_operations
         where = str(area)
-    name, email = _owner(owner_name, owner_email, default=default, where=where)
+    owner = _owner(owner, default=default, where=where)
     now = timezone.now()
     item = ActionItem(
         recommendation=recommendation,
         decision=decision,
         action=_action_text(action),
-        owner_name=name,
-        owner_email=email,
+        owner=owner,
         due_on=_due_date(due_on),
         created_by=user,
         created_at=now,
@@ -276,6 +273,13 @@ def action_add(
     if recommendation is not None:
         review_sync_status(review=recommendation.page, user=user)
     return item
+
+
+def _logged(value) -> str:
+    """A value as an action's log entry records it; a person by name and account id."""
+    if isinstance(value, get_user_model()):
+        return f"{person_name(value)} (account {value.pk})"
+    return str(value)
 
 
 def _about(item: ActionItem) -> dict:
@@ -288,7 +292,12 @@ def _about(item: ActionItem) -> dict:
 def _locked_item(item: ActionItem) -> ActionItem:
     return (
         ActionItem.objects.select_for_update(of=("self",))
-        .select_related("recommendation__page__business_area", "decision__call")
+        .select_related(
+            "owner",
+            "recommendation__responsible",
+            "recommendation__page__business_area__head_of_operations",
+            "decision__call__business_area__head_of_operations",
+        )
         .get(pk=item.pk)
     )
 
@@ -300,28 +309,24 @@ def _check_may_plan(user, item: ActionItem) -> None:
 
 @transaction.atomic
 def action_change(
-    *, item: ActionItem, user, action: str, due_on: datetime.date, owner_name: str, owner_email: str
+    *, item: ActionItem, user, action: str, due_on: datetime.date, owner=None
 ) -> ActionItem:
-    """Change what an action is, who owns it or when it is due (a change to the plan)."""
+    """Change what an action is, who owns it or when it is due (a change to the plan).
+
+    Nobody chosen as owner means the plan's default: the recommendation's responsible person,
+    or the service's head of operations.
+    """
     _check_may_plan(user, item)
     item = _locked_item(item)
     default = (
-        item.recommendation.responsible
+        item.recommendation.responsible_person
         if item.recommendation_id
-        else (
-            item.decision.call.business_area.head_of_operations_name,
-            item.decision.call.business_area.head_of_operations_email,
-        )
+        else item.decision.call.business_area.head_of_operations
     )
-    name, email = _owner(owner_name, owner_email, default=default, where="the service")
-    new = {
-        "action": _action_text(action),
-        "owner_name": name,
-        "owner_email": email,
-        "due_on": _due_date(due_on),
-    }
+    owner = _owner(owner, default=default, where="the service", current=item.owner)
+    new = {"action": _action_text(action), "owner": owner, "due_on": _due_date(due_on)}
     changed = {
-        field: [str(getattr(item, field)), str(value)]
+        field: [_logged(getattr(item, field)), _logged(value)]
         for field, value in new.items()
         if getattr(item, field) != value
     }

@@ -155,10 +155,11 @@ def programme(whole_site, staff):
 
     from scrutiny import pipeline, selectors
     from scrutiny.models import Score
-    from tests.conftest import make_business_area
+    from tests.conftest import make_business_area, make_head_of_operations
     from tests.scrutiny.builders import make_accepted_call, make_measure
 
-    lettings = make_business_area("Lettings", head_of_operations_email="lettings@example.org")
+    head = make_head_of_operations("lettings", "Lee", "Hart")
+    lettings = make_business_area("Lettings", head_of_operations=head)
     accepted = make_accepted_call(staff, business_area=lettings)
     year = selectors.current_financial_year()
     make_measure(lettings, financial_year=year, performance_percent=Decimal("70"))

@@ -12,7 +12,7 @@ from django.core import mail
 from scrutiny import roles
 from scrutiny.models import CallStatus, PanelDecision
 from tests.browser.conftest import SCREENSHOTS, screenshot
-from tests.conftest import PASSWORD, make_business_area, make_user
+from tests.conftest import PASSWORD, make_business_area, make_head_of_operations, make_user
 from tests.scrutiny.appeal_builders import make_meeting
 from tests.scrutiny.builders import make_call
 
@@ -34,7 +34,8 @@ def people(db):
 
 @pytest.fixture
 def calls(people):
-    area = make_business_area("Repairs and maintenance", head_of_operations_email="hoo@example.org")
+    head = make_head_of_operations("hoo", "Hana", "Obi")  # hoo@example.org
+    area = make_business_area("Repairs and maintenance", head_of_operations=head)
     meeting = make_meeting(days_ahead=3)
     made = [
         make_call(

@@ -27,7 +27,7 @@ def published_report(db):
     review = make_review(
         year_page,
         title="Review of repairs and maintenance",
-        business_area=make_business_area(head_of_operations_name="Dana Price"),
+        business_area=make_business_area(),
         status=ReviewStatus.IN_REVIEW,
         starts_on=timezone.localdate() - timedelta(days=120),
         ends_on=timezone.localdate() - timedelta(days=10),

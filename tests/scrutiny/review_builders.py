@@ -90,7 +90,6 @@ def edit_post(review, **extra):
             f"recommendations-{i}-recommendation": rec.recommendation,
             f"recommendations-{i}-evidence": rec.evidence,
             f"recommendations-{i}-priority": rec.priority,
-            f"recommendations-{i}-responsible_name": rec.responsible_name,
-            f"recommendations-{i}-responsible_email": rec.responsible_email,
+            f"recommendations-{i}-responsible": rec.responsible_id or "",
         }
     return data | extra

@@ -119,8 +119,7 @@ def test_moving_the_due_date_starts_the_stages_again(staff, plan):
     pipeline.action_change(
         item=item,
         action=item.action,
-        owner_name=item.owner_name,
-        owner_email=item.owner_email,
+        owner=item.owner,
         due_on=days(12),
         user=staff["officer"],
     )

@@ -22,7 +22,7 @@ from scrutiny.models import (
     ReviewStatus,
     ScrutinyReviewPage,
 )
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_head_of_operations, make_user
 from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.builders import decide, make_accepted_call, make_call
 
@@ -73,9 +73,7 @@ def test_a_manager_responds_and_the_history_and_log_name_them(staff, home_page):
 
 def test_the_responsible_head_of_operations_may_respond_without_being_a_manager(staff, home_page):
     review = make_reported_review(home_page)
-    head = make_user("dana", group="Scrutiny officers")
-    head.email = "dana.price@example.org"  # the business area's head of operations
-    head.save()
+    head = review.business_area.head_of_operations  # an account in no group
     rec = recs(review)[0]
     pipeline.recommendation_respond(
         recommendation=rec, decision="accepted", reasons="Yes.", user=head
@@ -132,12 +130,15 @@ def test_an_action_defaults_its_owner_to_the_responsible_person(staff, home_page
     review = make_reported_review(home_page)
     rec = recs(review)[0]
     [item] = respond_and_plan(rec, staff["manager"])
+    assert item.owner == review.business_area.head_of_operations
     assert (item.owner_name, item.owner_email) == ("Dana Price", "dana.price@example.org")
-    rec.responsible_name, rec.responsible_email = "Lee Hart", "lee.hart@example.org"
+    lee = make_head_of_operations("lee.hart", "Lee", "Hart")
+    rec.responsible = lee
     rec.save()
     second = pipeline.action_add(
         recommendation=rec, action="Survey", due_on=TODAY(), user=staff["officer"]
     )
+    assert second.owner == lee
     assert (second.owner_name, second.owner_email) == ("Lee Hart", "lee.hart@example.org")
     assert second.history.first().history_user == staff["officer"]
     assert PageLogEntry.objects.filter(
@@ -167,25 +168,23 @@ def test_only_officers_and_managers_add_actions(staff, home_page, role):
         pipeline.action_add(recommendation=rec, action="X", due_on=TODAY(), user=staff[role])
 
 
-def test_an_owner_needs_both_name_and_a_real_email(staff, home_page):
+def test_an_owner_is_an_account_that_can_sign_in_to_the_admin(staff, home_page):
     rec = recs(make_reported_review(home_page))[0]
     pipeline.recommendation_respond(
         recommendation=rec, decision="accepted", reasons="Y", user=staff["manager"]
     )
-    for name, email, message in [
-        ("Sam", "", "owner's email"),
-        ("", "sam@example.org", "owner's name"),
-        ("Sam", "not-an-email", "not an email"),
-    ]:
-        with pytest.raises(pipeline.ActionRefused, match=message):
+    no_access = make_user("sam", first_name="Sam", last_name="Hill")  # in no group
+    left = make_user("kim", group="Managers", first_name="Kim", last_name="Lo", is_active=False)
+    for owner in [no_access, left]:
+        with pytest.raises(pipeline.ActionRefused, match="cannot sign in to the admin"):
             pipeline.action_add(
-                recommendation=rec,
-                action="X",
-                due_on=TODAY(),
-                owner_name=name,
-                owner_email=email,
-                user=staff["manager"],
+                recommendation=rec, action="X", due_on=TODAY(), owner=owner, user=staff["manager"]
             )
+    assert not ActionItem.objects.exists()
+    item = pipeline.action_add(
+        recommendation=rec, action="X", due_on=TODAY(), owner=staff["comms"], user=staff["manager"]
+    )
+    assert item.owner == staff["comms"]
 
 
 def test_progress_done_sets_the_day_and_reopening_clears_it(staff, home_page):
@@ -239,8 +238,7 @@ def test_the_panel_agrees_and_a_later_change_is_flagged(staff, home_page):
     pipeline.action_change(
         item=item,
         action=item.action,
-        owner_name=item.owner_name,
-        owner_email=item.owner_email,
+        owner=item.owner,
         due_on=item.due_on + datetime.timedelta(days=14),
         user=staff["officer"],
     )
@@ -319,6 +317,7 @@ def test_serious_failure_actions_default_to_the_head_of_operations(staff, home_p
     item = pipeline.action_add(
         decision=decision, action="Fix the boilers", due_on=TODAY(), user=staff["officer"]
     )
+    assert item.owner == decision.call.business_area.head_of_operations
     assert item.owner_email == "dana.price@example.org"
     assert item.recommendation is None
     with pytest.raises(PermissionDenied):
@@ -374,8 +373,8 @@ def test_the_responsible_head_of_operations_opens_and_answers_their_plan_in_no_s
     review = make_reported_review(home_page, recommendations=1)
     rec = recs(review)[0]
     head = make_user("dana", group="Communications")  # admin access, no scrutiny permissions
-    head.email = "Dana.Price@example.org"  # the business area's head of operations
-    head.save()
+    review.business_area.head_of_operations = head
+    review.business_area.save()
     login(client, head)
 
     page = client.get(reverse("scrutiny_actions:review", args=[review.pk]))
@@ -403,7 +402,9 @@ def test_the_responsible_head_of_operations_opens_and_answers_their_plan_in_no_s
         return response.status_code == 302 and response["Location"] == "/admin/"
 
     assert refused("index")
-    Recommendation.objects.filter(pk=rec.pk).update(responsible_email="lee@example.org")
+    Recommendation.objects.filter(pk=rec.pk).update(
+        responsible=make_head_of_operations("lee", "Lee", "Hart")
+    )
     assert refused("review", review.pk)
     assert refused("respond", rec.pk)
     assert refused("progress", item.pk)
@@ -512,8 +513,7 @@ def test_the_listing_filters_by_owner_status_and_overdue(client, staff, home_pag
         recommendation=rec,
         action="Future training",
         due_on=TODAY() + datetime.timedelta(days=90),
-        owner_name="Lee Hart",
-        owner_email="lee@example.org",
+        owner=make_head_of_operations("lee", "Lee", "Hart"),
         user=staff["manager"],
     )
     decision = serious_failure(staff)
@@ -531,7 +531,8 @@ def test_the_listing_filters_by_owner_status_and_overdue(client, staff, home_pag
     assert "Late survey" in page and "Future training" not in page
     assert "Restore heating" not in page
 
-    page = client.get(url, {"owner": "Lee Hart"}).content.decode()
+    lee = ActionItem.objects.get(action="Future training").owner
+    page = client.get(url, {"owner": lee.pk}).content.decode()
     assert "Future training" in page and "Late survey" not in page
 
     page = client.get(url, {"review": review.pk}).content.decode()

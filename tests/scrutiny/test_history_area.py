@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from scrutiny import pipeline, roles, tasks
 from scrutiny.models import BusinessArea, CallForScrutiny, Petition
-from tests.conftest import PASSWORD, make_business_area, make_user
+from tests.conftest import PASSWORD, make_business_area, make_head_of_operations, make_user
 from tests.scrutiny.builders import decide, make_call
 
 pytestmark = pytest.mark.django_db
@@ -70,9 +70,8 @@ def test_a_change_made_in_the_admin_shows_who_made_it_field_by_field(client, sta
             "name": "Repairs and maintenance",
             "slug": area.slug,
             "description": "",
-            "head_of_operations_name": "Grace Lee",
+            "head_of_operations": make_head_of_operations("grace.lee", "Grace", "Lee").pk,
             "head_of_operations_title": "",
-            "head_of_operations_email": "dana.price@example.org",
             "active": "on",
         },
     )
@@ -372,12 +371,12 @@ def _queries_for_history_page(client) -> int:
 
 
 def _add_history(count: int, start: int) -> None:
+    head = make_head_of_operations()
     areas = [
         BusinessArea(
             name=f"Service {start + n}",
             slug=f"service-{start + n}",
-            head_of_operations_name="Dana Price",
-            head_of_operations_email="dana@example.org",
+            head_of_operations=head,
         )
         for n in range(count)
     ]

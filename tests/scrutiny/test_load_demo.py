@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page, Site
 
 from home.models import HomePage, StandardPage
-from scrutiny import pipeline, selectors
+from scrutiny import permissions, pipeline, selectors
 from scrutiny.demo import DemoFixture, demo_dump, demo_load, fixture_read
 from scrutiny.demo_dates import DemoMove, demo_move_between, demo_records_move
 from scrutiny.models import (
@@ -55,7 +55,12 @@ def test_each_profile_loads_its_names_pages_areas_and_accounts(profile):
     how = StandardPage.objects.get(slug="how-scrutiny-works")
     assert how.live and how.show_in_menus
     assert BusinessArea.objects.count() >= 6
-    assert all(area.head_of_operations_name for area in BusinessArea.objects.all())
+    # Each head of operations is an account that can sign in (Communications, no scrutiny group).
+    for area in BusinessArea.objects.select_related("head_of_operations"):
+        assert permissions.may_be_named(area.head_of_operations)
+        assert list(area.head_of_operations.groups.values_list("name", flat=True)) == [
+            "Communications"
+        ]
     for username, group in [
         ("comms", "Communications"),
         ("officer", "Scrutiny officers"),
@@ -93,7 +98,7 @@ def test_existing_content_is_kept_without_reset():
     with pytest.raises(CommandError, match="already has content"):
         call_command("load_demo")
     assert list(BusinessArea.objects.values_list("name", flat=True)) == ["Our own area"]
-    assert not User.objects.exists()
+    assert list(User.objects.values_list("username", flat=True)) == ["dana.price"]  # its head
 
 
 def test_if_empty_keeps_existing_content_and_succeeds():

@@ -33,7 +33,7 @@ from scrutiny.outcomes import (
     last_closed_financial_year,
     outcomes_for_year,
 )
-from tests.conftest import PASSWORD, make_business_area
+from tests.conftest import PASSWORD, make_business_area, make_head_of_operations
 from tests.scrutiny.builders import make_call
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +91,7 @@ def act(*, due, status="not_started", completed=None, recommendation=None, decis
         recommendation=recommendation,
         decision=decision,
         action="Do the thing.",
-        owner_name="Dana Price",
-        owner_email="dana.price@example.org",
+        owner=make_head_of_operations(),
         due_on=due,
         status=status,
         completed_on=completed,

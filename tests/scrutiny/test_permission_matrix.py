@@ -782,15 +782,15 @@ RECIPES = {
     ),
     "action plans: add an action": lambda w: post(
         reverse("scrutiny_actions:add", args=[w.reported_review[1].pk]),
-        {"action": "Survey the flats", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
+        {"action": "Survey the flats", "owner": "", "due_on": "2027-03-31"},
     ),
     "action plans: add an action to a serious failure": lambda w: post(
         reverse("scrutiny_actions:add_to_decision", args=[w.serious_failure.pk]),
-        {"action": "Restore heating", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
+        {"action": "Restore heating", "owner": "", "due_on": "2027-03-31"},
     ),
     "action plans: change an action": lambda w: post(
         reverse("scrutiny_actions:change", args=[w.reported_review[3].pk]),
-        {"action": "Fit fans", "owner_name": "", "owner_email": "", "due_on": "2027-03-31"},
+        {"action": "Fit fans", "owner": "", "due_on": "2027-03-31"},
     ),
     "action plans: record progress": lambda w: post(
         reverse("scrutiny_actions:progress", args=[w.reported_review[3].pk]),

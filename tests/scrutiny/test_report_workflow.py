@@ -45,7 +45,7 @@ RECOMMENDATIONS = [
 def review(staff, home_page):
     """A drafted report with three recommendations, answering a call now in review."""
     year_page = make_year(make_programme(home_page), 2026)
-    area = make_business_area(head_of_operations_name="Dana Price")
+    area = make_business_area()
     review = make_review(
         year_page,
         business_area=area,
