@@ -583,7 +583,7 @@ class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
         except ValueError as error:
             raise Http404 from error
         if self.call.status != CallStatus.AWAITING_PANEL:
-            messages.error(request, f"{self.call.reference} is not awaiting the panel.")
+            messages.error(request, decision_refusal(self.call, self.outcome, request.user))
             return _back(self.call)
         return super().dispatch(request, pk=pk, outcome=outcome)
 
@@ -630,6 +630,15 @@ class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+def decision_refusal(call: CallForScrutiny, outcome: str, user) -> str:
+    """Why a decision cannot be taken on this call now: already decided by whom and when."""
+    try:
+        pipeline.machine.check(call, f"decide_{outcome}", user=user)
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        return str(error)
+    return f"{call.reference} is not awaiting the panel."
+
+
 def still_awaiting_panel(call: CallForScrutiny) -> bool:
     """Whether a call still waits for the panel's decision (another member may have decided)."""
     return CallForScrutiny.objects.filter(pk=call.pk, status=CallStatus.AWAITING_PANEL).exists()
@@ -661,6 +670,16 @@ class DecisionActionView(snippet_views.WorkflowActionView):
     def get_form_class(self):
         form_class = super().get_form_class()
         return partial(form_class, call=self.object) if form_class else form_class
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.object.workflow_in_progress:
+            # Decided meanwhile (another member, or this one pressing twice): say by whom.
+            messages.error(request, decision_refusal(self.object, self.action_name, request.user))
+            url = action_url("inspect", self.object.pk)
+            if request.headers.get("x-requested-with") == "XMLHttpRequest":
+                return self.render_modal_json(request, {"step": "success", "redirect": url})
+            return redirect(url)
+        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         xhr = request.headers.get("x-requested-with") == "XMLHttpRequest"

@@ -88,7 +88,7 @@ class MonitoringForm(DecisionForm):
     review_on = forms.DateField(
         label="Review date",
         help_text="When the panel looks again; officers are reminded on the day.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Give the review date.",
             "invalid": "Give the review date as a date, such as 3 March 2027.",

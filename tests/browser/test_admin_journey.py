@@ -6,15 +6,18 @@ dashboard's "Awaiting your review", with the action's form in Wagtail's modal); 
 the field-by-field history, which the panel member sees without the resident's details.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from scrutiny import roles
-from scrutiny.models import CallStatus, PanelDecision
+from scrutiny.models import CallForScrutiny, CallStatus, PanelDecision, PanelMeeting
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.conftest import PASSWORD, make_business_area, make_head_of_operations, make_user
 from tests.scrutiny.appeal_builders import make_meeting
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import decide, make_awaiting_call, make_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,6 +77,7 @@ LABELS = {
     "reason": "Reason",
     "avenues": "What the resident can do first",
     "immediate_recommendations": "Immediate recommendations",
+    "watching": "What the panel will watch",
 }
 
 
@@ -142,6 +146,15 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     screenshot(officer, "admin-call-awaiting-panel")
     officer.context.close()
 
+    # Three days on, the panel has met; a later meeting is arranged. Decisions are recorded
+    # after the meeting at which they were taken, so only that meeting is offered.
+    PanelMeeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    CallForScrutiny.objects.filter(pk__in=[call.pk for call in calls["calls"]]).update(
+        awaiting_panel_since=timezone.now() - timedelta(hours=3)
+    )
+    meeting.refresh_from_db()
+    later = make_meeting(days_ahead=30)
+
     # The panel member decides each call through Wagtail's moderation action.
     panel = sign_in(browser, live_server, "pat")
     dashboard = panel.locator("#awaiting-review-content")
@@ -150,9 +163,16 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     screenshot(panel, "admin-panel-dashboard")
     mail.outbox.clear()
 
-    common = {"meeting": str(meeting)}
+    common = {}
     # A missing answer keeps the modal open with the field's message; nothing is recorded.
     form = open_action(panel, live_server, first, "Not accepted yet")
+    offered = form.locator("#id_meeting option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    assert offered == ["", str(meeting.pk)], "only the meeting that took place is offered"
+    assert str(later.pk) not in offered
+    assert form.locator("#id_meeting").input_value() == str(meeting.pk)
+    screenshot(panel, "admin-decision-modal-meetings")
     answer(form, common | {"reasons": "The complaints procedure can put it right."})
     form.get_by_role("button", name="Not accepted yet", exact=True).click()
     modal = panel.locator(".modal")
@@ -176,7 +196,11 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
         (
             second,
             "Refer for monitoring",
-            common | {"reasons": "One missed repair; we will watch the figures."},
+            common
+            | {
+                "reasons": "One missed repair; we will watch the figures.",
+                "watching": "Repairs done on time each month.",
+            },
             CallStatus.MONITORING,
         ),
         (
@@ -259,3 +283,52 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     history.screenshot(path=str(SCREENSHOTS / "admin-call-history.png"))
     manager.context.close()
+
+
+def test_a_decision_taken_meanwhile_is_a_message_not_an_error(browser, live_server, people):
+    """Two panel members decide the same call: the second is told who decided, and when."""
+    ruth = make_user("ruth", group=roles.PANEL, first_name="Ruth", last_name="Adeyemi")
+    staff = {"officer": people["officer"], "panel": people["panel"]}
+    call = make_awaiting_call(staff, name="Ada Lovell", email="ada@example.org")
+    later_call = make_awaiting_call(staff, name="Ben Carter", email="ben@example.org")
+    held = PanelMeeting.objects.create(
+        kind="formal", status="held", starts_at=timezone.now() - timedelta(hours=1)
+    )
+    CallForScrutiny.objects.filter(pk__in=[call.pk, later_call.pk]).update(
+        awaiting_panel_since=timezone.now() - timedelta(hours=3)
+    )
+
+    # From the dashboard: Pat opens the dialog; meanwhile Ruth records the decision.
+    panel = sign_in(browser, live_server, "pat")
+    form = open_action(panel, live_server, call, "Accept")
+    answer(form, {"reasons": "A pattern of failure."})
+    decide(call, outcome="accepted", user=ruth, meeting=held)
+    send(panel, form, "Accept")
+    assert panel.url.endswith(f"/inspect/{call.pk}/")
+    assert panel.get_by_text(
+        f"{call.reference} was already decided by Ruth Adeyemi at"
+    ).is_visible()
+    assert PanelDecision.objects.filter(call=call).count() == 1
+    screenshot(panel, "admin-decision-taken-meanwhile")
+
+    # On the call's own page: the same form sent twice (two tabs) records one decision.
+    url = live_server.url + CALLS_URL + f"decide/{later_call.pk}/not_accepted/"
+    second_tab = panel.context.new_page()
+    for tab in (panel, second_tab):
+        tab.goto(url)
+        tab.locator("#id_reason").select_option(
+            label="The complaints procedure has not been completed"
+        )
+        tab.locator("#id_meeting").select_option(str(held.pk))
+        tab.locator("#id_avenues").fill("Ask for stage 2.")
+        tab.locator("#id_reasons").fill("The complaint is still open.")
+    for tab in (panel, second_tab):
+        with tab.expect_navigation():
+            tab.get_by_role("button", name="Record the decision: not accepted yet").click()
+    assert panel.get_by_text("The panel's decision on").is_visible()
+    assert second_tab.get_by_text(
+        f"{later_call.reference} was already decided by Pat Nguyen at"
+    ).is_visible()
+    assert PanelDecision.objects.filter(call=later_call).count() == 1
+    screenshot(second_tab, "admin-decision-sent-twice")
+    panel.context.close()

@@ -153,10 +153,12 @@ def test_a_decision_sent_twice_is_a_message_naming_who_decided(client, staff, wa
     assert first.json()["step"] == "success"
     second = client.post(decide_url(waiting_call, "not_accepted"), answers, follow=True)
     assert second.status_code == 200
-    assert "is not awaiting the panel" in second.content.decode()
-    # Two members pressing at the same moment: the second reaches the pipeline and is told.
-    stale = client.post(url, answers, follow=True)
-    assert stale.status_code == 200
+    assert "was already decided by panel at" in second.content.decode()
+    # The dialog sent again: the same message on the call's page, never an error.
+    stale = client.post(url, answers, headers={"x-requested-with": "XMLHttpRequest"})
+    assert stale.json() == {"step": "success", "redirect": inspect_url(waiting_call)}
+    page = client.get(inspect_url(waiting_call)).content.decode()
+    assert "was already decided by panel at" in page
     assert PanelDecision.objects.count() == 1
 
 
