@@ -12,7 +12,7 @@ from scrutiny.models.programme import report_workflow
 from tests.browser.conftest import WIDTHS, screenshot
 from tests.conftest import PASSWORD, make_business_area, make_home_page, make_user
 from tests.scrutiny.membership_builders import make_member
-from tests.scrutiny.review_builders import make_programme, make_review, make_year
+from tests.scrutiny.review_builders import finish_steps, make_programme, make_review, make_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,6 +67,7 @@ def published_report(db):
         )
     review.save()
     review.save_revision(user=panel)
+    finish_steps(review, panel)
     state = report_workflow().start(review, panel)
     for approver in (panel, manager):
         task_state = state.current_task_state
@@ -74,10 +75,20 @@ def published_report(db):
         state.refresh_from_db()
     review = ScrutinyReviewPage.objects.get(pk=review.pk)
     assert review.live
-    for step in review.steps.filter(position__lte=5):
-        pipeline.review_step_update(step=step, user=panel, status=StepStatus.DONE)
     member = make_member(user=panel)
     pipeline.review_participant_add(review=review, member=member, role="lead", user=panel)
+    # A second review of the year, still being run: five of its ten steps done.
+    running = make_review(
+        year_page,
+        title="Review of lettings",
+        slug="review-of-lettings",
+        business_area=make_business_area("Lettings"),
+        status=ReviewStatus.IN_REVIEW,
+    )
+    for step in running.steps.filter(position__lte=5):
+        pipeline.review_step_update(step=step, user=panel, status=StepStatus.DONE)
+    pipeline.review_participant_add(review=running, member=member, role="lead", user=panel)
+    review.running = running
     return review
 
 
@@ -111,7 +122,8 @@ def test_run_the_review_screen(live_server, page, published_report):
     page.fill("#id_username", "panel")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.goto(live_server.url + f"/admin/scrutiny/reviews/{published_report.pk}/")
+    running = published_report.running
+    page.goto(live_server.url + f"/admin/scrutiny/reviews/{running.pk}/")
     screenshot(page, "review-run-before-1280")
     assert (
         page.locator("#review-summary-content, #review-summary")
@@ -119,11 +131,9 @@ def test_run_the_review_screen(live_server, page, published_report):
         .is_visible()
     )
     page.get_by_text("Update step 6").click()
-    page.select_option(
-        f"#id_step-{published_report.steps.get(position=6).pk}-status", "in_progress"
-    )
+    page.select_option(f"#id_step-{running.steps.get(position=6).pk}-status", "in_progress")
     page.get_by_role("button", name="Save step 6").click()
     page.wait_for_url("**/#step-*")
     assert "Step 6, Shadowing, updated." in page.locator(".messages").inner_text()
-    assert published_report.steps.get(position=6).status == "in_progress"
+    assert running.steps.get(position=6).status == "in_progress"
     screenshot(page, "review-run-1280")
