@@ -60,6 +60,42 @@ def make_standard_page(parent: Page, **overrides) -> StandardPage:
     return parent.add_child(instance=StandardPage(**fields))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep what the migrations wrote, to put it back after each transactional test."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection._scrutiny_migrated = connection.creation.serialize_db_to_string()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying the database; the next test, whatever its kind
+    and wherever pytest-xdist sends it, starts from what the migrations wrote."""
+    yield
+    if nextitem is None or not _is_transactional(item):
+        return
+    from django.core.management import call_command
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    contents = getattr(connection, "_scrutiny_migrated", None)
+    if contents is None:
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rendered_questions():
     """Each test starts with no public form's questions kept rendered (see questions.html)."""

@@ -838,11 +838,15 @@ def _refusal(machine: Machine, record, move: Move, state) -> str:
     """Why a move cannot be made from where the record is, and who put it there."""
     name = machine.name_of(record)
     last = _last_change(machine, record)
-    when = ""
+    when = since = ""
     if last is not None:
         who, moment = last
         moment = timezone.localtime(moment)
-        when = f"{who} at {date_format(moment, 'H:i')} on {date_format(moment, 'j F Y')}"
+        at = f"{date_format(moment, 'H:i')} on {date_format(moment, 'j F Y')}"
+        when = f"{who} at {at}"
+        since = f" It has been {machine.state_label(state).lower()} since {at}."
+        if who != "the system":
+            since = f" It was moved there by {when}."
     reached_by = {m.done for m in machine.moves if m.target == state and m.done}
     if move.done and move.done in reached_by and when:
         return f"{name} was already {move.done} by {when}."
@@ -850,8 +854,8 @@ def _refusal(machine: Machine, record, move: Move, state) -> str:
     message = template.format(
         record=name, state=machine.state_label(state).lower(), label=move.label
     )
-    if when and move.done:
-        message += f" It was changed by {when}."
+    if move.done:
+        message += since
     return message
 
 

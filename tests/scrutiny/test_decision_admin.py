@@ -96,7 +96,9 @@ def test_no_decision_form_for_a_call_not_awaiting_the_panel(client, staff):
     call = make_call()
     client.login(username="panel", password=PASSWORD)
     response = client.get(decide_url(call, "accepted"), follow=True)
-    assert "is not awaiting the panel" in response.content.decode()
+    html = response.content.decode()
+    assert f"{call.reference} is submitted, not awaiting the panel" in html
+    assert not PanelDecision.objects.exists()
 
 
 def workflow_action_url(call, outcome):
