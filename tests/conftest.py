@@ -1,7 +1,14 @@
 """Builders shared by the whole suite. Tests never load the demo data; they build what they need."""
 
+import json
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 from wagtail.models import Page, Site
 
 from home.models import HomePage, StandardPage
@@ -9,6 +16,9 @@ from scrutiny import roles
 from scrutiny.models import BusinessArea
 
 PASSWORD = "a-test-password"
+
+# What the migrations wrote, kept by `django_db_setup` below.
+MIGRATED: dict[str, str] = {}
 
 
 def make_user(username: str = "someone", *, group: str | None = None, **fields) -> User:
@@ -63,10 +73,11 @@ def make_standard_page(parent: Page, **overrides) -> StandardPage:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Keep what the migrations wrote, to put it back after each transactional test."""
-    from django.db import connection
-
     with django_db_blocker.unblock():
-        connection._scrutiny_migrated = connection.creation.serialize_db_to_string()
+        rows = json.loads(connection.creation.serialize_db_to_string())
+    # Content types first: Wagtail's tasks look theirs up as they are built.
+    rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    MIGRATED["rows"] = json.dumps(rows)
 
 
 def _is_transactional(item) -> bool:
@@ -82,18 +93,23 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying the database; the next test, whatever its kind
     and wherever pytest-xdist sends it, starts from what the migrations wrote."""
     yield
-    if nextitem is None or not _is_transactional(item):
+    if nextitem is None or not _is_transactional(item) or "rows" not in MIGRATED:
         return
-    from django.core.management import call_command
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
-    contents = getattr(connection, "_scrutiny_migrated", None)
-    if contents is None:
-        return
+    # The test's own flush made content types afresh under other ids: forget those, and all
+    # that was cached from the emptied database.
+    ContentType.objects.clear_cache()
+    for alias in caches:
+        caches[alias].clear()
     with item.config.stash[blocking_manager_key].unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(contents)
+        call_command(
+            "flush",
+            interactive=False,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
+            verbosity=0,
+        )
+        connection.creation.deserialize_db_from_string(MIGRATED["rows"])
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """Panel meetings: when and where the panel meets, its agenda, minutes and attendance."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -9,6 +10,10 @@ from wagtail.models import RevisionMixin
 from wagtail.search import index
 
 from .state import StateOutsideRevisions
+
+
+def _to_the_minute(moment):
+    return moment.replace(second=0, microsecond=0)
 
 
 class MeetingKind(models.TextChoices):
@@ -92,3 +97,28 @@ class PanelMeeting(StateOutsideRevisions, RevisionMixin, index.Indexed, models.M
     def __str__(self) -> str:
         when = timezone.localtime(self.starts_at).strftime("%-d %B %Y")
         return f"{self.title or self.get_kind_display()}, {when}"
+
+    def clean(self):
+        """A meeting at which the panel decided keeps its time and kind: the letters, the
+        tracking page and the appeal deadlines all name it."""
+        super().clean()
+        if self.pk is None:
+            return
+        stored = PanelMeeting.objects.filter(pk=self.pk).values("starts_at", "kind").first()
+        if stored is None or not self.decisions.exists():
+            return
+        count = self.decisions.count()
+        decided = "a decision was" if count == 1 else f"{count} decisions were"
+        errors = {}
+        if self.starts_at and _to_the_minute(self.starts_at) == _to_the_minute(stored["starts_at"]):
+            # The form shows minutes: an unchanged form keeps the stored seconds.
+            self.starts_at = stored["starts_at"]
+        if self.starts_at and self.starts_at != stored["starts_at"]:
+            errors["starts_at"] = (
+                f"The panel's {decided} taken at this meeting, so its date and time stay as "
+                "they are on the record."
+            )
+        if self.kind != stored["kind"]:
+            errors["kind"] = f"The panel's {decided} taken at this meeting, so it stays formal."
+        if errors:
+            raise ValidationError(errors)

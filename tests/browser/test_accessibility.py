@@ -71,9 +71,11 @@ def assert_accessible(page, label: str) -> None:
 
 
 def submit_empty(page) -> None:
-    page.locator(
-        "form[method=post] button[type=submit], form[method=post] input[type=submit]"
-    ).last.click()
+    """Send the form as it stands and wait for the answer page."""
+    with page.expect_navigation():
+        page.locator(
+            "form[method=post] button[type=submit], form[method=post] input[type=submit]"
+        ).last.click()
 
 
 @pytest.mark.parametrize("width_name", list(WIDTHS))

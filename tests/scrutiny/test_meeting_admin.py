@@ -15,7 +15,7 @@ from scrutiny.models import (
     ScrutinySettings,
 )
 from tests.conftest import PASSWORD
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import decide, held_meeting_for, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +234,37 @@ def test_editing_a_meeting_keeps_its_status_and_refreshes_the_agenda(client, sta
     assert first.status == MeetingStatus.CANCELLED
     assert second.status == MeetingStatus.SCHEDULED
     assert second.title == "Spring meeting, brought forward"
+
+
+def test_a_meeting_that_decided_keeps_its_time_and_kind(client, staff):
+    call = awaiting_panel(staff)
+    held = held_meeting_for(call, title="Autumn meeting")
+    decide(call, outcome="accepted", user=staff["panel"], meeting=held)
+    login(client, staff["officer"])
+    later = timezone.localtime(timezone.now() + timedelta(days=3))
+    fields = {
+        "title": "Autumn meeting",
+        "kind": MeetingKind.AWAY_DAY,
+        "starts_at": later.strftime("%Y-%m-%d %H:%M"),
+        "place": "",
+        "online_link": "",
+        "agenda_notes": "",
+        "minutes": "The panel accepted one call.",
+    }
+    response = client.post(url("edit", held.pk), fields)
+    assert response.status_code == 200
+    assert "its date and time stay as they are on the record" in text(response)
+    assert "so it stays formal" in text(response)
+    stored = PanelMeeting.objects.get(pk=held.pk)
+    assert (stored.starts_at, stored.kind, stored.minutes) == (held.starts_at, held.kind, "")
+
+    # The minutes may still be written.
+    fields |= {
+        "kind": MeetingKind.FORMAL,
+        "starts_at": timezone.localtime(held.starts_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    assert client.post(url("edit", held.pk), fields).status_code == 302
+    assert PanelMeeting.objects.get(pk=held.pk).minutes == "The panel accepted one call."
 
 
 def test_the_reasons_are_listed_in_their_order(client, staff):
