@@ -311,15 +311,13 @@ def _start_panel_moderation() -> None:
 
 
 def _set_up_reviews() -> None:
-    """Grant drafting rights on the loaded programme page and name the oversight task.
+    """Name the oversight task after the loaded settings' oversight body.
 
-    Page permissions and workflow tasks are not in the fixtures: the first went with the
-    pages that clearing deleted, the second is configuration made by a migration.
+    Workflow tasks are not in the fixtures: they are configuration made by a migration.
     """
     from .models import ScrutinySettings
-    from .roles import grant_page_type_permissions, name_oversight_task
+    from .roles import name_oversight_task
 
-    grant_page_type_permissions(None)
     name_oversight_task(ScrutinySettings.load().oversight_body)
 
 

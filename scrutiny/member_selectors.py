@@ -193,3 +193,13 @@ def payments_and_expenses(year: int) -> list[dict]:
             }
         )
     return rows
+
+
+def claims_visible_to(user):
+    """Every claim for officers (who decide claims); a member's own claims for anyone else."""
+    claims = ExpenseClaim.objects.select_related("member__user", "decided_by")
+    if not user.is_active:
+        return claims.none()
+    if user.has_perm("scrutiny.change_expenseclaim"):
+        return claims
+    return claims.filter(member__user=user)

@@ -1,7 +1,24 @@
 """Small predicates for who may do what; the groups' permissions are set in scrutiny.roles."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
+
+from .member_selectors import claims_visible_to
+from .models import Appeal, ExpenseClaim
 from .models.people import eligible_people
 from .roles import OFFICERS
+from .selectors import appeals_visible_to
+
+# Records that a group may see only some of, each with the selector of those a user may open.
+# Wagtail shows a model's log entries to anyone holding any permission on the model; these
+# narrow the entries to the records the user may open.
+RECORDS_SEEN_ONE_BY_ONE = {
+    ExpenseClaim: claims_visible_to,
+    Appeal: appeals_visible_to,
+}
 
 
 def is_officer(user) -> bool:
@@ -75,3 +92,38 @@ def can_plan_actions(user, recommendation=None) -> bool:
 def can_agree_action_plan(user) -> bool:
     """The panel agrees each recommendation's action plan."""
     return user.is_active and user.has_perm("scrutiny.agree_action_plan")
+
+
+def log_entries_visible_to(user, entries):
+    """Wagtail log entries about records, less those about records this user may not open.
+
+    A panel member sees the entries of their own expense claims only, an appeal panel member
+    those of the appeals they sit on; every other model's entries are left as Wagtail leaves
+    them (shown to holders of a permission on the model).
+    """
+    if user.is_superuser:
+        return entries
+    for model, visible_to in RECORDS_SEEN_ONE_BY_ONE.items():
+        content_type = ContentType.objects.get_for_model(model)
+        # object_id is text: compare it with the primary keys as text.
+        visible = visible_to(user).values_list(Cast("pk", output_field=CharField()), flat=True)
+        entries = entries.filter(~Q(content_type=content_type) | Q(object_id__in=visible))
+    return entries
+
+
+def may_explore(user, page) -> bool:
+    """Whether the page explorer opens this page for the user (Wagtail's page permissions)."""
+    policy = policy_registry.get_by_type(Page)
+    return policy.explorable_instances(user).filter(pk=page.pk).exists()
+
+
+def pages_to_choose(user, pages):
+    """Pages a chooser offers: those the user may explore, and any page that is live.
+
+    A live page is public already; a draft (a review not yet reported, an outcomes report in
+    preparation) is named only to those who may open it in the explorer.
+    """
+    if user.is_superuser:
+        return pages
+    explorable = policy_registry.get_by_type(Page).explorable_instances(user)
+    return pages.filter(Q(live=True) | Q(pk__in=explorable.values("pk")))

@@ -1,5 +1,7 @@
 """The staff groups and their permissions, applied by data migrations."""
 
+import sys
+
 from django.contrib.auth.management import create_permissions
 
 COMMUNICATIONS = "Communications"
@@ -69,6 +71,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.change_reviewstep",
         "scrutiny.view_reviewstepprogress",
         "scrutiny.change_reviewstepprogress",
+        "scrutiny.draft_review",
         "scrutiny.view_reviewparticipant",
         "scrutiny.add_reviewparticipant",
         "scrutiny.change_reviewparticipant",
@@ -104,6 +107,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_reviewstep",
         "scrutiny.view_reviewstepprogress",
         "scrutiny.change_reviewstepprogress",
+        "scrutiny.draft_review",
         "scrutiny.view_reviewparticipant",
         "scrutiny.add_reviewparticipant",
         "scrutiny.change_reviewparticipant",
@@ -154,14 +158,8 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
 PAGE_PERMISSIONS: dict[str, list[str]] = {
     COMMUNICATIONS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
-
-# Page permissions granted on every page of a type, as "app_label.model": the programme, so
-# that officers and panel members draft reviews and their reports (never publish: a report is
-# published by its approval workflow).
-PAGE_TYPE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
-    OFFICERS: {"scrutiny.programmeindexpage": ["add_page", "change_page"]},
-    PANEL: {"scrutiny.programmeindexpage": ["add_page", "change_page"]},
-}
+# Officers and panel members hold no page permission in the tree: they edit review pages (and
+# no other page) through "scrutiny.draft_review", which ReviewPagePermissionTester reads.
 
 COLLECTION_PERMISSIONS: dict[str, list[str]] = {
     COMMUNICATIONS: [
@@ -173,6 +171,23 @@ COLLECTION_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.choose_document",
     ],
 }
+
+# What the product once granted and has since withdrawn, removed by sync_roles: nothing else is
+# ever taken from a group, so what an administrator grants survives every migration.
+# Page permissions are (page type as "app_label.model", codename) on every page of that type.
+WITHDRAWN_PAGE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    # Until 0030 officers and panel members drafted reviews through add and change on the
+    # programme page, which let them edit every page under it (years, outcomes reports).
+    OFFICERS: [
+        ("scrutiny.programmeindexpage", "add_page"),
+        ("scrutiny.programmeindexpage", "change_page"),
+    ],
+    PANEL: [
+        ("scrutiny.programmeindexpage", "add_page"),
+        ("scrutiny.programmeindexpage", "change_page"),
+    ],
+}
+WITHDRAWN_MODEL_PERMISSIONS: dict[str, list[str]] = {}
 
 
 def _permissions(apps, dotted_names: list[str]) -> list:
@@ -193,8 +208,17 @@ def _permissions(apps, dotted_names: list[str]) -> list:
     return found
 
 
-def sync_roles(apps, schema_editor=None) -> None:
-    """Create the groups and grant exactly the permissions in the tables above."""
+def _dotted(permission) -> str:
+    return f"{permission.content_type.app_label}.{permission.codename}"
+
+
+def sync_roles(apps, schema_editor=None, *, out=None) -> dict[str, list[str]]:
+    """Create the groups and add what the tables above grant that a group lacks.
+
+    Nothing an administrator granted is taken away: the only permissions removed are those in
+    the WITHDRAWN_ tables. Says what changed, a line per group, on `out` (stdout by default,
+    which a migration and the sync_roles command print), and returns the same as a dict.
+    """
     for app_config in apps.get_app_configs():
         models_module = getattr(app_config, "models_module", None)
         app_config.models_module = models_module or True
@@ -210,58 +234,68 @@ def sync_roles(apps, schema_editor=None) -> None:
 
     root_page = Page.objects.filter(depth=1).first()
     root_collection = Collection.objects.filter(depth=1).first()
+    changes: dict[str, list[str]] = {}
     for name in ROLES:
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(_permissions(apps, MODEL_PERMISSIONS.get(name, [])))
+        group, created = Group.objects.get_or_create(name=name)
+        said = ["created"] if created else []
+        held = set(group.permissions.all())
+        for permission in _permissions(apps, MODEL_PERMISSIONS.get(name, [])):
+            if permission not in held:
+                group.permissions.add(permission)
+                said.append(f"added {_dotted(permission)}")
+        for permission in _permissions(apps, WITHDRAWN_MODEL_PERMISSIONS.get(name, [])):
+            if permission in held:
+                group.permissions.remove(permission)
+                said.append(f"removed {_dotted(permission)} (withdrawn)")
         if root_page is not None:
-            GroupPagePermission.objects.filter(group=group).delete()
             for codename in PAGE_PERMISSIONS.get(name, []):
-                GroupPagePermission.objects.create(
+                _, added = GroupPagePermission.objects.get_or_create(
                     group=group,
                     page=root_page,
                     permission=Permission.objects.get(
                         content_type__app_label="wagtailcore", codename=codename
                     ),
                 )
-            grant_page_type_permissions(apps, group=group)
+                if added:
+                    said.append(f"added {codename} on the whole page tree")
+            said += _withdraw_page_permissions(apps, group)
         if root_collection is not None:
-            GroupCollectionPermission.objects.filter(group=group).delete()
             for permission in _permissions(apps, COLLECTION_PERMISSIONS.get(name, [])):
-                GroupCollectionPermission.objects.create(
+                _, added = GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=permission
                 )
+                if added:
+                    said.append(f"added {_dotted(permission)} on every collection")
+        if said:
+            changes[name] = said
+    _say(changes, out)
+    return changes
 
 
-def grant_page_type_permissions(apps, *, group=None, page=None) -> None:
-    """Grant PAGE_TYPE_PERMISSIONS on the pages of each type (or on one page just created).
-
-    sync_roles calls this; so do load_demo, after loading pages, and the after_create_page hook.
-    """
-    from django.apps import apps as global_apps
-
-    apps = apps or global_apps
-    Group = apps.get_model("auth", "Group")
+def _withdraw_page_permissions(apps, group) -> list[str]:
     GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    Permission = apps.get_model("auth", "Permission")
-    groups = [group] if group is not None else Group.objects.filter(name__in=PAGE_TYPE_PERMISSIONS)
-    for one in groups:
-        for model_label, codenames in PAGE_TYPE_PERMISSIONS.get(one.name, {}).items():
-            try:
-                model = apps.get_model(model_label)
-            except LookupError:
-                continue  # a later migration creates the page type and syncs again
-            pages = model.objects.all()
-            if page is not None:
-                pages = pages.filter(pk=page.pk)
-            for target in pages:
-                for codename in codenames:
-                    GroupPagePermission.objects.get_or_create(
-                        group=one,
-                        page_id=target.pk,
-                        permission=Permission.objects.get(
-                            content_type__app_label="wagtailcore", codename=codename
-                        ),
-                    )
+    said = []
+    for model_label, codename in WITHDRAWN_PAGE_PERMISSIONS.get(group.name, []):
+        try:
+            model = apps.get_model(model_label)
+        except LookupError:
+            continue
+        withdrawn = GroupPagePermission.objects.filter(
+            group=group,
+            page__in=model.objects.values("pk"),
+            permission__content_type__app_label="wagtailcore",
+            permission__codename=codename,
+        )
+        count, _ = withdrawn.delete()
+        if count:
+            said.append(f"removed {codename} on {model._meta.verbose_name} pages (withdrawn)")
+    return said
+
+
+def _say(changes: dict[str, list[str]], out) -> None:
+    out = out or sys.stdout
+    for name, said in changes.items():
+        out.write(f"Scrutiny roles: {name}: {'; '.join(said)}.\n")
 
 
 def remove_wagtail_default_roles(apps, schema_editor=None) -> None:

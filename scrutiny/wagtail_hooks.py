@@ -1,6 +1,7 @@
 """Admin screens of the scrutiny plugin: one "Scrutiny" menu with a viewset per register."""
 
 from django.contrib import messages
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
@@ -8,12 +9,12 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import Button
-from wagtail.models import Page
+from wagtail.models import ModelLogEntry, Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import action_selectors, member_selectors, record_selectors, selectors
+from . import action_selectors, member_selectors, permissions, record_selectors, selectors
 from .admin_views import actions as action_views
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
@@ -33,7 +34,7 @@ from .models import (
     Measure,
     OutcomesReportPage,
     PanelMember,
-    ProgrammeIndexPage,
+    RecordLogEntry,
     ReviewStep,
     ScoringCriterion,
     ScrutinyReviewPage,
@@ -213,6 +214,25 @@ register_snippet(ScrutinyViewSetGroup)
 def add_change_history_listing_button(snippet, user, next_url=None):
     """ "Change history" in the row menu of every register whose records keep history."""
     return history_views.listing_button(snippet, user)
+
+
+@hooks.register("register_log_actions", order=100)
+def read_the_log_as_each_user_may(actions):
+    """Wagtail's log of model changes is written and read through RecordLogEntry.
+
+    It runs after Wagtail's own registration (order), replacing ModelLogEntry for every model:
+    the site history report, its filters and its exports then list only the entries about
+    records the user may open (scrutiny.permissions.log_entries_visible_to). Same table, so
+    nothing is moved.
+    """
+    actions.register_model(models.Model, RecordLogEntry)
+    actions.log_entry_models.discard(ModelLogEntry)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_only_pages_one_may_see(pages, request):
+    """Page choosers offer live pages, and drafts only to those who may explore them."""
+    return permissions.pages_to_choose(request.user, pages)
 
 
 @hooks.register("register_log_actions")
@@ -638,6 +658,29 @@ def explain_unsubmitted_report(request, page):
     return None
 
 
+@hooks.register("after_edit_page")
+def back_to_the_review(request, page):
+    """A drafter who sends a report on, or acts on its task, returns to "Run the review".
+
+    Wagtail sends the editor back to the page explorer, which officers and panel members may
+    not open: they would land on "Sorry, you do not have permission".
+    """
+    if request.method != "POST" or not isinstance(page.specific, ScrutinyReviewPage):
+        return None
+    sent_on = (
+        request.POST.get("action-submit") or request.POST.get("action-restart-workflow")
+    ) and page.specific.workflow_in_progress
+    if not (sent_on or request.POST.get("action-workflow-action")):
+        return None
+    if get_valid_next_url_from_request(request) or permissions.may_explore(
+        request.user, page.get_parent()
+    ):
+        return None
+    if not review_views.may_view_reviews(request.user):
+        return redirect("wagtailadmin_home")
+    return redirect("scrutiny_reviews:run", page.pk)
+
+
 def _say_report_not_published(request, page) -> None:
     if report_workflow() is None:
         reason = "no report approval workflow is set in Scrutiny settings"
@@ -651,18 +694,13 @@ def _say_report_not_published(request, page) -> None:
 
 
 @hooks.register("after_create_page")
-def set_up_programme_pages(request, page):
-    """A review added in the page tree gets its steps; a programme page gets the drafting rights."""
-    from django.apps import apps
-
+def set_up_review_steps(request, page):
+    """A review added in the page tree gets its steps, as a scheduled one does."""
     from . import pipeline
-    from .roles import grant_page_type_permissions
 
     specific = page.specific
     if isinstance(specific, ScrutinyReviewPage):
         pipeline.review_steps_create(review=specific)
-    elif isinstance(specific, ProgrammeIndexPage):
-        grant_page_type_permissions(apps, page=specific)
 
 
 def _run_review_button(page, user, priority: int):

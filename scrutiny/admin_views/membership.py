@@ -60,14 +60,6 @@ def may_decide_expenses(user) -> bool:
     return user.is_active and user.has_perm(pipeline.membership.DECIDE_EXPENSES)
 
 
-def claims_visible_to(user):
-    """Every claim for officers; a member's own claims for anyone else."""
-    claims = ExpenseClaim.objects.select_related("member__user", "decided_by")
-    if may_decide_expenses(user):
-        return claims
-    return claims.filter(member__user=user)
-
-
 class InspectTitleIndexMixin:
     """A listing whose titles open the record's page, with no bulk actions."""
 
@@ -353,17 +345,17 @@ class OwnClaimsMixin:
     """Only claims this user may see: any view of one claim answers 404 for another's."""
 
     def get_base_object_queryset(self):
-        return claims_visible_to(self.request.user)
+        return member_selectors.claims_visible_to(self.request.user)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(claims_visible_to(self.request.user), pk=self.pk)
+        return get_object_or_404(member_selectors.claims_visible_to(self.request.user), pk=self.pk)
 
 
 class ClaimIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
     """Claims: all for officers, one's own for a member."""
 
     def get_base_queryset(self):
-        return claims_visible_to(self.request.user)
+        return member_selectors.claims_visible_to(self.request.user)
 
     def get_add_url(self):
         return claim_url("add") if self.request.user.has_perm("scrutiny.add_expenseclaim") else None
@@ -481,7 +473,7 @@ def claim_decide(request, pk: int):
 
 def claim_receipt(request, pk: int):
     """The receipt, to the claimant and to officers only; never from a public address."""
-    claim = claims_visible_to(request.user).filter(pk=pk).first()
+    claim = member_selectors.claims_visible_to(request.user).filter(pk=pk).first()
     if claim is None:
         return permission_denied(request, PermissionDenied())
     try:

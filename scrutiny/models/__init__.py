@@ -74,7 +74,7 @@ from .scoring import (
     ScoringCriterion,
     financial_year_label,
 )
-from .system import ChangeHistory, FormAttempts, ReferenceCounter, SentEmail
+from .system import ChangeHistory, FormAttempts, RecordLogEntry, ReferenceCounter, SentEmail
 from .workflows import PanelDecisionTask
 
 __all__ = [
@@ -153,6 +153,7 @@ __all__ = [
     "SignatureMethod",
     "QuestionType",
     "FormAttempts",
+    "RecordLogEntry",
     "ReferenceCounter",
     "ScrutinySettings",
     "SentEmail",

@@ -1,7 +1,10 @@
-"""Bookkeeping shared by every feature: readable references, sent emails, form attempts."""
+"""Bookkeeping shared by every feature: readable references, sent emails, form attempts, and
+the log of changes as each user may read it."""
 
 from django.db import models
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
+from wagtail.models.audit_log import ModelLogEntryManager
 
 
 class ReferenceCounter(models.Model):
@@ -71,3 +74,33 @@ class ChangeHistory(models.Model):
 
     def __str__(self) -> str:
         return "Change history"
+
+
+class RecordLogEntryManager(ModelLogEntryManager):
+    """Wagtail's log of changes to models, each entry shown only to those who may open its record.
+
+    Wagtail's own manager shows every entry of a model to anyone holding any permission on the
+    model: a panel member would read every member's expense claims in the site history.
+    """
+
+    def viewable_by_user(self, user):
+        # scrutiny.permissions reads these models, so it is found when first asked.
+        from scrutiny.permissions import log_entries_visible_to
+
+        return log_entries_visible_to(user, super().viewable_by_user(user))
+
+
+class RecordLogEntry(ModelLogEntry):
+    """Wagtail's log entries of models (its own table), read through RecordLogEntryManager.
+
+    Registered for every model in place of ModelLogEntry (wagtail_hooks), so Wagtail's site
+    history report, its filters and its CSV and XLSX exports list only entries the user may see.
+    """
+
+    objects = RecordLogEntryManager()
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = "log entry"
+        verbose_name_plural = "log entries"

@@ -10,16 +10,14 @@ from scrutiny.models import (
     ReviewParticipant,
     ScrutinyReviewPage,
 )
-from scrutiny.roles import grant_page_type_permissions
 from tests.conftest import make_business_area
 
 
 def make_programme(parent: Page) -> ProgrammeIndexPage:
-    """The live programme page under a parent, with the drafting rights the admin would grant."""
+    """The live programme page under a parent."""
     index = parent.add_child(
         instance=ProgrammeIndexPage(title="Programme of scrutiny", slug="scrutiny-programme")
     )
-    grant_page_type_permissions(None, page=index)
     return index
 
 

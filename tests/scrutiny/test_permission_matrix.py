@@ -46,7 +46,6 @@ from scrutiny.models import (
 )
 from scrutiny.models.programme import report_workflow
 from scrutiny.outcomes import last_closed_financial_year
-from scrutiny.roles import grant_page_type_permissions
 from tests.conftest import make_business_area, make_home_page
 from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.appeal_builders import (
@@ -364,8 +363,6 @@ class World:
     @cached_property
     def review(self):
         """A review in progress this year, its report drafted, with a member taking part."""
-        # The drafting rights the migrations grant on every programme page.
-        grant_page_type_permissions(None, page=self.programme_page)
         review = make_review(
             self.year_page,
             business_area=self.area,
@@ -589,6 +586,25 @@ RECIPES = {
         reverse("wagtailadmin_reports:site_history"), private=(RESIDENT["name"],), needs=w.call
     ),
     "pages: explorer": lambda w: get(reverse("wagtailadmin_explore", args=[w.home.pk])),
+    "pages: search": lambda w: get(
+        reverse("wagtailadmin_pages:search") + "?q=scrutiny", needs=w.programme_page
+    ),
+    "pages: lock a page": lambda w: post(
+        reverse("wagtailadmin_pages:lock", args=[w.content_page.pk])
+    ),
+    "pages: edit a year's programme": lambda w: get(
+        reverse("wagtailadmin_pages:edit", args=[w.year_page.pk])
+    ),
+    "admin: site history export (CSV)": lambda w: get(
+        reverse("wagtailadmin_reports:site_history") + "?export=csv",
+        private=(RESIDENT["name"],),
+        needs=w.call,
+    ),
+    "reports: workflows": lambda w: get(reverse("wagtailadmin_reports:workflow")),
+    "reports: workflow tasks": lambda w: get(reverse("wagtailadmin_reports:workflow_tasks")),
+    "reports: aging pages": lambda w: get(reverse("wagtailadmin_reports:aging_pages")),
+    "reports: locked pages": lambda w: get(reverse("wagtailadmin_reports:locked_pages")),
+    "reports: page types usage": lambda w: get(reverse("wagtailadmin_reports:page_types_usage")),
     "pages: add a page": lambda w: get(
         reverse("wagtailadmin_pages:add", args=["home", "standardpage", w.home.pk])
     ),
@@ -1110,3 +1126,100 @@ def test_the_matrix_row(staff, thing):
     ]
     as_row = " | ".join([thing, f"`{req.method.upper()} {req.url}`", *actual.values()])
     assert not differing, "\n".join([f"{thing}:", *differing, f"actual row: | {as_row} |"])
+
+
+# The README's "Page permissions" table, written out again here: the README is the
+# specification, this copy pins it (a change to either alone fails), and every cell is checked
+# through the explorer, the editor and Wagtail's PagePermissionTester.
+STAFF = GROUPS[1:]
+PAGE_HEADER = ["page type", *STAFF]
+PAGE_ACTIONS = ("explore", "add", "edit", "publish", "delete", "lock")
+PAGE_PERMISSIONS = {
+    # page type: Communications, Scrutiny officers, Panel members, Appeal panel, Managers
+    "home page": ("explore, add, edit, publish, lock", "none", "none", "none", "none"),
+    "standard page": ("explore, add, edit, publish, delete, lock", "none", "none", "none", "none"),
+    "call form page": ("explore, edit, publish, delete, lock", "none", "none", "none", "none"),
+    "petitions page": ("explore, edit, publish, delete, lock", "none", "none", "none", "none"),
+    "join-the-panel page": ("explore, edit, publish, delete, lock", "none", "none", "none", "none"),
+    "programme": ("explore, add, edit, publish, lock", "none", "none", "none", "none"),
+    "a year's programme": ("explore, add, edit, publish, lock", "none", "none", "none", "none"),
+    "review": ("explore, edit, lock", "edit", "edit", "none", "none"),
+    "outcomes report": ("explore, edit, publish, lock", "none", "none", "none", "none"),
+}
+PAGES = {
+    "home page": lambda w: w.home,
+    "standard page": lambda w: w.content_page,
+    "call form page": lambda w: w.call_page,
+    "petitions page": lambda w: w.petition_page,
+    "join-the-panel page": lambda w: w.join_page,
+    "programme": lambda w: w.programme_page,
+    "a year's programme": lambda w: w.year_page,
+    "review": lambda w: w.review,
+    "outcomes report": lambda w: w.outcomes_page,
+}
+
+
+def page_permissions_table() -> dict[str, tuple[str, ...]]:
+    """The README's page permissions table: page type -> a cell per staff group."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if _cells(line) == PAGE_HEADER), None)
+    assert start is not None, f"README.md has no table headed {' | '.join(PAGE_HEADER)}"
+    rows = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        page_type, *cells = _cells(line)
+        rows[page_type] = tuple(cells)
+    return rows
+
+
+def _rights(cell: str) -> set[str]:
+    return set() if cell == "none" else {word.strip() for word in cell.split(",")}
+
+
+def test_the_page_permissions_here_are_the_readmes():
+    assert page_permissions_table() == PAGE_PERMISSIONS
+    for cells in PAGE_PERMISSIONS.values():
+        for cell in cells:
+            assert _rights(cell) <= set(PAGE_ACTIONS), cell
+
+
+def page_rights(staff, user_key: str, page) -> set[str]:
+    """What one user may do with one page: the explorer and the editor asked for real."""
+    from scrutiny.record_selectors import page_deletion_refusal
+
+    user = staff[user_key]
+    client = Client()
+    client.force_login(user)
+    tester = page.specific.permissions_for_user(user)
+    explores = client.get(reverse("wagtailadmin_explore", args=[page.pk])).status_code == 200
+    edits = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
+    assert edits == tester.can_edit(), f"the editor and the tester disagree for {user_key}"
+    rights = {
+        "explore": explores,
+        "add": tester.can_add_subpage(),
+        "edit": edits,
+        "publish": tester.can_publish(),
+        "delete": tester.can_delete() and page_deletion_refusal(page) is None,
+        "lock": tester.can_lock(),
+    }
+    return {action for action, allowed in rights.items() if allowed}
+
+
+@pytest.mark.parametrize("page_type", list(PAGE_PERMISSIONS))
+def test_the_page_permissions_row(staff, page_type):
+    world = World(staff)
+    for build in PAGES.values():  # the whole tree, so that each page has its neighbours
+        build(world)
+    page = PAGES[page_type](world)
+    page.refresh_from_db()
+    expected = {
+        group: _rights(cell) for group, cell in zip(STAFF, PAGE_PERMISSIONS[page_type], strict=True)
+    }
+    actual = {group: page_rights(staff, USERS[group], page) for group in STAFF}
+    differing = [
+        f"{group}: README says {sorted(expected[group])}, the site gives {sorted(actual[group])}"
+        for group in STAFF
+        if actual[group] != expected[group]
+    ]
+    assert not differing, "\n".join([f"{page_type}:", *differing])
