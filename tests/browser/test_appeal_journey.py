@@ -23,7 +23,7 @@ def test_a_resident_appeals_corrects_a_mistake_and_reads_the_acknowledgement(
     screenshots_at_both_widths(page, "appeal-form")
 
     page.get_by_label("Your call reference").fill(call.reference)
-    page.get_by_label("Access code").fill(call.access_code.lower())
+    page.get_by_label("Access code", exact=True).fill(call.access_code.lower())
     page.get_by_role("button", name="Send your appeal").click()
 
     summary = page.locator(".error-summary")
@@ -64,7 +64,7 @@ def test_a_resident_appeals_corrects_a_mistake_and_reads_the_acknowledgement(
 
     page.get_by_role("link", name="Track your call and appeal").click()
     page.get_by_label("Your call reference").fill(call.reference)
-    page.get_by_label("Access code").fill(call.access_code)
+    page.get_by_label("Access code", exact=True).fill(call.access_code)
     page.get_by_role("button", name="Find your call").click()
     assert reference in page.locator("main").inner_text()
     screenshots_at_both_widths(page, "call-tracking-appeal")
@@ -86,7 +86,7 @@ def test_a_neighbour_with_the_reference_and_postcode_sees_the_bare_stage_and_can
 
     page.goto(live_server.url + APPEAL_URL)
     page.get_by_label("Your call reference").fill(call.reference)
-    page.get_by_label("Access code").fill("PC1 1AA")
+    page.get_by_label("Access code", exact=True).fill("PC1 1AA")
     page.get_by_label("Why are you appealing").fill("Using up their appeal.")
     page.get_by_role("button", name="Send your appeal").click()
     assert "We could not find a call with that reference and access code" in page.content()

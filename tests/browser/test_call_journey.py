@@ -97,7 +97,7 @@ def test_a_resident_raises_a_call_corrects_a_mistake_and_tracks_it(live_server, 
 
     page.get_by_role("link", name="Enter your access code").click()
     page.get_by_label("Your call reference").fill(reference)
-    page.get_by_label("Access code").fill(code)
+    page.get_by_label("Access code", exact=True).fill(code)
     page.get_by_role("button", name="Find your call").click()
 
     assert page.get_by_text("We have received your call").is_visible()

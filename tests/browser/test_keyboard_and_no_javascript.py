@@ -175,7 +175,7 @@ def the_tracking_look_up(page, live_server, whole_site):
     page.goto(live_server.url + "/call-for-scrutiny/track/")
     answers = {"reference": call.reference, "access_code": call.access_code.lower()}
     order = complete_by_keyboard(page, answers, "Find your call", label="tracking")
-    assert order == ["reference", "access_code"]
+    assert order == ["reference", "access_code", "email_or_postcode"]
     assert call.reference in page.locator(".summary-list").inner_text()
     assert "Sam" not in page.content()
 
