@@ -282,7 +282,40 @@ def demo_load(*, profile: str, reset: bool = False, today: datetime.date | None 
     _start_panel_moderation()
     _set_up_reviews()
     _count_signatures()
+    _give_access_codes()
     call_command("update_index", verbosity=0)
+
+
+# The access code of the demo call the README names, so a tester can open its tracking page
+# and appeal (scrutiny.access_codes' alphabet; shown as PCHA7-TRACK).
+DEMO_ACCESS_CODE = "PCHA7TRACK"
+
+
+def _give_access_codes() -> None:
+    """Give every demo call an access code (fixtures written before codes carry none), and the
+    call that can still be appealed the code the README names."""
+    from .access_codes import new_access_code
+    from .models import CallForScrutiny
+
+    for call in CallForScrutiny.objects.filter(access_code="", anonymised_at__isnull=True):
+        CallForScrutiny.objects.filter(pk=call.pk).update(
+            access_code=new_access_code(), access_code_issued_at=call.submitted_at
+        )
+    call = demo_call_to_appeal()
+    if call is not None:
+        CallForScrutiny.objects.filter(pk=call.pk).update(access_code=DEMO_ACCESS_CODE)
+
+
+def demo_call_to_appeal():
+    """The demo call whose latest decision can still be appealed, or None."""
+    from .models import CallForScrutiny
+    from .pipeline import appeal_refusal
+
+    for call in CallForScrutiny.objects.filter(decisions__isnull=False).distinct().order_by("pk"):
+        decision = call.decisions.order_by("-decided_at", "-pk").first()
+        if appeal_refusal(decision=decision) is None:
+            return call
+    return None
 
 
 def _count_signatures() -> None:

@@ -545,29 +545,68 @@ def extra_question_field(question) -> forms.Field:
     )
 
 
+ACCESS_CODE_FIELD = forms.CharField(
+    label="Access code",
+    max_length=40,
+    help_text=(
+        "The 10 letters and numbers in the email or letter we sent you, for example "
+        "K7QXM-PR9TA. Capitals and dashes do not matter."
+    ),
+    error_messages={
+        "required": "Enter your access code",
+        "max_length": "Enter your access code, like K7QXM-PR9TA",
+    },
+    widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+)
+
+
 class CallTrackingForm(GovukForm):
-    """A reference and the email address or postcode that proves the call is the resident's."""
+    """A reference with the resident's access code (everything), or with the email address or
+    postcode they gave (only the stage the call has reached)."""
 
     reference = forms.CharField(
         label="Your call reference",
         max_length=20,
-        help_text="For example, CCS-2026-0012. It is in the email we sent you.",
+        help_text="For example, CCS-2026-0012. It is in the email or letter we sent you.",
         error_messages={
             "required": "Enter your call reference",
             "max_length": "Enter your call reference, like CCS-2026-0012",
         },
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
-    email_or_postcode = forms.CharField(
-        label="Email address or postcode",
-        max_length=254,
-        help_text="The email address or postcode you gave us when you raised the call.",
-        error_messages={
-            "required": "Enter the email address or postcode you gave us",
-            "max_length": "Enter the email address or postcode you gave us",
-        },
+    access_code = forms.CharField(
+        label=ACCESS_CODE_FIELD.label,
+        max_length=ACCESS_CODE_FIELD.max_length,
+        required=False,
+        help_text=ACCESS_CODE_FIELD.help_text,
+        error_messages=ACCESS_CODE_FIELD.error_messages,
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
+    email_or_postcode = forms.CharField(
+        label="No access code? The email address or postcode you gave us",
+        max_length=254,
+        required=False,
+        help_text=(
+            "This shows only the stage your call has reached, not the panel's decision or its "
+            "reasons, and you cannot appeal with it."
+        ),
+        error_messages={"max_length": "Enter the email address or postcode you gave us"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            "access_code" not in self.errors
+            and "email_or_postcode" not in self.errors
+            and not cleaned.get("access_code", "").strip()
+            and not cleaned.get("email_or_postcode", "").strip()
+        ):
+            self.add_error(
+                "access_code",
+                "Enter your access code, or the email address or postcode you gave us",
+            )
+        return cleaned
 
 
 class PetitionSignatureForm(GovukForm):
@@ -626,10 +665,11 @@ class PetitionSignatureForm(GovukForm):
 
 
 class AppealForm(GovukForm):
-    """A resident's written appeal: which call, proof it is theirs, their grounds and files."""
+    """A resident's written appeal: which call, its access code (the proof it is theirs), their
+    grounds and files."""
 
     reference = CallTrackingForm.base_fields["reference"]
-    email_or_postcode = CallTrackingForm.base_fields["email_or_postcode"]
+    access_code = ACCESS_CODE_FIELD
     grounds = text_field(
         "Why are you appealing against the panel's decision?",
         message="Tell us why you are appealing",

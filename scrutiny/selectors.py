@@ -10,6 +10,12 @@ from django.utils.formats import date_format
 from simple_history.models import DeletedObject
 from wagtail.search.backends import get_search_backend
 
+from .access_codes import (
+    access_code_matches,
+    new_access_code,
+    tracking_token,
+    tracking_token_call_pk,
+)
 from .models import CallForScrutiny, CallForScrutinyPage, CallStatus, ScrutinySettings
 from .roles import OFFICERS
 
@@ -35,18 +41,40 @@ def call_appeal_url() -> str:
     return page.url + page.reverse_subpage("appeal")
 
 
-def call_find_for_resident(*, reference: str, email_or_postcode: str) -> CallForScrutiny | None:
-    """The call with this reference, only if the email or postcode given matches it."""
-    reference = reference.strip().upper()
-    given = email_or_postcode.strip()
-    if not reference or not given:
+def _call_by_reference(reference: str) -> CallForScrutiny | None:
+    reference = (reference or "").strip().upper()
+    if not reference:
         return None
-    call = (
+    return (
         CallForScrutiny.objects.select_related("business_area", "agenda_meeting")
         .filter(reference=reference)
         .first()
     )
+
+
+def call_find_for_resident(*, reference: str, access_code: str) -> CallForScrutiny | None:
+    """The call with this reference, only if the access code given is its code.
+
+    This opens the full tracking page and the appeal: a wrong code and an unknown reference
+    both give None, so neither can be told apart.
+    """
+    call = _call_by_reference(reference)
     if call is None:
+        # Compare anyway, so that an unknown reference takes as long as a wrong code.
+        access_code_matches(new_access_code(), access_code)
+        return None
+    return call if access_code_matches(call.access_code, access_code) else None
+
+
+def call_find_by_contact(*, reference: str, email_or_postcode: str) -> CallForScrutiny | None:
+    """The call with this reference, if the email or postcode given matches it.
+
+    Neither is a secret (a postcode is shared by a street), so this shows only the bare stage
+    (`call_bare_stage`), never the panel's reasons, nor the appeal form.
+    """
+    given = (email_or_postcode or "").strip()
+    call = _call_by_reference(reference)
+    if call is None or not given:
         return None
     if "@" in given:
         matches = bool(call.email) and call.email.lower() == given.lower()
@@ -55,6 +83,37 @@ def call_find_for_resident(*, reference: str, email_or_postcode: str) -> CallFor
             given
         )
     return call if matches else None
+
+
+def call_tracking_token(call: CallForScrutiny) -> str:
+    """The opaque token of the call's tracking link; empty if the call has no access code."""
+    if not call.access_code:
+        return ""
+    return tracking_token(call_pk=call.pk, code=call.access_code)
+
+
+def call_from_tracking_token(token: str) -> CallForScrutiny | None:
+    """The call a tracking link opens, if the link is genuine and its code still current."""
+
+    def code_of(pk: int) -> str:
+        return (
+            CallForScrutiny.objects.filter(pk=pk).values_list("access_code", flat=True).first()
+            or ""
+        )
+
+    pk = tracking_token_call_pk(token, code_of=code_of)
+    if pk is None:
+        return None
+    return CallForScrutiny.objects.select_related("business_area", "agenda_meeting").get(pk=pk)
+
+
+def call_tracking_link(call: CallForScrutiny) -> str:
+    """The path of the link that opens this call's full tracking page; empty without a code."""
+    page = call_form_page()
+    token = call_tracking_token(call)
+    if page is None or not token:
+        return ""
+    return page.url + page.reverse_subpage("track_link", args=[token])
 
 
 def normalise_postcode(value: str) -> str:
@@ -99,6 +158,29 @@ def call_stage_for_resident(call: CallForScrutiny) -> str:
     if call.status == CallStatus.CLOSED and call.closure in CLOSED_FOR_RESIDENT:
         return CLOSED_FOR_RESIDENT[call.closure]
     return RESIDENT_STAGES[CallStatus(call.status)]
+
+
+# What reference and postcode (or email) show: where the call is, in a word or two. Not the
+# decision, nor its reasons: those need the access code.
+BARE_STAGES = {
+    CallStatus.SUBMITTED: "Received",
+    CallStatus.TRIAGE: "With an officer",
+    CallStatus.GATHERING_EVIDENCE: "With an officer",
+    CallStatus.AWAITING_PANEL: "With the panel",
+    CallStatus.NOT_ACCEPTED: "Decided",
+    CallStatus.MONITORING: "Decided",
+    CallStatus.ACCEPTED: "Decided",
+    CallStatus.SERIOUS_FAILURE: "Decided",
+    CallStatus.SCHEDULED: "Decided",
+    CallStatus.IN_REVIEW: "Decided",
+    CallStatus.REPORTED: "Decided",
+    CallStatus.CLOSED: "Closed",
+}
+
+
+def call_bare_stage(call: CallForScrutiny) -> str:
+    """The call's stage in a word or two, for someone who gave a postcode, not the code."""
+    return BARE_STAGES[CallStatus(call.status)]
 
 
 def call_timeline(call: CallForScrutiny) -> list[tuple]:

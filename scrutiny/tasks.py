@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from .access_codes import format_access_code
 from .models import (
     CallForScrutiny,
     CallStatus,
@@ -16,7 +17,28 @@ from .models import (
 from .notifications import absolute_url, send_email_once
 from .pipeline import petition_count
 from .roles import OFFICERS
-from .selectors import call_appeal_url, call_tracking_url, petition_urls
+from .selectors import (
+    call_appeal_url,
+    call_tracking_link,
+    call_tracking_token,
+    call_tracking_url,
+    petition_urls,
+)
+
+
+def resident_links(call: CallForScrutiny) -> dict:
+    """What every letter to the resident that points at tracking or appeals carries: the
+    tracking page, the access code, and the link that opens the call with it."""
+    link = call_tracking_link(call)
+    appeal_url = call_appeal_url()
+    token = call_tracking_token(call)
+    return {
+        "tracking_url": absolute_url(call_tracking_url()),
+        "tracking_link": absolute_url(link) if link else "",
+        "access_code": format_access_code(call.access_code) if call.access_code else "",
+        "appeal_url": absolute_url(appeal_url) if appeal_url else "",
+        "appeal_link": absolute_url(f"{appeal_url}{token}/") if appeal_url and token else "",
+    }
 
 
 def send_call_acknowledgement(call_pk: int) -> bool:
@@ -28,7 +50,20 @@ def send_call_acknowledgement(call_pk: int) -> bool:
         key=f"call:{call.pk}:acknowledgement",
         to=[call.email],
         template="call_acknowledgement",
-        context={"call": call, "tracking_url": absolute_url(call_tracking_url())},
+        context={"call": call, **resident_links(call)},
+    )
+
+
+def send_access_code(call_pk: int, issued_at: str) -> bool:
+    """Send the resident the access code an officer has just issued (once per issue)."""
+    call = CallForScrutiny.objects.select_related("business_area").filter(pk=call_pk).first()
+    if call is None or not call.email or not call.access_code:
+        return False
+    return send_email_once(
+        key=f"call:{call.pk}:access-code:{issued_at}",
+        to=[call.email],
+        template="access_code",
+        context={"call": call, **resident_links(call)},
     )
 
 
@@ -79,8 +114,7 @@ def send_decision_to_resident(decision_pk: int) -> bool:
         context={
             "decision": decision,
             "call": decision.call,
-            "tracking_url": absolute_url(call_tracking_url()),
-            "appeal_url": absolute_url(appeal_url) if (appeal_url := call_appeal_url()) else "",
+            **resident_links(decision.call),
         },
     )
 
@@ -223,7 +257,7 @@ def send_appeal_acknowledgement(appeal_pk: int) -> bool:
         context={
             "appeal": appeal,
             "call": appeal.call,
-            "tracking_url": absolute_url(call_tracking_url()),
+            **resident_links(appeal.call),
         },
     )
 
@@ -254,7 +288,7 @@ def send_appeal_decision_to_resident(appeal_pk: int) -> bool:
         context={
             "appeal": appeal,
             "call": appeal.call,
-            "tracking_url": absolute_url(call_tracking_url()),
+            **resident_links(appeal.call),
         },
     )
 
@@ -445,7 +479,7 @@ def send_call_closed(call_pk: int) -> bool:
         key=f"call:{call.pk}:closed",
         to=[call.email],
         template="call_closed",
-        context={"call": call, "tracking_url": absolute_url(call_tracking_url())},
+        context={"call": call, **resident_links(call)},
     )
 
 
@@ -466,7 +500,7 @@ def send_monitoring_outcome(monitoring_pk: int, outcome: str, review_on: str) ->
             "monitoring": monitoring,
             "call": monitoring.call,
             "outcome": outcome,
-            "tracking_url": absolute_url(call_tracking_url()),
+            **resident_links(monitoring.call),
         },
     )
 

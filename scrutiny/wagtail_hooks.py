@@ -138,6 +138,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
             path("monitoring/<int:pk>/", call_views.call_monitoring, name="monitoring"),
             path("assign/<int:pk>/", call_views.call_assign, name="assign"),
             path("note/<int:pk>/", call_views.call_add_note, name="note"),
+            path("access-code/<int:pk>/", call_views.call_issue_access_code, name="access_code"),
             path("correct/<int:pk>/", call_views.call_correct, name="correct"),
             path(
                 "decide/<int:pk>/<str:outcome>/",
@@ -243,6 +244,11 @@ def register_scrutiny_log_actions(actions):
     actions.register_action("scrutiny.call.assign", "Call assigned", "Assigned to an officer")
     actions.register_action("scrutiny.call.note", "Note added", "Internal note added")
     actions.register_action(
+        "scrutiny.call.access_code",
+        "Access code issued",
+        "A new access code issued to the resident (the old one no longer works)",
+    )
+    actions.register_action(
         "scrutiny.call.support_given", "Support given", "Support to the resident recorded"
     )
     actions.register_action("scrutiny.call.withdraw", "Call withdrawn", "Withdrawn by the resident")
@@ -293,11 +299,21 @@ def register_appeal_log_actions(actions):
     """Name the changes made by appeals."""
     actions.register_action("scrutiny.appeal.submit", "Appeal received", "Appeal received")
     actions.register_action(
+        "scrutiny.appeal.by_post",
+        "Appeal received by post",
+        "Appeal received by post, recorded by an officer for the resident",
+    )
+    actions.register_action(
         "scrutiny.appeal.convene", "Appeal panel convened", "Appeal panel convened"
     )
     actions.register_action("scrutiny.appeal.decide", "Appeal decided", "Appeal decided")
     # Distinct names on the call, since Wagtail's history keeps one entry per action and request.
     actions.register_action("scrutiny.call.appealed", "Appealed", "The resident appealed")
+    actions.register_action(
+        "scrutiny.call.appealed_by_post",
+        "Appealed by post",
+        "The resident appealed by post; an officer recorded it",
+    )
     actions.register_action(
         "scrutiny.call.appeal_decided", "Appeal upheld", "Moved as the upheld appeal directed"
     )

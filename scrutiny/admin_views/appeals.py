@@ -15,7 +15,10 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
+from django.views.generic import FormView
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -28,7 +31,9 @@ from ..models import (
     AppealOutcome,
     AppealStatus,
     CallEvidence,
+    CallForScrutiny,
     InvolvementGroup,
+    ScrutinySettings,
 )
 from ..permissions import can_see_contact_details
 from .calls import CALL_FIELDS, RESIDENT_FIELDS, field_rows
@@ -100,6 +105,82 @@ class AppealDecisionForm(forms.Form):
     )
 
 
+class AppealByPostForm(forms.Form):
+    """An appeal the resident sent by post, as the officer types it in."""
+
+    reference = forms.CharField(
+        label="Call reference",
+        max_length=20,
+        help_text="As the resident's letter gives it, for example CCS-2026-0012.",
+        error_messages={"required": "Enter the reference of the call the letter appeals about."},
+    )
+    grounds = forms.CharField(
+        label="The resident's grounds for appeal",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="As the letter gives them. Keep the letter itself with the call's papers.",
+        error_messages={"required": "Write down the resident's grounds for appeal."},
+    )
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip().upper()
+        self.call = CallForScrutiny.objects.filter(reference=reference).first()
+        if self.call is None:
+            raise forms.ValidationError(f"There is no call with the reference {reference}.")
+        return reference
+
+
+class AppealByPostView(WagtailAdminTemplateMixin, FormView):
+    """An officer records an appeal received by post, under the public form's rules."""
+
+    template_name = "scrutiny/admin/appeal_by_post.html"
+    form_class = AppealByPostForm
+    header_icon = "mail"
+    page_title = "Record an appeal received by post"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_manage_appeals(request.user):
+            return permission_denied(request, PermissionDenied())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": url_for("list"), "label": "Appeals"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_initial(self):
+        return {"reference": self.request.GET.get("call", "")[:20]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "action_url": self.request.path,
+                "submit_button_label": "Record the appeal",
+                "submit_button_active_label": "Recording…",
+                "appeal_window": ScrutinySettings.load().appeal_window_days,
+            }
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            appeal = pipeline.appeal_record_by_post(
+                call=form.call, grounds=form.cleaned_data["grounds"], user=self.request.user
+            )
+        except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Appeal {appeal.reference} on {appeal.call.reference} is recorded as received by "
+            "post today. The resident is told if they gave an email address.",
+        )
+        return redirect(url_for("inspect", appeal.pk))
+
+
 class AppealIndexView(snippet_views.IndexView):
     """The appeals an officer or manager may see, or those an appeal panel member sits on."""
 
@@ -108,6 +189,17 @@ class AppealIndexView(snippet_views.IndexView):
 
     def get_add_url(self):
         return None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if can_manage_appeals(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    "Record an appeal received by post", url=url_for("by_post"), icon_name="mail"
+                )
+            )
+        return buttons
 
     @cached_property
     def columns(self):
@@ -312,6 +404,7 @@ class AppealViewSet(SnippetViewSet):
         kept = {"list", "list_results", "inspect", "history", "history_results"}
         urlpatterns = [p for p in super().get_urlpatterns() if p.name in kept]
         return urlpatterns + [
+            path("by-post/", AppealByPostView.as_view(), name="by_post"),
             path("convene/<int:pk>/", appeal_convene, name="convene"),
             path("decide/<int:pk>/", appeal_decide, name="decide"),
             path(

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -29,7 +30,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 
 from .. import history, pipeline, selectors
+from ..access_codes import format_access_code
 from ..models import (
+    Appeal,
     BusinessArea,
     CallClosure,
     CallEvidence,
@@ -40,6 +43,7 @@ from ..models import (
     ScrutinySettings,
 )
 from ..models.workflows import DECISION_FORMS
+from ..notifications import absolute_url
 from ..permissions import (
     can_download_evidence,
     can_manage_calls,
@@ -336,6 +340,8 @@ class CallInspectView(snippet_views.InspectView):
                 "assign_url": action_url("assign", call.pk),
                 "note_url": action_url("note", call.pk),
                 "support_url": action_url("support_given", call.pk),
+                "access_code_url": action_url("access_code", call.pk),
+                "postal_appeal": postal_appeal(call, user),
                 "correct_url": action_url("correct", call.pk),
                 "business_areas": BusinessArea.objects.all() if can_manage else [],
                 "decisions": call.decisions.select_related("meeting", "reason", "decided_by"),
@@ -519,6 +525,53 @@ def call_correct(request, pk: int):
     else:
         messages.success(request, f"{call.reference} is corrected.")
     return _back(call)
+
+
+@require_POST
+def call_issue_access_code(request, pk: int):
+    """Give the resident a new access code: emailed if they gave an address, and shown here once
+    for the officer to print on a letter."""
+    call = _viewable_call(request, pk)
+    try:
+        code = pipeline.call_issue_access_code(call=call, user=request.user)
+    except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+        return _back(call)
+    response = TemplateResponse(
+        request,
+        "scrutiny/admin/call_access_code.html",
+        {
+            "page_title": f"New access code for {call.reference}",
+            "header_title": f"New access code for {call.reference}",
+            "header_icon": "key",
+            "breadcrumbs_items": [
+                {"url": reverse("wagtailadmin_home"), "label": "Home"},
+                {"url": action_url("list"), "label": "Calls for scrutiny"},
+                {"url": action_url("inspect", call.pk), "label": call.reference},
+                {"url": "", "label": "New access code"},
+            ],
+            "call": call,
+            "call_url": action_url("inspect", call.pk),
+            "access_code": format_access_code(code),
+            "emailed": bool(call.email),
+            "tracking_url": absolute_url(selectors.call_tracking_url()),
+        },
+    )
+    # The only place an officer sees a code: no cache may keep it.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def postal_appeal(call: CallForScrutiny, user) -> dict | None:
+    """For officers, whether an appeal received by post can be recorded on this call now, and
+    where: {"url": ..., "refusal": why not, or ""}; None when there is nothing to appeal."""
+    if not user.has_perm("scrutiny.change_appeal"):
+        return None
+    decision = call.decisions.order_by("-decided_at", "-pk").first()
+    if decision is None or not decision.appealable:
+        return None
+    url = reverse(Appeal.snippet_viewset.get_url_name("by_post")) + f"?call={call.reference}"
+    return {"url": url, "refusal": pipeline.appeal_refusal(decision=decision) or ""}
 
 
 @require_POST

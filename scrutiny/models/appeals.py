@@ -87,6 +87,18 @@ class Appeal(models.Model):
         max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED, db_index=True
     )
     received_at = models.DateTimeField(default=timezone.now, editable=False)
+    received_by_post = models.BooleanField(
+        default=False, editable=False, help_text="The resident wrote in; an officer recorded it."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The officer who recorded an appeal received by post.",
+    )
 
     panel = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="appeals_heard", verbose_name="panel"

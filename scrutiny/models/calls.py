@@ -155,6 +155,15 @@ class CallForScrutiny(
     anonymised_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
     )
+    # The resident's secret (scrutiny.access_codes says why it is kept readable): never in the
+    # history, the log, exports or the admin's pages.
+    access_code = models.CharField(max_length=16, blank=True, editable=False)
+    access_code_issued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the resident was last given an access code; empty if never.",
+    )
 
     search_fields = [
         index.SearchField("reference"),
@@ -169,6 +178,7 @@ class CallForScrutiny(
 
     history = HistoricalRecords(
         excluded_fields=[
+            "access_code",
             "latest_revision",
             "live",
             "expired",
@@ -194,6 +204,21 @@ class CallForScrutiny(
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.business_area}"
+
+    # The resident's secret is not content: revisions neither carry nor restore it.
+    OUTSIDE_REVISIONS = ("access_code", "access_code_issued_at")
+
+    def serializable_data(self):
+        data = super().serializable_data()
+        for name in self.OUTSIDE_REVISIONS:
+            data.pop(name, None)
+        return data
+
+    def with_content_json(self, content):
+        restored = super().with_content_json(content)
+        for name in self.OUTSIDE_REVISIONS:
+            setattr(restored, name, getattr(self, name))
+        return restored
 
     @property
     def complaints_procedure_open(self) -> bool:

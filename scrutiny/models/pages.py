@@ -147,21 +147,35 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
             call = CallForScrutiny.objects.select_related("business_area").filter(pk=pk).first()
         if call is None:
             return redirect(self.get_url(request))
-        return self.render(
+        from scrutiny import selectors
+        from scrutiny.access_codes import format_access_code
+
+        token = selectors.call_tracking_token(call)
+        response = self.render(
             request,
             template="scrutiny/call_confirmation.html",
             context_overrides={
                 "call": call,
+                "access_code": format_access_code(call.access_code),
                 "tracking_url": self.subpage_url(request, "track"),
+                "tracking_link": self.get_url(request)
+                + self.reverse_subpage("track_link", args=[token])
+                if token
+                else "",
             },
         )
+        # The page shows the resident's secret: no shared cache may keep it.
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @path("track/", name="track")
     def tracking_view(self, request):
-        """Look a call up by reference and email address or postcode, and show its progress.
+        """Look a call up and show its progress: everything with the reference and the access
+        code, only the bare stage with the reference and the email address or postcode.
 
-        Each look-up (a POST) counts towards the address's hourly limit. An unknown reference and
-        a wrong email address or postcode get the same answer, so neither can be guessed.
+        Each look-up (a POST) counts towards the address's hourly limit. An unknown reference, a
+        wrong code and a wrong email address or postcode get the same answer, so none can be
+        told from another.
         """
         from scrutiny import forms, ratelimit, selectors
 
@@ -173,27 +187,70 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
             if not ratelimit.attempt_allowed(request, scope=ratelimit.CALL_TRACKING, limit=limit):
                 return self.rate_limited(request, looking_up=True)
             form = forms.CallTrackingForm(request.POST)
-            call = None
-            if form.is_valid():
+            if not form.is_valid():
+                context["form"] = form
+            elif form.cleaned_data["access_code"].strip():
                 call = selectors.call_find_for_resident(
+                    reference=form.cleaned_data["reference"],
+                    access_code=form.cleaned_data["access_code"],
+                )
+                if call is not None:
+                    return self.render_tracking(request, call)
+                context["not_found"] = True
+            else:
+                call = selectors.call_find_by_contact(
                     reference=form.cleaned_data["reference"],
                     email_or_postcode=form.cleaned_data["email_or_postcode"],
                 )
-                context["not_found"] = call is None
-            else:
-                context["form"] = form
-            if call is not None:
-                context |= {
-                    "call": call,
-                    "stage": selectors.call_stage_for_resident(call),
-                    "timeline": selectors.call_timeline(call),
-                    "decision": selectors.call_latest_decision(call),
-                    "appeal": selectors.call_latest_appeal(call),
-                    "appeal_url": self.subpage_url(request, "appeal"),
-                }
+                if call is not None:
+                    context |= {"bare_call": call, "bare_stage": selectors.call_bare_stage(call)}
+                else:
+                    context["not_found"] = True
         return self.render(
             request, template="scrutiny/call_tracking.html", context_overrides=context
         )
+
+    # The emailed link: an opaque token signed with the site's key, which no one can guess, so
+    # opening it is not counted against the address's limit.
+    @path("track/<str:token>/", name="track_link")
+    def tracking_link_view(self, request, token):
+        """Open a call's full tracking page from the link in the resident's email."""
+        from scrutiny import forms, selectors
+
+        call = selectors.call_from_tracking_token(token)
+        if call is not None:
+            return self.render_tracking(request, call)
+        response = self.render(
+            request,
+            template="scrutiny/call_tracking.html",
+            context_overrides={"form": forms.CallTrackingForm(), "link_expired": True},
+        )
+        response.status_code = 404
+        return response
+
+    def render_tracking(self, request, call):
+        """The full tracking page, for the resident who gave the access code or its link."""
+        from scrutiny import selectors
+
+        token = selectors.call_tracking_token(call)
+        response = self.render(
+            request,
+            template="scrutiny/call_tracking.html",
+            context_overrides={
+                "call": call,
+                "stage": selectors.call_stage_for_resident(call),
+                "timeline": selectors.call_timeline(call),
+                "decision": selectors.call_latest_decision(call),
+                "appeal": selectors.call_latest_appeal(call),
+                "appeal_url": (
+                    self.get_url(request) + self.reverse_subpage("appeal_link", args=[token])
+                    if token
+                    else self.subpage_url(request, "appeal")
+                ),
+            },
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     # The session key that lets only the browser that sent an appeal see its confirmation.
     SUBMITTED_APPEAL_SESSION_KEY = "scrutiny_submitted_appeal"
@@ -202,8 +259,8 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
     def appeal_view(self, request):
         """A resident's written appeal against the panel's decision on their call.
 
-        Every POST counts towards the address's hourly limit. An unknown reference and a wrong
-        email address or postcode get the same answer, as on the tracking page.
+        Every POST counts towards the address's hourly limit. Only the reference with the
+        call's access code will do; an unknown reference and a wrong code get the same answer.
         """
         from scrutiny import forms, pipeline, ratelimit
 
@@ -226,7 +283,7 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
             try:
                 appeal = pipeline.appeal_submit(
                     reference=form.cleaned_data["reference"],
-                    email_or_postcode=form.cleaned_data["email_or_postcode"],
+                    access_code=form.cleaned_data["access_code"],
                     grounds=form.cleaned_data["grounds"],
                     evidence=form.cleaned_data["evidence"],
                 )
@@ -235,7 +292,9 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
             else:
                 request.session[self.SUBMITTED_APPEAL_SESSION_KEY] = appeal.pk
                 return redirect(self.subpage_url(request, "appeal_confirmation"))
-        return self.render(request, template=template, context_overrides={"form": form})
+        response = self.render(request, template=template, context_overrides={"form": form})
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @path("appeal/sent/", name="appeal_confirmation")
     def appeal_confirmation_view(self, request):
@@ -256,6 +315,28 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
                 "tracking_url": self.subpage_url(request, "track"),
             },
         )
+
+    # After appeal/sent/, which would otherwise be read as a token.
+    @path("appeal/<str:token>/", name="appeal_link")
+    def appeal_link_view(self, request, token):
+        """The appeal form with the reference and access code filled in, from a call's link."""
+        from scrutiny import forms, selectors
+        from scrutiny.access_codes import format_access_code
+
+        call = selectors.call_from_tracking_token(token)
+        if call is None:
+            return redirect(self.subpage_url(request, "appeal"))
+        form = forms.AppealForm(
+            initial={
+                "reference": call.reference,
+                "access_code": format_access_code(call.access_code),
+            }
+        )
+        response = self.render(
+            request, template="scrutiny/appeal_form.html", context_overrides={"form": form}
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def rate_limited(self, request, *, looking_up: bool, route: str = ""):
         """The 429 page: this address has used the form too often in the last hour."""

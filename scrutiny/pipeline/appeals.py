@@ -39,7 +39,7 @@ AppealRefused = AppealPanelRefused = TransitionNotAllowed
 
 
 class AppealNotFound(TransitionNotAllowed):
-    """No call matches the reference and the email address or postcode given."""
+    """No call matches the reference and the access code given."""
 
 
 def _contact_sentence(config: ScrutinySettings) -> str:
@@ -82,23 +82,49 @@ def appeal_refusal(*, decision: PanelDecision | None, today=None) -> str | None:
     return None
 
 
+NOT_FOUND = (
+    "We could not find a call with that reference and access code. Check both against the "
+    "email or letter we sent you."
+)
+
+
 @transaction.atomic
 def appeal_submit(
     *,
     reference: str,
-    email_or_postcode: str,
+    access_code: str,
     grounds: str,
     evidence: Iterable[UploadedFile] = (),
 ) -> Appeal:
-    """Record a resident's written appeal against the panel's latest decision on their call."""
+    """Record a resident's written appeal against the panel's latest decision on their call.
+
+    Only the reference with the call's access code will do: the postcode is not a secret.
+    """
     from ..selectors import call_find_for_resident
 
-    call = call_find_for_resident(reference=reference, email_or_postcode=email_or_postcode)
+    call = call_find_for_resident(reference=reference, access_code=access_code)
     if call is None:
-        raise AppealNotFound(
-            "We could not find a call with those details. Check the reference and the email "
-            "address or postcode you gave us."
-        )
+        raise AppealNotFound(NOT_FOUND)
+    return _appeal_receive(call=call, grounds=grounds, evidence=evidence)
+
+
+@transaction.atomic
+def appeal_record_by_post(
+    *, call: CallForScrutiny, grounds: str, user, evidence: Iterable[UploadedFile] = ()
+) -> Appeal:
+    """Record an appeal the resident sent by post, on their behalf, under the public form's rules.
+
+    The window is counted to today, the day it is recorded; the log names the officer.
+    """
+    if not (user and user.is_active and user.has_perm("scrutiny.change_appeal")):
+        raise PermissionDenied("Only scrutiny officers may record an appeal received by post.")
+    return _appeal_receive(call=call, grounds=grounds, evidence=evidence, recorded_by=user)
+
+
+def _appeal_receive(
+    *, call: CallForScrutiny, grounds: str, evidence: Iterable[UploadedFile], recorded_by=None
+) -> Appeal:
+    """The appeal on the call's latest decision, if the rules allow one today."""
     # Lock the call so that two appeals sent at once cannot both be accepted.
     call = CallForScrutiny.objects.select_for_update().get(pk=call.pk)
     decision = call.decisions.order_by("-decided_at", "-pk").first()
@@ -107,16 +133,28 @@ def appeal_submit(
         raise AppealRefused(problem)
     grounds = (grounds or "").strip()
     if not grounds:
-        raise AppealRefused("Tell us why you are appealing.")
+        raise AppealRefused(
+            "Write down the resident's grounds for appeal, as their letter gives them."
+            if recorded_by
+            else "Tell us why you are appealing."
+        )
     now = timezone.now()
+    by_post = recorded_by is not None
     appeal = Appeal(
         reference=issue_reference(prefix=APPEAL_REFERENCE_PREFIX, year=now.year),
         decision=decision,
         call=call,
         grounds=grounds,
         received_at=now,
+        received_by_post=by_post,
+        recorded_by=recorded_by,
     )
-    appeal = machine.apply(appeal, "submit", data={"call": call.reference})
+    data = {"call": call.reference}
+    if by_post:
+        data["received_by"] = "post"
+    appeal = machine.apply(
+        appeal, "record_by_post" if by_post else "submit", user=recorded_by, data=data
+    )
     for upload in evidence:
         AppealEvidence.objects.create(
             appeal=appeal,
@@ -125,7 +163,12 @@ def appeal_submit(
             content_type=getattr(upload, "content_type", "") or "",
             size=upload.size,
         )
-    log(instance=call, action="scrutiny.call.appealed", data={"appeal": appeal.reference})
+    log(
+        instance=call,
+        action="scrutiny.call.appealed_by_post" if by_post else "scrutiny.call.appealed",
+        user=recorded_by,
+        data={"appeal": appeal.reference, **({"received_by": "post"} if by_post else {})},
+    )
     queue_task("scrutiny.tasks.send_appeal_acknowledgement", appeal.pk)
     queue_task("scrutiny.tasks.send_appeal_officer_notification", appeal.pk)
     return appeal

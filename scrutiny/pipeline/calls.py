@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from .. import permissions
+from ..access_codes import new_access_code
 from ..history import acting_as
 from ..models import (
     CallClosure,
@@ -65,6 +66,8 @@ def call_submit(
         submitted_at=now,
         status_changed_at=now,
         privacy_agreed_at=now,
+        access_code=new_access_code(),
+        access_code_issued_at=now,
     )
     call.full_clean()
     call = machine.apply(call, "submit", data={"reference": call.reference})
@@ -269,3 +272,35 @@ def call_correct(
     call.save(update_fields=["business_area", "households_affected"])
     log(instance=call, action="scrutiny.call.correct", user=user, data=changed)
     return call
+
+
+@transaction.atomic
+def call_issue_access_code(*, call: CallForScrutiny, user) -> str:
+    """Give the resident a new access code (the old one and its links stop working); returns it.
+
+    The code is emailed to the resident if they gave an address, and the officer is shown it
+    once, to print on a letter. The log says who issued a code and whether it was emailed, never
+    the code.
+    """
+    if not permissions.can_manage_calls(user):
+        raise PermissionDenied("Only scrutiny officers may issue an access code.")
+    call = _locked(call)
+    if call.anonymised_at:
+        raise TransitionNotAllowed(
+            f"{call.reference} has been anonymised: there is nobody to give a code to."
+        )
+    now = timezone.now()
+    call.access_code = new_access_code()
+    call.access_code_issued_at = now
+    call._history_user = user
+    call.save(update_fields=["access_code", "access_code_issued_at"])
+    emailed = bool(call.email)
+    log(
+        instance=call,
+        action="scrutiny.call.access_code",
+        user=user,
+        data={"emailed": emailed},
+    )
+    if emailed:
+        queue_task("scrutiny.tasks.send_access_code", call.pk, now.isoformat())
+    return call.access_code

@@ -507,6 +507,16 @@ APPEAL = Machine(
     final=frozenset({A.DECIDED}),
     moves=(
         Move("submit", "Appeal", frozenset({BORN}), A.RECEIVED, "scrutiny.appeal.submit"),
+        # The resident wrote in: an officer records the letter, under the same rules.
+        Move(
+            "record_by_post",
+            "Record an appeal received by post",
+            frozenset({BORN}),
+            A.RECEIVED,
+            "scrutiny.appeal.by_post",
+            permission="scrutiny.change_appeal",
+            who=OFFICERS,
+        ),
         Move(
             "convene",
             "Convene the appeal panel",

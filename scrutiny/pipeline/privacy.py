@@ -227,7 +227,8 @@ def _anonymise_call(run: _Run, call: CallForScrutiny) -> None:
     address = call.email
     decision_ids = list(call.decisions.values_list("pk", flat=True))
     appeals = list(call.appeals.all())
-    run.save(call, {**CALL_FIELDS, "anonymised_at": run.now})
+    # The access code goes too, so the tracking page and its links open nothing any more.
+    run.save(call, {**CALL_FIELDS, "access_code": "", "anonymised_at": run.now})
     run.counts["calls"] += 1
     run.scrub_history(CallForScrutiny, CALL_FIELDS, id=call.pk)
 
@@ -242,6 +243,7 @@ def _anonymise_call(run: _Run, call: CallForScrutiny) -> None:
 
     for revision in Revision.objects.for_instance(call):
         revision.content = {**revision.content, **CALL_FIELDS}
+        revision.content.pop("access_code", None)
         revision.save(update_fields=["content"])
         run.counts["revisions"] += 1
 

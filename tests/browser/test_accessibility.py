@@ -113,10 +113,17 @@ def test_every_public_page_and_state_has_no_axe_violations(
 
     page.goto(base + "/call-for-scrutiny/track/")
     page.fill("input[name=reference]", call.reference)
-    page.fill("input[name=email_or_postcode]", call.email)
+    page.fill("input[name=access_code]", call.access_code)
     submit_empty(page)
     assert call.reference in page.content()
     assert_accessible(page, "tracking result")
+
+    page.goto(base + "/call-for-scrutiny/track/")
+    page.fill("input[name=reference]", call.reference)
+    page.fill("input[name=email_or_postcode]", call.email)
+    submit_empty(page)
+    assert call.reference in page.content()
+    assert_accessible(page, "tracking result, stage only")
 
     signature = pipeline.petition_sign(
         petition=petition, name="Sam Signer", email="sam@example.org", postcode="L20 3AB"

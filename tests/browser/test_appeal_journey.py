@@ -1,4 +1,5 @@
-"""A resident appeals against the panel's decision in a real browser, after one mistake."""
+"""A resident appeals against the panel's decision in a real browser, after one mistake; a
+neighbour with the reference and postcode cannot."""
 
 import re
 
@@ -22,7 +23,7 @@ def test_a_resident_appeals_corrects_a_mistake_and_reads_the_acknowledgement(
     screenshots_at_both_widths(page, "appeal-form")
 
     page.get_by_label("Your call reference").fill(call.reference)
-    page.get_by_label("Email address or postcode").fill("pc1 1aa")
+    page.get_by_label("Access code", exact=True).fill(call.access_code.lower())
     page.get_by_role("button", name="Send your appeal").click()
 
     summary = page.locator(".error-summary")
@@ -56,13 +57,37 @@ def test_a_resident_appeals_corrects_a_mistake_and_reads_the_acknowledgement(
     assert f"your call {call.reference}" in acknowledgement.body
     assert f"Your appeal reference is {reference}." in acknowledgement.body
     assert "/call-for-scrutiny/track/" in acknowledgement.body
+    assert f"{call.access_code[:5]}-{call.access_code[5:]}" in acknowledgement.body
     assert any(m.to != [call.email] and reference in m.subject + m.body for m in mail.outbox), (
         "the officers are told of the appeal"
     )
 
     page.get_by_role("link", name="Track your call and appeal").click()
     page.get_by_label("Your call reference").fill(call.reference)
-    page.get_by_label("Email address or postcode").fill(call.email)
+    page.get_by_label("Access code", exact=True).fill(call.access_code)
     page.get_by_role("button", name="Find your call").click()
     assert reference in page.locator("main").inner_text()
     screenshots_at_both_widths(page, "call-tracking-appeal")
+
+
+def test_a_neighbour_with_the_reference_and_postcode_sees_the_bare_stage_and_cannot_appeal(
+    live_server, page, whole_site
+):
+    call = whole_site["appealable"]
+    page.goto(live_server.url + "/call-for-scrutiny/track/")
+    page.get_by_label("Your call reference").fill(call.reference)
+    page.get_by_label("No access code?").fill("PC1 1AA")
+    page.get_by_role("button", name="Find your call").click()
+    main = page.locator("main").inner_text()
+    assert "Decided" in main
+    assert "reasons" not in main.replace("its reasons", "")
+    assert call.decisions.get().reasons not in main
+    assert page.get_by_role("link", name="appeal in writing").count() == 0
+
+    page.goto(live_server.url + APPEAL_URL)
+    page.get_by_label("Your call reference").fill(call.reference)
+    page.get_by_label("Access code", exact=True).fill("PC1 1AA")
+    page.get_by_label("Why are you appealing").fill("Using up their appeal.")
+    page.get_by_role("button", name="Send your appeal").click()
+    assert "We could not find a call with that reference and access code" in page.content()
+    assert not Appeal.objects.exists()

@@ -79,13 +79,25 @@ def test_a_resident_raises_a_call_corrects_a_mistake_and_tracks_it(live_server, 
     assert call.reference == reference
     assert call.name == "Jo Bloggs"
     assert page.get_by_text("Your complaint could still go further").is_visible()
+    code = page.locator(".panel-confirmation__code").inner_text()
+    assert code == f"{call.access_code[:5]}-{call.access_code[5:]}"
     screenshots_at_both_widths(page, "call-confirmation")
 
-    page.get_by_role("link", name="Track your call").click()
+    page.get_by_role("link", name="track it later").click()
     assert page.url == live_server.url + call_form + "track/"
     screenshots_at_both_widths(page, "call-tracking-form")
     page.get_by_label("Your call reference").fill(reference)
-    page.get_by_label("Email address or postcode").fill("PC1 1AA")
+    page.get_by_label("No access code?").fill("PC1 1AA")
+    page.get_by_role("button", name="Find your call").click()
+    assert (
+        page.get_by_text("With an officer").is_visible()
+        or page.get_by_text("Received", exact=True).is_visible()
+    )
+    assert page.get_by_text("We have received your call").count() == 0
+
+    page.get_by_role("link", name="Enter your access code").click()
+    page.get_by_label("Your call reference").fill(reference)
+    page.get_by_label("Access code", exact=True).fill(code)
     page.get_by_role("button", name="Find your call").click()
 
     assert page.get_by_text("We have received your call").is_visible()

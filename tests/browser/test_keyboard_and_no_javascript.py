@@ -173,9 +173,9 @@ def the_call_form(page, live_server, whole_site):
 def the_tracking_look_up(page, live_server, whole_site):
     call = whole_site["tracked"]
     page.goto(live_server.url + "/call-for-scrutiny/track/")
-    answers = {"reference": call.reference, "email_or_postcode": "pc2 2bb"}
+    answers = {"reference": call.reference, "access_code": call.access_code.lower()}
     order = complete_by_keyboard(page, answers, "Find your call", label="tracking")
-    assert order == ["reference", "email_or_postcode"]
+    assert order == ["reference", "access_code", "email_or_postcode"]
     assert call.reference in page.locator(".summary-list").inner_text()
     assert "Sam" not in page.content()
 
@@ -217,7 +217,7 @@ def the_appeal_form(page, live_server, whole_site):
     page.goto(url)
     answers = {
         "reference": call.reference,
-        "email_or_postcode": call.email,
+        "access_code": call.access_code,
         "grounds": "The panel did not see the Ombudsman's letter.",
     }
     order = complete_by_keyboard(page, answers, "Send your appeal", label="appeal")

@@ -385,11 +385,16 @@ def site(django_db_setup, django_db_blocker):
             "tokens": [signed.token, confirmed.token],
             "appeal": {
                 "reference": appealable.reference,
-                "email_or_postcode": "appellant@example.org",
+                "access_code": appealable.access_code,
                 "grounds": "The panel did not see my letters.",
                 "website": "",
             },
-            "tracking": {"reference": appealable.reference, "email_or_postcode": "PC1 1AA"},
+            # The code opens everything; without it the postcode shows the bare stage.
+            "tracking": {
+                "reference": appealable.reference,
+                "access_code": appealable.access_code,
+                "email_or_postcode": "PC1 1AA",
+            },
         }
         transaction.set_rollback(True)
 

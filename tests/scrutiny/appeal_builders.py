@@ -66,7 +66,7 @@ def eligible_members(count: int = 4, prefix: str = "reader"):
 def submit_appeal(call, **overrides):
     fields = {
         "reference": call.reference,
-        "email_or_postcode": call.email,
+        "access_code": call.access_code,
         "grounds": "The panel did not see my letters from the Ombudsman.",
     } | overrides
     return pipeline.appeal_submit(**fields)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 APPEAL_URL = "/call-for-scrutiny/appeal/"
 TRACK_URL = "/call-for-scrutiny/track/"
-NOT_FOUND = "We could not find a call with those details."
+NOT_FOUND = "We could not find a call with that reference and access code."
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def decided(staff, call_page):
 def answers(call, **overrides):
     return {
         "reference": call.reference,
-        "email_or_postcode": call.email,
+        "access_code": call.access_code,
         "grounds": "The panel did not see my letters from the Ombudsman.",
         "website": "",
     } | overrides
@@ -73,10 +73,11 @@ def test_the_confirmation_is_only_for_the_browser_that_sent_it(client, decided):
     ("change", "message"),
     [
         ({"reference": ""}, "Enter your call reference"),
-        ({"email_or_postcode": ""}, "Enter the email address or postcode you gave us"),
+        ({"access_code": ""}, "Enter your access code"),
         ({"grounds": ""}, "Tell us why you are appealing"),
         ({"grounds": "x" * 10_001}, "must be 10,000 characters or fewer"),
-        ({"email_or_postcode": "wrong@example.org"}, NOT_FOUND),
+        ({"access_code": "ABCDE-FGHJK"}, NOT_FOUND),
+        ({"access_code": "PC1 1AA"}, NOT_FOUND),
         ({"reference": "CCS-1999-0001"}, NOT_FOUND),
     ],
 )
@@ -150,11 +151,11 @@ def test_too_many_attempts_are_rate_limited(client, decided):
 
 def test_tracking_shows_the_appeal_and_its_final_decision(client, staff, decided):
     call, _ = decided
-    lookup = {"reference": call.reference, "email_or_postcode": call.email}
+    lookup = {"reference": call.reference, "access_code": call.access_code}
     page = client.post(TRACK_URL, lookup).content.decode()
     assert "appeal in writing" in page and APPEAL_URL in page
     appeal = pipeline.appeal_submit(
-        reference=call.reference, email_or_postcode=call.email, grounds="Please look again."
+        reference=call.reference, access_code=call.access_code, grounds="Please look again."
     )
     page = client.post(TRACK_URL, lookup).content.decode()
     assert appeal.reference in page

@@ -105,19 +105,28 @@ def test_a_second_appeal_on_the_same_decision_is_refused(staff):
     assert Appeal.objects.count() == 1
 
 
-def test_wrong_email_or_unknown_reference_gets_the_same_neutral_answer(staff):
+def test_a_wrong_code_or_unknown_reference_gets_the_same_neutral_answer(staff):
     call, _ = decided_call(staff)
-    with pytest.raises(pipeline.AppealNotFound) as wrong_email:
-        submit_appeal(call, email_or_postcode="someone.else@example.org")
+    with pytest.raises(pipeline.AppealNotFound) as wrong_code:
+        submit_appeal(call, access_code="ABCDE-FGHJK")
     with pytest.raises(pipeline.AppealNotFound) as unknown:
         submit_appeal(call, reference="CCS-1999-0001")
-    assert str(wrong_email.value) == str(unknown.value)
+    assert str(wrong_code.value) == str(unknown.value)
     assert not Appeal.objects.exists()
 
 
-def test_the_postcode_proves_the_call_too(staff):
+def test_the_email_or_postcode_alone_cannot_appeal(staff):
     call, _ = decided_call(staff)
-    assert submit_appeal(call, email_or_postcode="pc11aa").pk
+    for not_a_secret in ["PC1 1AA", "pc11aa", call.email]:
+        with pytest.raises(pipeline.AppealNotFound):
+            submit_appeal(call, access_code=not_a_secret)
+    assert not Appeal.objects.exists()
+
+
+def test_the_code_may_be_typed_in_lower_case_with_spaces_or_a_dash(staff):
+    call, _ = decided_call(staff)
+    typed = f" {call.access_code[:5].lower()} - {call.access_code[5:].lower()} "
+    assert submit_appeal(call, access_code=typed).pk
 
 
 def test_submission_sends_the_acknowledgement_and_tells_the_officers(

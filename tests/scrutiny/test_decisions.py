@@ -1,5 +1,6 @@
 """The panel's decision: each option from "awaiting panel", through Wagtail moderation."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -201,7 +202,10 @@ def test_the_decision_email_links_to_the_online_appeal_form(
     (message,) = [m for m in mail.outbox if m.to == [call.email] and "appeal" in m.body]
     assert "/call-for-scrutiny/appeal/" in message.body
     html = message.alternatives[0][0]
-    assert '/call-for-scrutiny/appeal/" style="color:#1a54a6;">Appeal online</a>' in html
+    # The link carries the call's access code (as an opaque token): the form opens filled in.
+    assert re.search(
+        r'/call-for-scrutiny/appeal/[\w-]+/" style="color:#1a54a6;">Appeal online</a>', html
+    )
     assert call.reference in message.body
 
 

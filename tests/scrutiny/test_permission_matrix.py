@@ -282,6 +282,12 @@ class World:
     # Appeals.
 
     @cached_property
+    def postal_call(self):
+        """A call the panel did not accept, whose resident writes in to appeal."""
+        call, _ = decided_call(self.staff, email="", name="Pat Post")
+        return call
+
+    @cached_property
     def appeals(self):
         """An appeal the Appeal panel user sits on (with a file), and one they do not."""
         self.call_page  # noqa: B018 - appeals are made on the call page
@@ -501,7 +507,7 @@ def _appeal_form(w):
         w.call_page.url + "appeal/",
         {
             "reference": call.reference,
-            "email_or_postcode": call.email,
+            "access_code": call.access_code,
             "grounds": "The panel did not see my letters.",
             "website": "",
         },
@@ -653,6 +659,9 @@ RECIPES = {
     "calls: move to another stage": lambda w: post(
         snippet("callforscrutiny", "move", w.call.pk), {"transition": "send_to_panel"}
     ),
+    "calls: issue a new access code": lambda w: post(
+        snippet("callforscrutiny", "access_code", w.call.pk), success="The new access code"
+    ),
     "calls: assign an officer": lambda w: post(
         snippet("callforscrutiny", "assign", w.call.pk), {"officer": w.officer.pk}
     ),
@@ -730,6 +739,10 @@ RECIPES = {
     ),
     "appeals: download a file": _appeal_file,
     "appeals: convene the appeal panel": _appeal_convene,
+    "appeals: record an appeal received by post": lambda w: post(
+        snippet("appeal", "by_post"),
+        {"reference": w.postal_call.reference, "grounds": "My letter of 3 June."},
+    ),
     "appeals: record the appeal panel's decision": lambda w: post(
         snippet("appeal", "decide", w.appeals[0].pk),
         {"outcome": "dismissed", "direction": "", "reasons": "The avenues remain open."},
@@ -923,7 +936,11 @@ RECIPES = {
     "public: send a call": _call_form,
     "public: track a call": lambda w: post(
         w.call_page.url + "track/",
-        {"reference": w.call.reference, "email_or_postcode": RESIDENT["email"]},
+        {"reference": w.call.reference, "access_code": w.call.access_code},
+        success=w.call.reference,
+    ),
+    "public: track a call by its emailed link": lambda w: get(
+        w.call_page.url + f"track/{selectors.call_tracking_token(w.call)}/",
         success=w.call.reference,
     ),
     "public: appeal form": lambda w: get(w.call_page.url + "appeal/"),

@@ -447,7 +447,7 @@ class ScrutinyProcess(RuleBasedStateMachine):
         if appeal is None or outcome == "accepted":
             return
         lodged = pipeline.appeal_submit(
-            reference=call.reference, email_or_postcode=email, grounds="Unfair."
+            reference=call.reference, access_code=call.access_code, grounds="Unfair."
         )
         pipeline.appeal_convene(appeal=lodged, members=WORLD["candidates"][:4], user=officer)
         pipeline.appeal_decide(
@@ -548,10 +548,10 @@ class ScrutinyProcess(RuleBasedStateMachine):
     @rule(index=PICK)
     def resident_appeals(self, index):
         call = self.pick(CallForScrutiny, index)
-        if call is not None and call.email:
+        if call is not None and call.access_code:
             self.attempt(
                 lambda: pipeline.appeal_submit(
-                    reference=call.reference, email_or_postcode=call.email, grounds="Unfair."
+                    reference=call.reference, access_code=call.access_code, grounds="Unfair."
                 )
             )
 

@@ -1,4 +1,4 @@
-"""Residents follow their call by reference and email address or postcode, and nothing more."""
+"""Residents follow their call by reference and access code; a postcode shows only the stage."""
 
 import re
 
@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 TRACK_URL = "/call-for-scrutiny/track/"
 NOT_FOUND = (
-    "We could not find a call with those details. "
-    "Check the reference and the email address or postcode you gave us."
+    "We could not find a call with those details. Check the reference, and the access code or "
+    "the email address or postcode, against the email or letter we sent you."
 )
 
 
@@ -46,28 +46,39 @@ def make_call(**overrides):
 
 
 def look_up(client, reference, email_or_postcode, **extra):
+    """A look-up without the access code: the bare stage at most."""
     return client.post(
         TRACK_URL, {"reference": reference, "email_or_postcode": email_or_postcode}, **extra
     )
+
+
+def look_up_with_code(client, reference, access_code, **extra):
+    """A look-up with the access code: the full tracking page."""
+    return client.post(TRACK_URL, {"reference": reference, "access_code": access_code}, **extra)
 
 
 def without_csrf_token(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 
-def test_the_tracking_form_asks_for_reference_and_email_or_postcode(client, call_page):
+def test_the_tracking_form_asks_for_reference_and_access_code(client, call_page):
     html = client.get(TRACK_URL).content.decode()
     assert "<title>Track your call for scrutiny" in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert '<form method="post" action="/call-for-scrutiny/track/" novalidate>' in html
     assert '<label for="id_reference">Your call reference</label>' in html
-    assert '<label for="id_email_or_postcode">Email address or postcode</label>' in html
+    assert '<label for="id_access_code">Access code</label>' in html
+    assert (
+        '<label for="id_email_or_postcode">No access code? '
+        "The email address or postcode you gave us</label>"
+    ) in html
     assert "Use the reference in your email." in html
 
 
-def test_the_right_reference_and_email_show_the_stage_and_timeline(client, call_page):
+def test_the_right_reference_and_code_show_the_stage_and_timeline(client, call_page):
     call = make_call()
-    html = look_up(client, call.reference.lower(), "  Jo.Bloggs@Example.org ").content.decode()
+    typed = call.access_code.lower()[:5] + " " + call.access_code.lower()[5:]
+    html = look_up_with_code(client, call.reference.lower(), typed).content.decode()
     assert call.reference in html
     assert "Repairs and maintenance" in html
     assert RESIDENT_STAGES["submitted"] in html
@@ -75,19 +86,20 @@ def test_the_right_reference_and_email_show_the_stage_and_timeline(client, call_
     assert NOT_FOUND not in html
 
 
-def test_a_postcode_in_another_case_and_spacing_works(client, call_page):
+def test_a_postcode_in_another_case_and_spacing_shows_the_bare_stage(client, call_page):
     call = make_call()
-    html = look_up(client, call.reference, "pc11aa").content.decode()
-    assert RESIDENT_STAGES["submitted"] in html
-    html = look_up(client, call.reference, " Pc1   1AA ").content.decode()
-    assert RESIDENT_STAGES["submitted"] in html
+    for typed in ["pc11aa", " Pc1   1AA ", "  Jo.Bloggs@Example.org "]:
+        html = look_up(client, call.reference, typed).content.decode()
+        assert "Received" in html and call.reference in html
+        assert RESIDENT_STAGES["submitted"] not in html
+        assert "enter your access code" in html
 
 
 def test_the_timeline_shows_each_stage_reached(client, call_page):
     call = make_call()
     officer = make_user("officer", group=roles.OFFICERS)
     pipeline.call_move(call=call, transition="start_triage", user=officer)
-    html = look_up(client, call.reference, call.email).content.decode()
+    html = look_up_with_code(client, call.reference, call.access_code).content.decode()
     assert RESIDENT_STAGES["triage"] in html
     assert "</time>: Received" in html
     assert "</time>: Triage" in html
@@ -95,26 +107,26 @@ def test_the_timeline_shows_each_stage_reached(client, call_page):
 
 def test_contact_details_are_never_shown(client, call_page):
     call = make_call(name=SCRIPT, concerns=SCRIPT, address=SCRIPT)
-    html = look_up(client, call.reference, "PC1 1AA").content.decode()
+    html = look_up_with_code(client, call.reference, call.access_code).content.decode()
     assert RESIDENT_STAGES["submitted"] in html
     for private in [call.email, call.phone, "Jo Bloggs", "Larch Row", SCRIPT, ESCAPED_SCRIPT]:
         assert private not in html
 
 
-def test_a_wrong_email_and_an_unknown_reference_look_the_same(client, call_page):
+def test_a_wrong_code_email_or_postcode_and_an_unknown_reference_look_the_same(client, call_page):
     call = make_call()
     wrong_email = look_up(client, call.reference, "someone.else@example.org")
     unknown_reference = look_up(client, "CCS-2001-9999", call.email)
     wrong_postcode = look_up(client, call.reference, "ZZ9 9ZZ")
-    assert wrong_email.status_code == unknown_reference.status_code == 200
+    wrong_code = look_up_with_code(client, call.reference, "ABCDE-FGHJK")
+    unknown_with_code = look_up_with_code(client, "CCS-2001-9999", call.access_code)
+    pages = [wrong_email, unknown_reference, wrong_postcode, wrong_code, unknown_with_code]
+    assert {page.status_code for page in pages} == {200}
     assert NOT_FOUND in wrong_email.content.decode()
-    assert without_csrf_token(wrong_email.content.decode()) == without_csrf_token(
-        unknown_reference.content.decode()
-    )
-    assert without_csrf_token(wrong_email.content.decode()) == without_csrf_token(
-        wrong_postcode.content.decode()
-    )
-    assert call.reference not in wrong_email.content.decode()
+    first = without_csrf_token(wrong_email.content.decode())
+    for page in pages[1:]:
+        assert without_csrf_token(page.content.decode()) == first
+    assert call.reference not in first
 
 
 def test_another_residents_call_is_never_shown(client, call_page):
@@ -127,7 +139,9 @@ def test_another_residents_call_is_never_shown(client, call_page):
     assert NOT_FOUND in html
     html = look_up(client, theirs.reference, mine.postcode).content.decode()
     assert NOT_FOUND in html
-    html = look_up(client, mine.reference, mine.email).content.decode()
+    html = look_up_with_code(client, theirs.reference, mine.access_code).content.decode()
+    assert NOT_FOUND in html
+    html = look_up_with_code(client, mine.reference, mine.access_code).content.decode()
     assert mine.reference in html
     assert theirs.reference not in html
     assert "sam@example.org" not in html
@@ -138,7 +152,8 @@ def test_an_empty_look_up_says_what_is_missing(client, call_page):
     assert "<title>Error: Track your call for scrutiny" in html
     assert '<a href="#id_reference">Enter your call reference</a>' in html
     assert (
-        '<a href="#id_email_or_postcode">Enter the email address or postcode you gave us</a>'
+        '<a href="#id_access_code">'
+        "Enter your access code, or the email address or postcode you gave us</a>"
     ) in html
     assert NOT_FOUND not in html
 
@@ -164,12 +179,30 @@ def test_repeated_guessing_is_refused(client, call_page):
         assert look_up(client, guess, call.email, **address).status_code == 200
     assert client.get(TRACK_URL, **address).status_code == 200
 
-    refused = look_up(client, call.reference, call.email, **address)
+    refused = look_up_with_code(client, call.reference, call.access_code, **address)
     assert refused.status_code == 429
     html = refused.content.decode()
     assert "too many attempts to look up a call" in html
     assert call.reference not in html
     assert RESIDENT_STAGES["submitted"] not in html
 
-    elsewhere = look_up(client, call.reference, call.email, REMOTE_ADDR="198.51.100.5")
+    elsewhere = look_up_with_code(
+        client, call.reference, call.access_code, REMOTE_ADDR="198.51.100.5"
+    )
     assert RESIDENT_STAGES["submitted"] in elsewhere.content.decode()
+
+
+def test_guessing_codes_is_refused_like_any_look_up(client, call_page):
+    settings = ScrutinySettings.load()
+    settings.tracking_attempts_per_hour = 3
+    settings.save()
+    call = make_call()
+    address = {"REMOTE_ADDR": "198.51.100.6"}
+    for guess in ["AAAAA-AAAAA", "BBBBB-BBBBB", "CCCCC-CCCCC"]:
+        assert (
+            NOT_FOUND
+            in look_up_with_code(client, call.reference, guess, **address).content.decode()
+        )
+    refused = look_up_with_code(client, call.reference, call.access_code, **address)
+    assert refused.status_code == 429
+    assert RESIDENT_STAGES["submitted"] not in refused.content.decode()

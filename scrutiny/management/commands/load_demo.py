@@ -3,7 +3,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from scrutiny.demo import DEMO_ACCOUNTS, PROFILES, DemoError, demo_load, existing_content
+from scrutiny.access_codes import format_access_code
+from scrutiny.demo import (
+    DEMO_ACCOUNTS,
+    PROFILES,
+    DemoError,
+    demo_call_to_appeal,
+    demo_load,
+    existing_content,
+)
 
 
 class Command(BaseCommand):
@@ -33,3 +41,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {password}, development only):")
         for username, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<8} {role}")
+        call = demo_call_to_appeal()
+        if call is not None:
+            self.stdout.write(
+                f"Try the tracking page and the appeal with {call.reference}: its access code "
+                f"is {format_access_code(call.access_code)}."
+            )
