@@ -119,6 +119,10 @@ MEDIA_URL = "/media/"
 # Residents' evidence lives outside MEDIA_ROOT so no web server ever serves it directly.
 SCRUTINY_PRIVATE_ROOT = Path(env("SCRUTINY_PRIVATE_ROOT", str(BASE_DIR / "private-uploads")))
 
+# The public forms' hourly limits count an IPv6 visitor by the network of this many leading bits
+# (a home or phone is given a whole /64); an IPv4 visitor by their address.
+SCRUTINY_RATELIMIT_IPV6_PREFIX = int(env("SCRUTINY_RATELIMIT_IPV6_PREFIX", "64"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
