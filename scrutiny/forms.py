@@ -9,29 +9,36 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField
 
 from .models import BusinessArea, ComplaintStage, QuestionType, Tenure
+from .uploads import DOCX_CONTENT_TYPE, docx_problem
 
 HONEYPOT_FIELD = "website"
 
 MAX_EVIDENCE_FILES = 5
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_KINDS_TEXT = "PDF, JPG, PNG, GIF, Word document or text file"
+EVIDENCE_KINDS_TEXT = "PDF, JPG, PNG, GIF, Word document (.docx) or text file"
 
 # Extension -> (what to call it, the content type we record, the bytes such a file starts with).
-# A text file has no signature: it must decode as UTF-8 and contain no NUL bytes.
+# A text file has no signature: it must decode as UTF-8 and contain no NUL bytes. A Word document
+# is also opened as the zip it is, to be sure it is a document and not a macro-enabled one.
 EVIDENCE_TYPES: dict[str, tuple[str, str, tuple[bytes, ...]]] = {
     ".pdf": ("PDF", "application/pdf", (b"%PDF",)),
     ".jpg": ("JPG", "image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": ("JPG", "image/jpeg", (b"\xff\xd8\xff",)),
     ".png": ("PNG", "image/png", (b"\x89PNG",)),
     ".gif": ("GIF", "image/gif", (b"GIF8",)),
-    ".docx": (
-        "Word document",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".doc": ("Word document", "application/msword", (b"\xd0\xcf\x11\xe0",)),
+    ".docx": ("Word document", DOCX_CONTENT_TYPE, (b"PK\x03\x04",)),
     ".txt": ("text file", "text/plain", ()),
 }
+
+# Office files that are, or can carry, macros: the old binary formats and the macro-enabled ones.
+# Staff open what residents send, so these are refused with a way to send the same content.
+MACRO_OFFICE_EXTENSIONS = frozenset(
+    {
+        *(".doc", ".dot", ".docm", ".dotm"),
+        *(".xls", ".xlt", ".xla", ".xlsm", ".xltm", ".xlsb", ".xlam"),
+        *(".ppt", ".pot", ".pps", ".ppa", ".pptm", ".potm", ".ppsm", ".ppam", ".sldm"),
+    }
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -200,6 +207,11 @@ def evidence_problem(upload: UploadedFile) -> str | None:
     name = PurePath(upload.name or "").name
     extension = PurePath(name).suffix.lower()
     kind = EVIDENCE_TYPES.get(extension)
+    if extension in MACRO_OFFICE_EXTENSIONS:
+        return (
+            f"“{name}” is an Office file that can carry macros, which we do not accept. "
+            "Save it as a Word document (.docx) or a PDF and choose it again"
+        )
     if kind is None:
         return f"“{name}” must be a {EVIDENCE_KINDS_TEXT}"
     if upload.size == 0:
@@ -216,6 +228,8 @@ def evidence_problem(upload: UploadedFile) -> str | None:
         ok = b"\x00" not in content and _decodes_as_utf8(content)
     if not ok:
         return f"“{name}” is not a real {label}. Choose a {EVIDENCE_KINDS_TEXT}"
+    if extension == ".docx" and (problem := docx_problem(upload)):
+        return f"“{name}” {problem}"
     upload.content_type = content_type
     return None
 

@@ -5,14 +5,22 @@ most `limit` attempts in any hour that starts on the hour (and at most twice tha
 turn of an hour). The address is REMOTE_ADDR: behind a proxy the deployment must make that the
 visitor's address, because a header such as X-Forwarded-For can be made up by anyone.
 
+An IPv4 address is counted on its own. An IPv6 address is counted by its network, the first
+`SCRUTINY_RATELIMIT_IPV6_PREFIX` bits (64 unless set): one home or phone is given a whole /64
+and can pick a new address in it for every request, so counting exact addresses would let it
+through without limit.
+
 The count is a row per address, form and hour (`FormAttempts`), added to in one UPDATE under
 the row's lock, so requests sent at the same moment are each counted. (Django's database cache
 adds by reading and writing back, which let simultaneous requests through uncounted.)
 """
 
 import hashlib
+import ipaddress
 import time
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F
 
@@ -32,6 +40,32 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+def ipv6_prefix() -> int:
+    """How many leading bits of an IPv6 address name one visitor's network (64 by default)."""
+    prefix = int(getattr(settings, "SCRUTINY_RATELIMIT_IPV6_PREFIX", 64))
+    if not 1 <= prefix <= 128:
+        raise ImproperlyConfigured("SCRUTINY_RATELIMIT_IPV6_PREFIX must be from 1 to 128.")
+    return prefix
+
+
+def counted_address(address: str) -> str:
+    """The address attempts are counted under: an IPv4 address itself, an IPv6 one's network.
+
+    The network is written as its first address (`2001:db8:1:2::` for a /64), which is still an
+    address, so it fits wherever one is stored. An IPv4 address written as IPv6 (`::ffff:a.b.c.d`)
+    counts as that IPv4 address; anything that is not an address is counted as it is.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.IPv6Network((parsed, ipv6_prefix()), strict=False).network_address)
+
+
 def _key(scope: str, address: str) -> str:
     # Hashed so the table holds no readable addresses and every key is short and safe.
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
@@ -39,9 +73,9 @@ def _key(scope: str, address: str) -> str:
 
 
 def attempt_allowed(request, *, scope: str, limit: int) -> bool:
-    """Count one attempt from this request's address; False once it is over the hour's limit."""
+    """Count one attempt from this request's address or IPv6 network; False once over the limit."""
     hour = int(time.time() // WINDOW_SECONDS)
-    key = _key(scope, client_address(request))
+    key = _key(scope, counted_address(client_address(request)))
     rows = FormAttempts.objects.filter(key=key, hour=hour)
     with transaction.atomic():
         first = not rows.update(attempts=F("attempts") + 1)

@@ -161,6 +161,36 @@ def send_signature_confirmation(signature_pk: int, token: str) -> bool:
     )
 
 
+def send_signature_tried_again(signature_pk: int, hour: int) -> bool:
+    """Tell the owner of an address that someone signed again with it; nothing was changed.
+
+    Sent once an hour at most (`hour` is the clock hour of the attempt), with the signature's
+    own link to confirm it while it is waiting to be confirmed.
+    """
+    signature = (
+        PetitionSignature.objects.select_related("petition")
+        .filter(pk=signature_pk, anonymised_at__isnull=True)
+        .first()
+    )
+    if signature is None or not signature.email:
+        return False
+    urls = petition_urls(signature.petition)
+    waiting = not (signature.confirmed_at or signature.withdrawn_at or signature.invalidated_at)
+    return send_email_once(
+        key=f"signature:{signature.pk}:tried-again:{hour}",
+        to=[signature.email],
+        template="signature_tried_again",
+        context={
+            "signature": signature,
+            "petition": signature.petition,
+            "waiting": waiting and signature.petition.is_open,
+            "confirm_url": absolute_url(urls["confirm"].format(token=signature.token)),
+            "withdraw_url": absolute_url(urls["withdraw"].format(token=signature.token)),
+            "petition_url": absolute_url(urls["detail"]),
+        },
+    )
+
+
 def _petition_people(petition) -> list[str]:
     """The resident who started the petition and the officers."""
     officer = petition.opened_by.email if petition.opened_by and petition.opened_by.email else ""

@@ -1,5 +1,6 @@
 """Admin screens of the scrutiny plugin: one "Scrutiny" menu with a viewset per register."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.db import models
 from django.shortcuts import redirect
@@ -209,6 +210,15 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
 register_permission_policy(CallForScrutiny, call_views.CallPermissionPolicy(CallForScrutiny))
 register_permission_policy(Appeal, appeal_views.AppealPermissionPolicy(Appeal))
 register_snippet(ScrutinyViewSetGroup)
+
+
+if apps.is_installed("axes"):
+    from .admin_views.lockouts import LockoutViewSet
+
+    @hooks.register("register_admin_viewset")
+    def register_lockout_viewset():
+        """Sign-in lock-outs under Settings, where the site throttles sign-ins with django-axes."""
+        return LockoutViewSet()
 
 
 @hooks.register("register_snippet_listing_buttons")

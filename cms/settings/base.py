@@ -1,6 +1,7 @@
 """Settings shared by every environment; the environment supplies secrets and addresses."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_q",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -118,6 +122,10 @@ MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 # Residents' evidence lives outside MEDIA_ROOT so no web server ever serves it directly.
 SCRUTINY_PRIVATE_ROOT = Path(env("SCRUTINY_PRIVATE_ROOT", str(BASE_DIR / "private-uploads")))
+
+# The public forms' hourly limits count an IPv6 visitor by the network of this many leading bits
+# (a home or phone is given a whole /64); an IPv4 visitor by their address.
+SCRUTINY_RATELIMIT_IPV6_PREFIX = int(env("SCRUTINY_RATELIMIT_IPV6_PREFIX", "64"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -195,6 +203,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins within the cool-off,
+# the account is locked out, and so is the address they came from (an IPv6 address by its
+# network, as the public forms count it), until AXES_COOLOFF_TIME has passed since the last one.
+# A superuser unlocks under Settings > Sign-in lock-outs, or `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "scrutiny.lockouts.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "scrutiny.lockouts.client_network"
+AXES_LOCKOUT_CALLABLE = "scrutiny.lockouts.lockout_response"
+# A try while locked out does not start the wait again, so the message's wait is true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failed sign-ins are kept only until their cool-off ends; successful ones are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+# There is no Django admin here: lock-outs are listed in Wagtail's Settings menu.
+AXES_ENABLE_ADMIN = False
 
 # The demo password is set only by the development settings; load_demo refuses without it.
 SCRUTINY_DEMO_PASSWORD = None

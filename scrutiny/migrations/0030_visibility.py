@@ -15,7 +15,7 @@ from scrutiny.roles import sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scrutiny", "0028_people_are_accounts"),
+        ("scrutiny", "0029_call_access_codes"),
         ("wagtailcore", "0098_apitoken"),
     ]
 

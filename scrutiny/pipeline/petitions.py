@@ -22,7 +22,6 @@ from ..models import (
     ScrutinySettings,
     SignatureMethod,
 )
-from ..models.petitions import new_token
 from ..notifications import queue_task
 from ..selectors import normalise_postcode
 from . import machine, petition_sql
@@ -170,28 +169,29 @@ def _require_open(petition: Petition) -> None:
         raise SignatureRefused("This petition has closed, so it cannot take new signatures.")
 
 
+def _online_signature(petition: Petition, email: str) -> PetitionSignature | None:
+    return PetitionSignature.objects.filter(
+        petition=petition, email=email, method=SignatureMethod.ONLINE
+    ).first()
+
+
 @transaction.atomic
 def petition_sign(
     *, petition: Petition, name: str, email: str, postcode: str, address: str = "", ip_address=None
 ) -> PetitionSignature:
-    """Take an online signature; it counts once the signer follows the emailed link."""
+    """Take an online signature; it counts once the signer follows the emailed link.
+
+    An email address signs a petition once, and signing again with it changes nothing: the
+    signature already given keeps its name, postcode, address and link, and the owner of the
+    address is emailed that someone tried to sign with it (with the link to confirm, if it is
+    still waiting). Whoever signs sees the same "check your email" either way, so the form tells
+    nobody whether an address has signed. Returns the address's signature, new or as it was.
+    """
     petition = Petition.objects.get(pk=petition.pk)
     _require_open(petition)
     email = email.strip().lower()
-    existing = PetitionSignature.objects.filter(
-        petition=petition, email=email, method=SignatureMethod.ONLINE
-    ).first()
-    if existing is not None:
-        if existing.confirmed_at and not existing.withdrawn_at and not existing.invalidated_at:
-            raise SignatureRefused("This email address has already signed this petition.")
-        existing.name, existing.postcode, existing.address = name.strip(), postcode, address
-        existing.person_key = person_key(name=name, postcode=postcode)
-        existing.token = new_token()
-        existing.confirmed_at = existing.withdrawn_at = None
-        existing.ip_address = ip_address
-        existing.save()
-        signature = existing
-    else:
+    existing = _online_signature(petition, email)
+    if existing is None:
         signature = PetitionSignature(
             petition=petition,
             method=SignatureMethod.ONLINE,
@@ -205,12 +205,18 @@ def petition_sign(
         try:
             with transaction.atomic():
                 signature.save()
-        except IntegrityError as error:
-            raise SignatureRefused(
-                "This email address has already signed this petition."
-            ) from error
-    queue_task("scrutiny.tasks.send_signature_confirmation", signature.pk, signature.token)
-    return signature
+        except IntegrityError:
+            # The same address signed at the same moment; theirs is the signature.
+            existing = _online_signature(petition, email)
+            if existing is None:
+                raise
+        else:
+            queue_task("scrutiny.tasks.send_signature_confirmation", signature.pk, signature.token)
+            return signature
+    # One email an hour at most, however often the address is tried.
+    hour = int(timezone.now().timestamp() // 3600)
+    queue_task("scrutiny.tasks.send_signature_tried_again", existing.pk, hour)
+    return existing
 
 
 @transaction.atomic

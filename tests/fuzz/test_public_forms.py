@@ -37,6 +37,7 @@ from scrutiny.models import (
 )
 from tests.conftest import make_business_area, make_home_page, make_user
 from tests.scrutiny.appeal_builders import decided_call
+from tests.scrutiny.test_call_form import MACRO_MAIN, docx
 from tests.scrutiny.test_call_form import valid_answers as valid_call
 from tests.scrutiny.test_membership_form import valid_answers as valid_application
 from tests.scrutiny.test_petition_pages import open_petition, valid_signature
@@ -177,6 +178,7 @@ FILE_NAMES = [
     "notes.txt",
     "report.docx",
     "old.doc",
+    "macro.docm",
     "virus.exe",
     "no-extension",
     "archive.pdf.zip",
@@ -196,6 +198,9 @@ FILE_CONTENTS = st.one_of(
             b"GIF89a",
             b"PK\x03\x04 docx",
             b"\xd0\xcf\x11\xe0 doc",
+            docx(),
+            docx(main=MACRO_MAIN),
+            docx(vba=True),
             b"plain words",
             b"text with a \x00 NUL",
             b"\xff\xfe not utf-8",
@@ -489,8 +494,8 @@ def test_petition_signing(fuzz, site, data, urlencoded):
     if response.status_code == 302:
         assert response["Location"].endswith(f"{url}signed/")
         rows = saved(rows)
-        # Signing again with an address that has not confirmed yet renews the same row.
-        assert rows in (PETITION_ROWS, {"scrutiny_historicalpetitionsignature": 1})
+        # Signing again with an address that has signed changes nothing (its owner is told).
+        assert rows in (PETITION_ROWS, {})
     else:
         assert rows == {}
         assert_refusal_explained(response)

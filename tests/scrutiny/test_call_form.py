@@ -1,6 +1,8 @@
 """The public call for scrutiny pro-forma: questions, errors, evidence, protection, confirmation."""
 
+import io
 import re
+import zipfile
 
 import pytest
 from django.core import mail
@@ -318,6 +320,45 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 PDF = b"%PDF-1.7\n1 0 obj\n"
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+# The first bytes of every file Word 97-2003 (.doc) writes: an OLE compound file.
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+def docx(*, main: str = WORD_MAIN, vba: bool = False) -> bytes:
+    """A Word document as Word writes one: a zip of parts named in [Content_Types].xml."""
+    overrides = f'<Override PartName="/word/document.xml" ContentType="{main}"/>'
+    if vba:
+        overrides += '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f"{overrides}</Types>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>The repair was booked three times.</w:t></w:r></w:p>"
+            "</w:body></w:document>",
+        )
+        if vba:
+            archive.writestr("word/vbaProject.bin", OLE)
+    return buffer.getvalue()
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
@@ -326,7 +367,7 @@ def test_good_evidence_is_kept_with_its_checked_type(client, call_page, area):
         upload("letter.pdf", PDF),
         upload("photo.PNG", PNG),
         upload("notes.txt", "Visited on 3 March – nobody came.".encode()),
-        upload("reply.docx", b"PK\x03\x04" + b"\x00" * 20),
+        upload("reply.docx", docx()),
     ]
     response = post(client, valid_answers(area, evidence=files))
     assert response.status_code == 302
@@ -335,6 +376,53 @@ def test_good_evidence_is_kept_with_its_checked_type(client, call_page, area):
     assert evidence["letter.pdf"].content_type == "application/pdf"
     assert evidence["photo.PNG"].content_type == "image/png"
     assert evidence["notes.txt"].size == len("Visited on 3 March – nobody came.".encode())
+    assert evidence["reply.docx"].content_type == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+
+
+MACROS_REFUSED = (
+    "is an Office file that can carry macros, which we do not accept. "
+    "Save it as a Word document (.docx) or a PDF and choose it again"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        # The attack: an old Word file, which can carry macros, that a member of staff will open.
+        ("minutes.doc", OLE, MACROS_REFUSED),
+        ("minutes.docm", docx(main=MACRO_MAIN, vba=True), MACROS_REFUSED),
+        ("sheet.xlsm", docx(main=MACRO_MAIN), MACROS_REFUSED),
+        # A macro-enabled document renamed to .docx: its content type gives it away.
+        (
+            "minutes.docx",
+            docx(main=MACRO_MAIN),
+            "is a Word document with macros, which we do not accept",
+        ),
+        # A document that says it is plain but carries a macro project all the same.
+        ("minutes.docx", docx(vba=True), "is a Word document with macros"),
+        ("minutes.docx", b"PK\x03\x04" + b"\x00" * 20, "is not a real Word document"),
+        ("minutes.docx", OLE, "is not a real Word document"),
+    ],
+    ids=["doc", "docm", "xlsm", "docx-macro-content-type", "docx-vbaproject", "zip-junk", "ole"],
+)
+def test_word_files_that_can_carry_macros_are_refused_with_a_clear_message(
+    client, call_page, area, name, content, message
+):
+    response = post(client, valid_answers(area, evidence=[upload(name, content)]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert re.search(rf'<a href="#id_evidence">“{re.escape(name)}” {re.escape(message)}', html)
+    assert not CallForScrutiny.objects.exists()
+    assert not CallEvidence.objects.exists()
+
+
+def test_a_real_word_document_is_accepted(client, call_page, area):
+    response = post(client, valid_answers(area, evidence=[upload("minutes.docx", docx())]))
+    assert response.status_code == 302
+    assert CallEvidence.objects.get().original_name == "minutes.docx"
 
 
 @pytest.mark.parametrize(
@@ -346,7 +434,7 @@ def test_good_evidence_is_kept_with_its_checked_type(client, call_page, area):
         ),
         (
             [upload("setup.exe", b"MZ\x90\x00\x03")],
-            "“setup.exe” must be a PDF, JPG, PNG, GIF, Word document or text file",
+            "“setup.exe” must be a PDF, JPG, PNG, GIF, Word document (.docx) or text file",
         ),
         ([upload("letter.pdf", b"MZ\x90\x00\x03")], "“letter.pdf” is not a real PDF"),
         ([upload("photo.jpg", PNG)], "“photo.jpg” is not a real JPG"),

@@ -632,6 +632,12 @@ RECIPES = {
     ),
     "users and groups": lambda w: get(reverse("wagtailusers_users:index")),
     "workflows": lambda w: get(reverse("wagtailadmin_workflows:index")),
+    "sign-in lock-outs": lambda w: get(
+        reverse("scrutiny_lockouts:index"), success="Sign-in lock-outs"
+    ),
+    "sign-in lock-outs: unlock an account": lambda w: post(
+        reverse("scrutiny_lockouts:unlock"), {"username": "officer"}
+    ),
     # Calls.
     "calls: list": lambda w: get(
         snippet("callforscrutiny", "list"),

@@ -61,3 +61,32 @@ def test_attempts_sent_at_the_same_moment_are_each_counted():
         allowed = list(pool.map(attempt, range(48)))
     assert allowed.count(True) == 10
     assert FormAttempts.objects.get().attempts == 48
+
+
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+        ("2001:DB8:1:2::1", "2001:db8:1:2::"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_ipv4_counts_per_address_and_ipv6_per_64_network(address, counted):
+    assert ratelimit.counted_address(address) == counted
+
+
+@pytest.mark.django_db
+def test_addresses_in_one_ipv6_network_share_a_count_and_the_prefix_is_a_setting(settings):
+    network = [f"2001:db8:5:6::{n:x}" for n in range(1, 5)]
+    assert [attempts(address, times=1, limit=3)[0] for address in network] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert attempts("2001:db8:5:7::1", times=1, limit=3) == [True]
+    settings.SCRUTINY_RATELIMIT_IPV6_PREFIX = 48
+    assert attempts("2001:db8:5:ffff::1", times=1, limit=3) == [True]
+    assert ratelimit.counted_address("2001:db8:5:ffff::1") == "2001:db8:5::"

@@ -206,3 +206,30 @@ def test_guessing_codes_is_refused_like_any_look_up(client, call_page):
     refused = look_up_with_code(client, call.reference, call.access_code, **address)
     assert refused.status_code == 429
     assert RESIDENT_STAGES["submitted"] not in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        # One IPv4 address, as before.
+        ["198.51.100.4"] * 15,
+        # The attack: a new address for every guess, all in the one /64 a home or phone is given.
+        [f"2001:db8:1:2:{n:x}:{n * 7:x}:{n * 13:x}:{n + 1:x}" for n in range(15)],
+    ],
+    ids=["one IPv4 address", "fifteen IPv6 addresses in one /64"],
+)
+def test_fifteen_look_ups_from_one_visitor_are_stopped_after_the_hours_ten(
+    client, call_page, addresses
+):
+    call = make_call()
+    answers = [
+        look_up(client, f"CCS-2026-{n:04d}", call.email, REMOTE_ADDR=address).status_code
+        for n, address in enumerate(addresses, start=100)
+    ]
+    assert ScrutinySettings.load().tracking_attempts_per_hour == 10
+    assert answers == [200] * 10 + [429] * 5
+    # The next network along is another visitor.
+    other = look_up_with_code(
+        client, call.reference, call.access_code, REMOTE_ADDR="2001:db8:1:3::1"
+    )
+    assert RESIDENT_STAGES["submitted"] in other.content.decode()
