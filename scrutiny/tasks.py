@@ -146,19 +146,24 @@ def send_signature_confirmation(signature_pk: int, token: str) -> bool:
     )
     if signature is None or signature.confirmed_at:
         return False
-    urls = petition_urls(signature.petition)
     return send_email_once(
         key=f"signature:{signature.pk}:confirm:{token[:16]}",
         to=[signature.email],
         template="signature_confirmation",
-        context={
-            "signature": signature,
-            "petition": signature.petition,
-            "confirm_url": absolute_url(urls["confirm"].format(token=token)),
-            "withdraw_url": absolute_url(urls["withdraw"].format(token=token)),
-            "petition_url": absolute_url(urls["detail"]),
-        },
+        context=_signature_context(signature, token),
     )
+
+
+def _signature_context(signature: PetitionSignature, token: str) -> dict:
+    """A signature's petition and the addresses of its confirm and withdraw links."""
+    urls = petition_urls(signature.petition)
+    return {
+        "signature": signature,
+        "petition": signature.petition,
+        "confirm_url": absolute_url(urls["confirm"].format(token=token)),
+        "withdraw_url": absolute_url(urls["withdraw"].format(token=token)),
+        "petition_url": absolute_url(urls["detail"]),
+    }
 
 
 def send_signature_tried_again(signature_pk: int, hour: int) -> bool:
@@ -174,20 +179,13 @@ def send_signature_tried_again(signature_pk: int, hour: int) -> bool:
     )
     if signature is None or not signature.email:
         return False
-    urls = petition_urls(signature.petition)
     waiting = not (signature.confirmed_at or signature.withdrawn_at or signature.invalidated_at)
     return send_email_once(
         key=f"signature:{signature.pk}:tried-again:{hour}",
         to=[signature.email],
         template="signature_tried_again",
-        context={
-            "signature": signature,
-            "petition": signature.petition,
-            "waiting": waiting and signature.petition.is_open,
-            "confirm_url": absolute_url(urls["confirm"].format(token=signature.token)),
-            "withdraw_url": absolute_url(urls["withdraw"].format(token=signature.token)),
-            "petition_url": absolute_url(urls["detail"]),
-        },
+        context=_signature_context(signature, signature.token)
+        | {"waiting": waiting and signature.petition.is_open},
     )
 
 
