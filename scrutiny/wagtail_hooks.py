@@ -80,7 +80,12 @@ class CallForScrutinyViewSet(SnippetViewSet):
     index_template_name = "scrutiny/admin/listing_index.html"
     list_display = [
         "reference",
-        Column("business_area", label="Service", sort_key="business_area__name"),
+        Column(
+            "business_area",
+            label="Service",
+            sort_key="business_area__name",
+            classname="scrutiny-col-wide",
+        ),
         listings.StatusTagColumn(choices=CallStatus),
         listings.DayColumn("submitted_at", label="Received"),
         listings.DayColumn("status_changed_at", label="Waiting since"),

@@ -156,5 +156,9 @@ class YesNoColumn(Column):
 class PersonColumn(Column):
     """A user as their name."""
 
+    def __init__(self, name, **kwargs):
+        kwargs.setdefault("classname", "scrutiny-col-name")
+        super().__init__(name, **kwargs)
+
     def get_value(self, instance):
         return person(super().get_value(instance))
