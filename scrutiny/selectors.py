@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,13 @@ from .access_codes import (
     tracking_token,
     tracking_token_call_pk,
 )
-from .models import CallForScrutiny, CallForScrutinyPage, CallStatus, ScrutinySettings
+from .models import (
+    CallFormQuestion,
+    CallForScrutiny,
+    CallForScrutinyPage,
+    CallStatus,
+    ScrutinySettings,
+)
 from .roles import OFFICERS
 
 
@@ -216,7 +223,8 @@ def call_earlier_in_area(call: CallForScrutiny, *, limit: int = 10) -> list[Call
     )
 
 
-# Words too common to say what a call is about; shorter words are dropped anyway.
+# Words too common to say what a call is about (in any call to a landlord, too); shorter words
+# are dropped anyway.
 STOP_WORDS = frozenset(
     """
     about above after again against almost also always among another anything around asked
@@ -227,6 +235,8 @@ STOP_WORDS = frozenset(
     them then there these they thing things this those though through told under until very
     want wanted were what when where which while will with within without would year years
     your
+    association housing issue issues landlord problem problems resident residents service
+    services tenant tenants
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -242,14 +252,61 @@ def call_distinctive_words(call: CallForScrutiny, *, limit: int = 12) -> list[st
     return words
 
 
+# How alike two calls must be to be listed as "worded like this one", unless the site's
+# SCRUTINY_SIMILAR_CALLS setting says otherwise: at least this many meaningful words in common,
+# and at least this share of the shorter call's meaningful words.
+SIMILAR_CALLS_DEFAULTS = {"min_shared_words": 2, "min_share": 0.25}
+SIMILAR_CALLS_CANDIDATES = 50
+
+
+def similar_calls_threshold() -> dict:
+    """The relevance threshold for similar calls: the defaults with the site's setting over them."""
+    return {**SIMILAR_CALLS_DEFAULTS, **getattr(settings, "SCRUTINY_SIMILAR_CALLS", {})}
+
+
 def call_similar(call: CallForScrutiny, *, limit: int = 5) -> list[CallForScrutiny]:
-    """Other calls worded like this one, closest first, found with Wagtail search."""
-    words = call_distinctive_words(call)
+    """Other calls worded like this one, closest first: those sharing enough meaningful words.
+
+    Wagtail search finds the calls that share any word; each is then kept only if it shares at
+    least `min_shared_words` of its distinctive words with this call, making at least
+    `min_share` of the shorter list (see similar_calls_threshold).
+    """
+    words = call_distinctive_words(call, limit=40)
     if not words:
         return []
+    threshold = similar_calls_threshold()
     # The search index cannot filter on the primary key, so this call is dropped afterwards.
-    results = get_search_backend().search(" ".join(words), CallForScrutiny, operator="or")
-    return [found for found in results[: limit + 1] if found.pk != call.pk][:limit]
+    query = " ".join(words[:12])
+    results = get_search_backend().search(query, CallForScrutiny, operator="or")
+    mine = set(words)
+    scored = []
+    for rank, found in enumerate(results[: SIMILAR_CALLS_CANDIDATES + 1]):
+        if found.pk == call.pk:
+            continue
+        theirs = set(call_distinctive_words(found, limit=40))
+        shared = len(mine & theirs)
+        shorter = min(len(mine), len(theirs)) or 1
+        if shared >= threshold["min_shared_words"] and shared / shorter >= threshold["min_share"]:
+            scored.append((-shared, rank, found))
+    return [found for _shared, _rank, found in sorted(scored, key=lambda row: row[:2])][:limit]
+
+
+def call_extra_question_labels(*, calls) -> list[str]:
+    """The labels of the call form's extra questions, in the form's order, then any other label
+    answered in these calls (a question since removed), first seen first."""
+    labels = list(
+        dict.fromkeys(
+            CallFormQuestion.objects.order_by("page_id", "sort_order", "pk").values_list(
+                "label", flat=True
+            )
+        )
+    )
+    for answers in calls.order_by().values_list("extra_answers", flat=True):
+        for entry in answers or []:
+            label = entry.get("label") if isinstance(entry, dict) else None
+            if label and label not in labels:
+                labels.append(label)
+    return labels
 
 
 def _present(value):

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import Button
 from wagtail.models import ModelLogEntry, Page
@@ -20,6 +20,7 @@ from .admin_views import actions as action_views
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
 from .admin_views import history as history_views
+from .admin_views import listings
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
 from .admin_views import outcomes as outcome_views
@@ -32,6 +33,7 @@ from .models import (
     Appeal,
     BusinessArea,
     CallForScrutiny,
+    CallStatus,
     Measure,
     OutcomesReportPage,
     PanelMember,
@@ -75,16 +77,22 @@ class CallForScrutinyViewSet(SnippetViewSet):
     workflow_action_view_class = call_views.DecisionActionView
     copy_view_enabled = False
     ordering = "-submitted_at"
+    index_template_name = "scrutiny/admin/listing_index.html"
     list_display = [
         "reference",
-        StatusTagColumn("get_status_display", label="Status", sort_key="status", primary=True),
-        Column("business_area", label="Service"),
-        "name",
-        Column("concerns", label="Concerns", accessor=call_views.concerns_excerpt),
-        DateColumn("submitted_at", label="Received", sort_key="submitted_at"),
-        Column("assigned_officer", label="Officer", accessor=call_views.officer_name),
-        BooleanColumn("support_requested", label="Support asked"),
-        Column("overdue", label="Panel decision", accessor=call_views.waiting_label),
+        Column(
+            "business_area",
+            label="Service",
+            sort_key="business_area__name",
+            classname="scrutiny-col-wide",
+        ),
+        listings.StatusTagColumn(choices=CallStatus),
+        listings.DayColumn("submitted_at", label="Received"),
+        listings.DayColumn("status_changed_at", label="Waiting since"),
+        listings.PersonColumn("assigned_officer", label="Officer"),
+        listings.YesNoColumn(
+            "is_overdue", label="Overdue", sort_key="is_overdue", blank_when_false=True
+        ),
     ]
     filterset_class = call_views.CallFilterSet
     search_fields = ["reference", "concerns", "service_failures"]
@@ -95,6 +103,8 @@ class CallForScrutinyViewSet(SnippetViewSet):
         "reference",
         "submitted_at",
         "get_status_display",
+        "status_changed_at",
+        "is_overdue",
         "business_area",
         "name",
         "email",
@@ -108,6 +118,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
         "service_failures",
         "get_complaint_stage_display",
         "complaint_reference",
+        "complaint_finished",
         "others_affected",
         "support_requested",
         "support_contact",
@@ -118,6 +129,8 @@ class CallForScrutinyViewSet(SnippetViewSet):
         "reference": "Reference",
         "submitted_at": "Received",
         "get_status_display": "Status",
+        "status_changed_at": "Waiting since",
+        "is_overdue": "Overdue for a panel decision",
         "business_area": "Service",
         "get_tenure_display": "Tenure",
         "get_complaint_stage_display": "Complaint stage",

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
 from django.views.generic import FormView
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -36,6 +36,7 @@ from ..models import (
     ScrutinySettings,
 )
 from ..permissions import can_see_contact_details
+from . import listings
 from .calls import CALL_FIELDS, RESIDENT_FIELDS, field_rows
 from .choosers import chooser_for
 
@@ -380,18 +381,14 @@ class AppealViewSet(SnippetViewSet):
     inspect_template_name = "scrutiny/admin/appeal_inspect.html"
     copy_view_enabled = False
     ordering = "-received_at"
+    index_template_name = "scrutiny/admin/listing_index.html"
     list_display = [
         "reference",
         Column("call", label="Call", accessor="call.reference", sort_key="call__reference"),
-        StatusTagColumn(
-            "get_status_display",
-            label="Status",
-            sort_key="status",
-            primary=lambda appeal: appeal.status != AppealStatus.DECIDED,
-        ),
+        listings.StatusTagColumn(choices=AppealStatus),
         Column("outcome", label="Outcome", accessor="get_outcome_display"),
         Column("panel", label="Panel", accessor=panel_size),
-        DateColumn("received_at", label="Received", sort_key="received_at"),
+        listings.DayColumn("received_at", label="Received"),
     ]
     list_filter = ["status", "outcome"]
     search_fields = ["reference", "call__reference"]

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
@@ -25,6 +25,7 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import BooleanRadioSelect
+from wagtail.coreutils import multigetattr
 from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
@@ -51,6 +52,7 @@ from ..permissions import (
     is_officer,
 )
 from . import history as history_views
+from . import listings
 from .choosers import chooser_for
 
 PRIVATE_FIELDS = CallForScrutiny.PRIVATE_FIELDS
@@ -150,22 +152,61 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+EXTRA_ANSWER = "extra_answer:"
+
+
+def _xlsx_moment(value: datetime.datetime) -> datetime.datetime:
+    """A moment as the local date and time a spreadsheet shows (it has no time zones)."""
+    return localtime(value).replace(tzinfo=None)
+
+
 class CallIndexView(snippet_views.IndexView):
-    """The calls listing: contact details are left out for those who may not see them."""
+    """The calls listing: contact details are left out for those who may not see them.
+
+    Its exports write Yes or No, dates as dates, and a column for each of the extra questions
+    Communications added to the form, headed by the question's label.
+    """
 
     custom_value_preprocess = {
+        bool: {"csv": listings.yes_no, "xlsx": listings.yes_no},
         **snippet_views.IndexView.custom_value_preprocess,
         datetime.datetime: {
-            **snippet_views.IndexView.custom_value_preprocess[datetime.datetime],
             "csv": lambda value: localtime(value).strftime("%Y-%m-%d %H:%M"),
+            "xlsx": _xlsx_moment,
         },
         str: {"csv": _csv_safe},
+    }
+    custom_field_preprocess = {
+        "assigned_officer": {"csv": listings.person, "xlsx": listings.person},
     }
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         if not can_see_contact_details(request.user):
             self.list_export = [name for name in self.list_export if name not in PRIVATE_FIELDS]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.is_export:
+            labels = selectors.call_extra_question_labels(calls=queryset)
+            self.list_export = [*self.list_export, *(EXTRA_ANSWER + label for label in labels)]
+        return queryset
+
+    def get_heading(self, queryset, field):
+        if field.startswith(EXTRA_ANSWER):
+            return field.removeprefix(EXTRA_ANSWER)
+        return super().get_heading(queryset, field)
+
+    def to_row_dict(self, item):
+        answers = {entry.get("label"): entry.get("answer") for entry in item.extra_answers or []}
+        return {
+            field: (
+                answers.get(field.removeprefix(EXTRA_ANSWER)) or ""
+                if field.startswith(EXTRA_ANSWER)
+                else multigetattr(item, field)
+            )
+            for field in self.list_export
+        }
 
     @cached_property
     def columns(self):
@@ -605,21 +646,6 @@ def call_evidence_download(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def concerns_excerpt(call: CallForScrutiny) -> str:
-    """The start of a call's concerns, for a listing."""
-    return Truncator(call.concerns).chars(90)
-
-
-def waiting_label(call: CallForScrutiny) -> str:
-    """'Overdue' for a call that has waited too long for the panel, else nothing."""
-    return "Overdue" if getattr(call, "is_overdue", False) else ""
-
-
-def officer_name(call: CallForScrutiny) -> str:
-    """The name of the officer a call is assigned to, for a listing."""
-    return get_user_display_name(call.assigned_officer) if call.assigned_officer else ""
 
 
 class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):

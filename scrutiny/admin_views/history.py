@@ -15,7 +15,6 @@ from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import Button
-from wagtail.admin.widgets.button import ListingButton
 
 from .. import history
 
@@ -328,4 +327,5 @@ def listing_button(instance, user) -> list:
     url = history_url_for(instance, user)
     if not url:
         return []
-    return [ListingButton("Change history", url=url, icon_name="history", priority=45)]
+    # A plain Button goes in the row's "More" menu; a ListingButton would sit under the title.
+    return [Button("Change history", url=url, icon_name="history", priority=45)]

@@ -17,10 +17,8 @@ from django.views.defaults import permission_denied
 from django.views.generic import FormView
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import (
-    BooleanColumn,
     BulkActionsCheckboxColumn,
     Column,
-    StatusTagColumn,
     TitleColumn,
 )
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -37,6 +35,7 @@ from ..models import (
     PetitionStatus,
     ScrutinySettings,
 )
+from . import listings
 from .calls import _csv_safe
 from .choosers import chooser_for
 
@@ -558,23 +557,19 @@ class PetitionViewSet(SnippetViewSet):
         FieldPanel("closes_on"),
     ]
     ordering = "-opened_at"
+    index_template_name = "scrutiny/admin/listing_index.html"
     list_display = [
         "title",
         Column("call", label="Call", accessor="call.reference", sort_key="call__reference"),
-        StatusTagColumn(
-            "get_status_display",
-            label="Status",
-            sort_key="status",
-            primary=lambda petition: petition.status == PetitionStatus.OPEN,
-        ),
-        BooleanColumn("published", label="Published"),
+        listings.StatusTagColumn(choices=PetitionStatus),
+        listings.YesNoColumn("published", label="Published"),
         Column(
             "signature_count",
             label="Signatures / target",
             accessor=signatures_progress,
             sort_key="signature_count",
         ),
-        Column("closes_on", label="Closes on", sort_key="closes_on"),
+        listings.DayColumn("closes_on", label="Closes on"),
     ]
     list_filter = ["status", "published"]
     search_fields = ["title", "call__reference"]

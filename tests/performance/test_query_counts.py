@@ -84,6 +84,18 @@ def test_the_admin_call_listing(client, staff):
     assert queries(client, url) == few
 
 
+def test_the_admin_call_listing_costs_the_same_with_one_call_as_with_twenty(client, staff):
+    """Tags, dates, the officer's name, overdue and the row menu with its history link."""
+    first = make_call()
+    client.login(username="officer", password=PASSWORD)
+    url = reverse("wagtailsnippets_scrutiny_callforscrutiny:list")
+    client.get(url)
+    one = queries(client, url)
+    add_calls(first, 19, staff["officer"])
+    assert CallForScrutiny.objects.count() == 20
+    assert queries(client, url) == one
+
+
 def test_a_calls_record_with_a_long_history(client, staff):
     call = make_call(support_requested=True, support_contact="Phone me.")
     client.login(username="officer", password=PASSWORD)

@@ -2,6 +2,7 @@
 pipeline and through the admin screens, with permissions per group and history."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -526,6 +527,7 @@ def test_the_listing_filters_by_owner_status_and_overdue(client, staff, home_pag
     page = client.get(url).content.decode()
     assert "Late survey" in page and "Future training" in page and "Restore heating" in page
     assert "Overdue" in page
+    assert re.search(r'scrutiny-tag--new">\s*Not started\s*<', page)
 
     page = client.get(url, {"overdue": "on"}).content.decode()
     assert "Late survey" in page and "Future training" not in page

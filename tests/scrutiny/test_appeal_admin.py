@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from scrutiny import pipeline, roles
 from scrutiny.models import AppealStatus, CallStatus
@@ -120,6 +121,9 @@ def test_a_manager_sees_every_appeal_and_contact_details_but_no_actions(client, 
     login(client, "manager")
     page = client.get(url("list")).content.decode()
     assert mine.reference in page and other.reference in page
+    assert "scrutiny-tag--" in page and " ago<" not in page
+    received = localtime(mine.received_at)
+    assert f"{received.day} {received:%b %Y}" in page
     page = client.get(url("inspect", mine.pk)).content.decode()
     assert mine.call.email in page
     assert "Record the appeal panel" not in page

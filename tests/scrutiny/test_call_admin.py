@@ -1,19 +1,24 @@
 """Calls in the admin: the listing, the full record, the officers' actions and who sees what."""
 
+import csv
+import datetime
 import io
+import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import ModelLogEntry
 
-from scrutiny import pipeline, roles
+from scrutiny import pipeline, roles, selectors
 from scrutiny.models import CallForScrutiny, CallStatus
 from tests.conftest import PASSWORD, make_business_area, make_user
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import backdate_arrival, make_awaiting_call, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +59,46 @@ def call(staff) -> CallForScrutiny:
 # The listing
 
 
-def test_an_officer_sees_the_list_with_the_residents_name(client, staff, call):
+LIST_HEADINGS = [
+    "Reference",
+    "Service",
+    "Status",
+    "Received",
+    "Waiting since",
+    "Officer",
+    "Overdue",
+]
+
+
+def headings(page: str) -> list[str]:
+    """The column headings of the listing's table, as read aloud."""
+    table = page[page.index('<table class="listing') :]
+    head = table[table.index("<thead") : table.index("</thead>")]
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)
+    return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in cells]
+
+
+def row_of(page: str, reference: str) -> str:
+    """The HTML of the listing row that holds a call's reference."""
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", page, flags=re.S)
+    return next(row for row in rows if reference in row)
+
+
+def test_the_list_has_the_columns_of_the_work_and_no_concerns(client, staff, call):
     login(client, staff["officer"])
     response = client.get(url("list"))
+    page = text(response)
+
     assert response.status_code == 200
-    assert call.reference in text(response)
-    assert "Aisha Khan" in text(response)
+    assert headings(page)[: len(LIST_HEADINGS)] == LIST_HEADINGS
+    assert "Concerns" not in headings(page)
+    assert "Damp and mould" not in page
+    row = row_of(page, call.reference)
+    assert f'href="{url("inspect", call.pk)}"' in row
+    assert "Repairs and maintenance" in row
+    received = call.submitted_at.astimezone(ZoneInfo(settings.TIME_ZONE))
+    assert f"{received.day} {received:%b %Y}" in row
+    assert " ago" not in row
 
 
 def test_a_panel_member_sees_the_list_without_names(client, staff, call):
@@ -68,6 +107,45 @@ def test_a_panel_member_sees_the_list_without_names(client, staff, call):
     assert response.status_code == 200
     assert call.reference in text(response)
     assert "Aisha Khan" not in text(response)
+
+
+def test_the_status_is_a_tag_with_its_words_coloured_by_its_group(client, staff, call):
+    failure = make_call()
+    CallForScrutiny.objects.filter(pk=failure.pk).update(status=CallStatus.SERIOUS_FAILURE)
+    login(client, staff["officer"])
+    page = text(client.get(url("list")))
+
+    assert re.search(r'scrutiny-tag--new">\s*Submitted\s*<', row_of(page, call.reference))
+    assert re.search(
+        r'scrutiny-tag--critical">\s*Serious failure\s*<', row_of(page, failure.reference)
+    )
+
+
+def test_the_officer_is_named_and_overdue_is_said_in_words(client, staff, call):
+    officer = make_user("olu", group=roles.OFFICERS, first_name="Olu", last_name="Adeyemi")
+    late = make_awaiting_call(staff)
+    backdate_arrival(late, days=400)
+    pipeline.call_assign(call=late, officer=officer, user=staff["officer"])
+    login(client, staff["officer"])
+    page = text(client.get(url("list")))
+
+    late_row, fresh_row = row_of(page, late.reference), row_of(page, call.reference)
+    assert "Olu Adeyemi" in late_row and ">olu<" not in late_row
+    assert re.search(r">\s*Yes\s*<", late_row)
+    assert not re.search(r">\s*(Yes|No|True|False)\s*<", fresh_row)
+    assert "icon-cross" not in late_row + fresh_row
+    assert "icon-success" not in late_row + fresh_row
+
+
+def test_the_change_history_is_in_the_rows_menu_not_under_the_reference(client, staff, call):
+    login(client, staff["officer"])
+    row = row_of(text(client.get(url("list"))), call.reference)
+    history = reverse("scrutiny_history:record", args=("call", call.pk))
+
+    assert history in row
+    menu = row.index('data-controller="w-dropdown"')
+    assert row.index(history) > menu
+    assert "Change history" not in row[:menu]
 
 
 def refused(response) -> bool:
@@ -199,6 +277,61 @@ def test_the_xlsx_export_is_a_workbook(client, staff, call):
     assert rows[1][0] == call.reference
 
 
+def exported_rows(client, fmt: str) -> list[dict]:
+    """The rows of the calls export, as dicts by heading."""
+    response = client.get(url("list"), {"export": fmt})
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(text(response))))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    header, *rows = workbook.active.values
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_say_yes_or_no_never_true_or_false(client, staff, call, fmt):
+    login(client, staff["officer"])
+    rows = exported_rows(client, fmt)
+
+    values = [value for row in rows for value in row.values()]
+    assert "True" not in values and "False" not in values
+    assert True not in values and False not in values
+    row = rows[0]
+    assert row["Support requested"] == "Yes"
+    assert row["Others affected"] == "No"
+    assert row["Overdue for a panel decision"] == "No"
+
+
+def test_the_csv_export_writes_dates_and_the_officers_name(client, staff, call):
+    officer = make_user("olu", group=roles.OFFICERS, first_name="Olu", last_name="Adeyemi")
+    pipeline.call_assign(call=call, officer=officer, user=staff["officer"])
+    login(client, staff["officer"])
+    row = exported_rows(client, "csv")[0]
+
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", row["Received"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", row["Waiting since"])
+    assert row["Assigned officer"] == "Olu Adeyemi"
+
+
+def test_the_xlsx_export_writes_dates_as_dates(client, staff, call):
+    login(client, staff["panel"])
+    row = exported_rows(client, "xlsx")[0]
+    assert isinstance(row["Received"], datetime.datetime)
+    assert (
+        row["Received"].date() == call.submitted_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_have_a_column_for_each_extra_question(client, staff, call, fmt):
+    other = make_call(extra_answers=[{"label": "Which block?", "answer": "Larch Court"}])
+    login(client, staff["panel"])
+    rows = {row["Reference"]: row for row in exported_rows(client, fmt)}
+
+    assert rows[call.reference]["How long has this gone on?"] == "Two winters"
+    assert rows[other.reference]["Which block?"] == "Larch Court"
+    assert rows[other.reference]["How long has this gone on?"] in ("", None)
+
+
 # The full record
 
 
@@ -300,6 +433,35 @@ def test_earlier_and_similar_calls_are_listed(client, staff, call):
     assert similar.pk in similar_found
     assert call.pk not in similar_found
     assert unrelated.pk not in similar_found
+
+
+def test_a_call_sharing_one_common_word_is_not_similar(client, staff, call):
+    one_word = make_call(
+        business_area=make_business_area("Lettings"),
+        concerns="The bathroom in the empty flat was not cleaned before we moved in.",
+        actions_taken="Asked the lettings team.",
+        service_failures="Nobody came to clean.",
+    )
+    related = make_call(
+        concerns="Black mould is back in the bathroom; contractors painted over it again.",
+        service_failures="The ventilation fan was never fixed.",
+    )
+
+    found = selectors.call_similar(call)
+
+    assert related in found
+    assert one_word not in found
+
+
+def test_the_similar_calls_threshold_is_configurable(staff, call):
+    related = make_call(
+        concerns="Black mould is back in the bathroom; contractors painted over it again.",
+        service_failures="The ventilation fan was never fixed.",
+    )
+    with override_settings(SCRUTINY_SIMILAR_CALLS={"min_shared_words": 20}):
+        assert selectors.call_similar(call) == []
+    with override_settings(SCRUTINY_SIMILAR_CALLS={"min_shared_words": 1, "min_share": 0}):
+        assert related in selectors.call_similar(call)
 
 
 # Actions
@@ -554,6 +716,8 @@ def test_residents_script_is_shown_escaped(client, staff):
     call = make_call(name=f"{script} Resident", concerns=f"{script} Mould again.")
     login(client, staff["officer"])
 
-    for page in [text(client.get(url("list"))), text(client.get(url("inspect", call.pk)))]:
-        assert script not in page
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # The listing shows neither the name nor the concerns; the record shows both, escaped.
+    assert script not in text(client.get(url("list")))
+    page = text(client.get(url("inspect", call.pk)))
+    assert script not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -639,11 +639,8 @@ RECIPES = {
         reverse("scrutiny_lockouts:unlock"), {"username": "officer"}
     ),
     # Calls.
-    "calls: list": lambda w: get(
-        snippet("callforscrutiny", "list"),
-        private=(RESIDENT["name"],),
-        needs=w.call,
-    ),
+    # The list names no resident to anyone (their details are on the call's page and export).
+    "calls: list": lambda w: get(snippet("callforscrutiny", "list"), needs=w.call),
     "calls: export (CSV)": _call_export,
     "calls: inspect": lambda w: get(
         snippet("callforscrutiny", "inspect", w.call.pk),

@@ -1,5 +1,6 @@
 """Petitions in the admin: opening one from a call, the listing, signatures and who sees them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -144,6 +145,20 @@ def test_the_list_shows_counted_signatures_against_the_target(client, staff, pet
     assert "Fix the lifts at Pine Court" in body
     assert petition.call.reference in body
     assert "1 / 24" in body
+
+
+def test_the_list_says_status_published_and_closing_date_in_words(client, staff, petition):
+    login(client, staff["officer"])
+    body = text(client.get(url("list")))
+    row = next(r for r in re.findall(r"<tr[^>]*>.*?</tr>", body, flags=re.S) if "Pine Court" in r)
+
+    assert re.search(r'scrutiny-tag--progress">\s*Open\s*<', row)
+    assert re.search(r">\s*(Yes|No)\s*<", row)
+    assert "icon-success" not in row and "icon-cross" not in row
+    closes = petition.closes_on
+    assert f"{closes.day} {closes:%b %Y}" in row
+    assert " ago" not in row
+    assert "Change history" in row[row.index('data-controller="w-dropdown"') :]
 
 
 def test_the_list_counts_in_one_query_however_many_petitions(client, staff, petition):

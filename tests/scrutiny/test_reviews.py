@@ -205,7 +205,7 @@ def test_the_reviews_listing_shows_year_service_status_progress_and_members(
     page = response.content.decode()
     assert review.title in page
     assert "Repairs and maintenance" in page
-    assert "Scheduled" in page
+    assert 'scrutiny-tag--new">Scheduled<' in page
     assert "Step 1 of 10" in page
     assert "ruth" in page
     assert reverse("scrutiny_reviews:run", args=[review.pk]) in page
