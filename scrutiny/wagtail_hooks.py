@@ -141,6 +141,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
             path("note/<int:pk>/", call_views.call_add_note, name="note"),
             path("access-code/<int:pk>/", call_views.call_issue_access_code, name="access_code"),
             path("correct/<int:pk>/", call_views.call_correct, name="correct"),
+            path("decide/<int:pk>/", call_views.call_decide_choice, name="decide_choice"),
             path(
                 "decide/<int:pk>/<str:outcome>/",
                 call_views.CallDecisionView.as_view(),
