@@ -73,6 +73,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
     inspect_view_enabled = True
     inspect_template_name = "scrutiny/admin/call_inspect.html"
     workflow_action_view_class = call_views.DecisionActionView
+    url_finder_class = call_views.CallAdminURLFinder
     copy_view_enabled = False
     ordering = "-submitted_at"
     list_display = [

@@ -20,6 +20,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.utils import get_user_display_name
@@ -97,6 +98,19 @@ class CallPermissionPolicy(ModelPermissionPolicy):
         if not actions:
             return get_user_model().objects.none()
         return super().users_with_any_permission(actions)
+
+
+class CallAdminURLFinder(ModelAdminURLFinder):
+    """Where Wagtail links a call (the dashboard's "Awaiting your review", reports): its record,
+    for anyone who may see calls, since nobody edits one in the generic editor."""
+
+    def construct_edit_url(self, instance):
+        return action_url("inspect", instance.pk)
+
+    def get_edit_url(self, instance):
+        if self.user is not None and not self.user.has_perm("scrutiny.view_callforscrutiny"):
+            return None
+        return self.construct_edit_url(instance)
 
 
 class OfficerChoiceField(django_filters.fields.ModelChoiceField):

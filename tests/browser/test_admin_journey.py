@@ -180,8 +180,11 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     radios = choices.get_by_role("radio")
     assert radios.count() == 4
     assert [radios.nth(n).is_checked() for n in range(4)] == [False] * 4
-    choices.scroll_into_view_if_needed()
+    # The decision screen as a whole: the call, then the choices (Wagtail's admin scrolls
+    # inside its own frame, so the window is made tall enough to hold both).
+    panel.set_viewport_size({"width": 1280, "height": 2400})
     screenshot(panel, "admin-decision-screen")
+    panel.set_viewport_size({"width": 1280, "height": 900})
     choices.get_by_label("Not accepted yet").check()
     with panel.expect_navigation():
         panel.get_by_role("button", name="Continue", exact=True).click()
