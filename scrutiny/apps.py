@@ -11,4 +11,6 @@ class ScrutinyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the review pages' workflow receivers)
+        from . import signals  # connects the review pages' workflow receivers
+
+        signals.leave_scrutiny_workflows_to_the_product()

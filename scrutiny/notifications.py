@@ -49,3 +49,25 @@ def send_email_once(*, key: str, to: list[str], template: str, context: dict) ->
     except IntegrityError:
         return False
     return True
+
+
+def workflow_task_recipients(task_state, *, exclude: set[int]):
+    """Who is asked to act on a workflow task: active members of the task's groups with an
+    email address who keep Wagtail's "submitted" notifications on, except the people in
+    `exclude` (whoever sent the record into the workflow, or moved it on to this task)."""
+    from django.contrib.auth import get_user_model
+    from wagtail.users.models import UserProfile
+
+    task = task_state.task.specific
+    groups = getattr(task, "groups", None)
+    if groups is None:
+        return []
+    members = (
+        get_user_model()
+        .objects.filter(groups__in=groups.all(), is_active=True)
+        .exclude(email="")
+        .exclude(pk__in=exclude)
+        .distinct()
+        .order_by("pk")
+    )
+    return [user for user in members if UserProfile.get_for_user(user).submitted_notifications]

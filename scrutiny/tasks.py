@@ -583,3 +583,49 @@ def close_finished_calls() -> int:
         if pipeline.serious_failure_sync(call=call, user=None).status == CallStatus.CLOSED:
             closed += 1
     return closed
+
+
+def send_workflow_task_submitted(task_state_pk: int, submitter_pk: int | None = None) -> int:
+    """Ask the groups of a scrutiny workflow task to act: the panel to decide on a call, or a
+    sign-off group to approve a review's report. One email per person, each sent once; none
+    once the task is no longer waiting. Returns how many were sent now."""
+    from wagtail.models import Page, TaskState
+
+    from .notifications import workflow_task_recipients
+
+    task_state = (
+        TaskState.objects.select_related("workflow_state", "task")
+        .filter(pk=task_state_pk, status=TaskState.STATUS_IN_PROGRESS)
+        .first()
+    )
+    if task_state is None:
+        return 0
+    workflow_state = task_state.workflow_state
+    record = workflow_state.content_object
+    if isinstance(record, Page):
+        record = record.specific
+    if isinstance(record, CallForScrutiny):
+        template = "call_awaiting_decision"
+        admin_path = reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[record.pk])
+        context = {"call": record, "meeting": record.agenda_meeting}
+    elif record is not None:
+        template = "report_awaiting_sign_off"
+        admin_path = reverse("wagtailadmin_pages:edit", args=[record.pk])
+        context = {"review": record}
+    else:
+        return 0
+    exclude = {pk for pk in (submitter_pk, workflow_state.requested_by_id) if pk is not None}
+    context |= {
+        "task": task_state.task.specific,
+        "submitted_by": workflow_state.requested_by,
+        "admin_url": absolute_url(admin_path),
+    }
+    sent = 0
+    for user in workflow_task_recipients(task_state, exclude=exclude):
+        sent += send_email_once(
+            key=f"workflow-task:{task_state.pk}:submitted:{user.pk}",
+            to=[user.email],
+            template=template,
+            context=context | {"recipient": user},
+        )
+    return sent

@@ -75,6 +75,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
     inspect_view_enabled = True
     inspect_template_name = "scrutiny/admin/call_inspect.html"
     workflow_action_view_class = call_views.DecisionActionView
+    url_finder_class = call_views.CallAdminURLFinder
     copy_view_enabled = False
     ordering = "-submitted_at"
     index_template_name = "scrutiny/admin/listing_index.html"
@@ -154,6 +155,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
             path("note/<int:pk>/", call_views.call_add_note, name="note"),
             path("access-code/<int:pk>/", call_views.call_issue_access_code, name="access_code"),
             path("correct/<int:pk>/", call_views.call_correct, name="correct"),
+            path("decide/<int:pk>/", call_views.call_decide_choice, name="decide_choice"),
             path(
                 "decide/<int:pk>/<str:outcome>/",
                 call_views.CallDecisionView.as_view(),

@@ -20,6 +20,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.utils import get_user_display_name
@@ -99,6 +100,19 @@ class CallPermissionPolicy(ModelPermissionPolicy):
         if not actions:
             return get_user_model().objects.none()
         return super().users_with_any_permission(actions)
+
+
+class CallAdminURLFinder(ModelAdminURLFinder):
+    """Where Wagtail links a call (the dashboard's "Awaiting your review", reports): its record,
+    for anyone who may see calls, since nobody edits one in the generic editor."""
+
+    def construct_edit_url(self, instance):
+        return action_url("inspect", instance.pk)
+
+    def get_edit_url(self, instance):
+        if self.user is not None and not self.user.has_perm("scrutiny.view_callforscrutiny"):
+            return None
+        return self.construct_edit_url(instance)
 
 
 class OfficerChoiceField(django_filters.fields.ModelChoiceField):
@@ -387,13 +401,11 @@ class CallInspectView(snippet_views.InspectView):
                 "business_areas": BusinessArea.objects.all() if can_manage else [],
                 "decisions": call.decisions.select_related("meeting", "reason", "decided_by"),
                 "overdue": selectors.call_is_overdue(call),
-                "decide_links": [
-                    (outcome.label, action_url("decide", call.pk, outcome.value))
-                    for outcome in DecisionOutcome
-                ]
+                "decision_choices": decision_choices()
                 if call.status == CallStatus.AWAITING_PANEL
                 and user.has_perm("scrutiny.decide_call")
                 else [],
+                "decide_url": action_url("decide_choice", call.pk),
                 "petition": getattr(call, "petition", None),
                 "petition_url": selectors.petition_admin_url(call),
                 "can_open_petition": user.has_perm("scrutiny.add_petition")
@@ -648,6 +660,33 @@ def call_evidence_download(request, pk: int):
     return response
 
 
+def decision_choices() -> list[tuple[str, str, str]]:
+    """(value, label, what follows) for each of the panel's four decisions, in the order of the
+    process; none is put forward over another."""
+    window = ScrutinySettings.load().appeal_window_days
+    follows = {
+        DecisionOutcome.NOT_ACCEPTED: "The resident is told which avenues to use first, such as "
+        f"the complaints procedure. They may appeal within {window} days.",
+        DecisionOutcome.MONITORING: "The panel watches how the service is delivered and looks "
+        f"again on a review date. The resident may appeal within {window} days.",
+        DecisionOutcome.ACCEPTED: "The call is scored and scheduled into the programme of "
+        "reviews. Acceptance cannot be appealed.",
+        DecisionOutcome.SERIOUS_FAILURE: "The panel's immediate recommendations go at once to "
+        f"the head of operations. The resident may appeal within {window} days.",
+    }
+    return [(outcome.value, outcome.label, follows[outcome]) for outcome in DecisionOutcome]
+
+
+def call_decide_choice(request, pk: int):
+    """The decision chosen on the call's page opens that decision's form."""
+    call = _viewable_call(request, pk)
+    outcome = request.GET.get("outcome", "")
+    if outcome not in DecisionOutcome.values:
+        messages.error(request, "Choose one of the panel's four decisions, then Continue.")
+        return redirect(action_url("inspect", call.pk) + "#call-decision")
+    return redirect(action_url("decide", call.pk, outcome))
+
+
 class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
     """The panel records one of its decisions on a call awaiting it, with the reasons."""
 
@@ -732,13 +771,30 @@ def record_decision(request, call: CallForScrutiny, outcome: str, answers: dict)
         if not still_awaiting_panel(call):
             messages.error(request, str(error))
         return str(error)
-    meeting = f" at {decision.meeting}" if decision.meeting else ""
-    messages.success(
-        request,
-        f"The panel's decision on {call.reference} is recorded: "
-        f"{decision.get_outcome_display().lower()}{meeting}. The resident is told.",
-    )
+    messages.success(request, decision_confirmation(call, decision))
     return None
+
+
+DECIDED = {
+    DecisionOutcome.NOT_ACCEPTED: "not accepted yet",
+    DecisionOutcome.MONITORING: "referred for monitoring",
+    DecisionOutcome.ACCEPTED: "accepted",
+    DecisionOutcome.SERIOUS_FAILURE: "a serious failure of service",
+}
+
+
+def decision_confirmation(call: CallForScrutiny, decision) -> str:
+    """The message after a decision: which call, what was decided, where, and who is told."""
+    meeting = f", at {decision.meeting}" if decision.meeting else ""
+    told = (
+        "The resident is emailed the decision and the panel's reasons."
+        if call.email
+        else "The resident gave no email address: send them the decision by post."
+    )
+    return (
+        f"Decision recorded on {call.reference} ({call.business_area}): "
+        f"{DECIDED[decision.outcome]}{meeting}. {told}"
+    )
 
 
 class DecisionActionView(snippet_views.WorkflowActionView):

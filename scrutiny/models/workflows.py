@@ -27,8 +27,11 @@ class DecisionForm(forms.Form):
 
     meeting = forms.ChoiceField(label="Meeting at which the panel decided")
     reasons = forms.CharField(
-        label="The panel's reasons",
-        help_text="Sent to the resident in these words.",
+        label="Reasons the resident will read",
+        help_text=(
+            "Sent to the resident word for word, in the decision email and on their tracking "
+            "page. Write to them in plain English."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Give the panel's reasons."},
     )
@@ -64,7 +67,14 @@ class DecisionForm(forms.Form):
 
 
 class NotAcceptedForm(DecisionForm):
-    reason = forms.ChoiceField(label="Reason", error_messages={"required": "Choose a reason."})
+    reason = forms.ChoiceField(
+        label="Category for reporting",
+        help_text=(
+            "A coded reason, kept with the decision so that officers can count why calls are "
+            "not accepted. The resident is not shown it: they read your reasons."
+        ),
+        error_messages={"required": "Choose a category."},
+    )
     avenues = forms.CharField(
         label="What the resident can do first",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -73,7 +83,7 @@ class NotAcceptedForm(DecisionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", "Choose a reason")] + [
+        self.fields["reason"].choices = [("", "Choose a category")] + [
             (reason.code, reason.label) for reason in NotAcceptedReason.objects.filter(active=True)
         ]
 
@@ -136,6 +146,10 @@ class PanelDecisionTask(AbstractGroupApprovalTask):
 
     def get_form_for_action(self, action):
         return DECISION_FORMS.get(action, DecisionForm)
+
+    def get_template_for_action(self, action):
+        """Wagtail's action dialog, headed with the call it decides on."""
+        return "scrutiny/admin/decision_action_modal.html"
 
     def on_action(self, task_state, user, action_name, **kwargs):
         """Record the decision through the pipeline, which also completes this task."""

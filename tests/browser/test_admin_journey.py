@@ -1,8 +1,9 @@
 """Officers, the panel and a manager in the Wagtail admin, in a real browser.
 
 An officer signs in and moves four calls to the panel with the buttons on each call's page;
-a panel member takes each of the four decisions through Wagtail's moderation action (the
-dashboard's "Awaiting your review", with the action's form in Wagtail's modal); a manager reads
+a panel member opens the first from the dashboard's "Awaiting your review", reads the call and
+chooses among the four decisions on its page, then takes the other three through Wagtail's
+moderation action (the action's form in Wagtail's modal, which names the call); a manager reads
 the field-by-field history, which the panel member sees without the resident's details.
 """
 
@@ -73,8 +74,8 @@ def press(page, name: str) -> None:
 
 LABELS = {
     "meeting": "Meeting at which the panel decided",
-    "reasons": "The panel's reasons",
-    "reason": "Reason",
+    "reasons": "Reasons the resident will read",
+    "reason": "Category for reporting",
     "avenues": "What the resident can do first",
     "immediate_recommendations": "Immediate recommendations",
     "watching": "What the panel will watch",
@@ -89,7 +90,9 @@ def open_action(page, live_server, call, action: str):
     row.get_by_role("button", name=action, exact=True).click()
     form = page.locator(".modal form")
     form.wait_for()
-    assert page.locator(".modal").get_by_role("heading", name=action).is_visible()
+    heading = page.locator(".modal").get_by_role("heading", level=1)
+    assert action in heading.inner_text()
+    assert f"{call.reference}: Repairs and maintenance" in heading.inner_text(), "names the call"
     return form
 
 
@@ -164,31 +167,54 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     mail.outbox.clear()
 
     common = {}
-    # A missing answer keeps the modal open with the field's message; nothing is recorded.
-    form = open_action(panel, live_server, first, "Not accepted yet")
-    offered = form.locator("#id_meeting option").evaluate_all(
+    # From the dashboard to the call's page: the call's own words come before the decisions,
+    # which are four equal choices and one button to go on.
+    row = dashboard.locator("tr", has_text=first.reference)
+    with panel.expect_navigation():
+        row.get_by_role("link", name=first.reference).first.click()
+    assert panel.url.endswith(f"/inspect/{first.pk}/")
+    concerns = panel.locator("#call-details-content").get_by_text(first.concerns)
+    choices = panel.get_by_role("group", name="The panel's decision")
+    assert concerns.is_visible()
+    assert concerns.bounding_box()["y"] < choices.bounding_box()["y"], "the call comes first"
+    radios = choices.get_by_role("radio")
+    assert radios.count() == 4
+    assert [radios.nth(n).is_checked() for n in range(4)] == [False] * 4
+    # The decision screen as a whole: the call, then the choices (Wagtail's admin scrolls
+    # inside its own frame, so the window is made tall enough to hold both).
+    panel.set_viewport_size({"width": 1280, "height": 2400})
+    screenshot(panel, "admin-decision-screen")
+    panel.set_viewport_size({"width": 1280, "height": 900})
+    choices.get_by_label("Not accepted yet").check()
+    with panel.expect_navigation():
+        panel.get_by_role("button", name="Continue", exact=True).click()
+    assert panel.url.endswith(f"/decide/{first.pk}/not_accepted/")
+    # A missing answer shows the field's message; nothing is recorded.
+    panel.get_by_label(LABELS["reasons"]).fill("The complaints procedure can put it right.")
+    with panel.expect_navigation():
+        panel.get_by_role("button", name="Record the decision: not accepted yet").click()
+    assert panel.get_by_text("Choose a category.").is_visible()
+    assert panel.get_by_text("Say which avenues remain open to the resident.").is_visible()
+    assert not PanelDecision.objects.exists()
+    offered = panel.locator("#id_meeting option").evaluate_all(
         "options => options.map(o => o.value)"
     )
     assert offered == ["", str(meeting.pk)], "only the meeting that took place is offered"
     assert str(later.pk) not in offered
-    assert form.locator("#id_meeting").input_value() == str(meeting.pk)
-    screenshot(panel, "admin-decision-modal-meetings")
-    answer(form, common | {"reasons": "The complaints procedure can put it right."})
-    form.get_by_role("button", name="Not accepted yet", exact=True).click()
-    modal = panel.locator(".modal")
-    modal.get_by_text("Choose a reason.").wait_for()
-    assert modal.get_by_text("Say which avenues remain open to the resident.").is_visible()
-    assert not PanelDecision.objects.exists()
-    screenshot(panel, "admin-decision-modal-errors")
-    form = panel.locator(".modal form")
-    answer(
-        form,
-        {
-            "reason": "The complaints procedure has not been completed",
-            "avenues": "Ask for stage 2 of the complaints procedure.",
-        },
+    assert panel.locator("#id_meeting").input_value() == str(meeting.pk)
+    assert panel.get_by_text("word for word").first.is_visible()
+    screenshot(panel, "admin-decision-form-errors")
+    panel.get_by_label(LABELS["reason"]).select_option(
+        label="The complaints procedure has not been completed"
     )
-    send(panel, form, "Not accepted yet")
+    panel.get_by_label(LABELS["avenues"]).fill("Ask for stage 2 of the complaints procedure.")
+    with panel.expect_navigation():
+        panel.get_by_role("button", name="Record the decision: not accepted yet").click()
+    assert panel.url.endswith(f"/inspect/{first.pk}/")
+    assert panel.get_by_text(
+        f"Decision recorded on {first.reference} (Repairs and maintenance): not accepted yet, "
+        f"at {meeting}."
+    ).is_visible()
     first.refresh_from_db()
     assert first.status == CallStatus.NOT_ACCEPTED
 
@@ -223,8 +249,11 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     for call, action, answers, status in decisions:
         form = open_action(panel, live_server, call, action)
         answer(form, answers)
+        if call == second:
+            screenshot(panel, "admin-decision-modal")
         send(panel, form, action)
         assert panel.url.endswith(f"/inspect/{call.pk}/")
+        assert panel.get_by_text(f"Decision recorded on {call.reference} (").is_visible()
         call.refresh_from_db()
         assert call.status == status, action
         assert call.current_workflow_task_state is None
@@ -325,7 +354,7 @@ def test_a_decision_taken_meanwhile_is_a_message_not_an_error(browser, live_serv
     for tab in (panel, second_tab):
         with tab.expect_navigation():
             tab.get_by_role("button", name="Record the decision: not accepted yet").click()
-    assert panel.get_by_text("The panel's decision on").is_visible()
+    assert panel.get_by_text(f"Decision recorded on {later_call.reference}").is_visible()
     assert second_tab.get_by_text(
         f"{later_call.reference} was already decided by Pat Nguyen at"
     ).is_visible()

@@ -1,8 +1,10 @@
 """The panel takes its decision in the admin: on the call's page, or through Wagtail moderation."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +35,7 @@ def held(waiting_call, meeting):
     """The agenda meeting has taken place since the call reached the panel."""
     backdate_arrival(waiting_call, days=3)
     PanelMeeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(days=1))
+    meeting.refresh_from_db()
     return meeting
 
 
@@ -44,12 +47,26 @@ def inspect_url(call):
     return reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[call.pk])
 
 
-def test_a_panel_member_sees_the_decision_buttons_and_decides(client, staff, waiting_call, held):
+def choice_url(call):
+    return reverse("wagtailsnippets_scrutiny_callforscrutiny:decide_choice", args=[call.pk])
+
+
+def decision_form_html(page: str) -> str:
+    """The decision form on a call's page, from its opening tag to its end."""
+    start = page.index('id="call-decision"')
+    return page[page.rindex("<form", 0, start) : page.index("</form>", start)]
+
+
+def test_a_panel_member_chooses_a_decision_then_records_it(client, staff, waiting_call, held):
     meeting = held
     client.login(username="panel", password=PASSWORD)
     page = client.get(inspect_url(waiting_call)).content.decode()
-    assert decide_url(waiting_call, "accepted") in page
     assert "On the agenda of" in page
+    form = decision_form_html(page)
+    assert f'action="{choice_url(waiting_call)}"' in form
+    chosen = client.get(choice_url(waiting_call), {"outcome": "serious_failure"})
+    assert chosen.status_code == 302
+    assert chosen["Location"] == decide_url(waiting_call, "serious_failure")
     form = client.get(decide_url(waiting_call, "serious_failure"))
     html = form.content.decode()
     assert form.status_code == 200 and "Immediate recommendations" in html
@@ -69,13 +86,76 @@ def test_a_panel_member_sees_the_decision_buttons_and_decides(client, staff, wai
     assert "Repair the doors within a week." in page
 
 
+def test_the_calls_content_comes_before_the_decisions(client, staff, meeting):
+    call = make_call(
+        others_affected=True,
+        others_affected_why="The whole of Larch Court has the same damp.",
+        evidence=[SimpleUploadedFile("mould photo.txt", b"evidence bytes", "text/plain")],
+    )
+    pipeline.call_move(call=call, transition="start_triage", user=staff["officer"])
+    pipeline.call_move(call=call, transition="send_to_panel", user=staff["officer"])
+    client.login(username="panel", password=PASSWORD)
+    page = client.get(inspect_url(call)).content.decode()
+    decisions = page.index('id="call-decision"')
+    for content in [
+        "Damp and mould in the bathroom keeps coming back after repairs.",  # concerns
+        "Reported it to the repairs line three times.",  # what was tried
+        "Contractors painted over the mould instead of fixing ventilation.",  # failures
+        "The whole of Larch Court has the same damp.",  # who else is affected
+        'id="call-petition-section"',
+        "mould photo.txt",  # evidence
+    ]:
+        assert page.index(content) < decisions, f"{content!r} comes after the decisions"
+
+
+def test_the_four_decisions_are_equal_choices_with_one_button(client, staff, waiting_call):
+    client.login(username="panel", password=PASSWORD)
+    form = decision_form_html(client.get(inspect_url(waiting_call)).content.decode())
+    radios = re.findall(r'<input type="radio" name="outcome" value="(\w+)"[^>]*>', form)
+    assert radios == ["not_accepted", "monitoring", "accepted", "serious_failure"]
+    for value, label in [
+        ("not_accepted", "Not accepted yet"),
+        ("monitoring", "Refer for monitoring"),
+        ("accepted", "Accept"),
+        ("serious_failure", "Serious failure"),
+    ]:
+        assert f'<label for="id_outcome_{value}">{label}</label>' in form
+    assert "checked" not in form, "no decision is chosen in advance"
+    wrappers = re.findall(r'<div class="(scrutiny-decision__choice(?: [^"]*)?)"', form)
+    assert wrappers == ["scrutiny-decision__choice"] * 4, "each choice is styled alike"
+    buttons = re.findall(r"<(?:button|a)\b[^>]*>.*?</(?:button|a)>", form, re.S)
+    assert len(buttons) == 1 and "Continue" in buttons[0]
+
+
+def test_continuing_without_a_choice_says_so(client, staff, waiting_call):
+    client.login(username="panel", password=PASSWORD)
+    response = client.get(choice_url(waiting_call), follow=True)
+    assert response.redirect_chain[-1][0] == inspect_url(waiting_call) + "#call-decision"
+    assert "Choose one of the panel&#x27;s four decisions" in response.content.decode()
+    assert not PanelDecision.objects.exists()
+
+
+def test_the_labels_say_who_reads_what(client, staff, waiting_call, held):
+    client.login(username="panel", password=PASSWORD)
+    page_html = client.get(decide_url(waiting_call, "not_accepted")).content.decode()
+    dialog_html = client.get(
+        workflow_action_url(waiting_call, "not_accepted"),
+        headers={"x-requested-with": "XMLHttpRequest"},
+    ).json()["html"]
+    for html in (page_html, dialog_html):
+        assert "Reasons the resident will read" in html
+        assert "word for word" in html
+        assert "Category for reporting" in html
+        assert "The panel&#x27;s reasons" not in html and "The panel's reasons" not in html
+
+
 def test_missing_reasons_are_shown_on_the_form_and_nothing_is_saved(client, staff, waiting_call):
     client.login(username="panel", password=PASSWORD)
     response = client.post(decide_url(waiting_call, "not_accepted"), {"reasons": ""})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Give the panel&#x27;s reasons." in html or "Give the panel's reasons." in html
-    assert "Choose a reason." in html
+    assert "Choose a category." in html
     assert not PanelDecision.objects.exists()
 
 
@@ -125,7 +205,34 @@ def test_the_wagtail_moderation_action_records_the_decision(client, staff, waiti
     waiting_call.refresh_from_db()
     assert waiting_call.status == CallStatus.MONITORING
     page = client.get(inspect_url(waiting_call)).content.decode()
-    assert "is recorded: refer for monitoring at" in page
+    assert (
+        f"Decision recorded on {waiting_call.reference} (Repairs and maintenance): "
+        f"referred for monitoring, at {held}." in page
+    )
+
+
+def test_the_call_page_confirms_the_call_and_the_decision(client, staff, waiting_call, held):
+    client.login(username="panel", password=PASSWORD)
+    response = client.post(
+        decide_url(waiting_call, "accepted"),
+        {"meeting": str(held.pk), "reasons": "A pattern of failure."},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == inspect_url(waiting_call)
+    assert (
+        f"Decision recorded on {waiting_call.reference} (Repairs and maintenance): accepted, "
+        f"at {held}. The resident is emailed the decision" in response.content.decode()
+    )
+
+
+def test_the_dialog_names_the_call_it_decides(client, staff, waiting_call, held):
+    client.login(username="panel", password=PASSWORD)
+    url = workflow_action_url(waiting_call, "accepted")
+    dialog = client.get(url, headers={"x-requested-with": "XMLHttpRequest"}).json()["html"]
+    heading = dialog[dialog.index("<h1") : dialog.index("</h1>")]
+    assert "Accept" in heading
+    assert f"{waiting_call.reference}: Repairs and maintenance" in heading
+    assert dialog.index("Damp and mould in the bathroom") < dialog.index("<form")
 
 
 def test_the_moderation_dialog_offers_only_held_meetings(client, staff, waiting_call, held):

@@ -60,3 +60,132 @@ def test_no_recipient_sends_nothing_and_records_nothing():
 
     assert mail.outbox == []
     assert not SentEmail.objects.exists()
+
+
+# The product's own emails for its workflows: the panel's decision on a call, the sign-off of
+# a report. Wagtail's moderation emails still serve every other workflow.
+
+
+@pytest.fixture
+def agenda_meeting(db):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from scrutiny.models import MeetingKind, PanelMeeting
+
+    starts_at = timezone.make_aware(datetime(2030, 3, 5, 18, 30))
+    return PanelMeeting.objects.create(starts_at=starts_at, kind=MeetingKind.FORMAL)
+
+
+def wagtail_moderation_emails():
+    return [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
+
+
+def test_a_call_sent_to_the_panel_emails_each_panel_member_once(
+    staff, agenda_meeting, django_capture_on_commit_callbacks
+):
+    from scrutiny import roles
+    from tests.conftest import make_user
+    from tests.scrutiny.builders import make_awaiting_call
+
+    ruth = make_user("ruth", group=roles.PANEL, first_name="Ruth")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call = make_awaiting_call(staff)
+
+    invitations = [m for m in mail.outbox if "awaits the" in m.subject]
+    assert sorted(m.to[0] for m in invitations) == ["panel@example.org", "ruth@example.org"]
+    assert wagtail_moderation_emails() == []
+    for message in invitations:
+        assert message.to in (["panel@example.org"], ["ruth@example.org"])  # one person each
+        assert call.reference in message.subject and "5 March 2030" in message.subject
+        link = f"http://testserver/admin/snippets/scrutiny/callforscrutiny/inspect/{call.pk}/"
+        assert link in message.body
+        assert "Tuesday 5 March 2030 at 18:30" in message.body
+        [(html, mimetype)] = message.alternatives
+        assert mimetype == "text/html"
+        assert f'href="{link}"' in html and "Tuesday 5 March 2030 at 18:30" in html
+    assert "Dear Ruth," in next(m.body for m in invitations if m.to == [ruth.email])
+    state = call.current_workflow_task_state
+    assert SentEmail.objects.filter(key__startswith=f"workflow-task:{state.pk}:").count() == 2
+
+
+def test_the_panel_invitation_is_not_sent_twice_by_a_worker_restart(
+    staff, agenda_meeting, django_capture_on_commit_callbacks
+):
+    from scrutiny.tasks import send_workflow_task_submitted
+    from tests.scrutiny.builders import make_awaiting_call
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call = make_awaiting_call(staff)
+    assert len(mail.outbox) >= 1
+    mail.outbox.clear()
+
+    # The worker runs the same job again, as after a restart.
+    state = call.current_workflow_task_state
+    assert send_workflow_task_submitted(state.pk, staff["officer"].pk) == 0
+
+    assert mail.outbox == []
+
+
+def test_a_member_who_turned_submitted_notifications_off_is_not_emailed(
+    staff, agenda_meeting, django_capture_on_commit_callbacks
+):
+    from wagtail.users.models import UserProfile
+
+    from tests.scrutiny.builders import make_awaiting_call
+
+    profile = UserProfile.get_for_user(staff["panel"])
+    profile.submitted_notifications = False
+    profile.save()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_awaiting_call(staff)
+
+    assert [m for m in mail.outbox if "awaits the" in m.subject] == []
+    assert wagtail_moderation_emails() == []
+
+
+def test_a_decided_call_sends_no_wagtail_email_to_the_officer(
+    staff, agenda_meeting, django_capture_on_commit_callbacks
+):
+    from tests.scrutiny.builders import decide, make_awaiting_call
+
+    call = make_awaiting_call(staff)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(call, outcome="accepted", user=staff["panel"])
+
+    assert wagtail_moderation_emails() == []
+    assert not [m for m in mail.outbox if staff["officer"].email in m.to and "approved" in m.body]
+
+
+def test_another_pages_moderation_still_sends_wagtails_own_email(
+    staff, home_page, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    from scrutiny import roles
+    from tests.conftest import make_standard_page
+
+    task = GroupApprovalTask.objects.create(name="Communications check")
+    task.groups.set(Group.objects.filter(name=roles.COMMUNICATIONS))
+    workflow = Workflow.objects.create(name="Content approval")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=home_page)
+    page = make_standard_page(home_page)
+    page.save_revision(user=staff["officer"])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.start(page, staff["officer"])
+
+    sent = wagtail_moderation_emails()
+    assert {address for m in sent for address in m.to} >= {staff["comms"].email}
+    assert all('"Communications check"' in m.body for m in sent)
+    assert not SentEmail.objects.filter(key__startswith="workflow-task:").exists()

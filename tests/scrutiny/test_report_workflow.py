@@ -449,3 +449,35 @@ def test_a_recommendation_with_a_response_cannot_be_removed_from_the_report(revi
     # One without a response or actions can be taken out of the draft.
     response = client.post(url, edit_post(review, **{"recommendations-1-DELETE": "1"}))
     assert response.status_code == 302
+
+
+def test_each_sign_off_group_gets_the_products_email_not_wagtails(
+    review, staff, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from scrutiny.models import SentEmail
+    from tests.conftest import make_user
+
+    make_user("ruth", group=roles.PANEL, first_name="Ruth")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review = submit(review, staff["panel"])
+
+    link = f"http://testserver/admin/pages/{review.pk}/edit/"
+    sign_off = [m for m in mail.outbox if m.subject.startswith("Report for")]
+    assert [m.to for m in sign_off] == [["ruth@example.org"]], "the panel, not the submitter"
+    assert review.title in sign_off[0].subject and "panel sign-off" in sign_off[0].subject
+    assert link in sign_off[0].body
+    [(html, mimetype)] = sign_off[0].alternatives
+    assert mimetype == "text/html" and f'href="{link}"' in html
+    assert not [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_as(client, review, "ruth")
+    oversight = [m for m in mail.outbox if m.subject.startswith("Report for")]
+    assert [m.to for m in oversight] == [["manager@example.org"]]
+    assert "emt and board" in oversight[0].subject
+    assert not [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
+    assert SentEmail.objects.filter(key__startswith="workflow-task:").count() == 2
