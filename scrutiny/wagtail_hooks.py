@@ -19,6 +19,7 @@ from . import action_selectors, member_selectors, permissions, record_selectors,
 from .admin_views import actions as action_views
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
+from .admin_views import dashboard as dashboard_views
 from .admin_views import history as history_views
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
@@ -382,6 +383,27 @@ def register_appeal_log_actions(actions):
     actions.register_action(
         "scrutiny.call.appeal_decided", "Appeal upheld", "Moved as the upheld appeal directed"
     )
+
+
+@hooks.register("construct_homepage_panels", order=-10)
+def add_your_work_panel(request, panels):
+    """ "Your work" first on the dashboard; the page panels only for those who use pages."""
+    if not dashboard_views.may_use_pages(request.user):
+        panels[:] = [panel for panel in panels if panel.name not in PAGE_PANELS]
+    panel = dashboard_views.your_work_panel(request)
+    if panel is not None:
+        panels.append(panel)
+
+
+# Wagtail's dashboard panels that list pages: a user without page permissions has none there.
+PAGE_PANELS = {"recent_edits", "locked_pages"}
+
+
+@hooks.register("construct_homepage_summary_items")
+def page_summary_only_for_page_users(request, summary_items):
+    """The count of pages, images and documents is for those who use pages."""
+    if not dashboard_views.may_use_pages(request.user):
+        summary_items.clear()
 
 
 class OverdueCallsPanel(Component):
