@@ -1,4 +1,4 @@
-"""Admin screens of the scrutiny plugin: one "Scrutiny" menu with a viewset per register."""
+"""Admin screens of the scrutiny plugin: menus "Work" and "The panel", Reports and Settings."""
 
 from django.apps import apps
 from django.contrib import messages
@@ -19,6 +19,7 @@ from . import action_selectors, member_selectors, permissions, record_selectors,
 from .admin_views import actions as action_views
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
+from .admin_views import dashboard as dashboard_views
 from .admin_views import history as history_views
 from .admin_views import listings
 from .admin_views import meetings as meeting_views
@@ -187,10 +188,11 @@ class ReviewStepViewSet(SnippetViewSet):
     chooser_viewset_class = chooser_for("scrutiny.view_reviewstep")
 
 
-class ScrutinyViewSetGroup(SnippetViewSetGroup):
-    """The single "Scrutiny" area in the admin menu."""
+class WorkGroup(SnippetViewSetGroup):
+    """ "Work" in the admin menu: the registers that hold the day's work."""
 
-    menu_label = "Scrutiny"
+    menu_label = "Work"
+    menu_name = "scrutiny-work"
     menu_icon = "clipboard-list"
     menu_order = 150
     items = [
@@ -198,33 +200,87 @@ class ScrutinyViewSetGroup(SnippetViewSetGroup):
         petition_views.PetitionViewSet,
         meeting_views.PanelMeetingViewSet,
         appeal_views.AppealViewSet,
-        BusinessAreaViewSet,
-        appeal_views.InvolvementGroupViewSet,
-        meeting_views.NotAcceptedReasonViewSet,
-        scoring_views.MeasureViewSet,
-        scoring_views.ScoringCriterionViewSet,
-        scoring_views.ProgrammeViewSet,
-        action_views.ActionPlanViewSet,
-        outcome_views.OutcomesViewSet,
-        review_views.ReviewViewSet,
-        ReviewStepViewSet,
         membership_views.PanelApplicationViewSet,
-        membership_views.PanelMemberViewSet,
-        membership_views.ExpenseClaimViewSet,
-        history_views.HistoryViewSet,
+        action_views.ActionPlanViewSet,
         privacy_views.PersonalDataViewSet,
     ]
 
     def __init__(self):
         super().__init__()
-        for viewset in self.registerables:
-            if isinstance(viewset, SnippetViewSet):
-                history_views.with_change_history_button(viewset)
+        _add_change_history_buttons(self.registerables)
+
+
+class PanelGroup(SnippetViewSetGroup):
+    """ "The panel" in the admin menu: its programme, reviews, scoring, members and expenses."""
+
+    menu_label = "The panel"
+    menu_name = "scrutiny-panel"
+    menu_icon = "group"
+    menu_order = 160
+    items = [
+        scoring_views.ProgrammeViewSet,
+        review_views.ReviewViewSet,
+        scoring_views.MeasureViewSet,
+        membership_views.PanelMemberViewSet,
+        membership_views.ExpenseClaimViewSet,
+    ]
+
+    def __init__(self):
+        super().__init__()
+        _add_change_history_buttons(self.registerables)
+
+
+def _add_change_history_buttons(viewsets) -> None:
+    for viewset in viewsets:
+        if isinstance(viewset, SnippetViewSet):
+            history_views.with_change_history_button(viewset)
+
+
+def _in_menu(viewset_class, *, hook: str, order: int):
+    """A viewset whose menu item goes into one of Wagtail's own menus (Reports, Settings)."""
+
+    class InMenu(viewset_class):
+        menu_hook = hook
+        menu_order = order
+
+    InMenu.__name__ = InMenu.__qualname__ = viewset_class.__name__
+    return InMenu
+
+
+# Configuration lives in Wagtail's Settings menu, next to the Scrutiny settings and lock-outs.
+SETTINGS_VIEWSETS = [
+    _in_menu(viewset, hook="register_settings_menu_item", order=100 + index)
+    for index, viewset in enumerate(
+        [
+            BusinessAreaViewSet,
+            appeal_views.InvolvementGroupViewSet,
+            meeting_views.NotAcceptedReasonViewSet,
+            scoring_views.ScoringCriterionViewSet,
+            ReviewStepViewSet,
+        ]
+    )
+]
+# The outcomes report and the History area lead Wagtail's Reports menu.
+REPORT_VIEWSETS = [
+    _in_menu(outcome_views.OutcomesViewSet, hook="register_reports_menu_item", order=100),
+    _in_menu(history_views.HistoryViewSet, hook="register_reports_menu_item", order=110),
+]
 
 
 register_permission_policy(CallForScrutiny, call_views.CallPermissionPolicy(CallForScrutiny))
 register_permission_policy(Appeal, appeal_views.AppealPermissionPolicy(Appeal))
-register_snippet(ScrutinyViewSetGroup)
+register_snippet(WorkGroup)
+register_snippet(PanelGroup)
+for _viewset_class in SETTINGS_VIEWSETS:
+    _viewset = _viewset_class()
+    _add_change_history_buttons([_viewset])
+    register_snippet(_viewset)
+
+
+@hooks.register("register_admin_viewset")
+def register_report_viewsets():
+    """The outcomes report and the History area, under Reports."""
+    return [viewset() for viewset in REPORT_VIEWSETS]
 
 
 if apps.is_installed("axes"):
@@ -342,6 +398,27 @@ def register_appeal_log_actions(actions):
     actions.register_action(
         "scrutiny.call.appeal_decided", "Appeal upheld", "Moved as the upheld appeal directed"
     )
+
+
+@hooks.register("construct_homepage_panels", order=-10)
+def add_your_work_panel(request, panels):
+    """ "Your work" first on the dashboard; the page panels only for those who use pages."""
+    if not dashboard_views.may_use_pages(request.user):
+        panels[:] = [panel for panel in panels if panel.name not in PAGE_PANELS]
+    panel = dashboard_views.your_work_panel(request)
+    if panel is not None:
+        panels.append(panel)
+
+
+# Wagtail's dashboard panels that list pages: a user without page permissions has none there.
+PAGE_PANELS = {"recent_edits", "locked_pages"}
+
+
+@hooks.register("construct_homepage_summary_items")
+def page_summary_only_for_page_users(request, summary_items):
+    """The count of pages, images and documents is for those who use pages."""
+    if not dashboard_views.may_use_pages(request.user):
+        summary_items.clear()
 
 
 class OverdueCallsPanel(Component):

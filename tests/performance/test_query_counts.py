@@ -96,6 +96,24 @@ def test_the_admin_call_listing_costs_the_same_with_one_call_as_with_twenty(clie
     assert queries(client, url) == one
 
 
+def test_the_dashboard_of_each_role(client, staff):
+    """ "Your work" costs the same with 1 record of each kind as with 20."""
+    first = make_call(support_requested=True)
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for role in ["officer", "panel", "manager", "admin"]:
+            client.login(username=role, password=PASSWORD)
+            url = reverse("wagtailadmin_home")
+            client.get(url)
+            found[role] = queries(client, url)
+        return found
+
+    one = counts()
+    add_calls(first, 20, staff["officer"], start=FEW)
+    assert counts() == one
+
+
 def test_a_calls_record_with_a_long_history(client, staff):
     call = make_call(support_requested=True, support_contact="Phone me.")
     client.login(username="officer", password=PASSWORD)

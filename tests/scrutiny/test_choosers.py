@@ -4,14 +4,16 @@ import pytest
 from django.urls import reverse
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from scrutiny.wagtail_hooks import ScrutinyViewSetGroup
+from scrutiny.wagtail_hooks import SETTINGS_VIEWSETS, PanelGroup, WorkGroup
 from tests.conftest import PASSWORD
 from tests.scrutiny.membership_builders import make_application
 
 pytestmark = pytest.mark.django_db
 
 SNIPPET_VIEWSETS = [
-    viewset for viewset in ScrutinyViewSetGroup.items if issubclass(viewset, SnippetViewSet)
+    viewset
+    for viewset in [*WorkGroup.items, *PanelGroup.items, *SETTINGS_VIEWSETS]
+    if issubclass(viewset, SnippetViewSet)
 ]
 
 
