@@ -121,7 +121,7 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     # The officer opens the listing, then each call, and moves it along.
     officer = sign_in(browser, live_server, "olive")
     officer.get_by_role("button", name="Work").click()
-    officer.get_by_role("link", name="Calls for scrutiny").click()
+    officer.get_by_role("link", name="Calls for scrutiny", exact=True).click()
     officer.wait_for_url(live_server.url + CALLS_URL)
     for call in calls["calls"]:
         assert officer.get_by_role("link", name=call.reference).is_visible()
