@@ -25,11 +25,10 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import BooleanRadioSelect
-from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 
-from .. import history, pipeline, selectors
+from .. import pipeline, selectors, timeline
 from ..access_codes import format_access_code
 from ..models import (
     Appeal,
@@ -240,44 +239,6 @@ def field_rows(call: CallForScrutiny, names: list[str]) -> list[tuple[str, str]]
     ]
 
 
-def change_rows(call: CallForScrutiny, *, user) -> list[dict]:
-    """The call's versions, newest first, with contact details hidden from those who may not
-    see them (read with scrutiny.history, as the History area does)."""
-    return [
-        {
-            "when": entry.when,
-            "who": entry.who,
-            "what": "Received" if entry.action == "Created" else entry.action,
-            "changes": [(change.label, change.old, change.new) for change in entry.changes],
-        }
-        for entry in history.record_history(call, user=user)
-        if entry.shows_something
-    ]
-
-
-def log_rows(call: CallForScrutiny) -> list[dict]:
-    """The Wagtail log entries of a call, newest first, with the stages of each move."""
-    rows = []
-    entries = log_registry.get_logs_for_instance(call).select_related("user")
-    for entry in entries.order_by("-timestamp", "-pk"):
-        detail = ""
-        data = entry.data or {}
-        if entry.action == "scrutiny.call.move":
-            labels = dict(CallStatus.choices)
-            detail = f"{labels.get(data.get('from'), '')} → {labels.get(data.get('to'), '')}"
-        elif entry.action == "scrutiny.call.assign":
-            detail = data.get("officer") or "Nobody"
-        rows.append(
-            {
-                "when": entry.timestamp,
-                "who": entry.user_display_name,
-                "message": entry.message,
-                "detail": detail,
-            }
-        )
-    return rows
-
-
 def action_url(name: str, *args) -> str:
     """The address of one of the call viewset's views for an object."""
     return reverse(CallForScrutiny.snippet_viewset.get_url_name(name), args=args)
@@ -333,9 +294,8 @@ class CallInspectView(snippet_views.InspectView):
                 "notes": call.notes.select_related("author"),
                 "earlier_calls": selectors.call_earlier_in_area(call),
                 "similar_calls": selectors.call_similar(call),
-                "change_rows": change_rows(call, user=user),
+                "timeline": timeline.record_timeline(call, user=user),
                 "history_url": history_views.history_url_for(call, user),
-                "log_rows": log_rows(call),
                 "move_url": action_url("move", call.pk),
                 "assign_url": action_url("assign", call.pk),
                 "note_url": action_url("note", call.pk),

@@ -25,7 +25,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import history, member_selectors, pipeline
+from .. import member_selectors, pipeline, timeline
 from ..membership_forms import ExpenseClaimForm
 from ..models import (
     ApplicationStage,
@@ -139,11 +139,7 @@ class ApplicationInspectView(snippet_views.InspectView):
                 "member_url": member_url("inspect", application.member_id)
                 if application.member_id
                 else "",
-                "changes": [
-                    entry
-                    for entry in history.record_history(application, user=self.request.user)
-                    if entry.shows_something
-                ],
+                "changes": timeline.record_timeline(application, user=self.request.user),
                 "history_url": history_views.history_url_for(application, self.request.user),
             }
         )
