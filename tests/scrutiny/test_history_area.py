@@ -311,7 +311,7 @@ def test_the_call_page_history_uses_the_same_diff_with_contact_details_hidden(cl
     response = client.get(call_inspect(call))
     rows = response.context["timeline"]
     assert rows[0].who == "officer"
-    assert [("Email", "hidden", "hidden")] == [(c.label, c.old, c.new) for c in rows[0].changes]
+    assert [(c.label, c.old, c.new) for c in rows[0].changes] == [("Email", "hidden", "hidden")]
     assert rows[-1].action == "Submitted by the resident"
     assert "new.address" not in response.content.decode()
 
