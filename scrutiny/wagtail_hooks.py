@@ -73,6 +73,8 @@ class CallForScrutinyViewSet(SnippetViewSet):
     inspect_view_enabled = True
     inspect_template_name = "scrutiny/admin/call_inspect.html"
     workflow_action_view_class = call_views.DecisionActionView
+    workflow_history_view_class = call_views.CallWorkflowHistoryView
+    workflow_history_detail_view_class = call_views.CallWorkflowHistoryDetailView
     copy_view_enabled = False
     ordering = "-submitted_at"
     list_display = [

@@ -18,8 +18,8 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.utils import get_user_display_name
@@ -551,7 +551,7 @@ def call_evidence_download(request, pk: int):
     """Send one of a call's evidence files from private storage, as a download."""
     if not can_download_evidence(request.user):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     evidence = get_object_or_404(CallEvidence, pk=pk)
     try:
         handle = evidence.file.open("rb")
@@ -673,6 +673,22 @@ def record_decision(request, call: CallForScrutiny, outcome: str, answers: dict)
         f"{decision.get_outcome_display().lower()}{meeting}. The resident is told.",
     )
     return None
+
+
+class CallWorkflowHistoryView(snippet_views.WorkflowHistoryView):
+    """The panel's decision workflows on a call, for everyone who may see the call.
+
+    Wagtail asks for "change", which the call's policy refuses everyone (calls are changed
+    by actions, never in the editor), so nobody could open it.
+    """
+
+    permission_required = "view"
+
+
+class CallWorkflowHistoryDetailView(snippet_views.WorkflowHistoryDetailView):
+    """One decision workflow on a call, task by task, for everyone who may see the call."""
+
+    permission_required = "view"
 
 
 class DecisionActionView(snippet_views.WorkflowActionView):

@@ -3,13 +3,12 @@
 import csv
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.timezone import localtime
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -136,7 +135,7 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, kind: str | None = None, pk: str | None = None):
         if not may_view_history(request.user):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         data = request.GET.copy()
         if kind is not None:
             known = {*history.history_kinds(), history.PAGE_KIND}

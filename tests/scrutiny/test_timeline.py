@@ -1,11 +1,11 @@
 """Issue 18: one timeline per record, the History area found by reference, first history rows."""
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from scrutiny import pipeline, timeline
 from scrutiny.models import ScoringCriterion
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, admin_refusal
 from tests.scrutiny.builders import decide, make_call
 from tests.scrutiny.test_scoring import matrix_edit_post
 
@@ -165,3 +165,43 @@ def test_a_superusers_change_of_a_scoring_weight_appears_in_the_history_area(cli
         entry.who == "Ada Admin" and any(c.label == "Weight" for c in entry.changes)
         for entry in listing.context["entries"]
     )
+
+
+@pytest.mark.parametrize("username", ["officer", "panel", "manager", "admin"])
+def test_the_calls_workflow_history_opens_for_those_who_may_see_the_call(client, staff, username):
+    call = decided_call(staff)
+    client.login(username=username, password=PASSWORD)
+    name = "wagtailsnippets_scrutiny_callforscrutiny:workflow_history"
+    response = client.get(reverse(name, args=(call.pk,)))
+    assert response.status_code == 200
+    state = call.workflow_states.first()
+    detail = client.get(reverse(f"{name}_detail", args=(call.pk, state.pk)))
+    assert detail.status_code == 200
+
+
+@pytest.mark.parametrize("username", ["comms", "appeal"])
+def test_the_calls_workflow_history_is_refused_as_the_admin_refuses(client, staff, username):
+    call = decided_call(staff)
+    client.login(username=username, password=PASSWORD)
+    name = "wagtailsnippets_scrutiny_callforscrutiny:workflow_history"
+    response = client.get(reverse(name, args=(call.pk,)))
+    assert admin_refusal(response)
+    followed = client.get(reverse(name, args=(call.pk,)), follow=True)
+    assert "Sorry, you do not have permission to access this area." in followed.content.decode()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        reverse_lazy("scrutiny_history:index"),
+        reverse_lazy("scrutiny_outcomes:index"),
+        reverse_lazy("scrutiny_programme:index"),
+        reverse_lazy("scrutiny_reviews:index"),
+    ],
+)
+def test_refusals_in_the_admins_own_screens_are_admin_pages(client, staff, address):
+    client.login(username="appeal", password=PASSWORD)
+    response = client.get(address)
+    assert admin_refusal(response), response.status_code
+    page = client.get(address, follow=True).content.decode()
+    assert "Sorry, you do not have permission to access this area." in page
