@@ -18,8 +18,8 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied as file_refused
 from django.views.generic import TemplateView
-from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.utils import get_user_display_name
@@ -551,7 +551,7 @@ def call_evidence_download(request, pk: int):
     """Send one of a call's evidence files from private storage, as a download."""
     if not can_download_evidence(request.user):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
-        return permission_denied(request)
+        return file_refused(request, PermissionDenied())
     evidence = get_object_or_404(CallEvidence, pk=pk)
     try:
         handle = evidence.file.open("rb")

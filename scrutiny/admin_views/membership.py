@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied as file_refused
 from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel
@@ -471,7 +472,7 @@ def claim_receipt(request, pk: int):
     """The receipt, to the claimant and to officers only; never from a public address."""
     claim = member_selectors.claims_visible_to(request.user).filter(pk=pk).first()
     if claim is None:
-        return permission_denied(request)
+        return file_refused(request, PermissionDenied())
     try:
         receipt = claim.receipt.open("rb")
     except FileNotFoundError:
@@ -489,7 +490,7 @@ def claim_receipt(request, pk: int):
 def payments_csv(request, year: int):
     """Each member's payment and approved expenses in a financial year, as CSV."""
     if not may_decide_expenses(request.user):
-        return permission_denied(request)
+        return file_refused(request, PermissionDenied())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="panel-payments-{year}-{str(year + 1)[-2:]}.csv"'

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
+from django.views.defaults import permission_denied as file_refused
 from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel
@@ -507,7 +508,7 @@ def petition_signatures_csv(request, pk: int):
     """Every signature on a petition as a CSV file, for officers only."""
     if not may_see_signers(request.user):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
-        return permission_denied(request)
+        return file_refused(request, PermissionDenied())
     petition = get_object_or_404(Petition, pk=pk)
     signatures = PetitionSignature.objects.filter(petition=petition).order_by("created_at", "pk")
     writer = csv.writer(_Echo())
