@@ -509,6 +509,7 @@ class HistoryEntry:
     changes: list[Change]
     compare_url: str = ""
     revisions_url: str = ""
+    user_id: int | None = None
 
     @property
     def shows_something(self) -> bool:
@@ -685,6 +686,7 @@ def _entries_for_rows(
                 who=_who(kind, row.history_user, action),
                 action=action,
                 changes=changes,
+                user_id=row.history_user_id,
             )
         )
     return entries
@@ -784,6 +786,25 @@ def record_history(instance, *, user) -> list[HistoryEntry]:
         reverse=True,
     )
     return _entries_for_rows(kind, rows, user=user)
+
+
+def find_by_reference(reference: str, *, kind: str | None = None) -> tuple[str, str] | None:
+    """(kind slug, record number) of the record with this reference (a call's CCS-...,
+    an appeal's APL-...), found in its history so a deleted record is found too; or None."""
+    for slug, candidate in history_kinds().items():
+        if kind and slug != kind:
+            continue
+        names = {f.name for f in candidate.history_model._meta.fields}
+        if "reference" not in names:
+            continue
+        found = (
+            candidate.history_model.objects.filter(reference__iexact=reference.strip())
+            .values_list("id", flat=True)
+            .first()
+        )
+        if found is not None:
+            return slug, str(found)
+    return None
 
 
 def record_object(kind: HistoryKind, pk):

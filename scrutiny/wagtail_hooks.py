@@ -77,6 +77,8 @@ class CallForScrutinyViewSet(SnippetViewSet):
     inspect_template_name = "scrutiny/admin/call_inspect.html"
     workflow_action_view_class = call_views.DecisionActionView
     url_finder_class = call_views.CallAdminURLFinder
+    workflow_history_view_class = call_views.CallWorkflowHistoryView
+    workflow_history_detail_view_class = call_views.CallWorkflowHistoryDetailView
     copy_view_enabled = False
     ordering = "-submitted_at"
     index_template_name = "scrutiny/admin/listing_index.html"

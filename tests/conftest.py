@@ -214,3 +214,11 @@ def migrated_data(transactional_db):
         NotAcceptedReason.objects.create(
             code="complaints-not-completed", label="The complaints procedure has not been completed"
         )
+
+
+def admin_refusal(response) -> bool:
+    """Whether a response is the admin's own refusal: back to the dashboard with a message,
+    as Wagtail's snippet screens refuse (never the public site's 403 page)."""
+    from django.urls import reverse
+
+    return response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")

@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
-from django.views.generic import FormView
+from django.views.defaults import permission_denied as plain_permission_denied
+from django.views.generic import FormView, TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import HeaderButton
@@ -141,7 +142,7 @@ class AppealByPostView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not can_manage_appeals(request.user):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -255,7 +256,11 @@ class AppealInspectView(snippet_views.InspectView):
         if can_manage and appeal.status != AppealStatus.DECIDED:
             candidates = pipeline.appeal_panel_candidates(appeal=appeal)
             chosen = list(appeal.panel.all())
-            form = ConveneForm(initial={"members": [member.pk for member in chosen]})
+            # After a refusal, the people the officer ticked, not the panel as saved.
+            ticked = self.request.session.pop(_ticked_key(appeal), None)
+            form = ConveneForm(
+                initial={"members": ticked if ticked is not None else [m.pk for m in chosen]}
+            )
             offered = {user.pk: user for user in [*chosen, *candidates]}
             form.fields["members"].queryset = get_user_model().objects.filter(pk__in=offered)
             context.update(
@@ -288,14 +293,28 @@ def _back(appeal: Appeal):
     return redirect(url_for("inspect", appeal.pk))
 
 
+def _ticked_key(appeal: Appeal) -> str:
+    return f"scrutiny_appeal_panel_ticked_{appeal.pk}"
+
+
+class AppealDecideConfirmView(WagtailAdminTemplateMixin, TemplateView):
+    """Names the final decision before it is recorded: it cannot be undone or appealed."""
+
+    template_name = "scrutiny/admin/appeal_decide_confirm.html"
+    page_title = "Confirm the appeal panel's decision"
+    header_icon = "warning"
+
+
 @require_POST
 def appeal_convene(request, pk: int):
     """Convene (or change) an appeal panel; each refusal is shown with its reason."""
     appeal = visible_appeal(request, pk)
-    members = get_user_model().objects.filter(pk__in=request.POST.getlist("members"))
+    ticked = [value for value in request.POST.getlist("members") if value.isdigit()]
+    members = get_user_model().objects.filter(pk__in=ticked)
     try:
         pipeline.appeal_convene(appeal=appeal, members=members, user=request.user)
     except pipeline.TransitionNotAllowed as error:
+        request.session[_ticked_key(appeal)] = [int(value) for value in ticked]
         messages.error(request, "The appeal panel was not convened.")
         for reason in error.reasons:
             messages.error(request, reason)
@@ -316,6 +335,20 @@ def appeal_decide(request, pk: int):
             for error in errors:
                 messages.error(request, error)
         return _back(appeal)
+    if request.POST.get("confirm") != "yes":
+        data = form.cleaned_data
+        view = AppealDecideConfirmView()
+        view.setup(request)
+        return view.render_to_response(
+            view.get_context_data(
+                appeal=appeal,
+                outcome=dict(AppealOutcome.choices).get(data["outcome"], data["outcome"]),
+                direction=dict(AppealDirection.choices).get(data["direction"], ""),
+                data=data,
+                decide_url=url_for("decide", appeal.pk),
+                back_url=url_for("inspect", appeal.pk),
+            )
+        )
     try:
         appeal = pipeline.appeal_decide(
             appeal=appeal,
@@ -339,7 +372,7 @@ def appeal_evidence_download(request, pk: int, kind: str, evidence_pk: int):
         appeal = visible_appeal(request, pk)
     except PermissionDenied:
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
-        return permission_denied(request, PermissionDenied())
+        return plain_permission_denied(request, PermissionDenied())
     if kind == "appeal":
         evidence = get_object_or_404(AppealEvidence, pk=evidence_pk, appeal=appeal)
     elif kind == "call":

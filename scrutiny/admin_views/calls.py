@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
+from django.views.defaults import permission_denied as file_refused
 from django.views.generic import TemplateView
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -27,11 +27,10 @@ from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.coreutils import multigetattr
-from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 
-from .. import history, pipeline, selectors
+from .. import pipeline, selectors, timeline
 from ..access_codes import format_access_code
 from ..models import (
     Appeal,
@@ -295,44 +294,6 @@ def field_rows(call: CallForScrutiny, names: list[str]) -> list[tuple[str, str]]
     ]
 
 
-def change_rows(call: CallForScrutiny, *, user) -> list[dict]:
-    """The call's versions, newest first, with contact details hidden from those who may not
-    see them (read with scrutiny.history, as the History area does)."""
-    return [
-        {
-            "when": entry.when,
-            "who": entry.who,
-            "what": "Received" if entry.action == "Created" else entry.action,
-            "changes": [(change.label, change.old, change.new) for change in entry.changes],
-        }
-        for entry in history.record_history(call, user=user)
-        if entry.shows_something
-    ]
-
-
-def log_rows(call: CallForScrutiny) -> list[dict]:
-    """The Wagtail log entries of a call, newest first, with the stages of each move."""
-    rows = []
-    entries = log_registry.get_logs_for_instance(call).select_related("user")
-    for entry in entries.order_by("-timestamp", "-pk"):
-        detail = ""
-        data = entry.data or {}
-        if entry.action == "scrutiny.call.move":
-            labels = dict(CallStatus.choices)
-            detail = f"{labels.get(data.get('from'), '')} → {labels.get(data.get('to'), '')}"
-        elif entry.action == "scrutiny.call.assign":
-            detail = data.get("officer") or "Nobody"
-        rows.append(
-            {
-                "when": entry.timestamp,
-                "who": entry.user_display_name,
-                "message": entry.message,
-                "detail": detail,
-            }
-        )
-    return rows
-
-
 def action_url(name: str, *args) -> str:
     """The address of one of the call viewset's views for an object."""
     return reverse(CallForScrutiny.snippet_viewset.get_url_name(name), args=args)
@@ -388,9 +349,8 @@ class CallInspectView(snippet_views.InspectView):
                 "notes": call.notes.select_related("author"),
                 "earlier_calls": selectors.call_earlier_in_area(call),
                 "similar_calls": selectors.call_similar(call),
-                "change_rows": change_rows(call, user=user),
+                "timeline": timeline.record_timeline(call, user=user),
                 "history_url": history_views.history_url_for(call, user),
-                "log_rows": log_rows(call),
                 "move_url": action_url("move", call.pk),
                 "assign_url": action_url("assign", call.pk),
                 "note_url": action_url("note", call.pk),
@@ -644,7 +604,7 @@ def call_evidence_download(request, pk: int):
     """Send one of a call's evidence files from private storage, as a download."""
     if not can_download_evidence(request.user):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
-        return permission_denied(request, PermissionDenied())
+        return file_refused(request, PermissionDenied())
     evidence = get_object_or_404(CallEvidence, pk=pk)
     try:
         handle = evidence.file.open("rb")
@@ -795,6 +755,22 @@ def decision_confirmation(call: CallForScrutiny, decision) -> str:
         f"Decision recorded on {call.reference} ({call.business_area}): "
         f"{DECIDED[decision.outcome]}{meeting}. {told}"
     )
+
+
+class CallWorkflowHistoryView(snippet_views.WorkflowHistoryView):
+    """The panel's decision workflows on a call, for everyone who may see the call.
+
+    Wagtail asks for "change", which the call's policy refuses everyone (calls are changed
+    by actions, never in the editor), so nobody could open it.
+    """
+
+    permission_required = "view"
+
+
+class CallWorkflowHistoryDetailView(snippet_views.WorkflowHistoryDetailView):
+    """One decision workflow on a call, task by task, for everyone who may see the call."""
+
+    permission_required = "view"
 
 
 class DecisionActionView(snippet_views.WorkflowActionView):

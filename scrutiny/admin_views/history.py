@@ -3,20 +3,19 @@
 import csv
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.timezone import localtime
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import Button
 
-from .. import history
+from .. import history, timeline
 
 PAGE_SIZE = 50
 
@@ -67,10 +66,11 @@ class HistoryFilterForm(forms.Form):
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     record = forms.CharField(
-        label="Record number",
+        label="Record number or reference",
         required=False,
-        max_length=20,
-        help_text="The record's number, with a kind of record chosen.",
+        max_length=30,
+        help_text="A call's or an appeal's reference (CCS-2026-0013, APL-2026-0002), "
+        "or a record's number with a kind of record chosen.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -88,14 +88,23 @@ class HistoryFilterForm(forms.Form):
         ]
 
     def clean_record(self):
-        record = self.cleaned_data["record"].strip()
-        if record and not record.isdigit():
-            raise forms.ValidationError("A record number is a whole number, such as 12.")
-        return record
+        return self.cleaned_data["record"].strip()
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("record") and not cleaned.get("kind"):
+        record = cleaned.get("record")
+        if record and not record.isdigit():
+            found = history.find_by_reference(record, kind=cleaned.get("kind") or None)
+            if found is None:
+                self.add_error(
+                    "record",
+                    f"No record has the reference “{record}”. A reference looks like "
+                    "CCS-2026-0013 (a call) or APL-2026-0002 (an appeal); other records "
+                    "are found by their number, with a kind of record chosen.",
+                )
+            else:
+                cleaned["kind"], cleaned["record"] = found
+        elif record and not cleaned.get("kind"):
             self.add_error("record", "Choose the kind of record as well as its number.")
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
@@ -125,7 +134,7 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, kind: str | None = None, pk: str | None = None):
         if not may_view_history(request.user):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         data = request.GET.copy()
         if kind is not None:
             known = {*history.history_kinds(), history.PAGE_KIND}
@@ -177,12 +186,40 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
             title = kind.record_title(latest) if latest else f"{kind.name} #{self.record_pk}"
         return f"{kind.name}: {title}", obj
 
+    def _timeline_object(self):
+        """The live record whose timeline is asked for (one record, not a page), or None."""
+        filters = self.filters
+        if not filters.record or len(filters.kinds) != 1 or filters.kinds[0] == history.PAGE_KIND:
+            return None
+        kind = history.history_kinds().get(filters.kinds[0])
+        return history.record_object(kind, filters.record) if kind else None
+
+    def _timeline(self, obj) -> list:
+        """One record's timeline (field history and Wagtail's log merged), as filtered."""
+        filters = self.filters
+        entries = timeline.record_timeline(obj, user=self.request.user)
+        if filters.person == "system":
+            entries = [entry for entry in entries if entry.user_id is None]
+        elif filters.person:
+            entries = [entry for entry in entries if str(entry.user_id) == str(filters.person)]
+        if filters.date_from:
+            entries = [e for e in entries if localtime(e.when).date() >= filters.date_from]
+        if filters.date_to:
+            entries = [e for e in entries if localtime(e.when).date() <= filters.date_to]
+        return entries
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        paginator = Paginator(history.history_queryset(self.filters), PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("p"))
-        entries = history.history_entries(page.object_list, user=self.request.user)
-        shown = [entry for entry in entries if entry.shows_something]
+        obj = self._timeline_object()
+        if obj is not None:
+            paginator = Paginator(self._timeline(obj), PAGE_SIZE)
+            page = paginator.get_page(self.request.GET.get("p"))
+            entries = shown = list(page.object_list)
+        else:
+            paginator = Paginator(history.history_queryset(self.filters), PAGE_SIZE)
+            page = paginator.get_page(self.request.GET.get("p"))
+            entries = history.history_entries(page.object_list, user=self.request.user)
+            shown = [entry for entry in entries if entry.shows_something]
         query = self.request.GET.copy()
         query.pop("p", None)
         query["export"] = "csv"
@@ -196,6 +233,8 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
                 "export_url": f"{self.request.path}?{query.urlencode()}",
                 "record_kind": self.record_kind,
                 "record_links": self.record_links() if self.record_kind else [],
+                "timeline": obj is not None,
+                "found_record": obj if obj is not None and not self.record_kind else None,
             }
         )
         return context

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
+from django.views.defaults import permission_denied as file_refused
 from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn, TitleColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -227,7 +227,7 @@ def meeting_agenda_print(request, pk: int):
     """A meeting's agenda as a standalone page to print: no residents' names or contacts."""
     if not may_view_meetings(request.user):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this page stands alone.
-        return permission_denied(request, PermissionDenied())
+        return file_refused(request, PermissionDenied())
     meeting = get_object_or_404(PanelMeeting, pk=pk)
     config = ScrutinySettings.load()
     response = render(

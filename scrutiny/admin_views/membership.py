@@ -15,8 +15,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
+from django.views.defaults import permission_denied as file_refused
 from django.views.generic import FormView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -25,7 +26,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import history, member_selectors, pipeline
+from .. import member_selectors, pipeline, timeline
 from ..membership_forms import ExpenseClaimForm
 from ..models import (
     ApplicationStage,
@@ -139,11 +140,7 @@ class ApplicationInspectView(snippet_views.InspectView):
                 "member_url": member_url("inspect", application.member_id)
                 if application.member_id
                 else "",
-                "changes": [
-                    entry
-                    for entry in history.record_history(application, user=self.request.user)
-                    if entry.shows_something
-                ],
+                "changes": timeline.record_timeline(application, user=self.request.user),
                 "history_url": history_views.history_url_for(application, self.request.user),
             }
         )
@@ -419,7 +416,7 @@ class ClaimCreateView(WagtailAdminTemplateMixin, FormView):
         if not request.user.has_perm("scrutiny.add_expenseclaim") or not hasattr(
             request.user, "panel_member"
         ):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
@@ -457,7 +454,7 @@ class ClaimCreateView(WagtailAdminTemplateMixin, FormView):
 def claim_decide(request, pk: int):
     """Approve a claim, or reject it with a reason."""
     if not may_decide_expenses(request.user):
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     claim = get_object_or_404(ExpenseClaim, pk=pk)
     approve = request.POST.get("decision") == "approve"
     try:
@@ -475,7 +472,7 @@ def claim_receipt(request, pk: int):
     """The receipt, to the claimant and to officers only; never from a public address."""
     claim = member_selectors.claims_visible_to(request.user).filter(pk=pk).first()
     if claim is None:
-        return permission_denied(request, PermissionDenied())
+        return file_refused(request, PermissionDenied())
     try:
         receipt = claim.receipt.open("rb")
     except FileNotFoundError:
@@ -493,7 +490,7 @@ def claim_receipt(request, pk: int):
 def payments_csv(request, year: int):
     """Each member's payment and approved expenses in a financial year, as CSV."""
     if not may_decide_expenses(request.user):
-        return permission_denied(request, PermissionDenied())
+        return file_refused(request, PermissionDenied())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="panel-payments-{year}-{str(year + 1)[-2:]}.csv"'

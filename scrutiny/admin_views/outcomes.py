@@ -15,8 +15,8 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -99,7 +99,7 @@ class OutcomesView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if not may_view_outcomes(request.user):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -148,7 +148,7 @@ def _year_or_none(request, year: int) -> int | None:
 def outcomes_csv(request, year: int):
     """The figures of a year as a CSV file, for a spreadsheet."""
     if not may_view_outcomes(request.user):
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     if _year_or_none(request, year) is None:
         return redirect(outcomes_url())
     try:
@@ -182,7 +182,7 @@ def outcomes_csv(request, year: int):
 def outcomes_report(request, year: int):
     """Draft the year's public report page, or take the figures of its draft again."""
     if not may_view_outcomes(request.user):
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     if _year_or_none(request, year) is None:
         return redirect(outcomes_url())
     report = OutcomesReportPage.objects.filter(financial_year=year).first()

@@ -13,8 +13,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
+from django.views.defaults import permission_denied as file_refused
 from django.views.generic import FormView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import (
     BulkActionsCheckboxColumn,
@@ -302,7 +303,7 @@ class PetitionOpenView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, call_pk: int):
         if not request.user.has_perm("scrutiny.add_petition"):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         self.call = get_object_or_404(
             CallForScrutiny.objects.select_related("business_area"), pk=call_pk
         )
@@ -506,7 +507,7 @@ def petition_signatures_csv(request, pk: int):
     """Every signature on a petition as a CSV file, for officers only."""
     if not may_see_signers(request.user):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
-        return permission_denied(request, PermissionDenied())
+        return file_refused(request, PermissionDenied())
     petition = get_object_or_404(Petition, pk=pk)
     signatures = PetitionSignature.objects.filter(petition=petition).order_by("created_at", "pk")
     writer = csv.writer(_Echo())

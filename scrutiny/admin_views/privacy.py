@@ -8,14 +8,13 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -78,7 +77,7 @@ class PersonalDataView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if not may_handle_personal_data(request.user):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -119,7 +118,7 @@ def _refuse_bad_address(request, form) -> HttpResponse:
 def personal_data_export(request):
     """Download everything held about the address as one JSON file."""
     if not may_handle_personal_data(request.user):
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     form = SubjectForm(request.POST)
     if not form.is_valid():
         return _refuse_bad_address(request, form)
@@ -138,7 +137,7 @@ def personal_data_export(request):
 def personal_data_erase(request):
     """First show what will be erased; erase only when the officer confirms."""
     if not may_handle_personal_data(request.user):
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     form = SubjectForm(request.POST)
     if not form.is_valid():
         return _refuse_bad_address(request, form)

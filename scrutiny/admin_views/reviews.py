@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -99,7 +99,7 @@ class ReviewIndexView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if not may_view_reviews(request.user):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -123,7 +123,7 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, pk: int):
         if not may_view_reviews(request.user):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         self.review = get_object_or_404(
             ScrutinyReviewPage.objects.select_related("business_area"), pk=pk
         )
@@ -144,7 +144,7 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request):
         if not self.can_run:
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         action = request.POST.get("action")
         if action == "step":
             return self.update_step(request)
@@ -272,7 +272,7 @@ def review_pdf(request, pk: int):
     """The report as it stands in its latest revision, draft or not, as a PDF for staff."""
     review = get_object_or_404(ScrutinyReviewPage, pk=pk)
     if not (may_view_reviews(request.user) or review.permissions_for_user(request.user).can_edit()):
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     return report_pdf_response(review.get_latest_revision_as_object(), draft=not review.live)
 
 

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -123,7 +123,7 @@ class MeasureImportView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("scrutiny.add_measure"):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -269,7 +269,7 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, year: int | None = None):
         if not may_view_scores(request.user):
-            return permission_denied(request, PermissionDenied())
+            return permission_denied(request)
         self.year = year or selectors.current_financial_year()
         return super().dispatch(request)
 
@@ -318,7 +318,7 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
 def programme_rescore(request, year: int):
     """Score every area and accepted call for the year that is not yet scheduled."""
     if not may_view_scores(request.user):
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     try:
         count = pipeline.scores_refresh(year=year, user=request.user)
     except PermissionDenied as error:
@@ -332,7 +332,7 @@ def programme_rescore(request, year: int):
 def programme_schedule(request, pk: int):
     """Schedule a scored item into its year's programme as a draft review."""
     if not may_view_scores(request.user):
-        return permission_denied(request, PermissionDenied())
+        return permission_denied(request)
     score = get_object_or_404(Score, pk=pk)
     try:
         review = pipeline.programme_schedule(score=score, user=request.user)

@@ -1,5 +1,7 @@
 """Appeals in the admin: officers convene and record; appeal panel members see only their own."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -102,7 +104,8 @@ def test_an_appeal_panel_member_cannot_act_on_their_own_appeal(client, staff, tw
     mine, _ = two_appeals
     login(client, "appeal")
     client.post(
-        url("decide", mine.pk), {"outcome": "upheld", "direction": "accept", "reasons": "x"}
+        url("decide", mine.pk),
+        {"outcome": "upheld", "direction": "accept", "reasons": "x", "confirm": "yes"},
     )
     mine.refresh_from_db()
     assert mine.status == AppealStatus.PANEL_CONVENED
@@ -148,6 +151,14 @@ def test_an_officer_convenes_with_each_refusal_named(client, staff):
     assert "needs at least 4 members" in page
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.RECEIVED
+    # The refused form keeps what was chosen.
+    ticked = re.findall(r'<input[^>]*value="(\d+)"[^>]*checked', page)
+    assert ticked == [str(readers[0].pk)]
+    response = client.post(
+        url("convene", appeal.pk), {"members": [r.pk for r in readers[:3]]}, follow=True
+    )
+    ticked = re.findall(r'<input[^>]*value="(\d+)"[^>]*checked', response.content.decode())
+    assert sorted(ticked) == sorted(str(r.pk) for r in readers[:3])
     response = client.post(
         url("convene", appeal.pk), {"members": [reader.pk for reader in readers]}, follow=True
     )
@@ -159,11 +170,16 @@ def test_an_officer_convenes_with_each_refusal_named(client, staff):
 def test_an_officer_records_the_decision_on_the_panels_behalf(client, staff, two_appeals):
     mine, _ = two_appeals
     login(client, "officer")
-    response = client.post(
-        url("decide", mine.pk),
-        {"outcome": "upheld", "direction": "return_to_panel", "reasons": "Look again."},
-        follow=True,
-    )
+    decision = {"outcome": "upheld", "direction": "return_to_panel", "reasons": "Look again."}
+    # First the confirmation, naming what will be recorded; nothing changes yet.
+    response = client.post(url("decide", mine.pk), decision)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This decision is final and cannot be undone." in page
+    assert "Upheld" in page and "Look again." in page
+    mine.refresh_from_db()
+    assert mine.status == AppealStatus.PANEL_CONVENED
+    response = client.post(url("decide", mine.pk), {**decision, "confirm": "yes"}, follow=True)
     assert "upheld: final" in response.content.decode()
     mine.refresh_from_db()
     assert mine.status == AppealStatus.DECIDED

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from scrutiny import pipeline, roles
 from scrutiny.models import ExpenseClaim, PanelApplication
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, admin_refusal
 from tests.scrutiny.membership_builders import (
     at,
     make_application,
@@ -202,7 +202,7 @@ def test_a_member_cannot_approve_their_claim(client, staff):
     claim = claim_for(staff["panel"])
     login(client, staff["panel"])
     response = client.post(url("expenseclaim", "decide", claim.pk), {"decision": "approve"})
-    assert response.status_code == 403
+    assert admin_refusal(response)
     claim.refresh_from_db()
     assert claim.status == "submitted"
 

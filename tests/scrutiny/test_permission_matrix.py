@@ -748,7 +748,12 @@ RECIPES = {
     ),
     "appeals: record the appeal panel's decision": lambda w: post(
         snippet("appeal", "decide", w.appeals[0].pk),
-        {"outcome": "dismissed", "direction": "", "reasons": "The avenues remain open."},
+        {
+            "outcome": "dismissed",
+            "direction": "",
+            "reasons": "The avenues remain open.",
+            "confirm": "yes",
+        },
     ),
     "involvement groups: list": lambda w: get(snippet("involvementgroup", "list")),
     "involvement groups: add": lambda w: post(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from scrutiny import pipeline
 from scrutiny.admin_views.petitions import signing_bursts
 from scrutiny.models import CallStatus, Petition, PetitionSignature, PetitionStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, admin_refusal
 from tests.scrutiny.builders import make_call
 
 pytestmark = pytest.mark.django_db
@@ -121,8 +121,8 @@ def test_a_different_target_without_a_reason_is_refused_on_the_form(client, staf
 def test_only_officers_may_open_a_petition(client, staff, role):
     call = in_triage(staff)
     login(client, staff[role])
-    assert client.get(url("open", call.pk)).status_code == 403
-    assert client.post(url("open", call.pk), {"title": "x"}).status_code == 403
+    assert admin_refusal(client.get(url("open", call.pk)))
+    assert admin_refusal(client.post(url("open", call.pk), {"title": "x"}))
     assert not Petition.objects.exists()
 
 

@@ -138,8 +138,8 @@ def test_only_officers_and_the_panel_schedule(staff, programme, role):
         ("officer", 302, True),
         ("panel", 302, True),
         ("manager", 302, False),
-        ("comms", 403, False),
-        ("appeal", 403, False),
+        ("comms", 302, False),
+        ("appeal", 302, False),
     ],
 )
 def test_scheduling_through_the_ranking_screen(client, staff, programme, role, status, scheduled):

@@ -14,7 +14,7 @@ from wagtail.models import ModelLogEntry
 
 from scrutiny import pipeline, selectors
 from scrutiny.models import Score, ScoringBand, ScoringCriterion, ScrutinySettings
-from tests.conftest import PASSWORD, make_business_area
+from tests.conftest import PASSWORD, admin_refusal, make_business_area
 from tests.scrutiny.builders import make_accepted_call, make_measure
 
 pytestmark = pytest.mark.django_db
@@ -296,7 +296,7 @@ def test_others_cannot_score_through_the_ranking_screen(client, staff, role):
     login(client, staff[role])
     year = selectors.current_financial_year()
     response = client.post(reverse("scrutiny_programme:rescore", args=[year]))
-    assert response.status_code == 403
+    assert admin_refusal(response)
     assert not Score.objects.exists()
 
 
