@@ -77,16 +77,28 @@ def _pair(log_entry, rows: list, taken: set, model):
     return None
 
 
-def _words(log_entry) -> str:
-    """What a log entry says, in plain words and with people by name."""
+def _words(log_entry, officers: dict) -> str:
+    """What a log entry says, in plain words and with people by name (`officers` by username)."""
     data = log_entry.data or {}
     if log_entry.action == "scrutiny.call.assign":
         username = data.get("officer")
         if not username:
             return "Unassigned: no officer now"
-        officer = get_user_model().objects.filter(username=username).first()
+        officer = officers.get(username)
         return f"Assigned to {get_user_display_name(officer) if officer else username}"
     return str(log_entry.message)
+
+
+def _officers_named(logs) -> dict:
+    """The accounts the assignments in these log entries name, in one query."""
+    usernames = {
+        (entry.data or {}).get("officer")
+        for entry in logs
+        if entry.action == "scrutiny.call.assign"
+    } - {None, ""}
+    if not usernames:
+        return {}
+    return {user.username: user for user in get_user_model().objects.filter(username__in=usernames)}
 
 
 def _who(log_entry, row) -> str:
@@ -103,11 +115,12 @@ def record_timeline(instance, *, user) -> list[history.HistoryEntry]:
         (entry for entry in history.record_history(instance, user=user) if entry.shows_something),
         key=lambda entry: entry.when,
     )
-    logs = (
+    logs = list(
         log_registry.get_logs_for_instance(instance)
         .select_related("user")
         .order_by("timestamp", "pk")
     )
+    officers = _officers_named(logs)
     taken: set[int] = set()
     entries = []
     for log_entry in logs:
@@ -131,7 +144,7 @@ def record_timeline(instance, *, user) -> list[history.HistoryEntry]:
                 record_title=row.record_title if row is not None else str(instance),
                 when=log_entry.timestamp,
                 who=_who(log_entry, row),
-                action=_words(log_entry),
+                action=_words(log_entry, officers),
                 changes=row.changes if row is not None else [],
                 user_id=log_entry.user_id,
             )

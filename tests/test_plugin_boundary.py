@@ -1,6 +1,7 @@
 """The scrutiny plugin must install into any Wagtail site, so it imports nothing of the host's."""
 
 import ast
+import re
 from pathlib import Path
 
 import scrutiny
@@ -37,4 +38,5 @@ def test_scrutiny_templates_do_not_name_host_templates():
     package_dir = Path(scrutiny.__file__).parent
     for path in package_dir.rglob("*.html"):
         text = path.read_text()
-        assert "home/" not in text, path
+        # Wagtail's own admin templates live under "wagtailadmin/home/"; the host's under "home/".
+        assert not re.search(r"(?<![\w/])home/", text), path

@@ -112,6 +112,11 @@ def send(page, form, action: str) -> None:
         form.get_by_role("button", name=action, exact=True).click()
 
 
+def plain(text: str) -> str:
+    """Text as read aloud: runs of spaces and line breaks as one space."""
+    return " ".join(text.split())
+
+
 def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     browser, live_server, people, calls
 ):
@@ -281,7 +286,7 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     panel_view_of_first = live_server.url + CALLS_URL + f"inspect/{first.pk}/"
     panel.goto(panel_view_of_first)
     history = panel.locator("#call-history-content")
-    assert "Households affected: — → 40" in history.inner_text()
+    assert "Households affected: was — → now 40" in plain(history.inner_text())
     assert "Pat Nguyen" in history.inner_text()
     page_text = panel.locator("main").inner_text()
     for private in [first.name, first.email, "PC1"]:
@@ -296,18 +301,20 @@ def test_officer_moves_calls_panel_decides_each_way_manager_reads_history(
     manager = sign_in(browser, live_server, "morgan")
     manager.goto(panel_view_of_first)
     history = manager.locator("#call-history-content")
-    rows = history.locator("tbody tr")
+    # One timeline: each entry says when, what and who, then the fields it changed.
+    entries = history.locator("li.scrutiny-timeline__entry")
     by_who = {}
-    for index in range(rows.count()):
-        cells = rows.nth(index).locator("td")
-        by_who.setdefault(cells.nth(1).inner_text(), []).append(cells.nth(2).inner_text())
+    for index in range(entries.count()):
+        entry = entries.nth(index)
+        who = plain(entry.locator(".scrutiny-timeline__head").inner_text()).split(" · ")[-1]
+        by_who.setdefault(who, []).append(plain(entry.inner_text()))
     officer_changes = "\n".join(by_who["Olive Osei"])
-    assert "Status: Submitted → Triage" in officer_changes
-    assert "Households affected: — → 40" in officer_changes
-    assert "Status: Triage → Gathering evidence" in officer_changes
-    assert "Status: Gathering evidence → Awaiting panel" in officer_changes
-    assert "Status: Awaiting panel → Not accepted yet" in "\n".join(by_who["Pat Nguyen"])
-    assert "Received" in "\n".join(by_who["The resident, on the public form"])
+    assert "Status: was Submitted → now Triage" in officer_changes
+    assert "Households affected: was — → now 40" in officer_changes
+    assert "Status: was Triage → now Gathering evidence" in officer_changes
+    assert "Status: was Gathering evidence → now Awaiting panel" in officer_changes
+    assert "Status: was Awaiting panel → now Not accepted yet" in "\n".join(by_who["Pat Nguyen"])
+    assert "Submitted by the resident" in "\n".join(by_who["The resident, on the public form"])
     assert manager.locator("#call-resident-content").get_by_text(first.email).is_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     history.screenshot(path=str(SCREENSHOTS / "admin-call-history.png"))

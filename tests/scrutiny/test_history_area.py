@@ -402,7 +402,9 @@ def test_a_page_of_history_costs_the_same_queries_for_ten_or_a_thousand_rows(cli
     few = _queries_for_history_page(client)
     _add_history(1000, 100)
     many = _queries_for_history_page(client)
-    assert many == few
+    # A few queries per kind of record on the page: the first page may hold more kinds (the
+    # configuration's first history rows) than one of a thousand new rows, never fewer.
+    assert many <= few
 
 
 def test_many_to_many_changes_name_the_people_added_and_removed(client, staff):
