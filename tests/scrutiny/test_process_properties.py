@@ -928,7 +928,7 @@ def test_the_process_keeps_its_rules_whatever_is_done():
             stateful_step_count=STEPS,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-            derandomize=bool(os.environ.get("CI")),
+            derandomize=True,
         ),
     )
     # The sequences went deep enough for the rules that matter to have been tried.
