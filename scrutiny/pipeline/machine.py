@@ -820,6 +820,10 @@ def available(record, user) -> list[Move]:
 # --- The one path ---------------------------------------------------------------------------
 
 
+# Who made a change no person made (a scheduled task, the public form).
+SYSTEM = "the system"
+
+
 def _last_change(machine: Machine, record) -> tuple[str, object] | None:
     """Who moved the record to its current state, and when, from its history."""
     state = machine.state_of(record)
@@ -840,7 +844,7 @@ def _last_change(machine: Machine, record) -> tuple[str, object] | None:
         reached = row
     if reached is None:
         return None
-    who = rules.person_name(reached.history_user) if reached.history_user else "the system"
+    who = rules.person_name(reached.history_user) if reached.history_user else SYSTEM
     return who, reached.history_date
 
 
@@ -855,7 +859,7 @@ def _refusal(machine: Machine, record, move: Move, state) -> str:
         at = f"{date_format(moment, 'H:i')} on {date_format(moment, 'j F Y')}"
         when = f"{who} at {at}"
         since = f" It has been {machine.state_label(state).lower()} since {at}."
-        if who != "the system":
+        if who != SYSTEM:
             since = f" It was moved there by {when}."
     reached_by = {m.done for m in machine.moves if m.target == state and m.done}
     if move.done and move.done in reached_by and when:
