@@ -54,6 +54,16 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def follow(page, target) -> None:
+    """Click a link or a submit button and wait for the page it leads to.
+
+    A click does not wait for the navigation it starts, and a form that posts back to its own
+    address gives ``wait_for_url`` nothing to wait for, so a check made straight after the click
+    can read the page that is going away (on a busy machine it often does)."""
+    with page.expect_navigation():
+        target.click()
+
+
 @pytest.fixture(autouse=True)
 def _migrated_data(migrated_data):
     """Every browser test is transactional: put back what the data migrations made."""

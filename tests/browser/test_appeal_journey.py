@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from scrutiny.models import Appeal
-from tests.browser.conftest import screenshots_at_both_widths
+from tests.browser.conftest import follow, screenshots_at_both_widths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def test_a_resident_appeals_corrects_a_mistake_and_reads_the_acknowledgement(
 
     page.get_by_label("Your call reference").fill(call.reference)
     page.get_by_label("Access code", exact=True).fill(call.access_code.lower())
-    page.get_by_role("button", name="Send your appeal").click()
+    follow(page, page.get_by_role("button", name="Send your appeal"))
 
     summary = page.locator(".error-summary")
     assert summary.is_visible()
@@ -38,7 +38,7 @@ def test_a_resident_appeals_corrects_a_mistake_and_reads_the_acknowledgement(
     summary.get_by_role("link", name="Tell us why you are appealing").click()
     assert page.evaluate("document.activeElement.id") == "id_grounds"
     page.keyboard.type("The panel did not see the Ombudsman's letter of 3 March.")
-    page.get_by_role("button", name="Send your appeal").click()
+    follow(page, page.get_by_role("button", name="Send your appeal"))
 
     assert page.url == live_server.url + APPEAL_URL + "sent/"
     assert page.get_by_role("heading", level=1).inner_text() == "Appeal sent"
@@ -62,10 +62,10 @@ def test_a_resident_appeals_corrects_a_mistake_and_reads_the_acknowledgement(
         "the officers are told of the appeal"
     )
 
-    page.get_by_role("link", name="Track your call and appeal").click()
+    follow(page, page.get_by_role("link", name="Track your call and appeal"))
     page.get_by_label("Your call reference").fill(call.reference)
     page.get_by_label("Access code", exact=True).fill(call.access_code)
-    page.get_by_role("button", name="Find your call").click()
+    follow(page, page.get_by_role("button", name="Find your call"))
     assert reference in page.locator("main").inner_text()
     screenshots_at_both_widths(page, "call-tracking-appeal")
 
@@ -77,7 +77,7 @@ def test_a_neighbour_with_the_reference_and_postcode_sees_the_bare_stage_and_can
     page.goto(live_server.url + "/call-for-scrutiny/track/")
     page.get_by_label("Your call reference").fill(call.reference)
     page.get_by_label("No access code?").fill("PC1 1AA")
-    page.get_by_role("button", name="Find your call").click()
+    follow(page, page.get_by_role("button", name="Find your call"))
     main = page.locator("main").inner_text()
     assert "Decided" in main
     assert "reasons" not in main.replace("its reasons", "")
@@ -88,6 +88,6 @@ def test_a_neighbour_with_the_reference_and_postcode_sees_the_bare_stage_and_can
     page.get_by_label("Your call reference").fill(call.reference)
     page.get_by_label("Access code", exact=True).fill("PC1 1AA")
     page.get_by_label("Why are you appealing").fill("Using up their appeal.")
-    page.get_by_role("button", name="Send your appeal").click()
+    follow(page, page.get_by_role("button", name="Send your appeal"))
     assert "We could not find a call with that reference and access code" in page.content()
     assert not Appeal.objects.exists()

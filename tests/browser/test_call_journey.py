@@ -6,7 +6,7 @@ import pytest
 
 from scrutiny import roles
 from scrutiny.models import CallForScrutiny
-from tests.browser.conftest import screenshots_at_both_widths
+from tests.browser.conftest import follow, screenshots_at_both_widths
 from tests.conftest import make_business_area, make_user
 from tests.scrutiny.test_call_form import make_call_page
 
@@ -55,7 +55,7 @@ def test_a_resident_raises_a_call_corrects_a_mistake_and_tracks_it(live_server, 
     screenshots_at_both_widths(page, "call-form")
 
     answer_everything_but_the_name(page)
-    page.get_by_role("button", name="Send your call").click()
+    follow(page, page.get_by_role("button", name="Send your call"))
 
     summary = page.locator(".error-summary")
     assert summary.is_visible()
@@ -70,7 +70,7 @@ def test_a_resident_raises_a_call_corrects_a_mistake_and_tracks_it(live_server, 
     summary.get_by_role("link", name="Enter your name").click()
     assert page.evaluate("document.activeElement.id") == "id_name"
     page.keyboard.type("Jo Bloggs")
-    page.get_by_role("button", name="Send your call").click()
+    follow(page, page.get_by_role("button", name="Send your call"))
 
     assert page.url == live_server.url + call_form + "confirmation/"
     reference = page.locator(".panel-confirmation__reference").inner_text()
@@ -83,22 +83,22 @@ def test_a_resident_raises_a_call_corrects_a_mistake_and_tracks_it(live_server, 
     assert code == f"{call.access_code[:5]}-{call.access_code[5:]}"
     screenshots_at_both_widths(page, "call-confirmation")
 
-    page.get_by_role("link", name="track it later").click()
+    follow(page, page.get_by_role("link", name="track it later"))
     assert page.url == live_server.url + call_form + "track/"
     screenshots_at_both_widths(page, "call-tracking-form")
     page.get_by_label("Your call reference").fill(reference)
     page.get_by_label("No access code?").fill("PC1 1AA")
-    page.get_by_role("button", name="Find your call").click()
+    follow(page, page.get_by_role("button", name="Find your call"))
     assert (
         page.get_by_text("With an officer").is_visible()
         or page.get_by_text("Received", exact=True).is_visible()
     )
     assert page.get_by_text("We have received your call").count() == 0
 
-    page.get_by_role("link", name="Enter your access code").click()
+    follow(page, page.get_by_role("link", name="Enter your access code"))
     page.get_by_label("Your call reference").fill(reference)
     page.get_by_label("Access code", exact=True).fill(code)
-    page.get_by_role("button", name="Find your call").click()
+    follow(page, page.get_by_role("button", name="Find your call"))
 
     assert page.get_by_text("We have received your call").is_visible()
     assert reference in page.locator(".summary-list").inner_text()

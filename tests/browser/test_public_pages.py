@@ -75,7 +75,7 @@ def test_every_other_public_page_fits_both_widths_and_passes_axe(
     error and ineligible answers, the programme and a year of it, a petition's confirmation
     step, and the page-not-found page."""
     from scrutiny import pipeline
-    from tests.browser.conftest import screenshots_at_both_widths
+    from tests.browser.conftest import follow, screenshots_at_both_widths
     from tests.browser.test_accessibility import assert_accessible
 
     base = live_server.url
@@ -87,19 +87,19 @@ def test_every_other_public_page_fits_both_widths_and_passes_axe(
     page.goto(base + "/join-the-panel/")
     assert page.get_by_role("heading", name="What members commit to").is_visible()
     check("join-form")
-    page.get_by_role("button", name="Send your application").click()
+    follow(page, page.get_by_role("button", name="Send your application"))
     assert page.title().startswith("Error: ")
     assert page.locator(".error-summary").get_by_role("link").count() >= 5
     check("join-form-errors")
     page.get_by_label("None of these").check()
-    page.get_by_role("button", name="Send your application").click()
+    follow(page, page.get_by_role("button", name="Send your application"))
     assert "/join-the-panel/" in page.url
     assert page.get_by_text("scrutiny@example.org").first.is_visible()
     check("join-ineligible")
 
     page.goto(base + "/scrutiny-programme/")
     year_page = programme["year_page"]
-    page.get_by_role("link", name=year_page.title).click()
+    follow(page, page.get_by_role("link", name=year_page.title))
     assert page.url == base + year_page.url
     assert page.get_by_text(programme["call"].reference).is_visible()
     check("programme-year")
