@@ -1,6 +1,6 @@
 """The yearly outcomes report: what came of scrutiny in one financial year, and its charts.
 
-How each figure is counted (also in the README, "Yearly outcomes report"):
+How each figure is counted (also in docs/outcomes.md):
 
 - Calls received: calls submitted between the first and the last day of the year.
 - Decisions (accepted, not accepted yet, referred for monitoring, serious failure): the panel's

@@ -146,7 +146,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False
 # Staff emails are where residents' details and officers' notifications go, so an address is
 # changed by a superuser in Users, who can check it; nobody changes their own. Identity never
-# rests on an address: the record names accounts (README, "People on the record").
+# rests on an address: the record names accounts (docs/permissions.md, "People on the record").
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 REDIS_URL = env("REDIS_URL")

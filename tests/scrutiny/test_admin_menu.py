@@ -1,7 +1,7 @@
 """The admin menu, grouped by work: each role sees only what the permission matrix lets it open.
 
-The expectations are written out from the README's permission matrix (a "list" row that says
-yes, redacted or own for the group), not built from scrutiny.roles.
+The expectations are written out from the permission matrix in docs/permissions.md (a "list"
+row that says yes, redacted or own for the group), not built from scrutiny.roles.
 """
 
 import pytest

@@ -1,12 +1,13 @@
-"""The README's permission matrix, walked cell by cell through real requests.
+"""The permission matrix in docs/permissions.md, walked cell by cell through real requests.
 
-The table under "Permission matrix" in README.md is the specification: this file reads it, and for
-each row makes the row's request as an anonymous visitor and as a user of each group, then
-compares what happened with the cell. A row without a recipe here, a recipe without a row, or any
-cell that differs fails, naming the cells.
+The table under "Permission matrix" in docs/permissions.md is the specification: this file reads
+it, and for each row makes the row's request as an anonymous visitor and as a user of each group,
+then compares what happened with the cell. A row without a recipe here, a recipe without a row,
+or any cell that differs fails, naming the cells.
 
-To add a row: add a line to the README table, then a recipe to RECIPES below under the same
-first cell. A recipe takes the World (which builds records on first use) and returns a Req.
+To add a row: add a line to the table in docs/permissions.md, then a recipe to RECIPES below
+under the same first cell. A recipe takes the World (which builds records on first use) and
+returns a Req.
 """
 
 from collections.abc import Callable
@@ -60,7 +61,7 @@ from tests.scrutiny.review_builders import edit_post, finish_steps, make_review,
 
 pytestmark = pytest.mark.django_db
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+PERMISSIONS_DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 # The staff fixture's user for each column of the table; None is an anonymous visitor.
 USERS = {
     "Anonymous": None,
@@ -84,23 +85,23 @@ RESIDENT = {
 
 
 def matrix() -> dict[str, dict]:
-    """The README's permission matrix: first cell -> {"where": ..., group: cell}."""
-    lines = README.read_text(encoding="utf-8").splitlines()
+    """The permission matrix in docs/permissions.md: first cell -> {"where": ..., group: cell}."""
+    lines = PERMISSIONS_DOC.read_text(encoding="utf-8").splitlines()
     start = next(
         (i for i, line in enumerate(lines) if _cells(line) == HEADER),
         None,
     )
-    assert start is not None, f"README.md has no table headed {' | '.join(HEADER)}"
+    assert start is not None, f"docs/permissions.md has no table headed {' | '.join(HEADER)}"
     rows = {}
     for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         cells = _cells(line)
-        assert len(cells) == len(HEADER), f"README matrix row has {len(cells)} cells: {line}"
+        assert len(cells) == len(HEADER), f"matrix row has {len(cells)} cells: {line}"
         thing, where, *values = cells
-        assert thing not in rows, f"README matrix has two rows named {thing!r}"
+        assert thing not in rows, f"the matrix has two rows named {thing!r}"
         unknown = set(values) - VOCABULARY
-        assert not unknown, f"README matrix row {thing!r} uses {unknown}; use {VOCABULARY}"
+        assert not unknown, f"matrix row {thing!r} uses {unknown}; use {VOCABULARY}"
         rows[thing] = {"where": where, **dict(zip(GROUPS, values, strict=True))}
     return rows
 
@@ -1126,13 +1127,13 @@ SUPERUSER_REFUSED = {
 
 
 def test_every_row_has_a_recipe_and_every_recipe_a_row():
-    assert sorted(set(MATRIX) - set(RECIPES)) == [], "rows in the README without a recipe"
-    assert sorted(set(RECIPES) - set(MATRIX)) == [], "recipes without a row in the README"
+    assert sorted(set(MATRIX) - set(RECIPES)) == [], "rows in docs/permissions.md without a recipe"
+    assert sorted(set(RECIPES) - set(MATRIX)) == [], "recipes without a row in docs/permissions.md"
 
 
 @pytest.mark.parametrize("thing", list(MATRIX))
 def test_the_matrix_row(staff, thing):
-    assert thing in RECIPES, f"README row {thing!r} has no recipe in {__name__}.RECIPES"
+    assert thing in RECIPES, f"matrix row {thing!r} has no recipe in {__name__}.RECIPES"
     req = RECIPES[thing](World(staff))
     # A superuser may do everything anyone may: a recipe refused to them is a broken recipe.
     if thing not in SUPERUSER_REFUSED:
@@ -1145,7 +1146,7 @@ def test_the_matrix_row(staff, thing):
         for number, group in enumerate(GROUPS, start=1)
     }
     differing = [
-        f"{group}: README says {expected[group]!r}, the site gives {actual[group]!r}"
+        f"{group}: docs/permissions.md says {expected[group]!r}, the site gives {actual[group]!r}"
         for group in GROUPS
         if actual[group] != expected[group]
     ]
@@ -1153,7 +1154,7 @@ def test_the_matrix_row(staff, thing):
     assert not differing, "\n".join([f"{thing}:", *differing, f"actual row: | {as_row} |"])
 
 
-# The README's "Page permissions" table, written out again here: the README is the
+# The "Page permissions" table in docs/permissions.md, written out again here: that page is the
 # specification, this copy pins it (a change to either alone fails), and every cell is checked
 # through the explorer, the editor and Wagtail's PagePermissionTester.
 STAFF = GROUPS[1:]
@@ -1185,10 +1186,10 @@ PAGES = {
 
 
 def page_permissions_table() -> dict[str, tuple[str, ...]]:
-    """The README's page permissions table: page type -> a cell per staff group."""
-    lines = README.read_text(encoding="utf-8").splitlines()
+    """The page permissions table in docs/permissions.md: page type -> a cell per staff group."""
+    lines = PERMISSIONS_DOC.read_text(encoding="utf-8").splitlines()
     start = next((i for i, line in enumerate(lines) if _cells(line) == PAGE_HEADER), None)
-    assert start is not None, f"README.md has no table headed {' | '.join(PAGE_HEADER)}"
+    assert start is not None, f"docs/permissions.md has no table headed {' | '.join(PAGE_HEADER)}"
     rows = {}
     for line in lines[start + 2 :]:
         if not line.startswith("|"):
@@ -1243,7 +1244,7 @@ def test_the_page_permissions_row(staff, page_type):
     }
     actual = {group: page_rights(staff, USERS[group], page) for group in STAFF}
     differing = [
-        f"{group}: README says {sorted(expected[group])}, the site gives {sorted(actual[group])}"
+        f"{group}: the doc says {sorted(expected[group])}, the site gives {sorted(actual[group])}"
         for group in STAFF
         if actual[group] != expected[group]
     ]

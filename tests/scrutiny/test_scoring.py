@@ -1,6 +1,6 @@
 """The scoring matrix: bands, weights, the community call bonus, re-scoring and who may score.
 
-The default matrix (migration 0010, documented in the README) is used where a test says so.
+The default matrix (migration 0010, documented in docs/programme.md) is used where a test says so.
 Band rule: lower <= value < upper.
 """
 
@@ -71,7 +71,7 @@ def test_a_value_in_no_band_and_a_missing_figure_score_nothing_and_say_so():
 
 
 def test_the_default_matrix_weights_and_bonus_give_the_documented_totals(staff):
-    """README example: 80% of target, 59% satisfied, 50 complaints per 1,000, critical."""
+    """docs/programme.md's example: 80% of target, 59% satisfied, 50 per 1,000, critical."""
     area = make_business_area()
     make_measure(
         area,

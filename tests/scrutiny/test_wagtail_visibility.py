@@ -2,7 +2,7 @@
 
 Wagtail shows a model's log entries to anyone holding any permission on the model, and its page
 screens to anyone holding a page permission anywhere; these tests try to read through them what
-the README's permission matrix does not give.
+the permission matrix in docs/permissions.md does not give.
 """
 
 from datetime import date
