@@ -24,6 +24,7 @@ from scrutiny.models import (
     CallStatus,
     OutcomesReportPage,
     PanelApplication,
+    PanelDecision,
     PanelMeeting,
     Petition,
     PetitionStatus,
@@ -33,6 +34,7 @@ from scrutiny.models import (
     ScrutinyReviewPage,
     ScrutinySettings,
 )
+from scrutiny.models.decisions import CALL_STATUS_FOR_OUTCOME
 from scrutiny.outcomes import Outcomes, last_closed_financial_year
 from tests.conftest import make_business_area
 
@@ -85,6 +87,25 @@ def test_the_demo_pages_are_served(client):
         response = client.get(path)
         assert response.status_code == 200
     assert "What does the panel do?" in client.get("/how-scrutiny-works/").content.decode()
+
+
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_each_decided_call_reads_as_decided_at_its_meeting(profile):
+    """A decision's history row carries the evening of the meeting that took it, not the day the
+    demo was written, and a call's history never goes back to an earlier stage after it."""
+    call_command("load_demo", profile=profile)
+    decisions = PanelDecision.objects.select_related("call", "meeting")
+    assert decisions
+    for decision in decisions:
+        call = decision.call
+        status = CALL_STATUS_FOR_OUTCOME[decision.outcome]
+        rows = list(call.history.order_by("history_date", "history_id"))
+        first_decided = next(row for row in rows if row.status == status)
+        assert decision.meeting.starts_at <= first_decided.history_date, call
+        assert first_decided.history_date <= decision.decided_at, call
+        before = [row.status for row in rows if row.history_date < first_decided.history_date]
+        assert status not in before
+        assert before[-1] == CallStatus.AWAITING_PANEL, (call, before)
 
 
 def test_an_unknown_profile_is_refused_in_one_line():
