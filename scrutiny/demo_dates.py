@@ -28,7 +28,7 @@ from django.db import models
 from django.utils import timezone
 from wagtail.fields import StreamField
 
-from .member_selectors import financial_year_bounds, financial_year_of
+from .financial_years import financial_year_bounds, financial_year_of
 from .models import ReferenceCounter, ScrutinySettings
 
 MONTHS = (
@@ -70,6 +70,7 @@ ISO = (
     r"(?::(?P<iso_second>\d{2})(?:\.(?P<iso_fraction>\d{1,6}))?)?"
     r"(?P<iso_zone>Z|[+-]\d{2}:\d{2})?)?"
 )
+
 ISO_VALUE = re.compile(ISO)
 # "2026/27", "2026-27" or "2026-2027", but not the start of a date such as 2011-12-05.
 FINANCIAL_YEAR = (
@@ -139,14 +140,14 @@ class DemoMove:
     def day(self, day: datetime.date, *, financial_year: int | None = None) -> datetime.date:
         """A date moved by the days, or by the years if it is an edge of `financial_year`."""
         if financial_year is not None:
-            first, following = financial_year_bounds(financial_year, start_month=self.start_month)
-            moved_first, moved_following = financial_year_bounds(
+            first, last = financial_year_bounds(financial_year, start_month=self.start_month)
+            moved_first, moved_last = financial_year_bounds(
                 financial_year + self.years, start_month=self.start_month
             )
             if day == first:
                 return moved_first
-            if day == following - datetime.timedelta(days=1):
-                return moved_following - datetime.timedelta(days=1)
+            if day == last:
+                return moved_last
         return day + datetime.timedelta(days=self.days)
 
     def moment(self, moment: datetime.datetime) -> datetime.datetime:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField
 
 from .models import BusinessArea, ComplaintStage, QuestionType, Tenure
+from .postcodes import postcode_formatted
 from .uploads import DOCX_CONTENT_TYPE, docx_problem
 
 HONEYPOT_FIELD = "website"
@@ -242,12 +243,6 @@ def _decodes_as_utf8(content: bytes) -> bool:
     return True
 
 
-def normalise_postcode(value: str) -> str:
-    """A postcode written the usual way: upper case, one space before the last three characters."""
-    compact = "".join(value.split()).upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-
-
 def honeypot_filled(data) -> bool:
     """Whether the field people never see was filled in, as only a robot would."""
     return bool(data.get(HONEYPOT_FIELD, "").strip())
@@ -448,7 +443,7 @@ class CallForScrutinyForm(GovukForm):
         postcode = self.cleaned_data["postcode"]
         if postcode and not POSTCODE.match("".join(postcode.split()).upper()):
             raise forms.ValidationError("Enter a real postcode, like SW1A 1AA", code="invalid")
-        return normalise_postcode(postcode) if postcode else ""
+        return postcode_formatted(postcode) if postcode else ""
 
     def clean(self):
         data = super().clean()
@@ -665,7 +660,7 @@ class PetitionSignatureForm(GovukForm):
         postcode = self.cleaned_data["postcode"]
         if postcode and not POSTCODE.match("".join(postcode.split()).upper()):
             raise forms.ValidationError("Enter a real postcode, like SW1A 1AA", code="invalid")
-        return normalise_postcode(postcode)
+        return postcode_formatted(postcode)
 
     def signature_fields(self) -> dict:
         """The answers as arguments for pipeline.petition_sign."""

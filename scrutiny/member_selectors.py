@@ -1,12 +1,13 @@
 """Reads about panel membership: financial years, members' commitments, who is below target."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
 
+from .financial_years import financial_year_bounds, financial_year_label, financial_year_of
 from .models import (
     ExpenseClaim,
     ExpenseStatus,
@@ -27,32 +28,15 @@ DAYS_PER_MEETING = {
 }
 
 
-def financial_year_of(day: date, *, start_month: int | None = None) -> int:
-    """The financial year a day falls in, named by the calendar year it starts in."""
-    start_month = start_month or ScrutinySettings.load().financial_year_start_month
-    return day.year if day.month >= start_month else day.year - 1
-
-
-def financial_year_bounds(year: int, *, start_month: int | None = None) -> tuple[date, date]:
-    """The first day of a financial year and the first day of the next."""
-    start_month = start_month or ScrutinySettings.load().financial_year_start_month
-    return date(year, start_month, 1), date(year + 1, start_month, 1)
-
-
-def year_label(year: int) -> str:
-    """A financial year as people write it, like 2026/27."""
-    return f"{year}/{str(year + 1)[-2:]}"
-
-
 def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def attended_meetings(user, year: int):
     """Meetings held (not cancelled) in a financial year that the user attended."""
-    start, end = financial_year_bounds(year)
+    first, last = financial_year_bounds(year)
     return PanelMeeting.objects.filter(
-        attendees=user, starts_at__gte=_aware(start), starts_at__lt=_aware(end)
+        attendees=user, starts_at__gte=_aware(first), starts_at__lt=_aware(last + timedelta(days=1))
     ).exclude(status=MeetingStatus.CANCELLED)
 
 
@@ -102,7 +86,7 @@ class MemberCommitments:
 
     @property
     def year_label(self) -> str:
-        return year_label(self.year)
+        return financial_year_label(self.year)
 
     @property
     def below_target(self) -> list[Commitment]:
@@ -112,10 +96,10 @@ class MemberCommitments:
 def months_left_in_year(year: int, *, today: date | None = None) -> int:
     """Whole and part months left in a financial year from today (0 once it has ended)."""
     today = today or timezone.localdate()
-    _, end = financial_year_bounds(year)
-    if today >= end:
+    _, last = financial_year_bounds(year)
+    if today > last:
         return 0
-    return (end.year - today.year) * 12 + end.month - today.month
+    return (last.year - today.year) * 12 + last.month - today.month + 1
 
 
 def member_commitments(member: PanelMember, *, year: int | None = None) -> MemberCommitments:
@@ -170,16 +154,15 @@ def members_below_target(*, year: int | None = None) -> list[MemberCommitments]:
 def payments_and_expenses(year: int) -> list[dict]:
     """Each member's payment and approved expenses in a financial year, for the yearly CSV."""
     config = ScrutinySettings.load()
-    start, end = financial_year_bounds(year)
+    first, last = financial_year_bounds(year)
     rows = []
     for member in PanelMember.objects.select_related("user").order_by("pk"):
-        if member.started_on >= end or (member.ended_on and member.ended_on < start):
+        if member.started_on > last or (member.ended_on and member.ended_on < first):
             continue
         expenses = ExpenseClaim.objects.filter(
             member=member,
             status=ExpenseStatus.APPROVED,
-            spent_on__gte=start,
-            spent_on__lt=end,
+            spent_on__range=(first, last),
         ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
         payment = config.member_payment if member.is_paid else Decimal("0.00")
         rows.append(

@@ -10,11 +10,11 @@ from .forms import (
     POSTCODE,
     GovukForm,
     email_field,
-    normalise_postcode,
     text_field,
     yes_no_field,
 )
 from .models import SKILLS, PaymentChoice, Tenure
+from .postcodes import postcode_formatted
 
 LONG_TEXT = 5_000
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
@@ -201,7 +201,7 @@ class JoinThePanelForm(GovukForm):
         postcode = self.cleaned_data["postcode"]
         if postcode and not POSTCODE.match("".join(postcode.split()).upper()):
             raise forms.ValidationError("Enter a real postcode, like SW1A 1AA", code="invalid")
-        return normalise_postcode(postcode)
+        return postcode_formatted(postcode)
 
     def application_fields(self) -> dict:
         """The answers kept on the application: never the eligibility or equality answers."""

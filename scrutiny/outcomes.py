@@ -32,6 +32,12 @@ from dataclasses import asdict, dataclass, fields
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
+from .financial_years import (
+    current_financial_year,
+    financial_year_bounds,
+    financial_year_label,
+    financial_year_of,
+)
 from .models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
@@ -47,9 +53,7 @@ from .models import (
     ReviewStatus,
     ScrutinyReviewPage,
     ScrutinySettings,
-    financial_year_label,
 )
-from .selectors import current_financial_year, financial_year_bounds
 
 PUBLISHED_REVIEW_STATUSES = [ReviewStatus.REPORTED, ReviewStatus.COMPLETED]
 
@@ -178,9 +182,8 @@ def last_closed_financial_year(today: datetime.date | None = None) -> int:
     """The start year of the latest financial year that has ended."""
     if today is None:
         return current_financial_year() - 1
-    from .selectors import financial_year_start_of
 
-    return financial_year_start_of(today) - 1
+    return financial_year_of(today) - 1
 
 
 def outcomes_for_year(year: int, *, today: datetime.date | None = None) -> Outcomes:

@@ -24,6 +24,7 @@ from .models import (
     CallStatus,
     ScrutinySettings,
 )
+from .postcodes import postcode_key
 from .roles import OFFICERS
 
 
@@ -86,9 +87,7 @@ def call_find_by_contact(*, reference: str, email_or_postcode: str) -> CallForSc
     if "@" in given:
         matches = bool(call.email) and call.email.lower() == given.lower()
     else:
-        matches = bool(call.postcode) and normalise_postcode(call.postcode) == normalise_postcode(
-            given
-        )
+        matches = bool(call.postcode) and postcode_key(call.postcode) == postcode_key(given)
     return call if matches else None
 
 
@@ -121,11 +120,6 @@ def call_tracking_link(call: CallForScrutiny) -> str:
     if page is None or not token:
         return ""
     return page.url + page.reverse_subpage("track_link", args=[token])
-
-
-def normalise_postcode(value: str) -> str:
-    """A UK postcode in one form for comparison: upper case without spaces."""
-    return "".join(value.split()).upper()
 
 
 RESIDENT_STAGES = {
@@ -510,38 +504,6 @@ def appeals_visible_to(user):
 def call_latest_appeal(call: CallForScrutiny):
     """The most recent appeal on a call, if any."""
     return call.appeals.order_by("-received_at", "-pk").first()
-
-
-def financial_year_start_of(day) -> int:
-    """The calendar year in which the financial year holding this day starts.
-
-    With the default start month of April, 31 March 2027 is in 2026 (2026/27) and 1 April 2027
-    in 2027 (2027/28).
-    """
-    start_month = ScrutinySettings.load().financial_year_start_month
-    return day.year if day.month >= start_month else day.year - 1
-
-
-def financial_year_of(day) -> str:
-    """The label of the financial year a day falls in, such as "2026/27"."""
-    from .models import financial_year_label
-
-    return financial_year_label(financial_year_start_of(day))
-
-
-def financial_year_bounds(start_year: int) -> tuple:
-    """The first and last day of the financial year that starts in this calendar year."""
-    import datetime
-
-    start_month = ScrutinySettings.load().financial_year_start_month
-    first = datetime.date(start_year, start_month, 1)
-    last = datetime.date(start_year + 1, start_month, 1) - timedelta(days=1)
-    return first, last
-
-
-def current_financial_year() -> int:
-    """The start year of the financial year we are in today."""
-    return financial_year_start_of(timezone.localdate())
 
 
 def programme_ranking(year: int):

@@ -30,6 +30,7 @@ from .admin_views import privacy as privacy_views
 from .admin_views import reviews as review_views
 from .admin_views import scoring as scoring_views
 from .admin_views.choosers import chooser_for
+from .financial_years import current_financial_year, financial_year_label
 from .models import (
     Appeal,
     BusinessArea,
@@ -43,7 +44,6 @@ from .models import (
     ScoringCriterion,
     ScrutinyReviewPage,
     ScrutinySettings,
-    financial_year_label,
 )
 from .models.programme import report_signed_off, report_workflow
 from .pipeline import rules
@@ -525,7 +525,7 @@ class ProgrammeShortfallPanel(Component):
 def add_programme_shortfall_panel(request, panels):
     """Warn those who see the ranking when this year's programme is short of reviews."""
     if scoring_views.may_view_scores(request.user):
-        year = selectors.current_financial_year()
+        year = current_financial_year()
         count = selectors.programme_reviews(year).count()
         minimum = ScrutinySettings.load().minimum_reviews_per_year
         if count < minimum:

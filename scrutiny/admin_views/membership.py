@@ -27,6 +27,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .. import member_selectors, pipeline, timeline
+from ..financial_years import financial_year_of
 from ..membership_forms import ExpenseClaimForm
 from ..models import (
     ApplicationStage,
@@ -274,7 +275,7 @@ class MemberInspectView(snippet_views.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         member = self.object
-        current = member_selectors.financial_year_of(timezone.localdate())
+        current = financial_year_of(timezone.localdate())
         try:
             year = int(self.request.GET.get("year", current))
         except ValueError:
@@ -361,7 +362,7 @@ class ClaimIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         if may_decide_expenses(self.request.user):
-            year = member_selectors.financial_year_of(timezone.localdate())
+            year = financial_year_of(timezone.localdate())
             buttons.append(
                 Button(
                     f"Payments and expenses {year}/{str(year + 1)[-2:]} (CSV)",

@@ -22,14 +22,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from .. import pipeline
-from ..models import CallForScrutiny, OutcomesReportPage, ScrutinySettings, financial_year_label
+from ..financial_years import current_financial_year, financial_year_label, financial_year_of
+from ..models import CallForScrutiny, OutcomesReportPage, ScrutinySettings
 from ..outcomes import (
     YearNotStarted,
     last_closed_financial_year,
     outcome_charts,
     outcomes_for_year,
 )
-from ..selectors import current_financial_year, financial_year_start_of
 from .calls import _csv_safe
 
 
@@ -52,7 +52,7 @@ def available_years() -> list[int]:
     """The financial years that may be chosen, oldest first: from the first call to this year."""
     current = current_financial_year()
     first_call = CallForScrutiny.objects.aggregate(first=Min("submitted_at"))["first"]
-    first = financial_year_start_of(timezone.localdate(first_call)) if first_call else current
+    first = financial_year_of(timezone.localdate(first_call)) if first_call else current
     return list(range(min(first, current - 1), current + 1))
 
 

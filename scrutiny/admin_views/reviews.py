@@ -18,13 +18,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from .. import pipeline, review_selectors
+from ..financial_years import financial_year_label
 from ..models import (
     ParticipantRole,
     ReviewParticipant,
     ReviewStepProgress,
     ScrutinyReviewPage,
     StepStatus,
-    financial_year_label,
 )
 from ..reports import report_pdf_response
 

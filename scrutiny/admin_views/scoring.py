@@ -24,12 +24,12 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .. import pipeline, selectors
+from ..financial_years import current_financial_year, financial_year_bounds, financial_year_label
 from ..models import (
     Measure,
     Score,
     ScoringCriterion,
     ScrutinySettings,
-    financial_year_label,
 )
 from .choosers import chooser_for
 
@@ -270,7 +270,7 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, year: int | None = None):
         if not may_view_scores(request.user):
             return permission_denied(request)
-        self.year = year or selectors.current_financial_year()
+        self.year = year or current_financial_year()
         return super().dispatch(request)
 
     def get_page_title(self):
@@ -291,7 +291,7 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
                 f"review{'s' if len(reviews) != 1 else ''}; at least "
                 f"{config.minimum_reviews_per_year} are needed each year.",
             )
-        first, last = selectors.financial_year_bounds(self.year)
+        first, last = financial_year_bounds(self.year)
         context.update(
             {
                 "year": self.year,

@@ -5,9 +5,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from ..financial_years import financial_year_label
 from .pages import TEXT_FEATURES
 from .record import RecordPageMixin
-from .scoring import financial_year_label
 
 
 class OutcomesReportPage(RecordPageMixin, Page):

@@ -12,11 +12,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, WorkflowState
 
 from ..blocks import MethodsBlock
+from ..financial_years import financial_year_label
 from .outcomes import OutcomesReportPage
 from .pages import TEXT_FEATURES
 from .record import RecordPageMixin, RecordPagePermissionTester
 from .reviews import StepStatus
-from .scoring import financial_year_label
 from .state import StateOutsideRevisions
 
 

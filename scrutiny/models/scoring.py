@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, RevisionMixin
 
+from ..financial_years import financial_year_label
 from .calls import CallForScrutiny
 from .config import BusinessArea
 
@@ -47,11 +48,6 @@ class MeasureField(models.TextChoices):
     COMPLAINTS = "complaints_count", "Complaints (count)"
     COMPLAINTS_PER_1000 = "complaints_per_1000_homes", "Complaints per 1,000 homes"
     BUSINESS_CRITICAL = "business_critical", "Business critical (yes = 1, no = 0)"
-
-
-def financial_year_label(start_year: int) -> str:
-    """The label of the financial year that starts in this calendar year, e.g. 2026 -> 2026/27."""
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
 percent_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))]

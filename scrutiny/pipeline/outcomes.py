@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from ..financial_years import financial_year_label
 from ..history import acting_as
-from ..models import OutcomesReportPage, ProgrammeIndexPage, financial_year_label
+from ..models import OutcomesReportPage, ProgrammeIndexPage
 from ..notifications import queue_task
 from ..outcomes import Outcomes, outcomes_for_year
 from .calls import TransitionNotAllowed

@@ -23,7 +23,7 @@ from ..models import (
     SignatureMethod,
 )
 from ..notifications import queue_task
-from ..selectors import normalise_postcode
+from ..postcodes import postcode_key
 from . import machine, petition_sql
 from .calls import call_enter_panel, call_move
 from .machine import TransitionNotAllowed
@@ -37,7 +37,7 @@ SignatureRefused = TransitionNotAllowed
 
 def person_key(*, name: str, postcode: str) -> str:
     """One person, whichever way they signed: their name and postcode, normalised."""
-    return f"{' '.join(name.lower().split())}|{normalise_postcode(postcode)}"
+    return f"{' '.join(name.lower().split())}|{postcode_key(postcode)}"
 
 
 def petition_target_for(*, households: int | None) -> tuple[int, str]:

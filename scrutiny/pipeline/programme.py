@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from ..financial_years import financial_year_label
 from ..history import acting_as
 from ..models import (
     CallForScrutiny,
@@ -13,7 +14,6 @@ from ..models import (
     ProgrammeYearPage,
     Score,
     ScrutinyReviewPage,
-    financial_year_label,
 )
 from . import machine, rules
 from .machine import TransitionNotAllowed

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from ..financial_years import current_financial_year, financial_year_label
 from ..models import (
     PERIOD_RANK,
     BusinessArea,
@@ -22,7 +23,6 @@ from ..models import (
     Score,
     ScoringCriterion,
     ScrutinySettings,
-    financial_year_label,
 )
 
 SCORE_PERMISSION = "scrutiny.schedule_review"
@@ -186,7 +186,6 @@ def scores_refresh(*, year: int, user) -> int:
 
 
 def _years_to_rescore() -> set[int]:
-    from ..selectors import current_financial_year
 
     years = set(
         Score.objects.filter(scheduled=False).values_list("financial_year", flat=True).distinct()

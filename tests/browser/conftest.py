@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from scrutiny.financial_years import current_financial_year
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WIDTHS = {"mobile": 320, "desktop": 1280}
@@ -163,7 +165,7 @@ def programme(whole_site, staff):
     """This year's programme page, published, with a review scheduled for an accepted call."""
     from decimal import Decimal
 
-    from scrutiny import pipeline, selectors
+    from scrutiny import pipeline
     from scrutiny.models import Score
     from tests.conftest import make_business_area, make_head_of_operations
     from tests.scrutiny.builders import make_accepted_call, make_measure
@@ -171,7 +173,7 @@ def programme(whole_site, staff):
     head = make_head_of_operations("lettings", "Lee", "Hart")
     lettings = make_business_area("Lettings", head_of_operations=head)
     accepted = make_accepted_call(staff, business_area=lettings)
-    year = selectors.current_financial_year()
+    year = current_financial_year()
     make_measure(lettings, financial_year=year, performance_percent=Decimal("70"))
     pipeline.scores_refresh(year=year, user=staff["panel"])
     review = pipeline.programme_schedule(

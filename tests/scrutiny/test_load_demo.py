@@ -16,6 +16,7 @@ from home.models import HomePage, StandardPage
 from scrutiny import permissions, pipeline, selectors
 from scrutiny.demo import DemoFixture, demo_dump, demo_load, fixture_read
 from scrutiny.demo_dates import DemoMove, demo_move_between, demo_records_move
+from scrutiny.financial_years import current_financial_year, financial_year_of
 from scrutiny.models import (
     ActionItem,
     Appeal,
@@ -261,7 +262,7 @@ def object_label(entry: ModelLogEntry) -> str | None:
 
 def demo_shape(today: datetime.date, fixture: DemoFixture) -> dict:
     """What an officer would notice about the loaded demo, measured from a day."""
-    year = selectors.current_financial_year()
+    year = current_financial_year()
     logged = [r["pk"] for r in fixture.records if r["model"] == "wagtailcore.modellogentry"]
     return {
         "meetings": sorted(
@@ -319,8 +320,8 @@ def prose_dates(text: str) -> list[datetime.date]:
 def assert_the_demo_reads_true_today(fixture: DemoFixture, today: datetime.date, client):
     """Meetings ahead, open petitions, this year's programme, prose and references moved."""
     days = (today - fixture.written_on).days
-    year = selectors.current_financial_year()
-    years = year - selectors.financial_year_start_of(fixture.written_on)
+    year = current_financial_year()
+    years = year - financial_year_of(fixture.written_on)
     assert PanelMeeting.objects.upcoming_formal().exists()
     waiting = CallForScrutiny.objects.filter(status=CallStatus.AWAITING_PANEL)
     assert waiting and all(call.workflow_in_progress for call in waiting)

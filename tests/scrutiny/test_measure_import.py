@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from wagtail.models import ModelLogEntry
 
 from scrutiny import pipeline
+from scrutiny.financial_years import current_financial_year
 from scrutiny.models import Measure
 from tests.conftest import PASSWORD, make_business_area
 from tests.scrutiny.builders import make_measure
@@ -30,6 +31,7 @@ BAD = HEADER + (
     "Lettings,2025/26,q5,TP01,lots,81,30,3.57,maybe\n"
     "Gardening,2025,year,,90,70,1,1,no\n"
 )
+
 URL = "wagtailsnippets_scrutiny_measure:import"
 
 
@@ -173,10 +175,9 @@ def test_the_admin_previews_then_saves_on_confirm(client, areas, staff):
 
 
 def test_an_officer_enters_a_measure_in_the_admin_and_it_is_scored(client, areas, staff):
-    from scrutiny import selectors
     from scrutiny.models import Score
 
-    year = selectors.current_financial_year()
+    year = current_financial_year()
     assert client.login(username="officer", password=PASSWORD)
     response = client.post(
         reverse("wagtailsnippets_scrutiny_measure:add"),

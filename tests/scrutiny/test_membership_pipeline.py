@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import ModelLogEntry
 
 from scrutiny import member_selectors, pipeline, roles
+from scrutiny.financial_years import financial_year_of
 from scrutiny.models import ExpenseClaim, MeetingKind, MeetingStatus
 from tests.scrutiny.membership_builders import (
     at,
@@ -171,8 +172,8 @@ def known_year(staff, home_page):
 
 
 def test_financial_years_turn_on_the_first_of_april():
-    assert member_selectors.financial_year_of(date(2026, 3, 31)) == 2025
-    assert member_selectors.financial_year_of(date(2026, 4, 1)) == 2026
+    assert financial_year_of(date(2026, 3, 31)) == 2025
+    assert financial_year_of(date(2026, 4, 1)) == 2026
 
 
 def test_commitments_count_attendance_in_the_financial_year(known_year):

@@ -32,6 +32,7 @@ from wagtail.rich_text import RichText
 
 from home.models import StandardPage
 from scrutiny import pipeline, selectors
+from scrutiny.financial_years import current_financial_year
 from scrutiny.models import (
     CallForScrutinyPage,
     JoinThePanelPage,
@@ -309,7 +310,7 @@ class World:
 
     @cached_property
     def year(self):
-        return selectors.current_financial_year()
+        return current_financial_year()
 
     @cached_property
     def score(self):

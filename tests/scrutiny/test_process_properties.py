@@ -34,6 +34,7 @@ from hypothesis.stateful import (
 from wagtail.models import ModelLogEntry, PageLogEntry, Revision, TaskState, WorkflowState
 
 from scrutiny import pipeline, roles, tasks
+from scrutiny.financial_years import current_financial_year
 from scrutiny.models import (
     ActionItem,
     Appeal,
@@ -56,7 +57,6 @@ from scrutiny.models import (
 )
 from scrutiny.models.programme import report_workflow
 from scrutiny.pipeline import TransitionNotAllowed, machine
-from scrutiny.selectors import current_financial_year
 from tests.conftest import make_business_area, make_home_page, make_user
 from tests.scrutiny.review_builders import make_programme
 

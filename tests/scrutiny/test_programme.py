@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from scrutiny import pipeline, selectors
+from scrutiny import pipeline
+from scrutiny.financial_years import current_financial_year
 from scrutiny.models import (
     CallStatus,
     ProgrammeIndexPage,
@@ -31,7 +32,7 @@ def programme(home_page):
 
 
 def scored(staff, *areas):
-    year = selectors.current_financial_year()
+    year = current_financial_year()
     for area in areas:
         make_measure(area, financial_year=year, performance_percent=Decimal("70"))
     pipeline.scores_refresh(year=year, user=staff["panel"])

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from scrutiny import pipeline, review_selectors, selectors
+from scrutiny import pipeline, review_selectors
+from scrutiny.financial_years import current_financial_year
 from scrutiny.models import (
     CallStatus,
     ReviewParticipant,
@@ -34,7 +35,7 @@ def scheduled(staff, home_page):
     make_programme(home_page)
     area = make_business_area()
     call = make_accepted_call(staff, business_area=area)
-    year = selectors.current_financial_year()
+    year = current_financial_year()
     make_measure(area, financial_year=year, performance_percent=Decimal("70"))
     pipeline.scores_refresh(year=year, user=staff["panel"])
     score = Score.objects.get(financial_year=year, call=call)
