@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -37,6 +37,7 @@ from ..models import (
     ScrutinySettings,
 )
 from ..permissions import can_see_contact_details
+from ..private_files import private_file_response
 from . import listings
 from .calls import CALL_FIELDS, RESIDENT_FIELDS, field_rows
 from .choosers import chooser_for
@@ -379,18 +380,11 @@ def appeal_evidence_download(request, pk: int, kind: str, evidence_pk: int):
         evidence = get_object_or_404(CallEvidence, pk=evidence_pk, call_id=appeal.call_id)
     else:
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing from storage.") from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        evidence.file,
         filename=evidence.original_name,
         content_type=evidence.content_type or "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def panel_size(appeal: Appeal) -> str:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -51,6 +51,7 @@ from ..permissions import (
     can_see_contact_details,
     is_officer,
 )
+from ..private_files import private_file_response
 from . import history as history_views
 from . import listings
 from .choosers import chooser_for
@@ -606,18 +607,11 @@ def call_evidence_download(request, pk: int):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
         return file_refused(request, PermissionDenied())
     evidence = get_object_or_404(CallEvidence, pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing from storage.") from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        evidence.file,
         filename=evidence.original_name,
         content_type=evidence.content_type or "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def decision_choices() -> list[tuple[str, str, str]]:

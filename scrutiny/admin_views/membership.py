@@ -9,7 +9,7 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from ..models import (
     PanelApplication,
     PanelMember,
 )
+from ..private_files import private_file_response
 from . import history as history_views
 from .calls import _csv_safe
 from .choosers import chooser_for
@@ -475,17 +476,10 @@ def claim_receipt(request, pk: int):
     if claim is None:
         return file_refused(request, PermissionDenied())
     try:
-        receipt = claim.receipt.open("rb")
-    except FileNotFoundError:
+        return private_file_response(claim.receipt, filename=claim.receipt_name or "receipt")
+    except Http404:
         messages.error(request, "The receipt file is missing from the private store.")
         return redirect(claim_url("inspect", claim.pk))
-    response = FileResponse(
-        receipt,
-        as_attachment=True,
-        filename=claim.receipt_name or "receipt",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def payments_csv(request, year: int):
