@@ -403,6 +403,10 @@ class CallForScrutinyForm(GovukForm):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
+    # The answers of which at least one must be given, so that we can reach the resident.
+    contact_needed = ("email", "phone")
+    contact_message = "Enter an email address or a phone number, so we can contact you"
+
     def __init__(self, *args, page, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_area"].queryset = BusinessArea.objects.filter(active=True)
@@ -447,10 +451,8 @@ class CallForScrutinyForm(GovukForm):
 
     def clean(self):
         data = super().clean()
-        if not self._answered_either("email", "phone"):
-            self.add_error(
-                "email", "Enter an email address or a phone number, so we can contact you"
-            )
+        if self.contact_needed and not self._answered_either(*self.contact_needed):
+            self.add_error("email", self.contact_message)
         if not self._answered_either("address", "postcode"):
             self.add_error("address", "Enter your address or postcode")
         stage = data.get("complaint_stage")

@@ -31,6 +31,11 @@ def can_manage_calls(user) -> bool:
     return user.is_active and user.has_perm("scrutiny.change_callforscrutiny")
 
 
+def can_enter_for_resident(user) -> bool:
+    """Officers enter a call that a resident gave by post, phone or in person."""
+    return user.is_active and user.has_perm("scrutiny.add_callforscrutiny")
+
+
 def can_see_contact_details(user) -> bool:
     """Officers and managers see residents' names and contact details; the panel does not."""
     return user.is_active and user.has_perm("scrutiny.view_contact_details")

@@ -24,6 +24,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.change_businessarea",
         "scrutiny.view_businessarea",
         "scrutiny.view_callforscrutiny",
+        "scrutiny.add_callforscrutiny",
         "scrutiny.change_callforscrutiny",
         "scrutiny.view_contact_details",
         "scrutiny.move_call",

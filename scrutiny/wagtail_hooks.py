@@ -24,6 +24,7 @@ from .admin_views import history as history_views
 from .admin_views import listings
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
+from .admin_views import on_behalf as on_behalf_views
 from .admin_views import outcomes as outcome_views
 from .admin_views import petitions as petition_views
 from .admin_views import privacy as privacy_views
@@ -151,6 +152,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
         return urlpatterns + [
+            path("enter/", on_behalf_views.CallForResidentView.as_view(), name="enter"),
             path("move/<int:pk>/", call_views.call_move, name="move"),
             path("close/<int:pk>/", call_views.call_close, name="close"),
             path("monitoring/<int:pk>/", call_views.call_monitoring, name="monitoring"),

@@ -25,7 +25,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import BooleanRadioSelect
+from wagtail.admin.widgets import BooleanRadioSelect, HeaderButton
 from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
@@ -47,6 +47,7 @@ from ..models.workflows import DECISION_FORMS
 from ..notifications import absolute_url
 from ..permissions import (
     can_download_evidence,
+    can_enter_for_resident,
     can_manage_calls,
     can_see_contact_details,
     is_officer,
@@ -64,6 +65,8 @@ CALL_FIELDS = [
     "reference",
     "status",
     "submitted_at",
+    "received_via",
+    "recorded_by",
     "status_changed_at",
     "business_area",
     "tenure",
@@ -193,6 +196,17 @@ class CallIndexView(snippet_views.IndexView):
     custom_field_preprocess = {
         "assigned_officer": {"csv": listings.person, "xlsx": listings.person},
     }
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if can_enter_for_resident(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    "Enter a call for a resident", url=action_url("enter"), icon_name="mail"
+                )
+            )
+        return buttons
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)

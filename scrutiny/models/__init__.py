@@ -15,6 +15,7 @@ from .calls import (
     CallNote,
     CallStatus,
     ComplaintStage,
+    ReceivedVia,
     Tenure,
 )
 from .config import BusinessArea, ScrutinySettings
@@ -157,5 +158,6 @@ __all__ = [
     "ReferenceCounter",
     "ScrutinySettings",
     "SentEmail",
+    "ReceivedVia",
     "Tenure",
 ]

@@ -60,6 +60,16 @@ class CallClosure(models.TextChoices):
     REVIEWED = "reviewed", "Answered by a review whose action plan is complete"
 
 
+class ReceivedVia(models.TextChoices):
+    """How a resident's call, appeal, application or signature reached us."""
+
+    WEB = "web", "Online form"
+    POST = "post", "By post"
+    PHONE = "phone", "By phone"
+    IN_PERSON = "in_person", "In person"
+    EMAIL = "email", "By email"
+
+
 class CallForScrutiny(
     StateOutsideRevisions,
     WorkflowMixin,
@@ -83,6 +93,22 @@ class CallForScrutiny(
     )
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    received_via = models.CharField(
+        "received",
+        max_length=12,
+        choices=ReceivedVia.choices,
+        default=ReceivedVia.WEB,
+        editable=False,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The officer who entered a call the resident gave by post, phone or in person.",
+    )
 
     # The resident: seen by officers and managers only.
     name = models.CharField(max_length=200)

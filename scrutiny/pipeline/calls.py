@@ -22,6 +22,7 @@ from ..models import (
     CallStatus,
     Petition,
     PetitionStatus,
+    ReceivedVia,
     ReferenceCounter,
 )
 from ..notifications import queue_task
@@ -56,21 +57,39 @@ def call_submit(
     fields: dict,
     evidence: Iterable[UploadedFile] = (),
     extra_answers: list[dict] | None = None,
+    received_via: str = ReceivedVia.WEB,
+    received_at=None,
+    recorded_by=None,
 ) -> CallForScrutiny:
-    """Create a call from the public pro-forma with its evidence, and queue both emails."""
+    """Create a call from the pro-forma with its evidence, and queue both emails.
+
+    A call the resident gave by post, phone or in person is entered by an officer
+    (`recorded_by`), dated when it reached us (`received_at`, never later than now) and goes
+    through the same checks and the same acknowledgement as one sent online."""
     now = timezone.now()
+    on_behalf = received_via != ReceivedVia.WEB
+    if on_behalf and (recorded_by is None or not permissions.can_enter_for_resident(recorded_by)):
+        raise PermissionDenied("Only scrutiny officers enter a call for a resident.")
+    received = min(received_at or now, now)
     call = CallForScrutiny(
         **fields,
         extra_answers=extra_answers or [],
-        reference=issue_reference(prefix=CALL_REFERENCE_PREFIX, year=now.year),
-        submitted_at=now,
-        status_changed_at=now,
+        reference=issue_reference(prefix=CALL_REFERENCE_PREFIX, year=received.year),
+        submitted_at=received,
+        status_changed_at=received,
         privacy_agreed_at=now,
         access_code=new_access_code(),
         access_code_issued_at=now,
+        received_via=received_via,
+        recorded_by=recorded_by if on_behalf else None,
     )
     call.full_clean()
-    call = machine.apply(call, "submit", data={"reference": call.reference})
+    call = machine.apply(
+        call,
+        "submit",
+        user=call.recorded_by,
+        data={"reference": call.reference, "received": call.get_received_via_display()},
+    )
     for upload in evidence:
         CallEvidence.objects.create(
             call=call,

@@ -502,6 +502,15 @@ def _call_form(w):
     )
 
 
+def _call_for_resident(w):
+    w.call_page  # noqa: B018 - its questions and privacy notice apply
+    answers = _call_form(w).data | {
+        "received_via": "post",
+        "received_on": timezone.localdate().isoformat(),
+    }
+    return post(snippet("callforscrutiny", "enter"), answers, success="is entered")
+
+
 def _appeal_form(w):
     w.call_page  # noqa: B018
     call, _ = decided_call(w.staff)
@@ -670,6 +679,7 @@ RECIPES = {
     "calls: assign an officer": lambda w: post(
         snippet("callforscrutiny", "assign", w.call.pk), {"officer": w.officer.pk}
     ),
+    "calls: enter a call for a resident": _call_for_resident,
     "calls: add an internal note": lambda w: post(
         snippet("callforscrutiny", "note", w.call.pk), {"text": "Sent a leaflet."}
     ),
