@@ -10,6 +10,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.models import ModelLogEntry, Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -40,6 +41,7 @@ from .models import (
     Measure,
     OutcomesReportPage,
     PanelMember,
+    ReceivedVia,
     RecordLogEntry,
     ReviewStep,
     ScoringCriterion,
@@ -321,10 +323,38 @@ def choose_only_pages_one_may_see(pages, request):
     return permissions.pages_to_choose(request.user, pages)
 
 
+def received_for_resident(what: str):
+    """A log formatter for something a resident gave by post, phone or in person, which an
+    officer recorded for them; how it came is in the entry's data."""
+
+    class Formatter(LogFormatter):
+        label = f"{what} recorded for the resident"
+
+        def format_message(self, log_entry):
+            via = dict(ReceivedVia.choices).get(
+                (log_entry.data or {}).get("received_by", ""), "by post"
+            )
+            return f"{what} given {via.lower()}, recorded by an officer for the resident"
+
+    return Formatter
+
+
+class CallSubmitted(LogFormatter):
+    """A call arriving: from the online form, or entered by an officer from a letter or call."""
+
+    label = "Call submitted"
+
+    def format_message(self, log_entry):
+        received = (log_entry.data or {}).get("received", "")
+        if received and received != ReceivedVia.WEB.label:
+            return f"Received {received.lower()}, entered by an officer for the resident"
+        return "Submitted by the resident"
+
+
 @hooks.register("register_log_actions")
 def register_scrutiny_log_actions(actions):
     """Name every change the plugin writes to Wagtail's log."""
-    actions.register_action("scrutiny.call.submit", "Call submitted", "Submitted by the resident")
+    actions.register_action("scrutiny.call.submit")(CallSubmitted)
     actions.register_action("scrutiny.call.move", "Call moved", "Moved to a new stage")
     actions.register_action("scrutiny.call.assign", "Call assigned", "Assigned to an officer")
     actions.register_action("scrutiny.call.note", "Note added", "Internal note added")
@@ -383,21 +413,15 @@ def register_panel_log_actions(actions):
 def register_appeal_log_actions(actions):
     """Name the changes made by appeals."""
     actions.register_action("scrutiny.appeal.submit", "Appeal received", "Appeal received")
-    actions.register_action(
-        "scrutiny.appeal.by_post",
-        "Appeal received by post",
-        "Appeal received by post, recorded by an officer for the resident",
-    )
+    actions.register_action("scrutiny.appeal.for_resident")(received_for_resident("Appeal"))
     actions.register_action(
         "scrutiny.appeal.convene", "Appeal panel convened", "Appeal panel convened"
     )
     actions.register_action("scrutiny.appeal.decide", "Appeal decided", "Appeal decided")
     # Distinct names on the call, since Wagtail's history keeps one entry per action and request.
     actions.register_action("scrutiny.call.appealed", "Appealed", "The resident appealed")
-    actions.register_action(
-        "scrutiny.call.appealed_by_post",
-        "Appealed by post",
-        "The resident appealed by post; an officer recorded it",
+    actions.register_action("scrutiny.call.appealed_for_resident")(
+        received_for_resident("The resident's appeal")
     )
     actions.register_action(
         "scrutiny.call.appeal_decided", "Appeal upheld", "Moved as the upheld appeal directed"

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied as plain_permission_denied
@@ -19,7 +21,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import HeaderButton
+from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -34,6 +36,7 @@ from ..models import (
     CallEvidence,
     CallForScrutiny,
     InvolvementGroup,
+    ReceivedVia,
     ScrutinySettings,
 )
 from ..permissions import can_see_contact_details
@@ -108,20 +111,40 @@ class AppealDecisionForm(forms.Form):
     )
 
 
-class AppealByPostForm(forms.Form):
-    """An appeal the resident sent by post, as the officer types it in."""
+class AppealForResidentForm(forms.Form):
+    """An appeal the resident gave by post, by phone or in person, as the officer types it in."""
 
+    received_via = forms.ChoiceField(
+        label="How did the appeal reach us?",
+        choices=[choice for choice in ReceivedVia.choices if choice[0] != ReceivedVia.WEB],
+        initial=ReceivedVia.POST,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how the appeal reached us.",
+            "invalid_choice": "Choose how the appeal reached us.",
+        },
+    )
+    received_on = forms.DateField(
+        label="The day it reached us",
+        widget=AdminDateInput,
+        help_text="The appeal window is counted to this day: a letter that arrived in time is "
+        "in time, whenever it is typed in.",
+        error_messages={
+            "required": "Enter the day the appeal reached us.",
+            "invalid": "Enter the day the appeal reached us as a date, like 2026-12-03.",
+        },
+    )
     reference = forms.CharField(
         label="Call reference",
         max_length=20,
-        help_text="As the resident's letter gives it, for example CCS-2026-0012.",
-        error_messages={"required": "Enter the reference of the call the letter appeals about."},
+        help_text="As the resident gives it, for example CCS-2026-0012.",
+        error_messages={"required": "Enter the reference of the call the resident appeals about."},
     )
     grounds = forms.CharField(
         label="The resident's grounds for appeal",
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="As the letter gives them. Keep the letter itself with the call's papers.",
+        help_text="In the resident's words. Keep a letter itself with the call's papers.",
         error_messages={"required": "Write down the resident's grounds for appeal."},
     )
 
@@ -133,13 +156,14 @@ class AppealByPostForm(forms.Form):
         return reference
 
 
-class AppealByPostView(WagtailAdminTemplateMixin, FormView):
-    """An officer records an appeal received by post, under the public form's rules."""
+class AppealForResidentView(WagtailAdminTemplateMixin, FormView):
+    """An officer records an appeal a resident gave by post, by phone or in person, under the
+    public form's rules."""
 
-    template_name = "scrutiny/admin/appeal_by_post.html"
-    form_class = AppealByPostForm
+    template_name = "scrutiny/admin/appeal_for_resident.html"
+    form_class = AppealForResidentForm
     header_icon = "mail"
-    page_title = "Record an appeal received by post"
+    page_title = "Record an appeal for a resident"
 
     def dispatch(self, request, *args, **kwargs):
         if not can_manage_appeals(request.user):
@@ -154,7 +178,10 @@ class AppealByPostView(WagtailAdminTemplateMixin, FormView):
         ]
 
     def get_initial(self):
-        return {"reference": self.request.GET.get("call", "")[:20]}
+        return {
+            "reference": self.request.GET.get("call", "")[:20],
+            "received_on": timezone.localdate(),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -170,16 +197,22 @@ class AppealByPostView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         try:
-            appeal = pipeline.appeal_record_by_post(
-                call=form.call, grounds=form.cleaned_data["grounds"], user=self.request.user
+            appeal = pipeline.appeal_record_for_resident(
+                call=form.call,
+                grounds=form.cleaned_data["grounds"],
+                user=self.request.user,
+                received_via=form.cleaned_data["received_via"],
+                received_on=form.cleaned_data["received_on"],
             )
         except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Appeal {appeal.reference} on {appeal.call.reference} is recorded as received by "
-            "post today. The resident is told if they gave an email address.",
+            f"Appeal {appeal.reference} on {appeal.call.reference} is recorded as received "
+            f"{appeal.get_received_via_display().lower()} on "
+            f"{date_format(appeal.received_at.date(), 'j F Y')}. "
+            "The resident is told if they gave an email address.",
         )
         return redirect(url_for("inspect", appeal.pk))
 
@@ -199,7 +232,7 @@ class AppealIndexView(snippet_views.IndexView):
         if can_manage_appeals(self.request.user):
             buttons.append(
                 HeaderButton(
-                    "Record an appeal received by post", url=url_for("by_post"), icon_name="mail"
+                    "Record an appeal for a resident", url=url_for("for_resident"), icon_name="mail"
                 )
             )
         return buttons
@@ -428,7 +461,7 @@ class AppealViewSet(SnippetViewSet):
         kept = {"list", "list_results", "inspect", "history", "history_results"}
         urlpatterns = [p for p in super().get_urlpatterns() if p.name in kept]
         return urlpatterns + [
-            path("by-post/", AppealByPostView.as_view(), name="by_post"),
+            path("for-resident/", AppealForResidentView.as_view(), name="for_resident"),
             path("convene/<int:pk>/", appeal_convene, name="convene"),
             path("decide/<int:pk>/", appeal_decide, name="decide"),
             path(

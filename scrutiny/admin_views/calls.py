@@ -371,7 +371,7 @@ class CallInspectView(snippet_views.InspectView):
                 "note_url": action_url("note", call.pk),
                 "support_url": action_url("support_given", call.pk),
                 "access_code_url": action_url("access_code", call.pk),
-                "postal_appeal": postal_appeal(call, user),
+                "appeal_for_resident": appeal_for_resident(call, user),
                 "correct_url": action_url("correct", call.pk),
                 "business_areas": BusinessArea.objects.all() if can_manage else [],
                 "decisions": call.decisions.select_related("meeting", "reason", "decided_by"),
@@ -590,15 +590,16 @@ def call_issue_access_code(request, pk: int):
     return response
 
 
-def postal_appeal(call: CallForScrutiny, user) -> dict | None:
-    """For officers, whether an appeal received by post can be recorded on this call now, and
-    where: {"url": ..., "refusal": why not, or ""}; None when there is nothing to appeal."""
+def appeal_for_resident(call: CallForScrutiny, user) -> dict | None:
+    """For officers, whether an appeal given by post, phone or in person can be recorded on this
+    call now, and where: {"url": ..., "refusal": why not, or ""}; None when there is nothing to
+    appeal."""
     if not user.has_perm("scrutiny.change_appeal"):
         return None
     decision = call.decisions.order_by("-decided_at", "-pk").first()
     if decision is None or not decision.appealable:
         return None
-    url = reverse(Appeal.snippet_viewset.get_url_name("by_post")) + f"?call={call.reference}"
+    url = reverse(Appeal.snippet_viewset.get_url_name("for_resident")) + f"?call={call.reference}"
     return {"url": url, "refusal": pipeline.appeal_refusal(decision=decision) or ""}
 
 

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from .calls import CallForScrutiny, PrivateUpload, private_storage
+from .calls import CallForScrutiny, PrivateUpload, ReceivedVia, private_storage
 from .config import BusinessArea
 from .decisions import PanelDecision
 
@@ -87,8 +87,13 @@ class Appeal(models.Model):
         max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED, db_index=True
     )
     received_at = models.DateTimeField(default=timezone.now, editable=False)
-    received_by_post = models.BooleanField(
-        default=False, editable=False, help_text="The resident wrote in; an officer recorded it."
+    received_via = models.CharField(
+        "received",
+        max_length=12,
+        choices=ReceivedVia.choices,
+        default=ReceivedVia.WEB,
+        editable=False,
+        help_text="How the appeal reached us; an officer records any but the online form.",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,7 +102,7 @@ class Appeal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="The officer who recorded an appeal received by post.",
+        help_text="The officer who recorded an appeal given by post, by phone or in person.",
     )
 
     panel = models.ManyToManyField(

@@ -31,7 +31,7 @@ from .appeals import (
     appeal_decide,
     appeal_panel_candidates,
     appeal_panel_check,
-    appeal_record_by_post,
+    appeal_record_for_resident,
     appeal_refusal,
     appeal_submit,
 )
@@ -193,7 +193,7 @@ __all__ = [
     "appeal_panel_candidates",
     "appeal_panel_check",
     "appeal_refusal",
-    "appeal_record_by_post",
+    "appeal_record_for_resident",
     "appeal_submit",
     "person_name",
     "SCORE_PERMISSION",

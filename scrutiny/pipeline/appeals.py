@@ -4,6 +4,7 @@ An officer convenes the appeal panel and records its decision on the panel's beh
 appeal panel's members read the appeals they sit on.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -24,6 +25,7 @@ from ..models import (
     Monitoring,
     MonitoringStatus,
     PanelDecision,
+    ReceivedVia,
     ScrutinySettings,
 )
 from ..notifications import queue_task
@@ -109,26 +111,60 @@ def appeal_submit(
 
 
 @transaction.atomic
-def appeal_record_by_post(
-    *, call: CallForScrutiny, grounds: str, user, evidence: Iterable[UploadedFile] = ()
+def appeal_record_for_resident(
+    *,
+    call: CallForScrutiny,
+    grounds: str,
+    user,
+    received_via: str = ReceivedVia.POST,
+    received_on: datetime.date | None = None,
+    evidence: Iterable[UploadedFile] = (),
 ) -> Appeal:
-    """Record an appeal the resident sent by post, on their behalf, under the public form's rules.
+    """Record an appeal the resident gave by post, by phone or in person, on their behalf, under
+    the public form's rules.
 
-    The window is counted to today, the day it is recorded; the log names the officer.
+    The window is counted to the day the appeal reached us (`received_on`, today when not
+    given): a letter that arrived in time is in time, whenever it is typed in. The log names
+    the officer and how the appeal came.
     """
     if not (user and user.is_active and user.has_perm("scrutiny.change_appeal")):
-        raise PermissionDenied("Only scrutiny officers may record an appeal received by post.")
-    return _appeal_receive(call=call, grounds=grounds, evidence=evidence, recorded_by=user)
+        raise PermissionDenied("Only scrutiny officers may record an appeal for a resident.")
+    if received_via == ReceivedVia.WEB:
+        raise AppealRefused("Say how the appeal reached us: by post, by phone or in person.")
+    today = timezone.localdate()
+    received_on = received_on or today
+    if received_on > today:
+        raise AppealRefused("The day the appeal reached us cannot be in the future.")
+    return _appeal_receive(
+        call=call,
+        grounds=grounds,
+        evidence=evidence,
+        recorded_by=user,
+        received_via=received_via,
+        received_on=received_on,
+    )
 
 
 def _appeal_receive(
-    *, call: CallForScrutiny, grounds: str, evidence: Iterable[UploadedFile], recorded_by=None
+    *,
+    call: CallForScrutiny,
+    grounds: str,
+    evidence: Iterable[UploadedFile],
+    recorded_by=None,
+    received_via: str = ReceivedVia.WEB,
+    received_on: datetime.date | None = None,
 ) -> Appeal:
-    """The appeal on the call's latest decision, if the rules allow one today."""
+    """The appeal on the call's latest decision, if the rules allow one on the day it came."""
     # Lock the call so that two appeals sent at once cannot both be accepted.
     call = CallForScrutiny.objects.select_for_update().get(pk=call.pk)
     decision = call.decisions.order_by("-decided_at", "-pk").first()
-    problem = appeal_refusal(decision=decision)
+    if decision is not None and received_on is not None and received_on < decision.sent_on:
+        raise AppealRefused(
+            f"The panel's decision on {call.reference} was sent on "
+            f"{decision.sent_on.strftime('%-d %B %Y')}: an appeal against it cannot have "
+            "reached us before that day."
+        )
+    problem = appeal_refusal(decision=decision, today=received_on)
     if problem:
         raise AppealRefused(problem)
     grounds = (grounds or "").strip()
@@ -139,21 +175,24 @@ def _appeal_receive(
             else "Tell us why you are appealing."
         )
     now = timezone.now()
-    by_post = recorded_by is not None
+    for_resident = recorded_by is not None
+    received_at = now
+    if received_on is not None and received_on != timezone.localdate():
+        received_at = timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(12)))
     appeal = Appeal(
-        reference=issue_reference(prefix=APPEAL_REFERENCE_PREFIX, year=now.year),
+        reference=issue_reference(prefix=APPEAL_REFERENCE_PREFIX, year=received_at.year),
         decision=decision,
         call=call,
         grounds=grounds,
-        received_at=now,
-        received_by_post=by_post,
+        received_at=received_at,
+        received_via=received_via,
         recorded_by=recorded_by,
     )
     data = {"call": call.reference}
-    if by_post:
-        data["received_by"] = "post"
+    if for_resident:
+        data["received_by"] = received_via
     appeal = machine.apply(
-        appeal, "record_by_post" if by_post else "submit", user=recorded_by, data=data
+        appeal, "record_for_resident" if for_resident else "submit", user=recorded_by, data=data
     )
     for upload in evidence:
         AppealEvidence.objects.create(
@@ -165,9 +204,12 @@ def _appeal_receive(
         )
     log(
         instance=call,
-        action="scrutiny.call.appealed_by_post" if by_post else "scrutiny.call.appealed",
+        action="scrutiny.call.appealed_for_resident" if for_resident else "scrutiny.call.appealed",
         user=recorded_by,
-        data={"appeal": appeal.reference, **({"received_by": "post"} if by_post else {})},
+        data={
+            "appeal": appeal.reference,
+            **({"received_by": received_via} if for_resident else {}),
+        },
     )
     queue_task("scrutiny.tasks.send_appeal_acknowledgement", appeal.pk)
     queue_task("scrutiny.tasks.send_appeal_officer_notification", appeal.pk)

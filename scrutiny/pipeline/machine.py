@@ -507,13 +507,13 @@ APPEAL = Machine(
     final=frozenset({A.DECIDED}),
     moves=(
         Move("submit", "Appeal", frozenset({BORN}), A.RECEIVED, "scrutiny.appeal.submit"),
-        # The resident wrote in: an officer records the letter, under the same rules.
+        # The resident wrote in, phoned or came in: an officer records it, under the same rules.
         Move(
-            "record_by_post",
-            "Record an appeal received by post",
+            "record_for_resident",
+            "Record an appeal for a resident",
             frozenset({BORN}),
             A.RECEIVED,
-            "scrutiny.appeal.by_post",
+            "scrutiny.appeal.for_resident",
             permission="scrutiny.change_appeal",
             who=OFFICERS,
         ),

@@ -754,9 +754,14 @@ RECIPES = {
     ),
     "appeals: download a file": _appeal_file,
     "appeals: convene the appeal panel": _appeal_convene,
-    "appeals: record an appeal received by post": lambda w: post(
-        snippet("appeal", "by_post"),
-        {"reference": w.postal_call.reference, "grounds": "My letter of 3 June."},
+    "appeals: record an appeal for a resident": lambda w: post(
+        snippet("appeal", "for_resident"),
+        {
+            "reference": w.postal_call.reference,
+            "grounds": "My letter of 3 June.",
+            "received_via": "post",
+            "received_on": timezone.localdate().isoformat(),
+        },
     ),
     "appeals: record the appeal panel's decision": lambda w: post(
         snippet("appeal", "decide", w.appeals[0].pk),
