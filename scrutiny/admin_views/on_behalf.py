@@ -61,7 +61,9 @@ class CallForResidentForm(CallForScrutinyForm):
         super().__init__(*args, **kwargs)
         del self.fields[HONEYPOT_FIELD]
         self.fields["name"].label = "The resident's name"
-        self.fields["privacy_agreed"].label = (
+        self.fields[
+            "privacy_agreed"
+        ].label = (
             "The resident has been told how their details are used (the privacy notice) and agrees"
         )
         self.fields["privacy_agreed"].error_messages["required"] = (
@@ -109,6 +111,9 @@ class CallForResidentView(WagtailAdminTemplateMixin, FormView):
             )
             return redirect(calls_listing_url())
         return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"received_on": timezone.localdate()}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "page": self.call_page}
