@@ -647,6 +647,12 @@ class PetitionSignatureForm(GovukForm):
         noun="Address",
         widget=forms.Textarea(attrs={"autocomplete": "street-address", "rows": 3}),
     )
+    tell_outcome = forms.BooleanField(
+        label="Email me what the panel decides, and what its review finds",
+        required=False,
+        help_text="We will email you at most three times: the panel's decision, its report, and "
+        "when the changes it asked for are done. We delete your address with your signature.",
+    )
     privacy_agreed = forms.BooleanField(
         label="I have read the privacy notice and agree to my details being used as it describes",
         error_messages={"required": "Confirm that you agree to the privacy notice"},
@@ -672,6 +678,7 @@ class PetitionSignatureForm(GovukForm):
             "email": data["email"],
             "postcode": data["postcode"],
             "address": data["address"],
+            "tell_outcome": bool(data.get("tell_outcome")),
         }
 
 

@@ -122,6 +122,12 @@ class PetitionSignature(models.Model):
     invalidated_at = models.DateTimeField(null=True, blank=True)
     invalidation_reason = models.CharField(max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    tell_outcome = models.BooleanField(
+        "told the outcome",
+        default=False,
+        help_text="The signer asked to be emailed what the panel decides and what its review "
+        "finds; cleared with their other details.",
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

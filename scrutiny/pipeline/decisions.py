@@ -143,6 +143,7 @@ def call_decide(
     _complete_panel_task(call=call, user=user, comment=reasons)
 
     queue_task("scrutiny.tasks.send_decision_to_resident", decision.pk)
+    queue_task("scrutiny.outcome_news.send_decision_news", decision.pk)
     if outcome == DecisionOutcome.SERIOUS_FAILURE:
         queue_task("scrutiny.tasks.send_serious_failure_recommendations", decision.pk)
     return decision

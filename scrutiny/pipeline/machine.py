@@ -580,6 +580,7 @@ REVIEW = Machine(
             frozenset({R.REPORTING}),
             R.REPORTED,
             "scrutiny.review.status",
+            notify=("scrutiny.outcome_news.send_report_news",),
         ),
         Move(
             "complete",
@@ -587,6 +588,7 @@ REVIEW = Machine(
             frozenset({R.REPORTED}),
             R.COMPLETED,
             "scrutiny.review.complete",
+            notify=("scrutiny.outcome_news.send_completion_news",),
         ),
         Move(
             "reopen",

@@ -177,7 +177,14 @@ def _online_signature(petition: Petition, email: str) -> PetitionSignature | Non
 
 @transaction.atomic
 def petition_sign(
-    *, petition: Petition, name: str, email: str, postcode: str, address: str = "", ip_address=None
+    *,
+    petition: Petition,
+    name: str,
+    email: str,
+    postcode: str,
+    address: str = "",
+    ip_address=None,
+    tell_outcome: bool = False,
 ) -> PetitionSignature:
     """Take an online signature; it counts once the signer follows the emailed link.
 
@@ -201,6 +208,7 @@ def petition_sign(
             address=address.strip(),
             person_key=person_key(name=name, postcode=postcode),
             ip_address=ip_address,
+            tell_outcome=tell_outcome,
         )
         try:
             with transaction.atomic():

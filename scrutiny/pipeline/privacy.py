@@ -81,7 +81,13 @@ APPLICATION_FIELDS = {
     "notes": "",
 }
 # The email, person key and network address of a signature are set per row (see below).
-SIGNATURE_FIELDS = {"name": ANONYMISED, "postcode": "", "address": "", "ip_address": None}
+SIGNATURE_FIELDS = {
+    "name": ANONYMISED,
+    "postcode": "",
+    "address": "",
+    "ip_address": None,
+    "tell_outcome": False,
+}
 
 # Calls whose process has ended: every call ends closed (withdrawn, a duplicate, out of scope,
 # not accepted once the time to appeal is over, improved while monitored, a serious failure put

@@ -1,0 +1,101 @@
+"""Everyone who asked is told how it ended.
+
+The resident who raised a call, and the signers of its petition who asked at signing to be told,
+hear what became of it: the panel's decision (signers: the resident who raised the call has a
+letter of their own), the publication of the review's report, with a link, and the completion
+of the review's action plan. Each is queued through django-q2 and sent once to each address
+(`send_email_once`), in HTML and text, one message per person.
+"""
+
+import hashlib
+
+from .models import (
+    CallForScrutiny,
+    PanelDecision,
+    PetitionSignature,
+    ScrutinyReviewPage,
+)
+from .notifications import absolute_url, send_email_once
+
+
+def outcome_recipients(call: CallForScrutiny, *, signers_only: bool = False) -> list[dict]:
+    """{"name", "email", "raised_it"} for each person to tell about a call, once per address:
+    the resident who raised it, then each counted signer of its petition who asked to be told.
+    Anonymised people are nobody's to tell."""
+    people: dict[str, dict] = {}
+    if not signers_only and call.email and call.anonymised_at is None:
+        people[call.email.lower()] = {"name": call.name, "email": call.email, "raised_it": True}
+    signers = (
+        PetitionSignature.objects.counted()
+        .filter(petition__call=call, tell_outcome=True, anonymised_at__isnull=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("name", "email")
+    )
+    for name, email in signers:
+        people.setdefault(email.lower(), {"name": name, "email": email, "raised_it": False})
+    return list(people.values())
+
+
+def _key(event: str, pk: int, email: str) -> str:
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+    return f"news:{event}:{pk}:{digest}"
+
+
+def send_decision_news(decision_pk: int) -> int:
+    """Tell the signers who asked what the panel decided; returns how many were emailed now."""
+    decision = (
+        PanelDecision.objects.select_related("call__business_area", "call__petition", "meeting")
+        .filter(pk=decision_pk)
+        .first()
+    )
+    if decision is None:
+        return 0
+    call = decision.call
+    sent = 0
+    for person in outcome_recipients(call, signers_only=True):
+        sent += send_email_once(
+            key=_key("decision", decision.pk, person["email"]),
+            to=[person["email"]],
+            template="news_decision",
+            context={"person": person, "call": call, "decision": decision},
+        )
+    return sent
+
+
+def send_review_news(review_pk: int, event: str) -> int:
+    """Tell everyone who asked about the calls a review answers that its report is published
+    (`event` "report") or that its action plan is complete ("complete"). A person asked about
+    two of the review's calls hears once."""
+    review = ScrutinyReviewPage.objects.filter(pk=review_pk).first()
+    if review is None or event not in ("report", "complete"):
+        return 0
+    report_url = absolute_url(review.url) if review.live and review.url else ""
+    people: dict[str, dict] = {}
+    for call in review.calls.select_related("business_area").order_by("pk"):
+        for person in outcome_recipients(call):
+            people.setdefault(person["email"].lower(), {**person, "call": call})
+    sent = 0
+    for person in people.values():
+        sent += send_email_once(
+            key=_key(event, review.pk, person["email"]),
+            to=[person["email"]],
+            template=f"news_{event}",
+            context={
+                "person": person,
+                "call": person["call"],
+                "review": review,
+                "report_url": report_url,
+            },
+        )
+    return sent
+
+
+def send_report_news(review_pk: int) -> int:
+    """The review's report is published (queued by the review's `publish_report` move)."""
+    return send_review_news(review_pk, "report")
+
+
+def send_completion_news(review_pk: int) -> int:
+    """Every action of the review's plan is done (queued by the review's `complete` move)."""
+    return send_review_news(review_pk, "complete")
