@@ -152,12 +152,11 @@ def test_a_new_wagtail_site_serves_the_call_form_and_the_calls_list(tmp_path):
     settings_file.write_text(settings_file.read_text() + "\n" + blocks["mysite/settings/base.py"])
     urls_file = site / "mysite" / "urls.py"
     urls = urls_file.read_text()
-    anchor = '    path("admin/", include(wagtailadmin_urls)),\n'
-    assert anchor in urls
-    scrutiny_lines = "".join(
-        f"    {line}\n" for line in blocks["mysite/urls.py"].splitlines()[1:] if line.strip()
-    )
-    urls_file.write_text(urls.replace(anchor, anchor + scrutiny_lines))
+    generated_list = re.search(r"^urlpatterns = \[\n.*?^\]\n", urls, flags=re.M | re.S).group(0)
+    doc_list = blocks["mysite/urls.py"].split("\n", 1)[1]
+    plugin_line = '    path("", include("scrutiny.urls")),\n'
+    assert doc_list.replace(plugin_line, "") == generated_list  # the doc adds one line
+    urls_file.write_text(urls.replace(generated_list, doc_list))
 
     env = {
         key: value
