@@ -22,11 +22,13 @@ BIN = Path(sys.executable).parent
 VISIT = """
 import scrutiny
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.models import Page
 from scrutiny.models import CallForScrutinyPage
 
 print("SCRUTINY_FROM", scrutiny.__file__)
+print("GROUPS", sorted(Group.objects.values_list("name", flat=True)))
 home = Page.objects.get(depth=2).specific
 home.add_child(instance=CallForScrutinyPage(
     title="Call for scrutiny", slug="call-for-scrutiny",
@@ -171,6 +173,11 @@ def test_a_new_wagtail_site_serves_the_call_form_and_the_calls_list(tmp_path):
     visited = run([*manage, "shell", "--no-imports", "-c", VISIT], cwd=site, env=env).stdout
 
     assert f"SCRUTINY_FROM {lib / 'scrutiny' / '__init__.py'}" in visited
+    # the plugin's five groups beside the host's own, which it leaves alone
+    assert (
+        "GROUPS ['Appeal panel', 'Communications', 'Editors', 'Managers', 'Moderators', "
+        "'Panel members', 'Scrutiny officers']" in visited
+    )
     form_page, calls_page = visited.split("\nCALLS ")
     assert "FORM 200" in form_page
     assert "We keep your details for two years." in form_page
