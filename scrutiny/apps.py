@@ -4,13 +4,13 @@ from django.apps import AppConfig
 
 
 class ScrutinyConfig(AppConfig):
-    """The scrutiny plugin: install with INSTALLED_APPS and one urls include."""
+    """The scrutiny plugin; docs/install.md says what a host site adds, checks.py what it lacks."""
 
     name = "scrutiny"
     verbose_name = "Scrutiny"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # connects the review pages' workflow receivers
+        from . import checks, signals  # noqa: F401  (checks registers the host-site checks)
 
         signals.leave_scrutiny_workflows_to_the_product()

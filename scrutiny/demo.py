@@ -252,7 +252,7 @@ def demo_load(*, profile: str, reset: bool = False, today: datetime.date | None 
 
     if profile not in PROFILES:
         raise DemoError(f"Unknown profile '{profile}'. Choose one of: {', '.join(PROFILES)}.")
-    password = settings.SCRUTINY_DEMO_PASSWORD
+    password = getattr(settings, "SCRUTINY_DEMO_PASSWORD", None)
     if not password:
         raise DemoError(
             "The demo sets a shared password and is for development only; "

@@ -299,18 +299,6 @@ def _say(changes: dict[str, list[str]], out) -> None:
         out.write(f"Scrutiny roles: {name}: {'; '.join(said)}.\n")
 
 
-def remove_wagtail_default_roles(apps, schema_editor=None) -> None:
-    """Drop Wagtail's starter Editors and Moderators groups and its site-wide page workflow.
-
-    This product names its own five groups; pages are published by Communications directly, and
-    the workflows that the process needs are created by the migrations that need them.
-    """
-    Group = apps.get_model("auth", "Group")
-    WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
-    Group.objects.filter(name__in=["Editors", "Moderators"]).delete()
-    WorkflowPage.objects.filter(page__depth=1, workflow__name="Moderators approval").delete()
-
-
 REPORT_WORKFLOW_NAME = "Report approval"
 PANEL_SIGN_OFF_TASK = "Panel sign-off"
 

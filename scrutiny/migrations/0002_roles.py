@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from scrutiny.roles import remove_wagtail_default_roles, sync_roles
+from scrutiny.roles import sync_roles
 
 
 class Migration(migrations.Migration):
@@ -16,6 +16,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(remove_wagtail_default_roles, migrations.RunPython.noop),
         migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             except DemoError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(self.style.SUCCESS(f"Loaded the {profile} demo."))
-        password = settings.SCRUTINY_DEMO_PASSWORD
+        password = getattr(settings, "SCRUTINY_DEMO_PASSWORD", None)
         self.stdout.write(f"Demo accounts (password: {password}, development only):")
         for username, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<8} {role}")
