@@ -197,6 +197,11 @@ class JoinThePanelForm(GovukForm):
                 reasons.append(reason)
         return reasons
 
+    def ineligible_answers(self) -> list[str]:
+        """The names of the eligibility questions whose answer rules the applicant out."""
+        names = ["tenure"] if self.data.get("tenure") == Tenure.OTHER else []
+        return names + [name for name in EXCLUSIONS if self.data.get(name) == "yes"]
+
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"]
         if postcode and not POSTCODE.match("".join(postcode.split()).upper()):

@@ -21,7 +21,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -41,6 +41,7 @@ from ..private_files import private_file_response
 from . import history as history_views
 from .calls import _csv_safe
 from .choosers import chooser_for
+from .on_behalf import ApplicationForResidentView
 
 
 def application_url(name: str, *args) -> str:
@@ -107,7 +108,20 @@ class AppointForm(forms.Form):
 
 
 class ApplicationIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
-    """Applications, newest first; they arrive only from the public form."""
+    """Applications, newest first: from the public form, or entered by an officer."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm(pipeline.membership.MANAGE_APPLICATIONS):
+            buttons.append(
+                HeaderButton(
+                    "Enter an application for a resident",
+                    url=application_url("enter"),
+                    icon_name="mail",
+                )
+            )
+        return buttons
 
 
 class ApplicationInspectView(snippet_views.InspectView):
@@ -258,6 +272,7 @@ class PanelApplicationViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
         return urlpatterns + [
+            path("enter/", ApplicationForResidentView.as_view(), name="enter"),
             path("move/<int:pk>/", application_move, name="move"),
             path("note/<int:pk>/", application_note, name="note"),
             path("appoint/<int:pk>/", application_appoint, name="appoint"),

@@ -1,8 +1,10 @@
-"""Officers enter a call that a resident gave by post, by phone or in person.
+"""Officers enter a call or an application to join the panel that a resident gave by post, by
+phone or in person.
 
-The form is the public pro-forma with the same questions, the same checks and the same
-acknowledgement, plus how and when the call reached us. A resident may be reached by letter, so
-an address is enough contact. No hourly limit applies: the officer is signed in.
+Each form is the public one with the same questions, the same checks and the same
+acknowledgement, plus how and when it reached us. A resident may be reached by letter, so an
+address is enough contact. No hourly limit applies: the officer is signed in. (Appeals given
+these ways are recorded from the appeals screens: `appeals.AppealForResidentView`.)
 """
 
 import datetime
@@ -12,6 +14,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -20,9 +23,11 @@ from wagtail.admin.widgets import AdminDateInput
 from .. import pipeline, selectors
 from ..access_codes import format_access_code
 from ..forms import HONEYPOT_FIELD, CallForScrutinyForm
-from ..models import CallForScrutinyPage, ReceivedVia
+from ..membership_forms import JoinThePanelForm
+from ..models import CallForScrutinyPage, JoinThePanelPage, ReceivedVia
 from ..notifications import absolute_url
 from ..permissions import can_enter_for_resident
+from ..pipeline.membership import MANAGE_APPLICATIONS
 
 
 def live_call_form_page() -> CallForScrutinyPage | None:
@@ -30,36 +35,34 @@ def live_call_form_page() -> CallForScrutinyPage | None:
     return CallForScrutinyPage.objects.live().order_by("path").first()
 
 
-class CallForResidentForm(CallForScrutinyForm):
-    """The pro-forma as an officer fills it in with or for a resident."""
+class ForResidentMixin:
+    """What an officer adds to a resident's form: how and on which day it reached us (first, as
+    on the paper the officer holds), the resident named in the third person, no honeypot."""
 
-    contact_needed = ("email", "phone", "address", "postcode")
-    contact_message = (
-        "Enter how to reach the resident: an email address, a phone number or their address"
-    )
-
-    received_via = forms.ChoiceField(
-        label="How did the call reach us?",
-        choices=[choice for choice in ReceivedVia.choices if choice[0] != ReceivedVia.WEB],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how the call reached us",
-            "invalid_choice": "Choose how the call reached us",
-        },
-    )
-    received_on = forms.DateField(
-        label="The day it reached us",
-        widget=AdminDateInput,
-        help_text="The date on the letter's postmark or the day of the call or visit.",
-        error_messages={
-            "required": "Enter the day the call reached us",
-            "invalid": "Enter the day the call reached us as a date, like 2026-12-03",
-        },
-    )
+    what = "call"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields[HONEYPOT_FIELD]
+        what = self.what
+        self.fields["received_via"] = forms.ChoiceField(
+            label=f"How did the {what} reach us?",
+            choices=[choice for choice in ReceivedVia.choices if choice[0] != ReceivedVia.WEB],
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": f"Choose how the {what} reached us",
+                "invalid_choice": f"Choose how the {what} reached us",
+            },
+        )
+        self.fields["received_on"] = forms.DateField(
+            label="The day it reached us",
+            widget=AdminDateInput,
+            help_text="The date on the letter's postmark or the day of the call or visit.",
+            error_messages={
+                "required": f"Enter the day the {what} reached us",
+                "invalid": f"Enter the day the {what} reached us as a date, like 2026-12-03",
+            },
+        )
         self.fields["name"].label = "The resident's name"
         self.fields[
             "privacy_agreed"
@@ -69,7 +72,6 @@ class CallForResidentForm(CallForScrutinyForm):
         self.fields["privacy_agreed"].error_messages["required"] = (
             "Confirm that the resident has been told about the privacy notice and agrees"
         )
-        # How and when first, as on the paper the officer holds.
         self.order_fields(["received_via", "received_on"])
 
     def clean_received_on(self) -> datetime.date:
@@ -79,7 +81,8 @@ class CallForResidentForm(CallForScrutinyForm):
             raise forms.ValidationError("The day it reached us cannot be in the future")
         if day < today - datetime.timedelta(days=366):
             raise forms.ValidationError(
-                "The day it reached us must be within the last year; older letters are a new call"
+                f"The day it reached us must be within the last year; ask the resident to "
+                f"give the {self.what} again"
             )
         return day
 
@@ -89,6 +92,51 @@ class CallForResidentForm(CallForScrutinyForm):
         if day == timezone.localdate():
             return timezone.now()
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+class CallForResidentForm(ForResidentMixin, CallForScrutinyForm):
+    """The pro-forma as an officer fills it in with or for a resident."""
+
+    contact_needed = ("email", "phone", "address", "postcode")
+    contact_message = (
+        "Enter how to reach the resident: an email address, a phone number or their address"
+    )
+
+
+class ApplicationForResidentForm(ForResidentMixin, JoinThePanelForm):
+    """The application to join the panel as an officer fills it in for a resident, who may have
+    no email: a phone number or an address will do."""
+
+    what = "application"
+
+    address = forms.CharField(
+        label="Address (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where to write to a resident with no email address.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields["email"].label = "Email address (optional)"
+        self.order_fields([*self.fields][: [*self.fields].index("postcode") + 1] + ["address"])
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in ("email", "phone", "address")) and not any(
+            self.has_error(name) for name in ("email", "phone", "address")
+        ):
+            self.add_error(
+                "email",
+                "Enter how to reach the resident: an email address, a phone number or their "
+                "address",
+            )
+        return data
+
+    def application_fields(self) -> dict:
+        return super().application_fields() | {"address": self.cleaned_data["address"]}
 
 
 class CallForResidentView(WagtailAdminTemplateMixin, FormView):
@@ -173,3 +221,75 @@ def calls_listing_url() -> str:
     from .calls import action_url
 
     return action_url("list")
+
+
+class ApplicationForResidentView(WagtailAdminTemplateMixin, FormView):
+    """Enter an application to join the panel for a resident: the same questions and
+    eligibility rules as the website; an ineligible answer is explained and nothing is kept."""
+
+    template_name = "scrutiny/admin/application_for_resident.html"
+    form_class = ApplicationForResidentForm
+    header_icon = "mail"
+    page_title = "Enter an application for a resident"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(MANAGE_APPLICATIONS):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"received_on": timezone.localdate()}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": applications_listing_url(), "label": "Applications to join"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = JoinThePanelPage.objects.live().order_by("path").first()
+        context.update(
+            {
+                "action_url": self.request.path,
+                "submit_button_label": "Enter the application",
+                "submit_button_active_label": "Entering…",
+                "privacy_notice": getattr(page, "privacy_notice", ""),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        ruled_out = form.ineligible_answers()
+        if ruled_out:
+            # As on the website: counted, never kept, and the answers that rule it out shown.
+            pipeline.application_record_ineligible()
+            for name in ruled_out:
+                form.add_error(name, "With this answer the resident cannot apply")
+            form.add_error(None, "The resident cannot apply, so nothing is kept.")
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        application = pipeline.application_submit(
+            fields=form.application_fields(),
+            equality=form.equality_answers(),
+            received_via=form.cleaned_data["received_via"],
+            received_at=form.received_at(),
+            recorded_by=self.request.user,
+        )
+        messages.success(
+            self.request,
+            f"{application.name}'s application is entered, received "
+            f"{application.get_received_via_display().lower()} on "
+            f"{date_format(timezone.localtime(application.submitted_at), 'j F Y')}.",
+        )
+        return redirect(applications_listing_url("inspect", application.pk))
+
+
+def applications_listing_url(name: str = "list", *args) -> str:
+    from .membership import application_url
+
+    return application_url(name, *args)

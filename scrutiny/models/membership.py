@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .calls import Tenure, private_storage
+from .calls import ReceivedVia, Tenure, private_storage
 
 SKILLS = [
     ("outlook", "A positive and neutral outlook"),
@@ -37,7 +37,9 @@ class PanelApplication(models.Model):
     """An eligible resident's application to join the panel; ineligible ones are never kept."""
 
     name = models.CharField(max_length=200)
-    email = models.EmailField()
+    email = models.EmailField(
+        blank=True, help_text="Online applicants give one; an officer may enter one without."
+    )
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -58,6 +60,22 @@ class PanelApplication(models.Model):
     )
     notes = models.TextField(blank=True, help_text="Officers' notes; never shown to the applicant.")
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    received_via = models.CharField(
+        "received",
+        max_length=12,
+        choices=ReceivedVia.choices,
+        default=ReceivedVia.WEB,
+        editable=False,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The officer who entered an application given by post, by phone or in person.",
+    )
     member = models.OneToOneField(
         "PanelMember",
         null=True,

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..member_selectors import financial_year_of
+from ..financial_years import financial_year_of
 from ..models import (
     ApplicationStage,
     EqualityMonitoring,
@@ -20,6 +20,7 @@ from ..models import (
     MemberRole,
     PanelApplication,
     PanelMember,
+    ReceivedVia,
 )
 from ..notifications import queue_task
 from ..roles import PANEL
@@ -53,11 +54,35 @@ def application_record_ineligible(*, on: date | None = None) -> int:
 
 
 @transaction.atomic
-def application_submit(*, fields: dict, equality: dict | None = None) -> PanelApplication:
-    """Keep an eligible application, the monitoring answers apart, and tell both sides."""
-    application = PanelApplication(**fields)
+def application_submit(
+    *,
+    fields: dict,
+    equality: dict | None = None,
+    received_via: str = ReceivedVia.WEB,
+    received_at=None,
+    recorded_by=None,
+) -> PanelApplication:
+    """Keep an eligible application, the monitoring answers apart, and tell both sides.
+
+    An application given by post, by phone or in person is entered by an officer who manages
+    applications (`recorded_by`) and dated the day it reached us (`received_at`)."""
+    on_behalf = received_via != ReceivedVia.WEB
+    if on_behalf and (recorded_by is None or not recorded_by.has_perm(MANAGE_APPLICATIONS)):
+        raise PermissionDenied("Only scrutiny officers enter an application for a resident.")
+    now = timezone.now()
+    application = PanelApplication(
+        **fields,
+        submitted_at=min(received_at or now, now),
+        received_via=received_via,
+        recorded_by=recorded_by if on_behalf else None,
+    )
     application.full_clean(exclude=["member"])
-    application = machine.apply(application, "submit")
+    application = machine.apply(
+        application,
+        "submit",
+        user=application.recorded_by,
+        data={"received": application.get_received_via_display()} if on_behalf else None,
+    )
     if equality:
         EqualityMonitoring.objects.create(
             financial_year=financial_year_of(timezone.localdate()), **equality

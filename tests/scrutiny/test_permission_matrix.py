@@ -905,6 +905,25 @@ RECIPES = {
     "applications: chooser": lambda w: get(
         reverse("wagtailsnippetchoosers_scrutiny_panelapplication:choose"), needs=w.application
     ),
+    "applications: enter an application for a resident": lambda w: post(
+        snippet("panelapplication", "enter"),
+        {
+            "received_via": "phone",
+            "received_on": timezone.localdate().isoformat(),
+            "tenure": "tenant",
+            "legal_action": "no",
+            "money_order": "no",
+            "legal_dispute": "no",
+            "name": "Sam Okafor",
+            "phone": "07700 900982",
+            "postcode": "pc1 1aa",
+            "why_join": "I want repairs done right first time.",
+            "availability": "Weekday evenings",
+            "payment_choice": "voluntary",
+            "privacy_agreed": "on",
+        },
+        success="application is entered",
+    ),
     "applications: move to a stage": lambda w: post(
         snippet("panelapplication", "move", w.application.pk), {"stage": "declined", "note": ""}
     ),
