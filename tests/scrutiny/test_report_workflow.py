@@ -603,3 +603,22 @@ def test_a_pdf_is_made_once_for_the_same_report(review, staff, client, monkeypat
     client.get(review.url + "pdf/")
     client.get(review.url + "pdf/")
     assert len(made) == 1
+
+
+def test_a_pdf_that_cannot_be_made_leaves_the_page_without_the_link(
+    review, staff, client, monkeypatch
+):
+    from scrutiny import reports
+
+    review = publish_through_workflow(review, staff, client)
+
+    def broken(*args):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(reports, "html_to_pdf", broken)
+    reports.cache.clear()
+    response = client.get(review.url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "First-time fixes" in page
+    assert "Download the report" not in page
