@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo serve lint format screenshots clean
+.PHONY: run test install migrate demo serve lint format screenshots clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# WeasyPrint (the report PDFs) needs Pango, HarfBuzz and Fontconfig from the system, and a font.
+# Debian/Ubuntu, as root; .ci/run does the same on a clean CI machine.
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+		libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

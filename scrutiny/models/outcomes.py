@@ -1,7 +1,10 @@
 """The yearly outcomes report as a public page, its figures frozen when they were taken."""
 
 from django.db import models
+from django.http import Http404
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as route_path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -10,7 +13,7 @@ from .pages import TEXT_FEATURES
 from .record import RecordPageMixin
 
 
-class OutcomesReportPage(RecordPageMixin, Page):
+class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
     """One financial year's outcomes, published under the programme of scrutiny.
 
     Drafted by the yearly task (or from the outcomes screen) with a snapshot of the figures, so
@@ -60,4 +63,17 @@ class OutcomesReportPage(RecordPageMixin, Page):
         outcomes = self.outcomes
         context["outcomes"] = outcomes
         context["charts"] = outcome_charts(outcomes) if outcomes else []
+        if outcomes and self.live and not getattr(request, "is_preview", False):
+            from scrutiny.reports import outcomes_report, safely
+
+            context["report_pdf"] = safely(outcomes_report, self)
         return context
+
+    @route_path("pdf/", name="report_pdf")
+    def report_pdf(self, request):
+        """The published report as a tagged PDF, made from the same template as the page."""
+        from scrutiny.reports import outcomes_report, pdf_response
+
+        if not self.live or not self.figures or getattr(request, "is_preview", False):
+            raise Http404
+        return pdf_response(outcomes_report(self))

@@ -276,6 +276,10 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = review_progress(self)
+        if self.live and not getattr(request, "is_preview", False):
+            from scrutiny.reports import review_report, safely
+
+            context["report_pdf"] = safely(review_report, self)
         return context
 
     def get_workflow(self):
@@ -306,6 +310,6 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
         """The published report as a PDF made on the server."""
         from scrutiny.reports import report_pdf_response
 
-        if not self.live:
+        if not self.live or getattr(request, "is_preview", False):
             raise Http404
         return report_pdf_response(self)

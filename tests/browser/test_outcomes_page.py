@@ -1,6 +1,7 @@
 """The published outcomes report in a real browser: no axe violations, fits 320px and 1280px."""
 
 import datetime
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -66,4 +67,8 @@ def test_the_outcomes_report_is_accessible_and_fits(live_server, page, report_pa
     page.goto(live_server.url + report_path)
     assert page.locator("svg[role=img] title").count() == 2
     assert page.locator(".outcome-chart__table").count() == 2
+    link = page.get_by_role("link", name=re.compile(r"^Download the report \(PDF, \d+ KB\)$"))
+    assert link.is_visible()
+    download = page.request.get(live_server.url + link.get_attribute("href"))
+    assert download.body().startswith(b"%PDF")
     screenshot(page, f"outcomes-report-{WIDTHS[width_name]}")

@@ -1,8 +1,10 @@
 """The published report and the "Run the review" screen in a real browser, at 320px and 1280px."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
@@ -103,6 +105,13 @@ def test_the_report_fits_the_screen(live_server, page, published_report, width_n
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"the report scrolls sideways at {width}px"
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    link = page.get_by_role("link", name=re.compile(r"^Download the report \(PDF, \d+ KB\)$"))
+    assert link.is_visible()
+    download = page.request.get(live_server.url + link.get_attribute("href"))
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF")
     screenshot(page, f"review-report-{width}")
 
 
@@ -110,7 +119,9 @@ def test_the_report_prints_without_the_site_frame(live_server, page, published_r
     page.goto(live_server.url + published_report.url)
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
-    assert not page.get_by_role("link", name="Download the report (PDF)").is_visible()
+    link = page.locator("a[href$='pdf/']", has_text=re.compile(r"^Download the report \(PDF, "))
+    assert link.count() == 1
+    assert not link.is_visible()
     border = page.evaluate(
         "getComputedStyle(document.querySelector('.report-table td')).borderTopStyle"
     )

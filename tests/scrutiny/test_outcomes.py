@@ -4,6 +4,7 @@ public page with frozen figures, and the task that drafts it."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -548,3 +549,41 @@ def test_communications_edit_the_report_page_and_staff_find_the_figures(client, 
 def test_the_page_type_is_not_added_by_hand(programme):
     assert not OutcomesReportPage.is_creatable
     assert OutcomesReportPage in ProgrammeIndexPage.allowed_subpage_models()
+
+
+# The outcomes report as a tagged, accessible PDF (issue 19).
+
+
+def test_the_published_outcomes_report_has_a_tagged_pdf_with_every_section(
+    client, staff, known_data
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from tests.scrutiny.pdfs import pdf_structure
+
+    page, _ = pipeline.outcomes_report_draft(year=2025, user=staff["officer"])
+    assert client.get("/scrutiny-programme/outcomes-2025-26/pdf/").status_code == 404
+    publish(page)
+    response = client.get(page.url + "pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    catalog, metadata, types = pdf_structure(response.content)
+    assert catalog["/Lang"] == "en-GB"
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert metadata.title == "Scrutiny outcomes 2025/26"
+    assert types.count("/H1") == 1
+    assert types.count("/H2") == len(page.outcomes.sections()) + 2
+    assert "/Table" in types and "/TH" in types
+    reader = PdfReader(BytesIO(response.content))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    html = client.get(page.url).content.decode()
+    for heading, rows in page.outcomes.sections():
+        assert heading in text and heading in html
+        for label, value in rows:
+            assert f"{label} {value}" in text
+    assert "How the figures are counted" in text
+    assert "Calls for scrutiny received 5" in text
+    assert re.search(r"\(PDF, \d+ (KB|bytes)\)", html)
+    assert f'href="{page.url}pdf/"' in html

@@ -1020,6 +1020,9 @@ RECIPES = {
     "public: programme": lambda w: get(w.programme_page.url),
     "public: a year's programme": lambda w: get(w.year_page.url),
     "public: a year's outcomes report": lambda w: get(w.outcomes_page.url),
+    "public: a year's outcomes report (PDF)": lambda w: get(
+        w.outcomes_page.url + "pdf/", success="%PDF"
+    ),
     # Reviews and reports
     "reviews: list": lambda w: get(reverse("scrutiny_reviews:index"), success=w.review.title),
     "reviews: run the review": lambda w: get(

@@ -1,6 +1,7 @@
 """The report approval workflow: its order and who acts, no publishing without sign-off, what
 publishing changes, revisions, the PDF, the public page and the print stylesheet."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -24,6 +25,7 @@ from scrutiny.models import (
 from scrutiny.models.programme import report_workflow
 from tests.conftest import PASSWORD, make_business_area
 from tests.scrutiny.builders import make_accepted_call
+from tests.scrutiny.pdfs import pdf_structure
 from tests.scrutiny.review_builders import (
     edit_post,
     finish_steps,
@@ -322,6 +324,25 @@ def test_the_compare_view_shows_a_changed_recommendation(review, staff, client):
 
 # The public report, its PDF and print.
 
+PDF_SECTIONS = [
+    "Summary",
+    "Repairs are slow & residents are not kept informed.",
+    "Scope",
+    "Responsive repairs from report to completion.",
+    "Terms of reference",
+    "How quickly, and how well, are repairs done?",
+    "What is working well",
+    "Operatives are polite and",
+    "Standards that fall below the expected level",
+    "First-time fixes",
+    "Recommendations",
+    "Evidence",
+    "12 of 20 calls were called back.",
+    "Response awaited",
+    "Progress",
+    "Report approved",
+]
+
 
 def publish_through_workflow(review, staff, client):
     review = submit(review, staff["panel"])
@@ -369,14 +390,14 @@ def test_a_draft_has_no_public_pdf_but_staff_download_it(review, staff, client):
 
 
 def test_rich_text_markup_cannot_break_the_pdf(review, staff):
-    from scrutiny.reports import report_pdf, rich_text_paragraphs
+    from scrutiny.reports import report_pdf
 
     review.working_well = '<p>Fine <para>& "<b>bold</b>"</p><p><script>x</script>< &lt;</p>'
     review.recommendations.add(
         Recommendation(recommendation="<font size=40>Big</font> & <b>small", evidence="-")
     )
-    assert rich_text_paragraphs(review.working_well)[0] == 'Fine & " bold "'
     text = pdf_text(report_pdf(review))
+    assert 'Fine & "bold"' in text
     assert "<font size=40>Big</font> & <b>small" in text
 
 
@@ -481,3 +502,123 @@ def test_each_sign_off_group_gets_the_products_email_not_wagtails(
     assert "emt and board" in oversight[0].subject
     assert not [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
     assert SentEmail.objects.filter(key__startswith="workflow-task:").count() == 2
+
+
+# The report as a tagged, accessible PDF (issue 19).
+
+
+def test_the_report_pdf_is_tagged_with_its_language_title_and_headings(review, staff, client):
+    review = publish_through_workflow(review, staff, client)
+    response = client.get(review.url + "pdf/")
+    assert response.status_code == 200
+    catalog, metadata, types = pdf_structure(response.content)
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en-GB"
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert metadata.title == "Review of repairs"
+    assert types.count("/H1") == 1
+    assert types.count("/H2") >= 6
+    assert "/Table" in types and "/TH" in types
+    # PDF/UA-1 says so in the XMP metadata.
+    assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()
+
+
+def test_the_report_pdf_carries_every_section_of_the_page(review, staff, client):
+    review = publish_through_workflow(review, staff, client)
+    page = client.get(review.url).content.decode()
+    text = pdf_text(client.get(review.url + "pdf/").content)
+    approved = review.last_published_at.strftime("%-d %B %Y")
+    assert f"<dt>Report approved</dt><dd>{approved}</dd>" in page
+    assert f"Report approved {approved}" in text
+    for section in PDF_SECTIONS:
+        assert section in text, section
+        assert section in page, section
+    assert f"Report to {ScrutinySettings.load().oversight_body}" in text
+    assert "Download the report" not in text
+
+
+def test_the_pdf_shows_responses_and_progress_as_they_change(review, staff, client):
+    from scrutiny.models import RecommendationResponse
+
+    review = publish_through_workflow(review, staff, client)
+    assert "Response awaited" in pdf_text(client.get(review.url + "pdf/").content)
+    first = review.recommendations.first()
+    RecommendationResponse.objects.create(
+        recommendation=first, decision="accepted", reasons="We will book a slot at first call."
+    )
+    text = pdf_text(client.get(review.url + "pdf/").content)
+    assert "Accepted" in text
+
+
+def test_the_download_link_gives_the_file_size(review, staff, client):
+    from scrutiny.reports import file_size_label
+
+    review = publish_through_workflow(review, staff, client)
+    size = len(client.get(review.url + "pdf/").content)
+    page = client.get(review.url).content.decode()
+    assert re.search(r"\(PDF, \d+ KB\)", page)
+    assert f"(PDF, {file_size_label(size)})" in page
+    assert file_size_label(900) == "900 bytes"
+    assert file_size_label(126_000) == "123 KB"
+    assert file_size_label(1_468_006) == "1.4 MB"
+
+
+def test_a_private_report_pdf_is_not_downloadable_by_the_public(review, staff, client):
+    from wagtail.models import PageViewRestriction
+
+    review = publish_through_workflow(review, staff, client)
+    PageViewRestriction.objects.create(page=review, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(review.url + "pdf/")
+    assert response.status_code == 302
+    assert "%PDF" not in response.content.decode(errors="ignore")
+    client.login(username="officer", password=PASSWORD)
+    assert client.get(review.url + "pdf/").content.startswith(b"%PDF")
+
+
+def test_the_pdf_fetches_nothing_from_the_network():
+    from scrutiny.reports import LocalFileRefused, local_url_fetcher
+
+    fetcher = local_url_fetcher()
+    for url in (
+        "https://example.com/logo.png",
+        "file:///etc/passwd",
+        "http://localhost/media/../../etc/passwd",
+    ):
+        with pytest.raises(LocalFileRefused):
+            fetcher.fetch(url)
+    css = fetcher.fetch("http://localhost/static/scrutiny/css/report-print.css")
+    assert b"@page" in css.read()
+
+
+def test_a_pdf_is_made_once_for_the_same_report(review, staff, client, monkeypatch):
+    from scrutiny import reports
+
+    review = publish_through_workflow(review, staff, client)
+    made = []
+    real = reports.html_to_pdf
+    monkeypatch.setattr(reports, "html_to_pdf", lambda *a: made.append(1) or real(*a))
+    reports.cache.clear()
+    client.get(review.url)
+    client.get(review.url + "pdf/")
+    client.get(review.url + "pdf/")
+    assert len(made) == 1
+
+
+def test_a_pdf_that_cannot_be_made_leaves_the_page_without_the_link(
+    review, staff, client, monkeypatch
+):
+    from scrutiny import reports
+
+    review = publish_through_workflow(review, staff, client)
+
+    def broken(*args):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(reports, "html_to_pdf", broken)
+    reports.cache.clear()
+    response = client.get(review.url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "First-time fixes" in page
+    assert "Download the report" not in page
