@@ -122,7 +122,7 @@ def test_the_wheel_ships_scrutiny_alone_with_its_templates_and_migrations(tmp_pa
         "django-simple-history",
         "django-q2",
         "openpyxl",
-        "reportlab",
+        "weasyprint",
         "django-axes",
     }
 
