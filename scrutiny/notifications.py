@@ -36,14 +36,18 @@ def send_email_once(*, key: str, to: list[str], template: str, context: dict) ->
     recipients = [address for address in to if address]
     if not recipients:
         return False
-    context = {"config": ScrutinySettings.load(), **context}
+    config = ScrutinySettings.load()
+    context = {"config": config, **context}
     subject = render_to_string(f"scrutiny/email/{template}_subject.txt", context).strip()
     text = render_to_string(f"scrutiny/email/{template}.txt", context)
     html = render_to_string(f"scrutiny/email/{template}.html", context)
     try:
         with transaction.atomic():
             SentEmail.objects.create(key=key, to=", ".join(recipients), subject=subject[:255])
-            message = EmailMultiAlternatives(subject, text, to=recipients)
+            # Replies reach the scrutiny contact, never the address the mail server sends from.
+            message = EmailMultiAlternatives(
+                subject, text, to=recipients, reply_to=[config.contact_email]
+            )
             message.attach_alternative(html, "text/html")
             message.send()
     except IntegrityError:

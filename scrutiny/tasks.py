@@ -189,10 +189,21 @@ def send_signature_tried_again(signature_pk: int, hour: int) -> bool:
     )
 
 
-def _petition_people(petition) -> list[str]:
-    """The resident who started the petition and the officers."""
-    officer = petition.opened_by.email if petition.opened_by and petition.opened_by.email else ""
-    return [petition.call.email, officer] if petition.call.email else [officer]
+def _send_petition_news(petition, *, key: str, template: str, context: dict) -> bool:
+    """One message to the resident who started the petition (greeted, with the petition's link)
+    and one to the officer who opened it: never a resident and staff in one email."""
+    context = context | {"petition_url": absolute_url(petition_urls(petition)["detail"])}
+    sent = send_email_once(
+        key=f"{key}:resident",
+        to=[petition.call.email],
+        template=template,
+        context=context | {"resident": True},
+    )
+    officer = petition.opened_by.email if petition.opened_by else ""
+    return (
+        send_email_once(key=f"{key}:officer", to=[officer], template=template, context=context)
+        or sent
+    )
 
 
 def send_petition_milestone(petition_pk: int, milestone: str) -> bool:
@@ -200,29 +211,41 @@ def send_petition_milestone(petition_pk: int, milestone: str) -> bool:
     petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
     if petition is None:
         return False
-    return send_email_once(
+    return _send_petition_news(
+        petition,
         key=f"petition:{petition.pk}:milestone:{milestone}",
-        to=_petition_people(petition),
         template="petition_milestone",
         context={
             "petition": petition,
             "milestone": {"1/3": "a third", "2/3": "two thirds"}.get(milestone, milestone),
             "count": petition_count(petition),
-            "petition_url": absolute_url(petition_urls(petition)["detail"]),
         },
     )
 
 
 def send_petition_target_reached(petition_pk: int) -> bool:
-    """Tell the officers (and the starter) that a petition reached its target."""
+    """Tell the starter (greeted, with the petition's link) and, apart, the officers that a
+    petition reached its target."""
     petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
     if petition is None:
         return False
-    return send_email_once(
+    context = {"petition": petition, "count": petition_count(petition)}
+    sent = _send_petition_news(
+        petition,
         key=f"petition:{petition.pk}:target-reached",
-        to=[*_petition_people(petition), *_officer_emails()],
         template="petition_target_reached",
-        context={"petition": petition, "count": petition_count(petition)},
+        context=context,
+    )
+    officer = petition.opened_by.email if petition.opened_by else ""
+    others = [email for email in _officer_emails() if email != officer]
+    return (
+        send_email_once(
+            key=f"petition:{petition.pk}:target-reached:officers",
+            to=others,
+            template="petition_target_reached",
+            context=context | {"petition_url": absolute_url(petition_urls(petition)["detail"])},
+        )
+        or sent
     )
 
 
@@ -231,9 +254,9 @@ def send_petition_closed(petition_pk: int) -> bool:
     petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
     if petition is None:
         return False
-    return send_email_once(
+    return _send_petition_news(
+        petition,
         key=f"petition:{petition.pk}:closed",
-        to=_petition_people(petition),
         template="petition_closed",
         context={"petition": petition, "count": petition_count(petition)},
     )

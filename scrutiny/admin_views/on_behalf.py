@@ -61,7 +61,9 @@ class CallForResidentForm(CallForScrutinyForm):
         super().__init__(*args, **kwargs)
         del self.fields[HONEYPOT_FIELD]
         self.fields["name"].label = "The resident's name"
-        self.fields["privacy_agreed"].label = (
+        self.fields[
+            "privacy_agreed"
+        ].label = (
             "The resident has been told how their details are used (the privacy notice) and agrees"
         )
         self.fields["privacy_agreed"].error_messages["required"] = (
