@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
@@ -20,7 +21,7 @@ from wagtail.admin.widgets import AdminDateInput
 from .. import pipeline, selectors
 from ..access_codes import format_access_code
 from ..forms import HONEYPOT_FIELD, CallForScrutinyForm
-from ..models import CallForScrutinyPage, ReceivedVia
+from ..models import CallForScrutinyPage, MessageState, ReceivedVia
 from ..notifications import absolute_url
 from ..permissions import can_enter_for_resident
 
@@ -158,6 +159,8 @@ class CallForResidentView(WagtailAdminTemplateMixin, FormView):
                 "call_url": action_url("inspect", call.pk),
                 "access_code": format_access_code(call.access_code),
                 "tracking_url": absolute_url(selectors.call_tracking_url()),
+                "letters_url": reverse("scrutiny_sentemail_modeladmin_index")
+                + f"?state__exact={MessageState.TO_POST}",
             },
         )
         # The access code is shown here once: no cache may keep it.
