@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django_q.tasks import async_task
 
-from .models import ScrutinySettings, SentEmail
+from .models import MessageChannel, MessageState, ScrutinySettings, SentEmail
 
 
 def queue_task(func: str, *args) -> None:
@@ -19,12 +20,22 @@ def absolute_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def send_email_once(*, key: str, to: list[str], template: str, context: dict) -> bool:
+def send_email_once(
+    *,
+    key: str,
+    to: list[str],
+    template: str,
+    context: dict,
+    reference: str = "",
+    resident_name: str = "",
+) -> bool:
     """Send an email unless one with this key was sent before; True if it was sent now.
 
-    The row that marks it sent is written in the same transaction as the sending, so a failure
-    to send leaves no row and a retry sends again, and a second run finds the row and stops (a
-    run at the same time waits on the row's unique key, then stops).
+    The row that marks it sent is written in the same transaction as the sending, so a second
+    run finds the row and stops (a run at the same time waits on the row's unique key, then
+    stops). A failure to send is written down as "failed" in a transaction of its own and
+    raised, so django-q2 tries again and the retry sends. `resident_name` marks a message to a
+    resident: it is listed in the outbox, under `reference`, the record it is about.
 
     The guarantee is at least once, and exactly once except in one narrow window: if the worker
     dies after the mail server has taken the message but before the transaction commits, the
@@ -36,19 +47,130 @@ def send_email_once(*, key: str, to: list[str], template: str, context: dict) ->
     recipients = [address for address in to if address]
     if not recipients:
         return False
-    context = {"config": ScrutinySettings.load(), **context}
+    config = ScrutinySettings.load()
+    context = {"config": config, **context}
     subject = render_to_string(f"scrutiny/email/{template}_subject.txt", context).strip()
     text = render_to_string(f"scrutiny/email/{template}.txt", context)
     html = render_to_string(f"scrutiny/email/{template}.html", context)
+    fields = {
+        "to": ", ".join(recipients),
+        "subject": subject[:255],
+        "to_resident": bool(resident_name),
+        "recipient_name": resident_name[:200],
+        "reference": reference[:40],
+        "channel": MessageChannel.EMAIL,
+    }
     try:
         with transaction.atomic():
-            SentEmail.objects.create(key=key, to=", ".join(recipients), subject=subject[:255])
-            message = EmailMultiAlternatives(subject, text, to=recipients)
+            row = SentEmail.objects.select_for_update().filter(key=key).first()
+            if row is not None and row.state != MessageState.FAILED:
+                return False
+            if row is None:
+                row = SentEmail.objects.create(key=key, state=MessageState.SENT, **fields)
+            # Replies reach the scrutiny contact, never the address the mail server sends from.
+            message = EmailMultiAlternatives(
+                subject, text, to=recipients, reply_to=[config.contact_email]
+            )
             message.attach_alternative(html, "text/html")
             message.send()
+            if row.state == MessageState.FAILED:
+                row.state, row.sent_at = MessageState.SENT, timezone.now()
+                row.save(update_fields=["state", "sent_at"])
+    except IntegrityError:
+        return False
+    except Exception:
+        _record_failure(key, fields)
+        raise
+    return True
+
+
+def _record_failure(key: str, fields: dict) -> None:
+    """Write down that an email could not be sent (it is tried again)."""
+    now = timezone.now()
+    SentEmail.objects.update_or_create(
+        key=key,
+        defaults={**fields, "state": MessageState.FAILED, "failed_at": now},
+        create_defaults={**fields, "state": MessageState.FAILED, "failed_at": now},
+    )
+
+
+def send_letter_once(
+    *, key: str, name: str, address: str, template: str, context: dict, reference: str
+) -> bool:
+    """Write a letter for a resident who gave no email address, unless one with this key was
+    written before; True if it was written now.
+
+    The letter carries the words of the email's text part and waits in the outbox, "to post",
+    until an officer prints it (scrutiny.letters) and marks it posted.
+    """
+    config = ScrutinySettings.load()
+    context = {"config": config, "letter": True, **context}
+    subject = render_to_string(f"scrutiny/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"scrutiny/email/{template}.txt", context).strip()
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(
+                key=key,
+                subject=subject[:255],
+                to_resident=True,
+                recipient_name=name[:200],
+                postal_address=address,
+                reference=reference[:40],
+                channel=MessageChannel.LETTER,
+                state=MessageState.TO_POST,
+                body=body,
+                sender=organisation_address_block(config),
+            )
     except IntegrityError:
         return False
     return True
+
+
+def organisation_address_block(config) -> str:
+    """The organisation's name, postal address, phone and email, as a letter heads them."""
+    lines = [config.organisation_name, *config.contact_address.splitlines()]
+    if config.contact_phone:
+        lines.append(f"Phone: {config.contact_phone}")
+    lines.append(f"Email: {config.contact_email}")
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def resident_postal_address(address: str, postcode: str) -> str:
+    """A resident's address for an envelope: the lines they gave, then the postcode if missing."""
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    compact = "".join(address.split()).upper()
+    if postcode and "".join(postcode.split()).upper() not in compact:
+        lines.append(postcode)
+    return "\n".join(lines)
+
+
+def send_to_resident_once(
+    *, key: str, resident, template: str, context: dict, reference: str
+) -> bool:
+    """Tell a resident something: by email if they gave an address, by letter if not.
+
+    `resident` is the record holding their name and contact details (a call). Nothing is sent
+    to a record whose personal data was anonymised.
+    """
+    if getattr(resident, "anonymised_at", None):
+        return False
+    if resident.email:
+        return send_email_once(
+            key=key,
+            to=[resident.email],
+            template=template,
+            context=context,
+            reference=reference,
+            resident_name=resident.name,
+        )
+    return send_letter_once(
+        key=key,
+        name=resident.name,
+        address=resident_postal_address(resident.address, resident.postcode),
+        template=template,
+        context=context,
+        reference=reference,
+    )
 
 
 def workflow_task_recipients(task_state, *, exclude: set[int]):

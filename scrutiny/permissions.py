@@ -31,6 +31,21 @@ def can_manage_calls(user) -> bool:
     return user.is_active and user.has_perm("scrutiny.change_callforscrutiny")
 
 
+def can_view_outbox(user) -> bool:
+    """Officers and managers read the outbox: who was told what, when, and how."""
+    return user.is_active and user.has_perm("scrutiny.view_sentemail")
+
+
+def can_post_letters(user) -> bool:
+    """Officers print the letters to residents and mark them posted."""
+    return user.is_active and user.has_perm("scrutiny.post_letters")
+
+
+def can_view_privacy_log(user) -> bool:
+    """Officers and managers read the log of anonymisations, erasures and exports."""
+    return user.is_active and user.has_perm("scrutiny.view_privacyaction")
+
+
 def can_enter_for_resident(user) -> bool:
     """Officers enter a call that a resident gave by post, phone or in person."""
     return user.is_active and user.has_perm("scrutiny.add_callforscrutiny")

@@ -86,6 +86,9 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.export_personal_data",
         "scrutiny.view_outcomes",
         "scrutiny.refresh_outcomes",
+        "scrutiny.view_sentemail",
+        "scrutiny.post_letters",
+        "scrutiny.view_privacyaction",
     ],
     PANEL: [
         "wagtailadmin.access_admin",
@@ -153,6 +156,8 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.change_actionitem",
         "scrutiny.view_history",
         "scrutiny.view_outcomes",
+        "scrutiny.view_sentemail",
+        "scrutiny.view_privacyaction",
     ],
 }
 

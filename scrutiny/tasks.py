@@ -14,7 +14,7 @@ from .models import (
     PetitionSignature,
     PetitionStatus,
 )
-from .notifications import absolute_url, send_email_once
+from .notifications import absolute_url, send_email_once, send_to_resident_once
 from .pipeline import petition_count
 from .roles import OFFICERS
 from .selectors import (
@@ -44,11 +44,12 @@ def resident_links(call: CallForScrutiny) -> dict:
 def send_call_acknowledgement(call_pk: int) -> bool:
     """Tell the resident their call arrived, with its reference and what happens next."""
     call = CallForScrutiny.objects.select_related("business_area").filter(pk=call_pk).first()
-    if call is None or not call.email:
+    if call is None:
         return False
-    return send_email_once(
+    return send_to_resident_once(
         key=f"call:{call.pk}:acknowledgement",
-        to=[call.email],
+        resident=call,
+        reference=call.reference,
         template="call_acknowledgement",
         context={"call": call, **resident_links(call)},
     )
@@ -57,11 +58,12 @@ def send_call_acknowledgement(call_pk: int) -> bool:
 def send_access_code(call_pk: int, issued_at: str) -> bool:
     """Send the resident the access code an officer has just issued (once per issue)."""
     call = CallForScrutiny.objects.select_related("business_area").filter(pk=call_pk).first()
-    if call is None or not call.email or not call.access_code:
+    if call is None or not call.access_code:
         return False
-    return send_email_once(
+    return send_to_resident_once(
         key=f"call:{call.pk}:access-code:{issued_at}",
-        to=[call.email],
+        resident=call,
+        reference=call.reference,
         template="access_code",
         context={"call": call, **resident_links(call)},
     )
@@ -105,11 +107,12 @@ def send_decision_to_resident(decision_pk: int) -> bool:
         .filter(pk=decision_pk)
         .first()
     )
-    if decision is None or not decision.call.email:
+    if decision is None:
         return False
-    return send_email_once(
+    return send_to_resident_once(
         key=f"decision:{decision.pk}:resident",
-        to=[decision.call.email],
+        resident=decision.call,
+        reference=decision.call.reference,
         template="decision_to_resident",
         context={
             "decision": decision,
@@ -140,7 +143,7 @@ def send_serious_failure_recommendations(decision_pk: int) -> bool:
 def send_signature_confirmation(signature_pk: int, token: str) -> bool:
     """Ask an online signer to confirm their signature; the link also lets them withdraw it."""
     signature = (
-        PetitionSignature.objects.select_related("petition")
+        PetitionSignature.objects.select_related("petition__call")
         .filter(pk=signature_pk, token=token)
         .first()
     )
@@ -151,6 +154,8 @@ def send_signature_confirmation(signature_pk: int, token: str) -> bool:
         to=[signature.email],
         template="signature_confirmation",
         context=_signature_context(signature, token),
+        reference=signature.petition.call.reference,
+        resident_name=signature.name,
     )
 
 
@@ -173,7 +178,7 @@ def send_signature_tried_again(signature_pk: int, hour: int) -> bool:
     own link to confirm it while it is waiting to be confirmed.
     """
     signature = (
-        PetitionSignature.objects.select_related("petition")
+        PetitionSignature.objects.select_related("petition__call")
         .filter(pk=signature_pk, anonymised_at__isnull=True)
         .first()
     )
@@ -186,13 +191,27 @@ def send_signature_tried_again(signature_pk: int, hour: int) -> bool:
         template="signature_tried_again",
         context=_signature_context(signature, signature.token)
         | {"waiting": waiting and signature.petition.is_open},
+        reference=signature.petition.call.reference,
+        resident_name=signature.name,
     )
 
 
-def _petition_people(petition) -> list[str]:
-    """The resident who started the petition and the officers."""
-    officer = petition.opened_by.email if petition.opened_by and petition.opened_by.email else ""
-    return [petition.call.email, officer] if petition.call.email else [officer]
+def _send_petition_news(petition, *, key: str, template: str, context: dict) -> bool:
+    """One message to the resident who started the petition (greeted, with the petition's link)
+    and one to the officer who opened it: never a resident and staff in one email."""
+    context = context | {"petition_url": absolute_url(petition_urls(petition)["detail"])}
+    sent = send_to_resident_once(
+        key=f"{key}:resident",
+        resident=petition.call,
+        reference=petition.call.reference,
+        template=template,
+        context=context | {"resident": True},
+    )
+    officer = petition.opened_by.email if petition.opened_by else ""
+    return (
+        send_email_once(key=f"{key}:officer", to=[officer], template=template, context=context)
+        or sent
+    )
 
 
 def send_petition_milestone(petition_pk: int, milestone: str) -> bool:
@@ -200,29 +219,41 @@ def send_petition_milestone(petition_pk: int, milestone: str) -> bool:
     petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
     if petition is None:
         return False
-    return send_email_once(
+    return _send_petition_news(
+        petition,
         key=f"petition:{petition.pk}:milestone:{milestone}",
-        to=_petition_people(petition),
         template="petition_milestone",
         context={
             "petition": petition,
             "milestone": {"1/3": "a third", "2/3": "two thirds"}.get(milestone, milestone),
             "count": petition_count(petition),
-            "petition_url": absolute_url(petition_urls(petition)["detail"]),
         },
     )
 
 
 def send_petition_target_reached(petition_pk: int) -> bool:
-    """Tell the officers (and the starter) that a petition reached its target."""
+    """Tell the starter (greeted, with the petition's link) and, apart, the officers that a
+    petition reached its target."""
     petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
     if petition is None:
         return False
-    return send_email_once(
+    context = {"petition": petition, "count": petition_count(petition)}
+    sent = _send_petition_news(
+        petition,
         key=f"petition:{petition.pk}:target-reached",
-        to=[*_petition_people(petition), *_officer_emails()],
         template="petition_target_reached",
-        context={"petition": petition, "count": petition_count(petition)},
+        context=context,
+    )
+    officer = petition.opened_by.email if petition.opened_by else ""
+    others = [email for email in _officer_emails() if email != officer]
+    return (
+        send_email_once(
+            key=f"petition:{petition.pk}:target-reached:officers",
+            to=others,
+            template="petition_target_reached",
+            context=context | {"petition_url": absolute_url(petition_urls(petition)["detail"])},
+        )
+        or sent
     )
 
 
@@ -231,9 +262,9 @@ def send_petition_closed(petition_pk: int) -> bool:
     petition = Petition.objects.select_related("call", "opened_by").filter(pk=petition_pk).first()
     if petition is None:
         return False
-    return send_email_once(
+    return _send_petition_news(
+        petition,
         key=f"petition:{petition.pk}:closed",
-        to=_petition_people(petition),
         template="petition_closed",
         context={"petition": petition, "count": petition_count(petition)},
     )
@@ -276,11 +307,12 @@ def _appeal(appeal_pk: int):
 def send_appeal_acknowledgement(appeal_pk: int) -> bool:
     """Tell the resident their appeal arrived, with its reference and what happens next."""
     appeal = _appeal(appeal_pk)
-    if appeal is None or not appeal.call.email:
+    if appeal is None:
         return False
-    return send_email_once(
+    return send_to_resident_once(
         key=f"appeal:{appeal.pk}:acknowledgement",
-        to=[appeal.call.email],
+        resident=appeal.call,
+        reference=appeal.reference,
         template="appeal_acknowledgement",
         context={
             "appeal": appeal,
@@ -307,11 +339,12 @@ def send_appeal_officer_notification(appeal_pk: int) -> bool:
 def send_appeal_decision_to_resident(appeal_pk: int) -> bool:
     """Tell the resident the appeal panel's final decision and what it means for their call."""
     appeal = _appeal(appeal_pk)
-    if appeal is None or not appeal.decided_at or not appeal.call.email:
+    if appeal is None or not appeal.decided_at:
         return False
-    return send_email_once(
+    return send_to_resident_once(
         key=f"appeal:{appeal.pk}:decision",
-        to=[appeal.call.email],
+        resident=appeal.call,
+        reference=appeal.reference,
         template="appeal_decision_to_resident",
         context={
             "appeal": appeal,
@@ -333,6 +366,7 @@ def send_application_acknowledgement(application_pk: int) -> bool:
         to=[application.email],
         template="application_acknowledgement",
         context={"application": application},
+        resident_name=application.name,
     )
 
 
@@ -501,11 +535,12 @@ def send_call_closed(call_pk: int) -> bool:
         .filter(pk=call_pk, status=CallStatus.CLOSED)
         .first()
     )
-    if call is None or not call.email:
+    if call is None:
         return False
-    return send_email_once(
+    return send_to_resident_once(
         key=f"call:{call.pk}:closed",
-        to=[call.email],
+        resident=call,
+        reference=call.reference,
         template="call_closed",
         context={"call": call, **resident_links(call)},
     )
@@ -518,11 +553,12 @@ def send_monitoring_outcome(monitoring_pk: int, outcome: str, review_on: str) ->
     monitoring = (
         Monitoring.objects.select_related("call__business_area").filter(pk=monitoring_pk).first()
     )
-    if monitoring is None or not monitoring.call.email:
+    if monitoring is None:
         return False
-    return send_email_once(
+    return send_to_resident_once(
         key=f"monitoring:{monitoring.pk}:{outcome}:{review_on}",
-        to=[monitoring.call.email],
+        resident=monitoring.call,
+        reference=monitoring.call.reference,
         template="monitoring_outcome",
         context={
             "monitoring": monitoring,

@@ -15,6 +15,7 @@ from wagtail.models import ModelLogEntry, Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail_modeladmin.options import modeladmin_register
 
 from . import action_selectors, member_selectors, permissions, record_selectors, selectors
 from .admin_views import actions as action_views
@@ -26,6 +27,7 @@ from .admin_views import listings
 from .admin_views import meetings as meeting_views
 from .admin_views import membership as membership_views
 from .admin_views import on_behalf as on_behalf_views
+from .admin_views import outbox as outbox_views
 from .admin_views import outcomes as outcome_views
 from .admin_views import petitions as petition_views
 from .admin_views import privacy as privacy_views
@@ -879,3 +881,15 @@ def run_review_header_button(page, user, view_name=None, next_url=None):
     button = _run_review_button(page, user, priority=12)
     if button is not None:
         yield button
+
+
+modeladmin_register(outbox_views.OutboxAdmin)
+modeladmin_register(outbox_views.PrivacyLogAdmin)
+
+
+@hooks.register("register_log_actions")
+def register_letter_log_actions(actions):
+    """Name the posting of a letter to a resident."""
+    actions.register_action(
+        "scrutiny.letter.posted", "Letter posted", "Marked posted by an officer"
+    )

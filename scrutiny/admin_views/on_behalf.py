@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.generic import FormView
@@ -24,7 +25,7 @@ from .. import pipeline, selectors
 from ..access_codes import format_access_code
 from ..forms import HONEYPOT_FIELD, CallForScrutinyForm
 from ..membership_forms import JoinThePanelForm
-from ..models import CallForScrutinyPage, JoinThePanelPage, ReceivedVia
+from ..models import CallForScrutinyPage, JoinThePanelPage, MessageState, ReceivedVia
 from ..notifications import absolute_url
 from ..permissions import can_enter_for_resident
 from ..pipeline.membership import MANAGE_APPLICATIONS
@@ -209,6 +210,8 @@ class CallForResidentView(WagtailAdminTemplateMixin, FormView):
                 "call_url": action_url("inspect", call.pk),
                 "access_code": format_access_code(call.access_code),
                 "tracking_url": absolute_url(selectors.call_tracking_url()),
+                "letters_url": reverse("scrutiny_sentemail_modeladmin_index")
+                + f"?state__exact={MessageState.TO_POST}",
             },
         )
         # The access code is shown here once: no cache may keep it.

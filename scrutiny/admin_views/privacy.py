@@ -33,7 +33,7 @@ COUNT_LABELS = {
     "history_rows": ("history row", "history rows"),
     "revisions": ("revision of a call", "revisions of calls"),
     "log_entries": ("log entry", "log entries"),
-    "emails_sent": ("record of an email sent", "records of emails sent"),
+    "emails_sent": ("message in the outbox", "messages in the outbox"),
     "members": ("panel membership", "panel memberships"),
     "expense_claims": ("expense claim", "expense claims"),
 }

@@ -75,7 +75,15 @@ from .scoring import (
     ScoringCriterion,
     financial_year_label,
 )
-from .system import ChangeHistory, FormAttempts, RecordLogEntry, ReferenceCounter, SentEmail
+from .system import (
+    ChangeHistory,
+    FormAttempts,
+    MessageChannel,
+    MessageState,
+    RecordLogEntry,
+    ReferenceCounter,
+    SentEmail,
+)
 from .workflows import PanelDecisionTask
 
 __all__ = [
@@ -158,6 +166,8 @@ __all__ = [
     "ReferenceCounter",
     "ScrutinySettings",
     "SentEmail",
+    "MessageChannel",
+    "MessageState",
     "ReceivedVia",
     "Tenure",
 ]

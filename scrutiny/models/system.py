@@ -1,6 +1,7 @@
 """Bookkeeping shared by every feature: readable references, sent emails, form attempts, and
 the log of changes as each user may read it."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
@@ -23,19 +24,71 @@ class ReferenceCounter(models.Model):
         return f"{self.prefix}-{self.year}: {self.last_number}"
 
 
+class MessageChannel(models.TextChoices):
+    """How a message reached its recipient."""
+
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class MessageState(models.TextChoices):
+    """Where a message is: an email sent or failed, a letter waiting to be posted or posted."""
+
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed (tried again)"
+    TO_POST = "to_post", "To post"
+    POSTED = "posted", "Posted"
+
+
 class SentEmail(models.Model):
-    """One row per email the system has sent, keyed so a task that runs twice sends once."""
+    """One row per message the system has sent, keyed so a task that runs twice sends once.
+
+    Messages to residents are the outbox (who was told what, and when, and how): an email, or
+    a letter for a resident who gave no email address, which an officer prints and posts.
+    """
 
     key = models.CharField(max_length=200, unique=True)
-    to = models.TextField()
+    to = models.TextField("email to", blank=True)
     subject = models.CharField(max_length=255)
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField("written", default=timezone.now, db_index=True)
+    to_resident = models.BooleanField(
+        default=False, db_index=True, help_text="A message to a resident: listed in the outbox."
+    )
+    recipient_name = models.CharField("to", max_length=200, blank=True)
+    postal_address = models.TextField(blank=True, help_text="Where a letter is posted.")
+    reference = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="The record the message is about."
+    )
+    channel = models.CharField(
+        max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL
+    )
+    state = models.CharField(
+        max_length=10, choices=MessageState.choices, default=MessageState.SENT, db_index=True
+    )
+    failed_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField(blank=True, help_text="A letter's words, as printed.")
+    sender = models.TextField(blank=True, help_text="A letter's address block, as printed.")
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = "message to a resident"
+        verbose_name_plural = "outbox"
+        permissions = [("post_letters", "Can print letters to residents and mark them posted")]
 
     def __str__(self) -> str:
-        return self.key
+        return f"{self.subject} ({self.reference or self.key})"
+
+    @property
+    def is_letter(self) -> bool:
+        return self.channel == MessageChannel.LETTER
 
 
 class FormAttempts(models.Model):

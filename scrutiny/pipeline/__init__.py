@@ -58,6 +58,7 @@ from .decisions import (
     call_decide,
     monitoring_review_default,
 )
+from .letters import letter_mark_posted
 from .machine import MACHINES, Move, TransitionNotAllowed
 from .measures import ImportRefused, MeasureImport, measures_import, measures_parse
 from .meetings import agenda_refresh, meeting_cancel, meeting_mark_held, next_formal_meeting
@@ -133,6 +134,7 @@ from .scoring import (
 )
 
 __all__ = [
+    "letter_mark_posted",
     "monitoring_conclude",
     "monitoring_due",
     "MACHINES",

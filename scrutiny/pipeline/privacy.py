@@ -211,20 +211,33 @@ def _delete_upload(run: _Run, upload) -> None:
 
 
 def _scrub_sent_emails(run: _Run, *, addresses: set[str], key_prefixes: list[str]) -> None:
-    """Take these addresses out of the record of emails sent about these records."""
+    """Take these addresses, and the resident's name, postal address and letters' words, out
+    of the record of messages sent about these records (the outbox keeps when and what)."""
     addresses = {address.lower() for address in addresses if address}
-    if not addresses:
+    if not key_prefixes:
         return
     query = models.Q()
     for prefix in key_prefixes:
         query |= models.Q(key__startswith=prefix)
-    rows = SentEmail.objects.filter(query) if key_prefixes else SentEmail.objects.none()
-    for row in rows:
-        recipients = [address.strip() for address in row.to.split(",")]
+    for row in SentEmail.objects.filter(query):
+        changed = []
+        recipients = [address.strip() for address in row.to.split(",")] if row.to else []
         kept = [ANONYMISED if r.lower() in addresses else r for r in recipients]
         if kept != recipients:
             row.to = ", ".join(kept)
-            row.save(update_fields=["to"])
+            changed.append("to")
+        if row.to_resident:
+            scrubbed = {
+                "recipient_name": ANONYMISED if row.recipient_name else "",
+                "postal_address": "",
+                "body": "",
+            }
+            for name, value in scrubbed.items():
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
+                    changed.append(name)
+        if changed:
+            row.save(update_fields=changed)
             run.counts["emails_sent"] += 1
 
 
@@ -272,6 +285,7 @@ def _anonymise_call(run: _Run, call: CallForScrutiny) -> None:
                 f"petition:{pk}:"
                 for pk in Petition.objects.filter(call=call).values_list("pk", flat=True)
             ],
+            *[f"monitoring:{pk}:" for pk in call.monitorings.values_list("pk", flat=True)],
         ],
     )
 

@@ -47,7 +47,7 @@ EXPECTED = {
             "The panel",
             ["Ranking and programme", "Reviews", "Measures", "Panel members", "Expense claims"],
         ),
-        ("Reports", ["Outcomes report", "History"]),
+        ("Reports", ["Outcomes report", "History", "Outbox", "Anonymisation log"]),
         (
             "Settings",
             [
@@ -71,7 +71,7 @@ EXPECTED = {
     "manager": [
         ("Work", ["Calls for scrutiny", "Petitions", "Panel meetings", "Appeals", "Action plans"]),
         ("The panel", ["Ranking and programme", "Reviews", "Measures"]),
-        ("Reports", ["Outcomes report", "History"]),
+        ("Reports", ["Outcomes report", "History", "Outbox", "Anonymisation log"]),
         ("Settings", ["Business areas", "Involvement groups", "Scoring matrix", "Review steps"]),
         HELP,
     ],

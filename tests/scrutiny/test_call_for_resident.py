@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from scrutiny.models import CallForScrutiny, ReceivedVia
+from scrutiny.models import CallForScrutiny, ReceivedVia, SentEmail
 from tests.conftest import PASSWORD, admin_refusal, make_business_area
 from tests.scrutiny.test_call_form import make_call_page, valid_answers
 
@@ -60,12 +60,17 @@ def test_an_officer_enters_a_postal_call_dated_the_day_it_arrived(
     page = response.content.decode()
     assert f"{call.reference}</a> is entered, received by post" in page
     assert f"{call.access_code[:5]}-{call.access_code[5:]}" in page
-    assert "gave no email address: tell them the reference and the code" in page
+    assert "gave no email address: the acknowledgement, with the reference and the code" in page
+    assert "letters to post</a>" in page
     assert "no-store" in response["Cache-Control"]
     # The record names the officer who entered it; the resident had no email to be sent.
     entry = ModelLogEntry.objects.get(action="scrutiny.call.submit")
     assert entry.user == staff["officer"]
     assert not [message for message in mail.outbox if "jo.bloggs" in " ".join(message.to)]
+    # The acknowledgement is a letter waiting to be posted (issue 19).
+    waiting = SentEmail.objects.get(key=f"call:{call.pk}:acknowledgement")
+    assert (waiting.channel, waiting.state) == ("letter", "to_post")
+    assert call.reference in waiting.body and waiting.recipient_name == "Jo Bloggs"
     inspect = client.get(
         reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[call.pk])
     ).content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from scrutiny.models import SentEmail
+from scrutiny.models import MessageState, SentEmail
 from scrutiny.notifications import send_email_once
 from scrutiny.tasks import send_call_acknowledgement
 from tests.scrutiny.builders import make_call
@@ -34,8 +34,8 @@ def test_a_task_that_runs_twice_sends_one_email():
     assert SentEmail.objects.filter(key=f"call:{call.pk}:acknowledgement").count() == 1
 
 
-def test_a_failed_send_leaves_no_row_so_the_retry_sends(monkeypatch):
-    """At least once: the row and the sending commit together, so a failure is tried again."""
+def test_a_failed_send_is_recorded_as_failed_and_the_retry_sends(monkeypatch):
+    """At least once: a failure is written down as failed and raised, so it is tried again."""
     call = make_call()
     mail.outbox.clear()
 
@@ -46,9 +46,14 @@ def test_a_failed_send_leaves_no_row_so_the_retry_sends(monkeypatch):
         patched.setattr("django.core.mail.EmailMultiAlternatives.send", broken_send)
         with pytest.raises(ConnectionRefusedError):
             send(call)
-    assert not SentEmail.objects.filter(key=f"call:{call.pk}:acknowledgement").exists()
+    row = SentEmail.objects.get(key=f"call:{call.pk}:acknowledgement")
+    assert row.state == MessageState.FAILED and row.failed_at is not None
 
     assert send(call) is True
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert row.state == MessageState.SENT
+    assert send(call) is False
     assert len(mail.outbox) == 1
 
 

@@ -31,12 +31,14 @@ from django.utils import timezone
 from wagtail.rich_text import RichText
 
 from home.models import StandardPage
-from scrutiny import pipeline, selectors
+from scrutiny import pipeline, selectors, tasks
 from scrutiny.financial_years import current_financial_year
 from scrutiny.models import (
     CallForScrutinyPage,
     JoinThePanelPage,
     PetitionIndexPage,
+    PrivacyAction,
+    PrivacyActionKind,
     ProgrammeIndexPage,
     ProgrammeYearPage,
     Recommendation,
@@ -45,6 +47,7 @@ from scrutiny.models import (
     Score,
     ScoringCriterion,
     ScrutinyReviewPage,
+    SentEmail,
 )
 from scrutiny.models.programme import report_workflow
 from scrutiny.outcomes import last_closed_financial_year
@@ -411,6 +414,19 @@ class World:
         review = ScrutinyReviewPage.objects.get(pk=self.review.pk)
         assert review.live, "the workflow did not publish the report"
         return review
+
+    # The outbox.
+
+    @cached_property
+    def letter(self):
+        """The letter acknowledging a call given with a phone number and address, no email."""
+        call = self.new_call(email="", name="Pat Post", address="12 Larch Court")
+        tasks.send_call_acknowledgement(call.pk)
+        return SentEmail.objects.get(key=f"call:{call.pk}:acknowledgement")
+
+    @cached_property
+    def retention_run(self):
+        return PrivacyAction.objects.create(kind=PrivacyActionKind.RETENTION, counts={"calls": 1})
 
     # Members.
 
@@ -897,6 +913,30 @@ RECIPES = {
         {"email": RESIDENT["email"], "confirm": "yes"},
         needs=w.call,
     ),
+    # The outbox and the anonymisation log.
+    "outbox: list": lambda w: get(
+        "/admin/scrutiny/sentemail/", private=("Pat Post",), needs=w.letter
+    ),
+    "outbox: letters to post": lambda w: get(
+        "/admin/scrutiny/sentemail/?state__exact=to_post",
+        private=("Pat Post",),
+        needs=w.letter,
+    ),
+    "outbox: download a letter (PDF)": lambda w: get(
+        reverse("scrutiny_outbox_letter_pdf", args=[w.letter.pk]), success="%PDF"
+    ),
+    "outbox: mark a letter posted": lambda w: post(
+        reverse("scrutiny_outbox_letter_posted", args=[w.letter.pk])
+    ),
+    "outbox: add a message": lambda w: get("/admin/scrutiny/sentemail/create/"),
+    "outbox: edit a message": lambda w: get(f"/admin/scrutiny/sentemail/edit/{w.letter.pk}/"),
+    "outbox: delete a message": lambda w: get(f"/admin/scrutiny/sentemail/delete/{w.letter.pk}/"),
+    "anonymisation log: list": lambda w: get(
+        "/admin/scrutiny/privacyaction/", shows=("The retention task",), needs=w.retention_run
+    ),
+    "anonymisation log: delete an entry": lambda w: get(
+        f"/admin/scrutiny/privacyaction/delete/{w.retention_run.pk}/"
+    ),
     # Applications, members and expense claims.
     "applications: list": lambda w: get(snippet("panelapplication", "list"), needs=w.application),
     "applications: inspect": lambda w: get(
@@ -1161,6 +1201,10 @@ SUPERUSER_REFUSED = {
     "pages: delete a review",
     "pages: confirm deleting a review",
     "pages: delete an outcomes report",
+    "outbox: add a message",
+    "outbox: edit a message",
+    "outbox: delete a message",
+    "anonymisation log: delete an entry",
 }
 
 
