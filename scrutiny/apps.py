@@ -14,3 +14,7 @@ class ScrutinyConfig(AppConfig):
         from . import checks, signals  # noqa: F401  (checks registers the host-site checks)
 
         signals.leave_scrutiny_workflows_to_the_product()
+
+        from .admin_views.choosers import close_page_chooser_to_hidden_pages
+
+        close_page_chooser_to_hidden_pages()

@@ -13,12 +13,17 @@ from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from axes.utils import reset
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.db.models import Max, Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from .ratelimit import client_address, counted_address
+
+UNLOCKED_ACTION = "scrutiny.lockout_unlocked"
 
 
 def client_network(request) -> str:
@@ -119,10 +124,28 @@ def lockouts_current() -> dict[str, list[Lockout]]:
     return found
 
 
-def lockout_clear(*, username: str = "", ip_address: str = "") -> int:
-    """Forget the failed sign-ins of one account or one address, which unlocks it."""
-    if username:
-        return reset(username=username)
-    if ip_address:
-        return reset(ip=ip_address)
-    return 0
+def lockout_clear(*, username: str = "", ip_address: str = "", user=None) -> int:
+    """Forget the failed sign-ins of one account or one address, which unlocks it.
+
+    With `user` (the superuser who unlocked it) the unlock goes into the site history, on the
+    account unlocked, or on the superuser's own account for a network address or a name that
+    is nobody's account.
+    """
+    with transaction.atomic():
+        if username:
+            cleared = reset(username=username)
+        elif ip_address:
+            cleared = reset(ip=ip_address)
+        else:
+            return 0
+        if user is not None:
+            account = (
+                get_user_model().objects.filter(username=username).first() if username else None
+            )
+            log(
+                instance=account or user,
+                action=UNLOCKED_ACTION,
+                user=user,
+                data={"username": username, "ip_address": ip_address or "", "cleared": cleared},
+            )
+    return cleared

@@ -2,16 +2,30 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.brokers.orm import ORM
+from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from .models import MessageChannel, MessageState, ScrutinySettings, SentEmail
 
 
 def queue_task(func: str, *args) -> None:
-    """Queue a django-q2 task once the surrounding transaction has committed."""
+    """Queue a django-q2 task that runs only if the surrounding transaction commits.
+
+    With the ORM broker in the same database (the default), the task's row is written inside
+    that transaction: the records and the task that follows them commit together, in one commit
+    instead of two. Any other broker (Redis) is handed the task once the transaction has
+    committed, so a worker never looks for a record that is not there yet.
+    """
+    if Conf.ORM and not Conf.SYNC and connections[Conf.ORM].in_atomic_block:
+        broker = get_broker()
+        if isinstance(broker, ORM):
+            async_task(func, *args, broker=broker)
+            return
     transaction.on_commit(lambda: async_task(func, *args))
 
 

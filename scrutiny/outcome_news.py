@@ -15,16 +15,18 @@ from .models import (
     PetitionSignature,
     ScrutinyReviewPage,
 )
-from .notifications import absolute_url, send_email_once
+from .notifications import absolute_url, send_email_once, send_to_resident_once
 
 
 def outcome_recipients(call: CallForScrutiny, *, signers_only: bool = False) -> list[dict]:
     """{"name", "email", "raised_it"} for each person to tell about a call, once per address:
-    the resident who raised it, then each counted signer of its petition who asked to be told.
-    Anonymised people are nobody's to tell."""
+    the resident who raised it (with or without an email address), then each counted signer of
+    its petition who asked to be told. Anonymised people are nobody's to tell."""
     people: dict[str, dict] = {}
-    if not signers_only and call.email and call.anonymised_at is None:
-        people[call.email.lower()] = {"name": call.name, "email": call.email, "raised_it": True}
+    if not signers_only and call.anonymised_at is None:
+        # A resident who gave no email is written to (`send_to_resident_once`).
+        key = call.email.lower() or f"call:{call.pk}"
+        people[key] = {"name": call.name, "email": call.email, "raised_it": True}
     signers = (
         PetitionSignature.objects.counted()
         .filter(petition__call=call, tell_outcome=True, anonymised_at__isnull=True)
@@ -54,13 +56,31 @@ def send_decision_news(decision_pk: int) -> int:
     call = decision.call
     sent = 0
     for person in outcome_recipients(call, signers_only=True):
-        sent += send_email_once(
+        sent += _tell(
+            person,
             key=_key("decision", decision.pk, person["email"]),
-            to=[person["email"]],
             template="news_decision",
             context={"person": person, "call": call, "decision": decision},
         )
     return sent
+
+
+def _tell(person: dict, *, key: str, template: str, context: dict) -> bool:
+    """One message to one person: the resident who raised the call by email or letter, a
+    signer by email; both are listed in the outbox under the call's reference."""
+    call = context["call"]
+    if person["raised_it"]:
+        return send_to_resident_once(
+            key=key, resident=call, template=template, context=context, reference=call.reference
+        )
+    return send_email_once(
+        key=key,
+        to=[person["email"]],
+        template=template,
+        context=context,
+        reference=call.reference,
+        resident_name=person["name"],
+    )
 
 
 def send_review_news(review_pk: int, event: str) -> int:
@@ -74,12 +94,13 @@ def send_review_news(review_pk: int, event: str) -> int:
     people: dict[str, dict] = {}
     for call in review.calls.select_related("business_area").order_by("pk"):
         for person in outcome_recipients(call):
-            people.setdefault(person["email"].lower(), {**person, "call": call})
+            who = person["email"].lower() or f"call:{call.pk}"
+            people.setdefault(who, {**person, "call": call})
     sent = 0
-    for person in people.values():
-        sent += send_email_once(
-            key=_key(event, review.pk, person["email"]),
-            to=[person["email"]],
+    for who, person in people.items():
+        sent += _tell(
+            person,
+            key=_key(event, review.pk, who),
             template=f"news_{event}",
             context={
                 "person": person,

@@ -18,13 +18,17 @@ adds by reading and writing back, which let simultaneous requests through uncoun
 import hashlib
 import ipaddress
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from .models import FormAttempts
+
+T = TypeVar("T")
 
 WINDOW_SECONDS = 60 * 60
 
@@ -76,19 +80,52 @@ def attempt_allowed(request, *, scope: str, limit: int) -> bool:
     """Count one attempt from this request's address or IPv6 network; False once over the limit."""
     hour = int(time.time() // WINDOW_SECONDS)
     key = _key(scope, counted_address(client_address(request)))
-    rows = FormAttempts.objects.filter(key=key, hour=hour)
-    with transaction.atomic():
-        first = not rows.update(attempts=F("attempts") + 1)
-        if first:  # this hour's first attempt, unless another request made the row meanwhile
+    attempts = _add_attempt(key, hour)
+    if attempts is None:  # this hour's first attempt, unless another request made the row meanwhile
+        rows = FormAttempts.objects.filter(key=key, hour=hour)
+        with transaction.atomic():
             _, created = FormAttempts.objects.get_or_create(
                 key=key, hour=hour, defaults={"attempts": 1}
             )
             if not created:
                 rows.update(attempts=F("attempts") + 1)
-        attempts = rows.values_list("attempts", flat=True).get()
-    if first:
+            attempts = rows.values_list("attempts", flat=True).get()
         FormAttempts.objects.filter(hour__lt=hour).delete()  # past hours count no more
     return attempts <= limit
+
+
+def _add_attempt(key: str, hour: int) -> int | None:
+    # One statement adds and reads the count (PostgreSQL and SQLite 3.35+ both return it).
+    table, attempts, key_, hour_ = map(
+        connection.ops.quote_name, [FormAttempts._meta.db_table, "attempts", "key", "hour"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {attempts} = {attempts} + 1"  # noqa: S608
+            f" WHERE {key_} = %s AND {hour_} = %s RETURNING {attempts}",
+            [key, hour],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def accept_within_limit(
+    request, *, scope: str, limit: int, accept: Callable[[], T]
+) -> tuple[bool, T]:
+    """Take a valid submission and count its attempt in one transaction; undone if over the limit.
+
+    The attempt is counted after `accept()` has written the records, just before the one commit,
+    so the address's counter row is locked only for that moment and submissions from one
+    address are not queued behind each other's work. Over the limit, the transaction is rolled
+    back: nothing `accept()` wrote stays and no email it queued is sent. Returns whether the
+    attempt was within the limit, and what `accept()` returned.
+    """
+    with transaction.atomic():
+        result = accept()
+        allowed = attempt_allowed(request, scope=scope, limit=limit)
+        if not allowed:
+            transaction.set_rollback(True)
+    return allowed, result
 
 
 def retry_after_seconds() -> int:

@@ -17,7 +17,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
-from . import action_selectors, member_selectors, permissions, record_selectors, selectors
+from . import action_selectors, lockouts, member_selectors, permissions, record_selectors, selectors
 from .admin_views import actions as action_views
 from .admin_views import appeals as appeal_views
 from .admin_views import calls as call_views
@@ -353,9 +353,22 @@ class CallSubmitted(LogFormatter):
         return "Submitted by the resident"
 
 
+class SignInUnlocked(LogFormatter):
+    """A superuser unlocking an account or a network address on the lock-outs list."""
+
+    label = "Sign-in unlocked"
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        if data.get("username"):
+            return f"The account “{data['username']}” unlocked after failed sign-ins"
+        return f"The network address {data.get('ip_address', '')} unlocked after failed sign-ins"
+
+
 @hooks.register("register_log_actions")
 def register_scrutiny_log_actions(actions):
     """Name every change the plugin writes to Wagtail's log."""
+    actions.register_action(lockouts.UNLOCKED_ACTION)(SignInUnlocked)
     actions.register_action("scrutiny.call.submit")(CallSubmitted)
     actions.register_action("scrutiny.call.move", "Call moved", "Moved to a new stage")
     actions.register_action("scrutiny.call.assign", "Call assigned", "Assigned to an officer")

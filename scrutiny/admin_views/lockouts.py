@@ -64,7 +64,7 @@ def lockout_unlock(request):
         messages.error(request, " ".join(form.errors.get("__all__", ["Choose what to unlock."])))
         return redirect("scrutiny_lockouts:index")
     username, address = form.cleaned_data["username"], form.cleaned_data["ip_address"]
-    cleared = lockouts.lockout_clear(username=username, ip_address=address)
+    cleared = lockouts.lockout_clear(username=username, ip_address=address, user=request.user)
     what = f"The account “{username}”" if username else f"The network address {address}"
     if cleared:
         messages.success(request, f"{what} is unlocked and may sign in again.")

@@ -2,6 +2,7 @@
 
 from contextlib import suppress
 
+from django.conf import settings
 from django.db import models
 from django.shortcuts import redirect
 from modelcluster.fields import ParentalKey
@@ -93,8 +94,10 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
     max_count = 1
     subpage_types: list[str] = []
 
-    # The session key that lets only the browser that sent a call see its confirmation.
-    SUBMITTED_CALL_SESSION_KEY = "scrutiny_submitted_call"
+    # The signed cookie that lets only the browser that sent a call see its confirmation, for
+    # an hour.
+    SUBMITTED_CALL_COOKIE = "scrutiny_submitted_call"
+    SUBMITTED_CALL_SECONDS = 60 * 60
 
     class Meta:
         verbose_name = "call for scrutiny form"
@@ -119,31 +122,68 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
                 request, context_overrides={"form": forms.CallForScrutinyForm(page=self)}
             )
         limit = ScrutinySettings.load(request_or_site=request).form_submissions_per_hour
-        if not ratelimit.attempt_allowed(request, scope=ratelimit.CALL_FORM, limit=limit):
+        # A call with files is counted first, so that files are never stored for an address
+        # over its limit; one without is counted as it commits (see accept_within_limit).
+        if request.FILES and not ratelimit.attempt_allowed(
+            request, scope=ratelimit.CALL_FORM, limit=limit
+        ):
             return self.rate_limited(request, looking_up=False)
-        if forms.honeypot_filled(request.POST):
-            response = self.render(request, context_overrides={"refused": True})
-            response.status_code = 400
-            return response
+        counted = bool(request.FILES)
         form = forms.CallForScrutinyForm(request.POST, request.FILES, page=self)
-        if not form.is_valid():
+        if forms.honeypot_filled(request.POST) or not form.is_valid():
+            if not counted and not ratelimit.attempt_allowed(
+                request, scope=ratelimit.CALL_FORM, limit=limit
+            ):
+                return self.rate_limited(request, looking_up=False)
+            if forms.honeypot_filled(request.POST):
+                response = self.render(request, context_overrides={"refused": True})
+                response.status_code = 400
+                return response
             return self.render(request, context_overrides={"form": form})
-        call = pipeline.call_submit(
-            fields=form.call_fields(),
-            evidence=form.evidence_files(),
-            extra_answers=form.extra_answers(),
+
+        def submit():
+            return pipeline.call_submit(
+                fields=form.call_fields(),
+                evidence=form.evidence_files(),
+                extra_answers=form.extra_answers(),
+            )
+
+        if counted:
+            call = submit()
+        else:
+            allowed, call = ratelimit.accept_within_limit(
+                request, scope=ratelimit.CALL_FORM, limit=limit, accept=submit
+            )
+            if not allowed:
+                return self.rate_limited(request, looking_up=False)
+        response = redirect(self.subpage_url(request, "confirmation"))
+        # A signed cookie rather than the session: no session row to write for a visitor who
+        # has none, so the call and its emails are the request's only commit.
+        response.set_signed_cookie(
+            self.SUBMITTED_CALL_COOKIE,
+            str(call.pk),
+            salt=self.SUBMITTED_CALL_COOKIE,
+            max_age=self.SUBMITTED_CALL_SECONDS,
+            path=self.get_url(request),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
         )
-        request.session[self.SUBMITTED_CALL_SESSION_KEY] = call.pk
-        return redirect(self.subpage_url(request, "confirmation"))
+        return response
 
     @path("confirmation/", name="confirmation")
     def confirmation_view(self, request):
         """The reference and what happens next, for the browser that has just sent a call."""
         from .calls import CallForScrutiny
 
-        pk = request.session.get(self.SUBMITTED_CALL_SESSION_KEY)
+        pk = request.get_signed_cookie(
+            self.SUBMITTED_CALL_COOKIE,
+            default=None,
+            salt=self.SUBMITTED_CALL_COOKIE,
+            max_age=self.SUBMITTED_CALL_SECONDS,
+        )
         call = None
-        if pk is not None:
+        if pk is not None and pk.isdigit():
             call = CallForScrutiny.objects.select_related("business_area").filter(pk=pk).first()
         if call is None:
             return redirect(self.get_url(request))
@@ -441,28 +481,40 @@ class PetitionIndexPage(RoutablePageMixin, Page):
         }
         if request.method == "POST" and petition.is_open:
             limit = ScrutinySettings.load(request_or_site=request).form_submissions_per_hour
-            if not ratelimit.attempt_allowed(request, scope=ratelimit.PETITION, limit=limit):
-                return self.rate_limited(request, petition)
-            if forms.honeypot_filled(request.POST):
-                response = self.render(
-                    request,
-                    template="scrutiny/petition_page.html",
-                    context_overrides=context | {"refused": True},
-                )
-                response.status_code = 400
-                return response
             form = forms.PetitionSignatureForm(request.POST)
-            if form.is_valid():
-                try:
-                    pipeline.petition_sign(
-                        petition=petition,
-                        ip_address=ratelimit.client_address(request),
-                        **form.signature_fields(),
+            if forms.honeypot_filled(request.POST) or not form.is_valid():
+                if not ratelimit.attempt_allowed(request, scope=ratelimit.PETITION, limit=limit):
+                    return self.rate_limited(request, petition)
+                if forms.honeypot_filled(request.POST):
+                    response = self.render(
+                        request,
+                        template="scrutiny/petition_page.html",
+                        context_overrides=context | {"refused": True},
                     )
-                except pipeline.SignatureRefused as error:
-                    form.add_error(None, str(error))
-                else:
+                    response.status_code = 400
+                    return response
+            else:
+
+                def sign():
+                    try:
+                        pipeline.petition_sign(
+                            petition=petition,
+                            ip_address=ratelimit.client_address(request),
+                            **form.signature_fields(),
+                        )
+                    except pipeline.SignatureRefused as error:
+                        return error
+                    return None
+
+                # The signature, its email and the attempt's count commit together, once.
+                allowed, refused = ratelimit.accept_within_limit(
+                    request, scope=ratelimit.PETITION, limit=limit, accept=sign
+                )
+                if not allowed:
+                    return self.rate_limited(request, petition)
+                if refused is None:
                     return redirect(self.subpage_url(request, "signed", petition.slug))
+                form.add_error(None, str(refused))
             context["form"] = form
         return self.render(
             request, template="scrutiny/petition_page.html", context_overrides=context

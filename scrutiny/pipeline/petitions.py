@@ -194,33 +194,30 @@ def petition_sign(
     still waiting). Whoever signs sees the same "check your email" either way, so the form tells
     nobody whether an address has signed. Returns the address's signature, new or as it was.
     """
-    petition = Petition.objects.get(pk=petition.pk)
     _require_open(petition)
     email = email.strip().lower()
-    existing = _online_signature(petition, email)
-    if existing is None:
-        signature = PetitionSignature(
-            petition=petition,
-            method=SignatureMethod.ONLINE,
-            name=name.strip(),
-            email=email,
-            postcode=postcode.strip().upper(),
-            address=address.strip(),
-            person_key=person_key(name=name, postcode=postcode),
-            ip_address=ip_address,
-            tell_outcome=tell_outcome,
-        )
-        try:
-            with transaction.atomic():
-                signature.save()
-        except IntegrityError:
-            # The same address signed at the same moment; theirs is the signature.
-            existing = _online_signature(petition, email)
-            if existing is None:
-                raise
-        else:
-            queue_task("scrutiny.tasks.send_signature_confirmation", signature.pk, signature.token)
-            return signature
+    signature = PetitionSignature(
+        petition=petition,
+        method=SignatureMethod.ONLINE,
+        name=name.strip(),
+        email=email,
+        postcode=postcode.strip().upper(),
+        address=address.strip(),
+        person_key=person_key(name=name, postcode=postcode),
+        ip_address=ip_address,
+        tell_outcome=tell_outcome,
+    )
+    try:
+        # Most signers are new: insert, and look for the address's signature only if one exists.
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError:
+        existing = _online_signature(petition, email)
+        if existing is None:
+            raise
+    else:
+        queue_task("scrutiny.tasks.send_signature_confirmation", signature.pk, signature.token)
+        return signature
     # One email an hour at most, however often the address is tried.
     hour = int(timezone.now().timestamp() // 3600)
     queue_task("scrutiny.tasks.send_signature_tried_again", existing.pk, hour)

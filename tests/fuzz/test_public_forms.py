@@ -437,7 +437,6 @@ CALL_ROWS = {
     "scrutiny_callforscrutiny": 1,
     "scrutiny_historicalcallforscrutiny": 1,
     "wagtailcore_modellogentry": 1,
-    "django_session": 1,
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
+from wagtail.models import ModelLogEntry
 
 from tests.conftest import PASSWORD
 
@@ -147,3 +148,36 @@ def test_the_test_clients_login_without_a_request_is_not_throttled(staff):
     for _ in range(5):
         sign_in(Client(), "officer", "wrong")
     assert Client().login(username="officer", password=PASSWORD)
+
+
+def test_an_unlock_is_in_the_site_history_naming_who_unlocked_which_account(staff):
+    for n in range(5):
+        sign_in(Client(), "officer", "wrong", address=f"198.51.100.{n}")
+    admin = Client()
+    admin.force_login(staff["admin"])
+
+    admin.post(f"{LOCKOUTS_URL}unlock/", {"username": "officer"})
+
+    entry = ModelLogEntry.objects.get(action="scrutiny.lockout_unlocked")
+    assert entry.user == staff["admin"]
+    assert entry.object_id == str(staff["officer"].pk)
+    assert entry.data["username"] == "officer"
+    history = admin.get("/admin/reports/site-history/").content.decode()
+    assert "Sign-in unlocked" in history
+    assert "The account “officer” unlocked after failed sign-ins" in history
+
+
+def test_an_address_unlock_is_in_the_site_history_under_who_unlocked_it(staff):
+    for n in range(5):
+        sign_in(Client(), f"user{n}", "wrong", address="192.0.2.77")
+    admin = Client()
+    admin.force_login(staff["admin"])
+
+    admin.post(f"{LOCKOUTS_URL}unlock/", {"ip_address": "192.0.2.77"})
+
+    entry = ModelLogEntry.objects.get(action="scrutiny.lockout_unlocked")
+    assert entry.user == staff["admin"]
+    assert entry.object_id == str(staff["admin"].pk)
+    assert "The network address 192.0.2.77 unlocked after failed sign-ins" in (
+        admin.get("/admin/reports/site-history/").content.decode()
+    )

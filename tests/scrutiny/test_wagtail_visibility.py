@@ -213,3 +213,35 @@ def test_a_panel_member_sends_a_report_on_and_lands_on_the_review(staff):
     assert response["Location"] == reverse("scrutiny_reviews:run", args=[review.pk])
     review.refresh_from_db()
     assert review.workflow_in_progress
+
+
+@pytest.mark.parametrize("role", ["officer", "panel", "appeal", "manager"])
+def test_the_page_choosers_own_addresses_name_no_hidden_page(staff, role):
+    """The attack: asking the chooser by id for a draft review or outcomes report."""
+    world = World(staff)
+    review, draft = world.review, world.outcomes_draft
+    client = as_user(staff[role])
+
+    for hidden in (review, draft):
+        browsed = client.get(reverse("wagtailadmin_choose_page_child", args=[hidden.pk]))
+        assert browsed.status_code == 404
+        assert hidden.title not in browsed.content.decode()
+    chosen = client.get(
+        reverse("wagtailadmin_choose_page_chosen_multiple"),
+        {"id": [review.pk, draft.pk, world.year_page.pk]},
+    )
+    assert chosen.status_code == 200
+    answer = chosen.json()["result"]
+    assert [page["id"] for page in answer] == [world.year_page.pk]
+    assert review.title not in chosen.content.decode()
+    assert draft.title not in chosen.content.decode()
+
+
+def test_communications_are_still_told_the_drafts_they_choose(staff):
+    world = World(staff)
+    draft = world.outcomes_draft
+    client = as_user(staff["comms"])
+    chosen = client.get(reverse("wagtailadmin_choose_page_chosen_multiple"), {"id": [draft.pk]})
+    assert [page["adminTitle"] for page in chosen.json()["result"]] == [draft.title]
+    browsed = client.get(reverse("wagtailadmin_choose_page_child", args=[draft.pk]))
+    assert browsed.status_code == 200
