@@ -90,3 +90,29 @@ def test_addresses_in_one_ipv6_network_share_a_count_and_the_prefix_is_a_setting
     settings.SCRUTINY_RATELIMIT_IPV6_PREFIX = 48
     assert attempts("2001:db8:5:ffff::1", times=1, limit=3) == [True]
     assert ratelimit.counted_address("2001:db8:5:ffff::1") == "2001:db8:5::"
+
+
+@pytest.mark.django_db
+def test_signed_in_staff_are_not_limited_on_the_public_forms(client, staff):
+    """Issue 19: "no public rate limit for signed-in staff" (an officer was refused after five
+    calls typed in from the office). A resident at the same address is still counted."""
+    from scrutiny.models import CallForScrutiny
+    from tests.conftest import PASSWORD, make_business_area
+    from tests.scrutiny.test_call_form import make_call_page, valid_answers
+
+    make_call_page()
+    area = make_business_area()
+    assert client.login(username="officer", password=PASSWORD)
+    for _ in range(7):
+        assert client.post("/call-for-scrutiny/", valid_answers(area)).status_code == 302
+    assert CallForScrutiny.objects.count() == 7
+    assert not FormAttempts.objects.exists()
+    # Someone signed in without access to the admin counts like anyone else.
+    from django.contrib.auth.models import User
+
+    request = request_from("10.0.0.9")
+    request.user = User.objects.create_user("resident", password=PASSWORD)
+    assert not ratelimit.exempt(request)
+    assert [
+        ratelimit.attempt_allowed(request, scope=ratelimit.CALL_FORM, limit=1) for _ in range(2)
+    ] == [True, False]
