@@ -189,6 +189,10 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# Wagtail's own background work (search and reference index updates) goes to django-q2 too,
+# rather than running inside each request (scrutiny/task_backend.py).
+TASKS = {"default": {"BACKEND": "scrutiny.task_backend.DjangoQ2Backend"}}
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
