@@ -481,3 +481,87 @@ def test_each_sign_off_group_gets_the_products_email_not_wagtails(
     assert "emt and board" in oversight[0].subject
     assert not [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
     assert SentEmail.objects.filter(key__startswith="workflow-task:").count() == 2
+
+
+def test_the_drafter_is_told_when_the_report_is_signed_off(
+    review, staff, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.conftest import make_user
+
+    drafter = make_user("ruth", group=roles.PANEL, first_name="Ruth")
+    with django_capture_on_commit_callbacks(execute=True):
+        review = submit(review, drafter)
+        approve_as(client, review, "panel")
+    assert not [m for m in mail.outbox if drafter.email in m.to and "signed off" in m.subject]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_as(client, review, "manager")
+
+    [told] = [m for m in mail.outbox if m.to == [drafter.email]]
+    assert told.subject == f"Report signed off: {review.title}"
+    link = f"http://testserver/admin/pages/{review.pk}/edit/"
+    assert "Dear Ruth," in told.body and link in told.body
+    assert "signed off by" in told.body and "at emt and board" in told.body
+    [(html, mimetype)] = told.alternatives
+    assert mimetype == "text/html" and f'href="{link}"' in html
+    assert not [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
+
+
+def test_the_drafter_is_told_when_the_report_is_sent_back_with_the_comment(
+    review, staff, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from scrutiny.tasks import send_workflow_finished
+    from tests.conftest import make_user
+
+    drafter = make_user("ruth", group=roles.PANEL, first_name="Ruth")
+    review = submit(review, drafter)
+    state = review.current_workflow_task_state
+    client.login(username="panel", password=PASSWORD)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtailadmin_pages:workflow_action", args=[review.pk, "reject", state.pk]),
+            {"comment": "Recommendation 2 needs its evidence & a date."},
+        )
+
+    [told] = [m for m in mail.outbox if m.to == [drafter.email]]
+    assert told.subject == f"Report sent back for changes: {review.title}"
+    assert "Recommendation 2 needs its evidence & a date." in told.body
+    assert f"http://testserver/admin/pages/{review.pk}/edit/" in told.body
+    [(html, _)] = told.alternatives
+    assert "Recommendation 2 needs its evidence &amp; a date." in html
+    assert not [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
+    # The worker runs the same job again, as after a restart: nothing more is sent.
+    workflow_state = WorkflowState.objects.for_instance(review).order_by("-pk").first()
+    mail.outbox.clear()
+    assert send_workflow_finished(workflow_state.pk, "rejected", staff["panel"].pk) is False
+    assert mail.outbox == []
+
+
+def test_a_drafter_who_turned_rejection_emails_off_is_not_told(
+    review, staff, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from wagtail.users.models import UserProfile
+
+    from tests.conftest import make_user
+
+    drafter = make_user("ruth", group=roles.PANEL, first_name="Ruth")
+    profile = UserProfile.get_for_user(drafter)
+    profile.rejected_notifications = False
+    profile.save()
+    review = submit(review, drafter)
+    state = review.current_workflow_task_state
+    client.login(username="panel", password=PASSWORD)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtailadmin_pages:workflow_action", args=[review.pk, "reject", state.pk]),
+            {"comment": "Not yet."},
+        )
+    assert [m for m in mail.outbox if drafter.email in m.to] == []
