@@ -350,7 +350,7 @@ def test_history_cannot_be_edited_and_only_a_superuser_deletes_a_record(client, 
     assert [entry[2] for entry in record][0] == "Deleted"
 
 
-def test_page_revisions_link_to_wagtails_compare_view(client, staff, home_page):
+def test_page_revisions_link_to_the_history_areas_compare_view(client, staff, home_page):
     from scrutiny.models import ProgrammeIndexPage
 
     programme = home_page.add_child(instance=ProgrammeIndexPage(title="Programme"))
@@ -364,7 +364,7 @@ def test_page_revisions_link_to_wagtails_compare_view(client, staff, home_page):
     assert (newest.who, newest.record_title) == ("admin", "Our programme")
     previous = programme.revisions.order_by("pk").first()
     assert newest.compare_url == reverse(
-        "wagtailadmin_pages:revisions_compare", args=(programme.pk, previous.pk, revision.pk)
+        "scrutiny_history:compare_page_revisions", args=(programme.pk, previous.pk, revision.pk)
     )
     assert newest.compare_url in response.content.decode()
 
