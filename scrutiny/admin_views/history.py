@@ -359,6 +359,21 @@ class PageRevisionsCompareView(RevisionsCompareView):
         return revision.as_object(), f"{when}, by {who}"
 
 
+class TimelineHistoryMixin:
+    """Wagtail's snippet History view showing the record's one timeline (the same entries as
+    on a call's page and in the History area) instead of Wagtail's raw log."""
+
+    template_name = "scrutiny/admin/record_timeline.html"
+    results_template_name = "scrutiny/admin/record_timeline.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["timeline"] = timeline.record_timeline(self.object, user=user)
+        context["history_url"] = history_url_for(self.object, user)
+        return context
+
+
 class HistoryMenuItem(MenuItem):
     """The History area's menu item, shown to those who may read the history."""
 
