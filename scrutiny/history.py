@@ -710,7 +710,7 @@ def _page_revision_entries(ids: Iterable[int]) -> dict[int, HistoryEntry]:
         page_id = int(revision.object_id)
         compare = (
             reverse(
-                "wagtailadmin_pages:revisions_compare",
+                "scrutiny_history:compare_page_revisions",
                 args=(page_id, revision.previous_id, revision.pk),
             )
             if revision.previous_id

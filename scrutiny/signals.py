@@ -101,6 +101,30 @@ def scrutiny_task_submitted(sender, instance, user=None, **kwargs):
         )
 
 
+@receiver(workflow_approved)
+def scrutiny_workflow_approved(sender, instance, user=None, **kwargs):
+    """A call was decided on by the panel, or a report signed off: tell whoever submitted it."""
+    if is_scrutiny_workflow(instance):
+        queue_task(
+            "scrutiny.tasks.send_workflow_finished",
+            instance.pk,
+            "approved",
+            user.pk if user is not None else None,
+        )
+
+
+@receiver(workflow_rejected)
+def scrutiny_workflow_rejected(sender, instance, user=None, **kwargs):
+    """A call or a report was sent back: tell whoever submitted it, with the comment."""
+    if is_scrutiny_workflow(instance):
+        queue_task(
+            "scrutiny.tasks.send_workflow_finished",
+            instance.pk,
+            "rejected",
+            user.pk if user is not None else None,
+        )
+
+
 def _review_of(state: WorkflowState) -> ScrutinyReviewPage | None:
     content = state.content_object
     if isinstance(content, Page):

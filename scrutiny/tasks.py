@@ -665,3 +665,55 @@ def send_workflow_task_submitted(task_state_pk: int, submitter_pk: int | None = 
             context=context | {"recipient": user},
         )
     return sent
+
+
+def send_workflow_finished(
+    workflow_state_pk: int, outcome: str, user_pk: int | None = None
+) -> bool:
+    """Tell whoever submitted to a scrutiny workflow how it ended, as Wagtail's own approval and
+    rejection emails would have: the drafter of a report that was signed off or sent back, the
+    officer whose call the panel decided on or returned. Not sent to the person who acted, nor
+    to one who turned these emails off in their account settings. True if it was sent now."""
+    from wagtail.models import Page, WorkflowState
+    from wagtail.users.models import UserProfile
+
+    state = (
+        WorkflowState.objects.select_related("requested_by", "current_task_state__task")
+        .filter(pk=workflow_state_pk)
+        .first()
+    )
+    submitter = state.requested_by if state is not None else None
+    if submitter is None or not submitter.email or submitter.pk == user_pk:
+        return False
+    profile = UserProfile.get_for_user(submitter)
+    wanted = (
+        profile.approved_notifications if outcome == "approved" else profile.rejected_notifications
+    )
+    if not wanted:
+        return False
+    record = state.content_object
+    if isinstance(record, Page):
+        record = record.specific
+    if isinstance(record, CallForScrutiny):
+        kind = "call"
+        admin_path = reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[record.pk])
+    elif record is not None:
+        kind = "report"
+        admin_path = reverse("wagtailadmin_pages:edit", args=[record.pk])
+    else:
+        return False
+    task_state = state.current_task_state
+    User = get_user_model()
+    return send_email_once(
+        key=f"workflow:{state.pk}:{outcome}",
+        to=[submitter.email],
+        template=f"{kind}_workflow_{outcome}",
+        context={
+            "record": record,
+            "recipient": submitter,
+            "acted_by": User.objects.filter(pk=user_pk).first() if user_pk else None,
+            "task": task_state.task.specific if task_state else None,
+            "comment": task_state.get_comment() if task_state else "",
+            "admin_url": absolute_url(admin_path),
+        },
+    )

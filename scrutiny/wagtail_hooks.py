@@ -642,12 +642,17 @@ class ActionsAttentionPanel(Component):
     order = 55
     template_name = "scrutiny/admin/action_attention_panel.html"
 
-    def __init__(self, groups):
+    def __init__(self, groups, *, overdue_in_your_work=False):
         self.groups = groups
+        self.overdue_in_your_work = overdue_in_your_work
 
     def get_context_data(self, parent_context=None):
         return {
             "groups": self.groups,
+            "overdue_in_your_work": self.overdue_in_your_work,
+            "heading": "Actions due soon"
+            if self.overdue_in_your_work
+            else "Actions overdue or due soon",
             "days": ScrutinySettings.load().action_reminder_days,
             "index_url": reverse("scrutiny_actions:index"),
         }
@@ -660,8 +665,12 @@ def add_actions_attention_panel(request, panels):
 
     if can_view_action_plans(request.user):
         groups = action_selectors.actions_needing_attention()
+        # An officer's "Your work" already lists the overdue actions: here only those due soon.
+        overdue_in_your_work = request.user.has_perm("scrutiny.change_callforscrutiny")
+        if overdue_in_your_work:
+            groups = [group for group in groups if group.due_soon]
         if groups:
-            panels.append(ActionsAttentionPanel(groups))
+            panels.append(ActionsAttentionPanel(groups, overdue_in_your_work=overdue_in_your_work))
 
 
 @hooks.register("register_log_actions")

@@ -41,6 +41,7 @@ from ..models import (
 )
 from ..permissions import can_see_contact_details
 from ..private_files import private_file_response
+from . import history as history_views
 from . import listings
 from .calls import CALL_FIELDS, RESIDENT_FIELDS, field_rows
 from .choosers import chooser_for
@@ -309,7 +310,7 @@ class AppealInspectView(snippet_views.InspectView):
         return context
 
 
-class AppealHistoryView(snippet_views.HistoryView):
+class AppealHistoryView(history_views.TimelineHistoryMixin, snippet_views.HistoryView):
     """An appeal's log, for those who may open the appeal."""
 
     # Nobody adds, changes or deletes an appeal here, so seeing it is enough.

@@ -25,6 +25,7 @@ from ..models import (
     PanelMeeting,
     ScrutinySettings,
 )
+from . import history as history_views
 from .choosers import chooser_for
 
 # What the agenda says about a call. The resident's name and contact details are never loaded.
@@ -246,10 +247,15 @@ def meeting_agenda_print(request, pk: int):
     return response
 
 
+class MeetingHistoryView(history_views.TimelineHistoryMixin, snippet_views.HistoryView):
+    """The meeting's one timeline, in place of Wagtail's raw log."""
+
+
 class PanelMeetingViewSet(SnippetViewSet):
     """Panel meetings, with their agendas; the status changes only through the actions."""
 
     model = PanelMeeting
+    history_view_class = MeetingHistoryView
     icon = "date"
     menu_label = "Panel meetings"
     chooser_viewset_class = chooser_for("scrutiny.view_panelmeeting")

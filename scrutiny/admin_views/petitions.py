@@ -36,6 +36,7 @@ from ..models import (
     PetitionStatus,
     ScrutinySettings,
 )
+from . import history as history_views
 from . import listings
 from .calls import _csv_safe
 from .choosers import chooser_for
@@ -538,10 +539,15 @@ def petition_signatures_csv(request, pk: int):
     return response
 
 
+class PetitionHistoryView(history_views.TimelineHistoryMixin, snippet_views.HistoryView):
+    """The petition's one timeline, in place of Wagtail's raw log."""
+
+
 class PetitionViewSet(SnippetViewSet):
     """Petitions backing calls: opened from a call, edited only in their wording and dates."""
 
     model = Petition
+    history_view_class = PetitionHistoryView
     icon = "group"
     menu_label = "Petitions"
     chooser_viewset_class = chooser_for("scrutiny.view_petition")

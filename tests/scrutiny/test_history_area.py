@@ -350,7 +350,7 @@ def test_history_cannot_be_edited_and_only_a_superuser_deletes_a_record(client, 
     assert [entry[2] for entry in record][0] == "Deleted"
 
 
-def test_page_revisions_link_to_wagtails_compare_view(client, staff, home_page):
+def test_page_revisions_link_to_the_history_areas_compare_view(client, staff, home_page):
     from scrutiny.models import ProgrammeIndexPage
 
     programme = home_page.add_child(instance=ProgrammeIndexPage(title="Programme"))
@@ -364,7 +364,7 @@ def test_page_revisions_link_to_wagtails_compare_view(client, staff, home_page):
     assert (newest.who, newest.record_title) == ("admin", "Our programme")
     previous = programme.revisions.order_by("pk").first()
     assert newest.compare_url == reverse(
-        "wagtailadmin_pages:revisions_compare", args=(programme.pk, previous.pk, revision.pk)
+        "scrutiny_history:compare_page_revisions", args=(programme.pk, previous.pk, revision.pk)
     )
     assert newest.compare_url in response.content.decode()
 
@@ -437,3 +437,43 @@ def test_publishing_a_calls_revision_shows_no_change_nobody_made(client, staff):
     labels = {change[0] for entry in entries(response) for change in entry[3]}
     assert "Status" in labels
     assert not any(label.startswith("Privacy agreed") for label in labels)
+
+
+def test_a_petitions_wagtail_history_page_shows_its_one_timeline(client, staff):
+    from scrutiny.history import acting_as
+
+    petition = open_petition(staff)
+    with acting_as(staff["officer"]):
+        petition.title = "Mend our doors"
+        petition.save()
+    client.login(username="officer", password=PASSWORD)
+    response = client.get(reverse("wagtailsnippets_scrutiny_petition:history", args=(petition.pk,)))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="scrutiny-timeline"' in page
+    assert 'Fix our doors</span> → <span class="w-sr-only">now </span>Mend our doors' in page
+    link = reverse("scrutiny_history:record", args=("petition", petition.pk))
+    assert f'href="{link}"' in page
+
+
+def test_a_meetings_wagtail_history_page_shows_its_one_timeline(client, staff):
+    from datetime import datetime
+
+    from scrutiny.history import acting_as
+    from scrutiny.models import MeetingKind, PanelMeeting
+
+    starts_at = timezone.make_aware(datetime(2030, 3, 5, 18, 30))
+    with acting_as(staff["officer"]):
+        meeting = PanelMeeting.objects.create(starts_at=starts_at, kind=MeetingKind.FORMAL)
+        meeting.starts_at = starts_at + timedelta(days=7)
+        meeting.save()
+    client.login(username="officer", password=PASSWORD)
+    response = client.get(
+        reverse("wagtailsnippets_scrutiny_panelmeeting:history", args=(meeting.pk,))
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="scrutiny-timeline"' in page
+    assert [entry.action for entry in response.context["timeline"]][-1] == "Created"
+    changed = [c for entry in response.context["timeline"] for c in entry.changes]
+    assert any("5 March 2030" in c.old and "12 March 2030" in c.new for c in changed)

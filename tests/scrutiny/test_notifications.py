@@ -154,7 +154,7 @@ def test_a_member_who_turned_submitted_notifications_off_is_not_emailed(
     assert wagtail_moderation_emails() == []
 
 
-def test_a_decided_call_sends_no_wagtail_email_to_the_officer(
+def test_a_decided_call_tells_the_officer_who_put_it_in_the_products_email_not_wagtails(
     staff, agenda_meeting, django_capture_on_commit_callbacks
 ):
     from tests.scrutiny.builders import decide, make_awaiting_call
@@ -163,10 +163,15 @@ def test_a_decided_call_sends_no_wagtail_email_to_the_officer(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        decide(call, outcome="accepted", user=staff["panel"])
+        decide(call, outcome="accepted", user=staff["panel"], reasons="Repairs keep failing.")
 
     assert wagtail_moderation_emails() == []
-    assert not [m for m in mail.outbox if staff["officer"].email in m.to and "approved" in m.body]
+    [told] = [m for m in mail.outbox if m.to == [staff["officer"].email]]
+    assert told.subject == f"The panel has decided on {call.reference}"
+    link = f"http://testserver/admin/snippets/scrutiny/callforscrutiny/inspect/{call.pk}/"
+    assert link in told.body and "Repairs keep failing." in told.body
+    [(html, mimetype)] = told.alternatives
+    assert mimetype == "text/html" and f'href="{link}"' in html
 
 
 def test_another_pages_moderation_still_sends_wagtails_own_email(

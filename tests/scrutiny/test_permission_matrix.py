@@ -394,6 +394,15 @@ class World:
         return review
 
     @cached_property
+    def review_revisions(self):
+        """Two revisions of the review's report, its summary reworded in the second."""
+        review = self.review
+        first = review.get_latest_revision()
+        review.summary = RichText("<p>Repairs take a fortnight and residents are not told why.</p>")
+        review.save_revision(user=self.officer)
+        return first.pk, ScrutinyReviewPage.objects.get(pk=review.pk).get_latest_revision().pk
+
+    @cached_property
     def review_in_approval(self):
         """The review's report submitted to Report approval, at "Panel sign-off"."""
         report_workflow().start(self.review, self.staff["panel"])
@@ -890,6 +899,10 @@ RECIPES = {
     "history: a signature's own history": lambda w: get(
         reverse("scrutiny_history:record", args=["signature", w.signature_with_new_name.pk]),
         private=("Sam Jones",),
+    ),
+    "history: compare two revisions of a review's report": lambda w: get(
+        reverse("scrutiny_history:compare_page_revisions", args=[w.review.pk, *w.review_revisions]),
+        shows=("fortnight",),
     ),
     # Personal data.
     "personal data: the screen": lambda w: get(reverse("scrutiny_personal_data:index")),

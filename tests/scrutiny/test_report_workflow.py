@@ -622,3 +622,140 @@ def test_a_pdf_that_cannot_be_made_leaves_the_page_without_the_link(
     page = response.content.decode()
     assert "First-time fixes" in page
     assert "Download the report" not in page
+
+
+def test_the_drafter_is_told_when_the_report_is_signed_off(
+    review, staff, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.conftest import make_user
+
+    drafter = make_user("ruth", group=roles.PANEL, first_name="Ruth")
+    with django_capture_on_commit_callbacks(execute=True):
+        review = submit(review, drafter)
+        approve_as(client, review, "panel")
+    assert not [m for m in mail.outbox if drafter.email in m.to and "signed off" in m.subject]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_as(client, review, "manager")
+
+    [told] = [m for m in mail.outbox if m.to == [drafter.email]]
+    assert told.subject == f"Report signed off: {review.title}"
+    link = f"http://testserver/admin/pages/{review.pk}/edit/"
+    assert "Dear Ruth," in told.body and link in told.body
+    assert "signed off by" in told.body and "at emt and board" in told.body
+    [(html, mimetype)] = told.alternatives
+    assert mimetype == "text/html" and f'href="{link}"' in html
+    assert not [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
+
+
+def test_the_drafter_is_told_when_the_report_is_sent_back_with_the_comment(
+    review, staff, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from scrutiny.tasks import send_workflow_finished
+    from tests.conftest import make_user
+
+    drafter = make_user("ruth", group=roles.PANEL, first_name="Ruth")
+    review = submit(review, drafter)
+    state = review.current_workflow_task_state
+    client.login(username="panel", password=PASSWORD)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtailadmin_pages:workflow_action", args=[review.pk, "reject", state.pk]),
+            {"comment": "Recommendation 2 needs its evidence & a date."},
+        )
+
+    [told] = [m for m in mail.outbox if m.to == [drafter.email]]
+    assert told.subject == f"Report sent back for changes: {review.title}"
+    assert "Recommendation 2 needs its evidence & a date." in told.body
+    assert f"http://testserver/admin/pages/{review.pk}/edit/" in told.body
+    [(html, _)] = told.alternatives
+    assert "Recommendation 2 needs its evidence &amp; a date." in html
+    assert not [m for m in mail.outbox if "moderation stage" in m.subject + m.body]
+    # The worker runs the same job again, as after a restart: nothing more is sent.
+    workflow_state = WorkflowState.objects.for_instance(review).order_by("-pk").first()
+    mail.outbox.clear()
+    assert send_workflow_finished(workflow_state.pk, "rejected", staff["panel"].pk) is False
+    assert mail.outbox == []
+
+
+def test_a_drafter_who_turned_rejection_emails_off_is_not_told(
+    review, staff, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from wagtail.users.models import UserProfile
+
+    from tests.conftest import make_user
+
+    drafter = make_user("ruth", group=roles.PANEL, first_name="Ruth")
+    profile = UserProfile.get_for_user(drafter)
+    profile.rejected_notifications = False
+    profile.save()
+    review = submit(review, drafter)
+    state = review.current_workflow_task_state
+    client.login(username="panel", password=PASSWORD)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtailadmin_pages:workflow_action", args=[review.pk, "reject", state.pk]),
+            {"comment": "Not yet."},
+        )
+    assert [m for m in mail.outbox if drafter.email in m.to] == []
+
+
+def test_a_manager_compares_two_revisions_of_the_report_from_its_history(review, staff, client):
+    first = review.get_latest_revision()
+    client.login(username="panel", password=PASSWORD)
+    data = edit_post(review)
+    data["recommendations-1-recommendation"] = "Text every resident when a repair is delayed."
+    assert (
+        client.post(reverse("wagtailadmin_pages:edit", args=[review.pk]), data).status_code == 302
+    )
+    second = ScrutinyReviewPage.objects.get(pk=review.pk).get_latest_revision()
+    data["recommendations-2-recommendation"] = "Publish repair times by estate each month."
+    assert (
+        client.post(reverse("wagtailadmin_pages:edit", args=[review.pk]), data).status_code == 302
+    )
+    third = ScrutinyReviewPage.objects.get(pk=review.pk).get_latest_revision()
+
+    client.login(username="manager", password=PASSWORD)
+    history_page = client.get(reverse("scrutiny_history:record", args=["page", review.pk]))
+    assert history_page.status_code == 200
+    assert "Compare with the previous revision" in history_page.content.decode()
+    # Wagtail's own compare view is not the manager's: they hold no page permission.
+    wagtails = reverse("wagtailadmin_pages:revisions_compare", args=[review.pk, first.pk, third.pk])
+    assert client.get(wagtails).status_code == 302
+
+    step = reverse("scrutiny_history:compare_page_revisions", args=[review.pk, second.pk, third.pk])
+    assert f'href="{step}"' in history_page.content.decode()
+    # Any two revisions, not only one and the next.
+    url = reverse("scrutiny_history:compare_page_revisions", args=[review.pk, first.pk, third.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<span class="deletion">Tell residents</span>' in page
+    assert '<span class="addition">Text every resident</span> when a repair is delayed' in page
+    assert '<span class="deletion">quarter' in page
+    assert '<span class="addition">month' in page
+    assert ", by panel" in page
+    saved = timezone.localtime(third.created_at).strftime("%-d %B %Y at %H:%M")
+    assert saved in page
+
+
+@pytest.mark.parametrize("username", ["panel", "comms", "appeal"])
+def test_those_who_do_not_read_the_history_cannot_compare_through_it(
+    review, staff, client, username
+):
+    first = review.get_latest_revision()
+    review.save_revision(user=staff["officer"])
+    second = ScrutinyReviewPage.objects.get(pk=review.pk).get_latest_revision()
+    client.login(username=username, password=PASSWORD)
+    url = reverse("scrutiny_history:compare_page_revisions", args=[review.pk, first.pk, second.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "Tell residents" not in client.get(url, follow=True).content.decode()
