@@ -284,10 +284,18 @@ class CallForScrutinyForm(GovukForm):
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "input--postcode"}),
     )
     tenure = forms.ChoiceField(
-        label="What is your tenure?",
-        choices=Tenure.choices,
+        label="Do you rent or own your home?",
+        choices=[
+            (Tenure.TENANT, "I rent it from you (tenant)"),
+            (Tenure.LEASEHOLDER, "I own it on a lease (leaseholder)"),
+            (Tenure.SHARED_OWNER, "I part-own and part-rent it (shared owner)"),
+            (Tenure.OTHER, "None of these"),
+        ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select your tenure", "invalid_choice": "Select your tenure"},
+        error_messages={
+            "required": "Select whether you rent or own your home",
+            "invalid_choice": "Select whether you rent or own your home",
+        },
     )
 
     business_area = forms.ModelChoiceField(

@@ -11,3 +11,94 @@ register = template.Library()
 def decision_sentence(decision) -> str:
     """The panel's decision told to the resident in one plain sentence."""
     return decision_in_plain_english(decision)
+
+
+def _live_page(model, request):
+    """The first live page of a kind on the request's site, or None."""
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request) if request else None
+    pages = model.objects.live().order_by("path")
+    if site is not None:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    return pages.first()
+
+
+def resident_links(request) -> dict:
+    """The addresses of what a resident can do, from the live pages that offer it: the call
+    form (and its tracking and appeal routes), the petitions and the application to join."""
+    from ..models import CallForScrutinyPage, JoinThePanelPage, PetitionIndexPage
+
+    links = {}
+    call_page = _live_page(CallForScrutinyPage, request)
+    if call_page is not None:
+        base = call_page.get_url(request)
+        links |= {"call": base, "track": base + "track/", "appeal": base + "appeal/"}
+    petitions = _live_page(PetitionIndexPage, request)
+    if petitions is not None:
+        links["petitions"] = petitions.get_url(request)
+    join = _live_page(JoinThePanelPage, request)
+    if join is not None:
+        links["join"] = join.get_url(request)
+    return links
+
+
+RESIDENT_TASKS = [
+    (
+        "call",
+        "Raise a Community Call for Scrutiny",
+        "Ask the resident panel to look into a service that keeps letting you and your "
+        "neighbours down.",
+        "Start your call",
+    ),
+    (
+        "petitions",
+        "Sign a petition",
+        "Show the panel that a problem raised by a neighbour affects you too.",
+        "See the petitions",
+    ),
+    (
+        "track",
+        "Track your call",
+        "See what is happening to a call you raised, with your reference and access code.",
+        "Track your call",
+    ),
+    (
+        "appeal",
+        "Appeal against the panel's decision",
+        "Ask an independent panel to look again if you think the panel got it wrong.",
+        "Start your appeal",
+    ),
+    (
+        "join",
+        "Join the panel",
+        "Check whether you can apply, and tell us what you would bring.",
+        "Check if you can apply",
+    ),
+]
+
+
+@register.inclusion_tag("scrutiny/includes/resident_tasks.html", takes_context=True)
+def resident_tasks(context):
+    """The start of a resident's tasks, each with its button; a task whose page is not
+    published is left out."""
+    links = resident_links(context.get("request"))
+    return {
+        "tasks": [
+            {"title": title, "text": text, "button": button, "url": links[key]}
+            for key, title, text, button in RESIDENT_TASKS
+            if key in links
+        ]
+    }
+
+
+@register.simple_tag(takes_context=True)
+def resident_shortcuts(context) -> list[tuple[str, str]]:
+    """(label, address) for the navigation: tracking a call and appealing, which are routes of
+    the call form rather than pages of their own."""
+    links = resident_links(context.get("request"))
+    return [
+        (label, links[key])
+        for key, label in (("track", "Track your call"), ("appeal", "Appeal a decision"))
+        if key in links
+    ]

@@ -35,7 +35,7 @@ def answer_everything_but_the_name(page) -> None:
     page.fill("#id_email", "jo.bloggs@example.org")
     page.fill("#id_address", "1 Larch Row\nPinetown")
     page.fill("#id_postcode", "pc1 1aa")
-    page.get_by_label("Tenant").check()
+    page.get_by_label("I rent it from you (tenant)").check()
     page.select_option("#id_business_area", label="Repairs and maintenance")
     page.fill("#id_concerns", "Repairs take months to be done.")
     page.fill("#id_actions_taken", "I phoned the repairs line three times.")

@@ -32,7 +32,7 @@ def test_an_officer_enters_a_phoned_call_and_a_posted_appeal(browser, live_serve
     page.get_by_label("The resident's name").fill("Dev Patel")
     page.get_by_label("Phone number").fill("07700 900123")
     page.get_by_label("Postcode").fill("L21 9GH")
-    page.get_by_label("Tenant").check()
+    page.get_by_label("I rent it from you (tenant)").check()
     page.get_by_label("Which service is your call about?").select_option(
         label="Repairs and maintenance"
     )

@@ -84,6 +84,11 @@ def test_every_other_public_page_fits_both_widths_and_passes_axe(
         screenshots_at_both_widths(page, name)
         assert_accessible(page, name)
 
+    page.goto(base + "/")
+    assert page.get_by_role("heading", name="What you can do").is_visible()
+    assert page.get_by_role("link", name="Start your call").is_visible()
+    check("home-tasks")
+
     page.goto(base + "/join-the-panel/")
     assert page.get_by_role("heading", name="What members commit to").is_visible()
     check("join-form")

@@ -98,7 +98,7 @@ def test_form_shows_every_question_with_labels_and_autocomplete(client, call_pag
         assert re.search(
             rf'<(input|textarea)[^>]*autocomplete="{autocomplete}"[^>]*id="id_{name}"', html
         )
-    assert "<legend>What is your tenure?</legend>" in html
+    assert "<legend>Do you rent or own your home?</legend>" in html
     assert 'id="id_tenure_0"' in html
     assert f'<option value="{area.pk}">Repairs and maintenance</option>' in html
     assert re.search(r'<input type="file" name="evidence"[^>]*multiple', html)
@@ -220,7 +220,7 @@ REQUIRED = [
         "Enter an email address or a phone number, so we can contact you",
     ),
     ({"address": "", "postcode": ""}, "id_address", "Enter your address or postcode"),
-    ({"tenure": None}, "id_tenure_0", "Select your tenure"),
+    ({"tenure": None}, "id_tenure_0", "Select whether you rent or own your home"),
     ({"business_area": ""}, "id_business_area", "Select the service your call is about"),
     ({"concerns": ""}, "id_concerns", "Tell us your concerns"),
     ({"actions_taken": ""}, "id_actions_taken", "Tell us what you have already done"),
