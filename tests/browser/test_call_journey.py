@@ -104,3 +104,40 @@ def test_a_resident_raises_a_call_corrects_a_mistake_and_tracks_it(live_server, 
     assert reference in page.locator(".summary-list").inner_text()
     assert "Jo Bloggs" not in page.content()
     screenshots_at_both_widths(page, "call-tracking")
+
+
+FOLLOW_UPS = {
+    "#id_complaint_reference": ("complaint_stage", "stage_1"),
+    "#id_others_affected_why": ("others_affected", "yes"),
+    "#id_households_affected": ("others_affected", "yes"),
+    "#id_support_contact": ("support_requested", "yes"),
+}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_follow_up_questions_show_when_their_answer_asks_for_them(
+    browser, live_server, call_form, javascript
+):
+    """Issue 19: "follow-up questions revealed by their answer (progressive enhancement: they
+    still work and validate without JavaScript)"."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.goto(live_server.url + call_form)
+    for selector in FOLLOW_UPS:
+        assert page.locator(selector).is_visible() is not javascript, selector
+    for selector, (name, value) in FOLLOW_UPS.items():
+        page.locator(f'input[name="{name}"][value="{value}"]').check()
+        assert page.locator(selector).is_visible(), selector
+    page.locator('input[name="others_affected"][value="no"]').check()
+    assert page.locator("#id_others_affected_why").is_visible() is not javascript
+    screenshots_at_both_widths(page, "call-form-follow-ups-" + ("js" if javascript else "no-js"))
+
+    # A follow-up left unanswered is explained on the page and stays in view.
+    page.locator('input[name="others_affected"][value="yes"]').check()
+    follow(page, page.get_by_role("button", name="Send your call"))
+    assert page.locator("#id_others_affected_why-error").is_visible()
+    assert page.locator("#id_others_affected_why").is_visible()
+    assert CallForScrutiny.objects.count() == 0
+    context.close()
