@@ -5,7 +5,10 @@ How each figure is counted (also in docs/outcomes.md):
 - Calls received: calls submitted between the first and the last day of the year.
 - Decisions (accepted, not accepted yet, referred for monitoring, serious failure): the panel's
   decisions taken in the year, by the day they were taken, whenever the call arrived. A call
-  decided twice (after an upheld appeal) counts once for each decision.
+  decided twice (after an upheld appeal) counts once for each decision. Accepted also counts
+  the calls accepted on appeal: appeals decided in the year, upheld, with the direction to
+  accept the call (the appeal panel's decision is final, so the call is accepted without a new
+  panel decision); they are shown again on their own as "of which accepted on appeal".
 - Appealed: appeals received in the year; upheld: appeals decided in the year and upheld.
 - Median days to a decision: for each call whose first panel decision was taken in the year,
   the days from the day it arrived to the day of that first decision.
@@ -43,6 +46,7 @@ from .models import (
     ActionItem,
     ActionStatus,
     Appeal,
+    AppealDirection,
     AppealOutcome,
     CallForScrutiny,
     DecisionOutcome,
@@ -80,6 +84,7 @@ class Outcomes:
     serious_failure: int = 0
     appealed: int = 0
     appeals_upheld: int = 0
+    accepted_on_appeal: int = 0
     median_days_to_decision: float | None = None
     calls_timed: int = 0
     reviews_completed: int = 0
@@ -117,6 +122,7 @@ class Outcomes:
                     ("Calls for scrutiny received", str(self.calls_received)),
                     ("Panel decisions taken", str(self.decisions)),
                     ("Accepted for review", str(self.accepted)),
+                    ("Of which accepted on appeal", str(self.accepted_on_appeal)),
                     ("Not accepted yet", str(self.not_accepted)),
                     ("Referred for monitoring", str(self.monitoring)),
                     ("Serious failure", str(self.serious_failure)),
@@ -220,6 +226,15 @@ def outcomes_for_year(year: int, *, today: datetime.date | None = None) -> Outco
             "pk",
             filter=Q(decided_at__gte=start, decided_at__lt=end, outcome=AppealOutcome.UPHELD),
         ),
+        accepted=Count(
+            "pk",
+            filter=Q(
+                decided_at__gte=start,
+                decided_at__lt=end,
+                outcome=AppealOutcome.UPHELD,
+                direction=AppealDirection.ACCEPT,
+            ),
+        ),
     )
 
     timings = (
@@ -277,12 +292,13 @@ def outcomes_for_year(year: int, *, today: datetime.date | None = None) -> Outco
         closed=closed,
         calls_received=calls_received,
         decisions=decisions["total"],
-        accepted=decisions[DecisionOutcome.ACCEPTED.value],
+        accepted=decisions[DecisionOutcome.ACCEPTED.value] + appeals["accepted"],
         not_accepted=decisions[DecisionOutcome.NOT_ACCEPTED.value],
         monitoring=decisions[DecisionOutcome.MONITORING.value],
         serious_failure=decisions[DecisionOutcome.SERIOUS_FAILURE.value],
         appealed=appeals["received"],
         appeals_upheld=appeals["upheld"],
+        accepted_on_appeal=appeals["accepted"],
         median_days_to_decision=float(statistics.median(days)) if days else None,
         calls_timed=len(days),
         reviews_completed=reviews["completed"],
@@ -367,7 +383,7 @@ def outcome_charts(outcomes: Outcomes) -> list[BarChart]:
     return [
         bar_chart(
             slug="decisions",
-            title=f"Panel decisions on calls for scrutiny, {label}",
+            title=f"Decisions on calls for scrutiny, with calls accepted on appeal, {label}",
             label_heading="Outcome",
             value_heading="Decisions",
             bars=[

@@ -16,10 +16,12 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from scrutiny import pipeline, tasks
+from scrutiny.financial_years import financial_year_of
 from scrutiny.models import (
     ActionItem,
     Appeal,
     CallForScrutiny,
+    CallStatus,
     OutcomesReportPage,
     PanelDecision,
     ProgrammeIndexPage,
@@ -35,6 +37,7 @@ from scrutiny.outcomes import (
     outcomes_for_year,
 )
 from tests.conftest import PASSWORD, admin_refusal, make_business_area, make_head_of_operations
+from tests.scrutiny.appeal_builders import decided_call, eligible_members, submit_appeal
 from tests.scrutiny.builders import make_call
 
 pytestmark = pytest.mark.django_db
@@ -324,7 +327,8 @@ def test_officers_managers_and_panel_see_the_figures(client, staff, known_data, 
     assert figures(outcomes) == figures(outcomes_for_year(2025))
     assert '<svg class="outcome-chart__svg" role="img"' in html
     assert (
-        '<title id="chart-decisions-title">Panel decisions on calls for scrutiny, 2025/26</title>'
+        '<title id="chart-decisions-title">'
+        "Decisions on calls for scrutiny, with calls accepted on appeal, 2025/26</title>"
     ) in html
     assert 'aria-labelledby="chart-decisions-title chart-decisions-desc"' in html
     assert "Accepted for review: 1; Not accepted yet: 2; Referred for monitoring: 1; " in html
@@ -389,7 +393,7 @@ def test_the_csv_has_the_year_and_every_figure(client, staff, known_data):
     assert table["Minimum reviews a year"] == "3 (not met)"
     assert table["Recommendations accepted (fully or partly)"] == "3"
     assert table["Actions overdue on 31 March 2026"] == "3"
-    assert len(table) == 17
+    assert len(table) == 18  # seventeen figures and the calls accepted on appeal
 
 
 def test_the_csv_guards_against_formulas(client, staff):
@@ -587,3 +591,45 @@ def test_the_published_outcomes_report_has_a_tagged_pdf_with_every_section(
     assert "Calls for scrutiny received 5" in text
     assert re.search(r"\(PDF, \d+ (KB|bytes)\)", html)
     assert f'href="{page.url}pdf/"' in html
+
+
+def test_an_appeal_that_ends_in_acceptance_counts_as_an_accepted_call(staff):
+    """The seed: the panel reports the outcomes scrutiny achieved; an appeal that accepts a
+    call is a call accepted, though the panel itself never decided to accept it."""
+    call, _ = decided_call(staff)
+    appealed = submit_appeal(call)
+    pipeline.appeal_convene(appeal=appealed, members=eligible_members(4), user=staff["officer"])
+    appealed.refresh_from_db()
+    pipeline.appeal_decide(
+        appeal=appealed,
+        outcome="upheld",
+        direction="accept",
+        reasons="The evidence is strong enough.",
+        user=staff["officer"],
+    )
+    call.refresh_from_db()
+    assert call.status == CallStatus.ACCEPTED
+    today = timezone.localdate()
+    outcomes = outcomes_for_year(financial_year_of(today), today=today)
+    assert outcomes.accepted == 1
+    assert outcomes.accepted_on_appeal == 1
+    assert outcomes.appeals_upheld == 1
+    assert ("Of which accepted on appeal", "1") in outcomes.rows()
+    assert outcomes.decisions == 1  # the panel's own decision, which was not to accept
+
+
+def test_an_upheld_appeal_returning_the_call_is_not_an_acceptance(staff):
+    call, _ = decided_call(staff)
+    appealed = submit_appeal(call)
+    pipeline.appeal_convene(appeal=appealed, members=eligible_members(4), user=staff["officer"])
+    appealed.refresh_from_db()
+    pipeline.appeal_decide(
+        appeal=appealed,
+        outcome="upheld",
+        direction="return_to_panel",
+        reasons="The panel should look again.",
+        user=staff["officer"],
+    )
+    today = timezone.localdate()
+    outcomes = outcomes_for_year(financial_year_of(today), today=today)
+    assert (outcomes.accepted, outcomes.accepted_on_appeal, outcomes.appeals_upheld) == (0, 0, 1)
