@@ -151,9 +151,13 @@ class DemoMove:
         return day + datetime.timedelta(days=self.days)
 
     def moment(self, moment: datetime.datetime) -> datetime.datetime:
-        """An aware date and time moved by the days, at the same local time of day."""
-        wall = timezone.localtime(moment).replace(tzinfo=None) + datetime.timedelta(days=self.days)
-        return timezone.make_aware(wall).astimezone(moment.tzinfo)
+        """An aware date and time moved by the days, at the same local time of day.
+
+        In the hour the clocks go back, which comes twice, the moment keeps its place (the first
+        time or the second), so a demo loaded on the day it was written is unchanged."""
+        local = timezone.localtime(moment)
+        wall = local.replace(tzinfo=None) + datetime.timedelta(days=self.days)
+        return timezone.make_aware(wall.replace(fold=local.fold)).astimezone(moment.tzinfo)
 
     def record(self, record: dict) -> dict:
         """A fixture record with its dates, years and references moved."""

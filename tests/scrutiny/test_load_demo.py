@@ -216,6 +216,18 @@ def test_financial_years_move_by_whole_financial_years(today, days, years):
     assert (move.days, move.years) == (days, years)
 
 
+@pytest.mark.parametrize("utc_hour", [0, 1])
+def test_a_moment_in_the_hour_the_clocks_go_back_keeps_its_place(utc_hour):
+    """01:20 in London on 25 October 2026 happens twice (00:20 and 01:20 UTC): each stays
+    itself when the demo is loaded on the day it was written, and keeps its wall time when
+    moved."""
+    moment = datetime.datetime(2026, 10, 25, utc_hour, 20, tzinfo=datetime.UTC)
+    same_day = DemoMove(days=0, years=0, start_month=4)
+    assert same_day.moment(moment) == moment
+    week_later = DemoMove(days=7, years=0, start_month=4).moment(moment)
+    assert timezone.localtime(week_later).strftime("%H:%M") == "01:20"
+
+
 @pytest.mark.parametrize("profile", list(PROFILES))
 def test_each_fixture_says_when_it_was_written_and_is_unchanged_on_that_day(profile):
     fixture = fixture_read(profile)
