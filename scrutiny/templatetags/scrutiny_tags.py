@@ -26,7 +26,18 @@ def _live_page(model, request):
 
 def resident_links(request) -> dict:
     """The addresses of what a resident can do, from the live pages that offer it: the call
-    form (and its tracking and appeal routes), the petitions and the application to join."""
+    form (and its tracking and appeal routes), the petitions and the application to join.
+
+    Every public page's navigation asks, and the home page asks again: found once a request."""
+    cached = getattr(request, "_scrutiny_resident_links", None)
+    if cached is None:
+        cached = _resident_links(request)
+        if request is not None:
+            request._scrutiny_resident_links = cached
+    return cached
+
+
+def _resident_links(request) -> dict:
     from ..models import CallForScrutinyPage, JoinThePanelPage, PetitionIndexPage
 
     links = {}

@@ -72,3 +72,16 @@ def test_the_call_form_asks_in_plain_english(client):
     html = client.get("/call-for-scrutiny/").content.decode()
     assert "Do you rent or own your home?" in html
     assert "tenure" not in re.sub(r"<[^>]+>", " ", html).lower()
+
+
+def test_the_links_are_found_once_a_request(client, django_assert_max_num_queries):
+    """The navigation and the home page's tasks share one look-up of the live pages."""
+    from django.test import RequestFactory
+
+    from scrutiny.templatetags.scrutiny_tags import resident_links
+
+    whole_site()
+    request = RequestFactory().get("/")
+    first = resident_links(request)
+    with django_assert_max_num_queries(0):
+        assert resident_links(request) == first
