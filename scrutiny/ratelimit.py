@@ -23,9 +23,10 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
+from .counters import add_one
 from .models import FormAttempts
 
 T = TypeVar("T")
@@ -106,18 +107,7 @@ def attempt_allowed(request, *, scope: str, limit: int) -> bool:
 
 
 def _add_attempt(key: str, hour: int) -> int | None:
-    # One statement adds and reads the count (PostgreSQL and SQLite 3.35+ both return it).
-    table, attempts, key_, hour_ = map(
-        connection.ops.quote_name, [FormAttempts._meta.db_table, "attempts", "key", "hour"]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {attempts} = {attempts} + 1"  # noqa: S608
-            f" WHERE {key_} = %s AND {hour_} = %s RETURNING {attempts}",
-            [key, hour],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return add_one(FormAttempts, "attempts", key=key, hour=hour)
 
 
 def accept_within_limit(

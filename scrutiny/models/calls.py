@@ -87,7 +87,8 @@ class CallForScrutiny(
     # The resident's name and contact details: only officers and managers see them.
     PRIVATE_FIELDS = frozenset({"name", "email", "phone", "address", "postcode", "support_contact"})
 
-    reference = models.CharField(max_length=20, unique=True, editable=False)
+    # Empty only inside the transaction that submits the call (see pipeline.number_call).
+    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)
     status = models.CharField(
         max_length=24, choices=CallStatus.choices, default=CallStatus.SUBMITTED, db_index=True
     )

@@ -7,12 +7,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from .. import permissions
 from ..access_codes import new_access_code
+from ..counters import add_one
 from ..history import acting_as
 from ..models import (
     CallClosure,
@@ -38,17 +40,30 @@ def transitions_available(*, call: CallForScrutiny, user) -> list[Move]:
 
 
 def issue_reference(*, prefix: str, year: int) -> str:
-    """The next readable reference for a prefix and year, unique under concurrent requests."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ReferenceCounter.objects.create(prefix=prefix, year=year)
-        except IntegrityError:
-            pass
-        counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-    return f"{prefix}-{year}-{counter.last_number:04d}"
+    """The next readable reference for a prefix and year, unique under concurrent requests.
+
+    The counter's row stays locked until the commit, so that no number is skipped when a
+    submission is refused after it was numbered; take it as late in a transaction as you can.
+    """
+    number = add_one(ReferenceCounter, "last_number", prefix=prefix, year=year)
+    if number is None:  # the year's first reference, unless another request made the row meanwhile
+        with transaction.atomic():
+            ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+        number = add_one(ReferenceCounter, "last_number", prefix=prefix, year=year)
+    return f"{prefix}-{year}-{number:04d}"
+
+
+def number_call(call: CallForScrutiny) -> None:
+    """Give a new call its reference, on its row, its first history row and its log entry's label.
+
+    Done last in the submission's transaction: calls sent at the same moment wait for each
+    other only from here to the commit, not for the whole of each other's work."""
+    call.reference = issue_reference(
+        prefix=CALL_REFERENCE_PREFIX, year=timezone.localdate(call.submitted_at).year
+    )
+    CallForScrutiny.objects.filter(pk=call.pk).update(reference=call.reference)
+    CallForScrutiny.history.filter(id=call.pk).update(reference=call.reference)
+    ModelLogEntry.objects.for_instance(call).update(label=str(call))
 
 
 @transaction.atomic
@@ -74,7 +89,7 @@ def call_submit(
     call = CallForScrutiny(
         **fields,
         extra_answers=extra_answers or [],
-        reference=issue_reference(prefix=CALL_REFERENCE_PREFIX, year=received.year),
+        reference=None,  # numbered last: see number_call
         submitted_at=received,
         status_changed_at=received,
         privacy_agreed_at=now,
@@ -83,12 +98,9 @@ def call_submit(
         received_via=received_via,
         recorded_by=recorded_by if on_behalf else None,
     )
-    call.full_clean()
+    call.full_clean(exclude=["reference"])
     call = machine.apply(
-        call,
-        "submit",
-        user=call.recorded_by,
-        data={"reference": call.reference, "received": call.get_received_via_display()},
+        call, "submit", user=call.recorded_by, data={"received": call.get_received_via_display()}
     )
     for upload in evidence:
         CallEvidence.objects.create(
@@ -100,6 +112,7 @@ def call_submit(
         )
     queue_task("scrutiny.tasks.send_call_acknowledgement", call.pk)
     queue_task("scrutiny.tasks.send_call_officer_notification", call.pk)
+    number_call(call)
     return call
 
 
