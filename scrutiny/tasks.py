@@ -41,6 +41,15 @@ def resident_links(call: CallForScrutiny) -> dict:
     }
 
 
+def send_call_received(call_pk: int) -> None:
+    """The two emails a new call sends: the resident's acknowledgement and the officers' notice.
+
+    One task for both (one row to write in the resident's request); each is sent once, so a
+    retry after a failure sends only the one still to go."""
+    send_call_acknowledgement(call_pk)
+    send_call_officer_notification(call_pk)
+
+
 def send_call_acknowledgement(call_pk: int) -> bool:
     """Tell the resident their call arrived, with its reference and what happens next."""
     call = CallForScrutiny.objects.select_related("business_area").filter(pk=call_pk).first()

@@ -66,7 +66,7 @@ def number_call(call: CallForScrutiny) -> None:
     ModelLogEntry.objects.for_instance(call).update(label=str(call))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # any failure undoes the whole submission
 def call_submit(
     *,
     fields: dict,
@@ -98,7 +98,8 @@ def call_submit(
         received_via=received_via,
         recorded_by=recorded_by if on_behalf else None,
     )
-    call.full_clean(exclude=["reference"])
+    # The form has checked the service against the database; its foreign key guards it too.
+    call.full_clean(exclude=["reference", "business_area"])
     call = machine.apply(
         call, "submit", user=call.recorded_by, data={"received": call.get_received_via_display()}
     )
@@ -110,8 +111,7 @@ def call_submit(
             content_type=getattr(upload, "content_type", "") or "",
             size=upload.size,
         )
-    queue_task("scrutiny.tasks.send_call_acknowledgement", call.pk)
-    queue_task("scrutiny.tasks.send_call_officer_notification", call.pk)
+    queue_task("scrutiny.tasks.send_call_received", call.pk)
     number_call(call)
     return call
 
