@@ -15,7 +15,11 @@ from .models import (
     MeetingStatus,
     PanelMeeting,
     PanelMember,
+    PlaceStatus,
     ScrutinySettings,
+    TimeEntry,
+    TimeStatus,
+    TrainingPlace,
 )
 
 # Days each kind of meeting counts towards the yearly commitment. A formal meeting or a review
@@ -83,6 +87,9 @@ class MemberCommitments:
     items: list[Commitment]
     days: Commitment
     months_left: int
+    meeting_days: Decimal = Decimal(0)
+    training_hours: Decimal = Decimal(0)
+    logged_hours: Decimal = Decimal(0)
 
     @property
     def year_label(self) -> str:
@@ -102,8 +109,28 @@ def months_left_in_year(year: int, *, today: date | None = None) -> int:
     return (last.year - today.year) * 12 + last.month - today.month + 1
 
 
+def training_hours(member: PanelMember, year: int) -> Decimal:
+    """Hours of training sessions in a financial year that the member attended."""
+    first, last = financial_year_bounds(year)
+    return TrainingPlace.objects.filter(
+        member=member,
+        status=PlaceStatus.ATTENDED,
+        session__held_on__gte=first,
+        session__held_on__lte=last,
+    ).aggregate(hours=Sum("session__hours"))["hours"] or Decimal(0)
+
+
+def logged_hours(member: PanelMember, year: int) -> Decimal:
+    """Hours the member logged on scrutiny work in a financial year (withdrawn time not)."""
+    first, last = financial_year_bounds(year)
+    return TimeEntry.objects.filter(
+        member=member, status=TimeStatus.LOGGED, worked_on__gte=first, worked_on__lte=last
+    ).aggregate(hours=Sum("hours"))["hours"] or Decimal(0)
+
+
 def member_commitments(member: PanelMember, *, year: int | None = None) -> MemberCommitments:
-    """A member's commitments in a financial year, from attendance, against the settings."""
+    """A member's commitments in a financial year against the settings: meetings attended,
+    and days given, which are meeting days plus training attended and time logged."""
     config = ScrutinySettings.load()
     year = year if year is not None else financial_year_of(timezone.localdate())
     counts = dict.fromkeys(MeetingKind.values, 0)
@@ -121,13 +148,20 @@ def member_commitments(member: PanelMember, *, year: int | None = None) -> Membe
             "Whole board away days", counts[MeetingKind.BOARD_AWAY_DAY], config.board_away_days
         ),
     ]
-    days = sum((DAYS_PER_MEETING[kind] * count for kind, count in counts.items()), Decimal(0))
+    meeting_days = sum(
+        (DAYS_PER_MEETING[kind] * count for kind, count in counts.items()), Decimal(0)
+    )
+    trained, logged = training_hours(member, year), logged_hours(member, year)
+    days = (meeting_days + (trained + logged) / config.hours_per_day).quantize(Decimal("0.1"))
     return MemberCommitments(
         member=member,
         year=year,
         items=items,
         days=Commitment("Days given", days, config.commitment_days_per_year),
         months_left=months_left_in_year(year),
+        meeting_days=meeting_days,
+        training_hours=trained,
+        logged_hours=logged,
     )
 
 
@@ -149,6 +183,60 @@ def members_below_target(*, year: int | None = None) -> list[MemberCommitments]:
         if commitments.below_target:
             found.append(commitments)
     return found
+
+
+@dataclass
+class DaysFlag:
+    """A member whose days so far are far from their share of the year's days to date."""
+
+    commitments: MemberCommitments
+    expected: Decimal
+
+    @property
+    def below(self) -> bool:
+        return self.commitments.days.done < self.expected
+
+
+def members_far_from_days(*, today: date | None = None) -> list[DaysFlag]:
+    """Serving members whose days given this year are further than the configured percentage
+    below or above the share of the yearly days that the part of the year gone so far is."""
+    today = today or timezone.localdate()
+    config = ScrutinySettings.load()
+    year = financial_year_of(today)
+    first, last = financial_year_bounds(year)
+    year_days = Decimal((last - first).days + 1)
+    margin = Decimal(config.commitment_flag_percent) / 100
+    flags = []
+    for member in members_serving(on=today):
+        # A member who joined in the year is expected to give days from their start only.
+        start = max(first, member.started_on)
+        served = Decimal((today - start).days + 1) / year_days
+        expected = (config.commitment_days_per_year * served).quantize(Decimal("0.1"))
+        commitments = member_commitments(member, year=year)
+        done = commitments.days.done
+        if done < expected * (1 - margin) or done > expected * (1 + margin):
+            flags.append(DaysFlag(commitments, expected))
+    return flags
+
+
+def time_visible_to(user):
+    """Every member's logged time for officers; a member's own for a member."""
+    entries = TimeEntry.objects.select_related("member__user", "review", "logged_by")
+    if not user.is_active:
+        return entries.none()
+    if user.has_perm("scrutiny.change_timeentry"):
+        return entries
+    return entries.filter(member__user=user)
+
+
+def places_visible_to(user):
+    """Every place on training for officers; a member's own places for a member."""
+    places = TrainingPlace.objects.select_related("member__user", "session")
+    if not user.is_active:
+        return places.none()
+    if user.has_perm("scrutiny.change_trainingplace"):
+        return places
+    return places.filter(member__user=user)
 
 
 def payments_and_expenses(year: int) -> list[dict]:

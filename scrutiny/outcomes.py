@@ -32,7 +32,7 @@ import datetime
 import statistics
 from dataclasses import asdict, dataclass, fields
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from .financial_years import (
@@ -51,12 +51,16 @@ from .models import (
     CallForScrutiny,
     DecisionOutcome,
     PanelDecision,
+    PlaceStatus,
     ProgrammeYearPage,
     Recommendation,
     ResponseDecision,
     ReviewStatus,
     ScrutinyReviewPage,
     ScrutinySettings,
+    TimeEntry,
+    TimeStatus,
+    TrainingSession,
 )
 
 PUBLISHED_REVIEW_STATUSES = [ReviewStatus.REPORTED, ReviewStatus.COMPLETED]
@@ -94,6 +98,9 @@ class Outcomes:
     recommendations_accepted: int = 0
     recommendations_implemented: int = 0
     actions_overdue: int = 0
+    training_sessions: int = 0
+    training_hours: float = 0.0
+    logged_hours: float = 0.0
 
     @property
     def year_label(self) -> str:
@@ -150,6 +157,14 @@ class Outcomes:
                     ),
                     ("Recommendations implemented", str(self.recommendations_implemented)),
                     (f"Actions overdue on {as_at}", str(self.actions_overdue)),
+                ],
+            ),
+            (
+                "Training and time given",
+                [
+                    ("Training sessions held", str(self.training_sessions)),
+                    ("Hours of training attended by members", f"{self.training_hours:g}"),
+                    ("Hours of scrutiny work logged by members", f"{self.logged_hours:g}"),
                 ],
             ),
         ]
@@ -283,6 +298,16 @@ def outcomes_for_year(year: int, *, today: datetime.date | None = None) -> Outco
         due_on__lt=as_at,
     ).count()
 
+    training = TrainingSession.objects.filter(
+        held_on__gte=first, held_on__lte=min(last, today)
+    ).aggregate(
+        held=Count("pk", distinct=True),
+        hours=Sum("hours", filter=Q(places__status=PlaceStatus.ATTENDED)),
+    )
+    logged = TimeEntry.objects.filter(
+        status=TimeStatus.LOGGED, worked_on__gte=first, worked_on__lte=last
+    ).aggregate(hours=Sum("hours"))["hours"]
+
     return Outcomes(
         year=year,
         first_day=first,
@@ -308,6 +333,9 @@ def outcomes_for_year(year: int, *, today: datetime.date | None = None) -> Outco
         recommendations_accepted=recommendations["accepted"],
         recommendations_implemented=recommendations["implemented"],
         actions_overdue=actions_overdue,
+        training_sessions=training["held"],
+        training_hours=float(training["hours"] or 0),
+        logged_hours=float(logged or 0),
     )
 
 

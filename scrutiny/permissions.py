@@ -6,8 +6,8 @@ from django.db.models.functions import Cast
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from .member_selectors import claims_visible_to
-from .models import Appeal, ExpenseClaim
+from .member_selectors import claims_visible_to, places_visible_to, time_visible_to
+from .models import Appeal, ExpenseClaim, TimeEntry, TrainingPlace
 from .models.people import eligible_people
 from .roles import OFFICERS
 from .selectors import appeals_visible_to
@@ -18,6 +18,8 @@ from .selectors import appeals_visible_to
 RECORDS_SEEN_ONE_BY_ONE = {
     ExpenseClaim: claims_visible_to,
     Appeal: appeals_visible_to,
+    TimeEntry: time_visible_to,
+    TrainingPlace: places_visible_to,
 }
 
 

@@ -33,6 +33,7 @@ from .admin_views import petitions as petition_views
 from .admin_views import privacy as privacy_views
 from .admin_views import reviews as review_views
 from .admin_views import scoring as scoring_views
+from .admin_views import time_given as time_views
 from .admin_views.choosers import chooser_for
 from .financial_years import current_financial_year, financial_year_label
 from .models import (
@@ -231,6 +232,8 @@ class PanelGroup(SnippetViewSetGroup):
         scoring_views.MeasureViewSet,
         membership_views.PanelMemberViewSet,
         membership_views.ExpenseClaimViewSet,
+        time_views.TrainingSessionViewSet,
+        time_views.TimeEntryViewSet,
     ]
 
     def __init__(self):
@@ -585,6 +588,13 @@ def register_membership_log_actions(actions):
     actions.register_action("scrutiny.expense.submit", "Expenses claimed", "Expenses claimed")
     actions.register_action("scrutiny.expense.approve", "Claim approved", "Claim approved")
     actions.register_action("scrutiny.expense.reject", "Claim rejected", "Claim rejected")
+    actions.register_action("scrutiny.training.offer", "Place offered", "Training place offered")
+    actions.register_action("scrutiny.training.book", "Place booked", "Training place booked")
+    actions.register_action("scrutiny.training.decline", "Place declined", "Place declined")
+    actions.register_action("scrutiny.training.attend", "Attended", "Attended training")
+    actions.register_action("scrutiny.training.miss", "Did not attend", "Missed training")
+    actions.register_action("scrutiny.time.log", "Time logged", "Time logged")
+    actions.register_action("scrutiny.time.withdraw", "Time withdrawn", "Time withdrawn")
 
 
 class MembersBelowTargetPanel(Component):
@@ -614,6 +624,35 @@ def add_members_below_target_panel(request, panels):
         rows = member_selectors.members_below_target()
         if rows:
             panels.append(MembersBelowTargetPanel(rows))
+
+
+class MembersDaysPanel(Component):
+    """Dashboard panel: members whose days so far are far below or above their share."""
+
+    name = "scrutiny_members_days"
+    order = 61
+    template_name = "scrutiny/admin/members_days_panel.html"
+
+    def __init__(self, flags):
+        self.flags = flags
+
+    def get_context_data(self, parent_context=None):
+        config = ScrutinySettings.load()
+        return {
+            "flags": self.flags,
+            "percent": config.commitment_flag_percent,
+            "days": config.commitment_days_per_year,
+            "inspect_url_name": PanelMember.snippet_viewset.get_url_name("inspect"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_members_days_panel(request, panels):
+    """Show officers the members giving far less or far more time than the yearly days."""
+    if request.user.has_perm("scrutiny.view_panelmember"):
+        flags = member_selectors.members_far_from_days()
+        if flags:
+            panels.append(MembersDaysPanel(flags))
 
 
 @hooks.register("register_log_actions")

@@ -36,6 +36,9 @@ from ..models import (
     MemberRole,
     PanelApplication,
     PanelMember,
+    ScrutinySettings,
+    TimeEntry,
+    TrainingSession,
 )
 from ..private_files import private_file_response
 from . import history as history_views
@@ -305,6 +308,11 @@ class MemberInspectView(snippet_views.InspectView):
                 "next_year": year + 1 if year < current else None,
                 "claims": member.expense_claims.order_by("-spent_on")[:20],
                 "claim_inspect_name": ExpenseClaim.snippet_viewset.get_url_name("inspect"),
+                "places": member.training.select_related("session")[:20],
+                "session_inspect_name": TrainingSession.snippet_viewset.get_url_name("inspect"),
+                "time_entries": member.time_entries.select_related("review")[:20],
+                "time_inspect_name": TimeEntry.snippet_viewset.get_url_name("inspect"),
+                "hours_per_day": ScrutinySettings.load().hours_per_day,
             }
         )
         return context

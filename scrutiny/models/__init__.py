@@ -84,6 +84,14 @@ from .system import (
     ReferenceCounter,
     SentEmail,
 )
+from .time_given import (
+    Activity,
+    PlaceStatus,
+    TimeEntry,
+    TimeStatus,
+    TrainingPlace,
+    TrainingSession,
+)
 from .workflows import PanelDecisionTask
 
 __all__ = [
@@ -129,6 +137,12 @@ __all__ = [
     "MemberRole",
     "PanelApplication",
     "PanelMember",
+    "Activity",
+    "PlaceStatus",
+    "TimeEntry",
+    "TimeStatus",
+    "TrainingPlace",
+    "TrainingSession",
     "PaymentChoice",
     "BusinessArea",
     "CallClosure",

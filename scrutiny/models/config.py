@@ -106,6 +106,19 @@ class ScrutinySettings(BaseGenericSetting):
     commitment_days_per_year = models.PositiveSmallIntegerField(
         default=24, help_text="The estimated time a member gives in a year, in days."
     )
+    hours_per_day = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("7.0"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("12"))],
+        help_text="Hours of training or logged scrutiny work that count as one day.",
+    )
+    commitment_flag_percent = models.PositiveSmallIntegerField(
+        default=50,
+        validators=[MinValueValidator(10), MaxValueValidator(100)],
+        help_text="The dashboard flags a member whose days so far are this many per cent below "
+        "or above their share of the year's days to date.",
+    )
     member_payment = models.DecimalField(
         max_digits=8,
         decimal_places=2,
@@ -231,7 +244,13 @@ class ScrutinySettings(BaseGenericSetting):
                         ]
                     ),
                     FieldRowPanel([FieldPanel("away_days"), FieldPanel("board_away_days")]),
-                    FieldPanel("commitment_days_per_year"),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("commitment_days_per_year"),
+                            FieldPanel("hours_per_day"),
+                            FieldPanel("commitment_flag_percent"),
+                        ]
+                    ),
                     FieldPanel("member_payment"),
                     FieldPanel("voluntary_option"),
                     FieldPanel("expenses_covered"),

@@ -132,6 +132,7 @@ from .scoring import (
     score_breakdown,
     scores_refresh,
 )
+from .time_given import time_log, time_withdraw, training_offer, training_place_move
 
 __all__ = [
     "letter_mark_posted",
@@ -255,4 +256,8 @@ __all__ = [
     "signatures_import_csv",
     "signatures_invalidate",
     "transitions_available",
+    "time_log",
+    "time_withdraw",
+    "training_offer",
+    "training_place_move",
 ]

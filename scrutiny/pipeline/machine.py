@@ -43,10 +43,14 @@ from ..models import (
     PanelMeeting,
     Petition,
     PetitionStatus,
+    PlaceStatus,
     ReviewStatus,
     ReviewStepProgress,
     ScrutinyReviewPage,
     StepStatus,
+    TimeEntry,
+    TimeStatus,
+    TrainingPlace,
 )
 from ..notifications import queue_task
 from . import rules
@@ -789,6 +793,117 @@ EXPENSE = Machine(
     ),
 )
 
+P = PlaceStatus
+PLACE_REFUSAL = "This place is {state}, so it cannot be {label}."
+
+
+def _own_place_or_officer(user, place) -> bool:
+    """The member whose place it is, or an officer (who books for a member who asks)."""
+    if user.has_perm("scrutiny.change_trainingplace"):
+        return True
+    return place is not None and place.member.user_id == user.pk
+
+
+TRAINING_PLACE = Machine(
+    model=TrainingPlace,
+    final=frozenset({P.ATTENDED, P.MISSED}),
+    changed_at="status_changed_at",
+    name_of=lambda place: f"{place.member}'s place on {place.session.title}",
+    moves=(
+        Move(
+            "offer",
+            "Offer a place",
+            frozenset({BORN}),
+            P.OFFERED,
+            "scrutiny.training.offer",
+            permission="scrutiny.add_trainingplace",
+            who=OFFICERS,
+        ),
+        Move(
+            "book",
+            "Book",
+            frozenset({P.OFFERED, P.DECLINED}),
+            P.BOOKED,
+            "scrutiny.training.book",
+            permission=_own_place_or_officer,
+            who="the member or scrutiny officers",
+            guards=(rules.session_to_come,),
+            button=True,
+            refusal="{record} is {state}; it cannot be booked again.",
+        ),
+        Move(
+            "decline",
+            "Decline",
+            frozenset({P.OFFERED, P.BOOKED}),
+            P.DECLINED,
+            "scrutiny.training.decline",
+            permission=_own_place_or_officer,
+            who="the member or scrutiny officers",
+            guards=(rules.session_to_come,),
+            button=True,
+            refusal=PLACE_REFUSAL,
+        ),
+        Move(
+            "attend",
+            "Attended",
+            frozenset({P.BOOKED}),
+            P.ATTENDED,
+            "scrutiny.training.attend",
+            permission="scrutiny.change_trainingplace",
+            who=OFFICERS,
+            guards=(rules.session_held,),
+            button=True,
+            done="recorded",
+            refusal=PLACE_REFUSAL,
+        ),
+        Move(
+            "miss",
+            "Did not attend",
+            frozenset({P.BOOKED}),
+            P.MISSED,
+            "scrutiny.training.miss",
+            permission="scrutiny.change_trainingplace",
+            who=OFFICERS,
+            guards=(rules.session_held,),
+            button=True,
+            done="recorded",
+            refusal=PLACE_REFUSAL,
+        ),
+    ),
+)
+
+T = TimeStatus
+TIME = Machine(
+    model=TimeEntry,
+    final=frozenset({T.WITHDRAWN}),
+    name_of=lambda entry: "This time",
+    moves=(
+        Move(
+            "log",
+            "Log time",
+            frozenset({BORN}),
+            T.LOGGED,
+            "scrutiny.time.log",
+            guards=(rules.time_not_in_future,),
+        ),
+        Move(
+            "withdraw",
+            "Withdraw",
+            frozenset({T.LOGGED}),
+            T.WITHDRAWN,
+            "scrutiny.time.withdraw",
+            permission=lambda user, entry: (
+                user.has_perm("scrutiny.change_timeentry")
+                or (entry is not None and entry.member.user_id == user.pk)
+            ),
+            who="the member or scrutiny officers",
+            button=True,
+            done="withdrawn",
+            refusal="{record} is already {state}.",
+        ),
+    ),
+)
+
 MACHINES: dict[type[models.Model], Machine] = {
     machine.model: machine
     for machine in (
@@ -802,6 +917,8 @@ MACHINES: dict[type[models.Model], Machine] = {
         ACTION,
         APPLICATION,
         EXPENSE,
+        TRAINING_PLACE,
+        TIME,
     )
 }
 

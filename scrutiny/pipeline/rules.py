@@ -313,3 +313,27 @@ def not_own_claim(claim, *, user=None, **_) -> str | None:
     if user is not None and claim.member.user_id == user.pk:
         return "You cannot decide your own claim."
     return None
+
+
+def session_to_come(place, **_) -> str | None:
+    """A place is booked or given up only before the session."""
+    if place.session.held_on < timezone.localdate():
+        return f"{place.session.title} has already taken place."
+    return None
+
+
+def session_held(place, **_) -> str | None:
+    """Attendance is recorded only once the session has taken place."""
+    if place.session.held_on > timezone.localdate():
+        return (
+            f"{place.session.title} is on {place.session.held_on:%-d %B %Y}; record who "
+            "attended once it has taken place."
+        )
+    return None
+
+
+def time_not_in_future(entry, **_) -> str | None:
+    """Time is logged for work done, not work planned."""
+    if entry.worked_on > timezone.localdate():
+        return "Log time once the work is done: the date is in the future."
+    return None

@@ -48,6 +48,7 @@ from scrutiny.models import (
     ScoringCriterion,
     ScrutinyReviewPage,
     SentEmail,
+    TrainingSession,
 )
 from scrutiny.models.programme import report_workflow
 from scrutiny.outcomes import last_closed_financial_year
@@ -463,6 +464,60 @@ class World:
             receipt=receipt(),
         )
         return mine, theirs
+
+    @cached_property
+    def members(self):
+        """The Panel members user's member record, and another member's."""
+        return make_member(user=self.staff["panel"]), make_member("member3")
+
+    @cached_property
+    def training(self):
+        """A session next month with a place offered to each of the two members."""
+        session = TrainingSession.objects.create(
+            title="Understanding repairs data",
+            held_on=timezone.localdate() + timedelta(days=30),
+            provider="TPAS",
+            hours=Decimal("3"),
+        )
+        mine, theirs = pipeline.training_offer(
+            session=session, members=self.members, user=self.officer
+        )
+        return session, mine, theirs
+
+    @cached_property
+    def held_training(self):
+        """A session held yesterday, where the other member had booked a place."""
+        session = TrainingSession.objects.create(
+            title="Reading performance reports",
+            held_on=timezone.localdate() + timedelta(days=1),
+            provider="In house",
+            hours=Decimal("2"),
+        )
+        (place,) = pipeline.training_offer(
+            session=session, members=self.members[1:], user=self.officer
+        )
+        place = pipeline.training_place_move(place=place, move="book", user=self.officer)
+        TrainingSession.objects.filter(pk=session.pk).update(
+            held_on=timezone.localdate() - timedelta(days=1)
+        )
+        return session, place
+
+    @cached_property
+    def time_entries(self):
+        """Time logged by the Panel members user, and by another member."""
+        mine, theirs = self.members
+        return (
+            pipeline.time_log(
+                user=mine.user, activity="interviews", worked_on=date(2026, 5, 1), hours=3
+            ),
+            pipeline.time_log(
+                user=theirs.user,
+                activity="site_visit",
+                worked_on=date(2026, 5, 2),
+                hours=Decimal("1.5"),
+                note="Walked the estate with the caretaker",
+            ),
+        )
 
 
 def _call_export(w):
@@ -1025,6 +1080,57 @@ RECIPES = {
     ),
     "expense claims: yearly payments (CSV)": lambda w: get(
         snippet("expenseclaim", "payments_csv", w.year)
+    ),
+    "training: list": lambda w: get(snippet("trainingsession", "list"), needs=w.training),
+    "training: add a session": lambda w: post(
+        snippet("trainingsession", "add"),
+        {
+            "title": "Chairing skills",
+            "held_on": "2027-02-01",
+            "provider": "TPAS",
+            "hours": "3",
+            "cost": "90",
+            "description": "",
+        },
+    ),
+    "training: offer places": lambda w: post(
+        snippet("trainingsession", "offer", w.training[0].pk),
+        {"members": [make_member("member4").pk]},
+    ),
+    "training: inspect a session": lambda w: get(
+        snippet("trainingsession", "inspect", w.training[0].pk)
+    ),
+    "training: book their own place": lambda w: post(
+        snippet("trainingsession", "place", w.training[1].pk), {"move": "book"}
+    ),
+    "training: book another member's place": lambda w: post(
+        snippet("trainingsession", "place", w.training[2].pk), {"move": "book"}
+    ),
+    "training: record attendance": lambda w: post(
+        snippet("trainingsession", "place", w.held_training[1].pk), {"move": "attend"}
+    ),
+    "time given: list": lambda w: get(
+        snippet("timeentry", "list"), others=("member3",), needs=w.time_entries
+    ),
+    "time given: log time": lambda w: post(
+        snippet("timeentry", "add"),
+        lambda: {
+            "member": w.members[1].pk,
+            "activity": "evidence",
+            "worked_on": "2026-05-03",
+            "hours": "2",
+            "note": "",
+        },
+        needs=w.members,
+    ),
+    "time given: inspect their own": lambda w: get(
+        snippet("timeentry", "inspect", w.time_entries[0].pk)
+    ),
+    "time given: inspect another member's": lambda w: get(
+        snippet("timeentry", "inspect", w.time_entries[1].pk)
+    ),
+    "time given: withdraw another member's": lambda w: post(
+        snippet("timeentry", "withdraw", w.time_entries[1].pk)
     ),
     # The public site.
     "public: home page": lambda w: get(w.home.url),
