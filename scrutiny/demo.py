@@ -80,6 +80,10 @@ DEMO_MODELS = [
     "scrutiny.historicalpanelapplication",
     "scrutiny.expenseclaim",
     "scrutiny.historicalexpenseclaim",
+    "scrutiny.trainingsession",
+    "scrutiny.historicaltrainingsession",
+    "scrutiny.trainingplace",
+    "scrutiny.historicaltrainingplace",
     "scrutiny.reviewstepprogress",
     "scrutiny.historicalreviewstepprogress",
     "scrutiny.reviewparticipant",
@@ -90,6 +94,8 @@ DEMO_MODELS = [
     "scrutiny.historicalrecommendationresponse",
     "scrutiny.actionitem",
     "scrutiny.historicalactionitem",
+    "scrutiny.timeentry",
+    "scrutiny.historicaltimeentry",
     "scrutiny.ineligibleapplicationcount",
     "scrutiny.equalitymonitoring",
     "wagtailcore.modellogentry",
@@ -196,11 +202,17 @@ def clear_content() -> None:
         ReviewStepProgress,
         Score,
         SentEmail,
+        TimeEntry,
+        TrainingPlace,
+        TrainingSession,
     )
 
     # The record protects what it points at (on_delete=PROTECT): its rows go first, each
     # before the rows and pages it points at.
     for model in [
+        TimeEntry,
+        TrainingPlace,
+        TrainingSession,
         ActionItem,
         RecommendationResponse,
         Recommendation,

@@ -8,7 +8,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField
 
-from .models import BusinessArea, ComplaintStage, QuestionType, Tenure
+from .financial_years import financial_year_label
+from .models import BusinessArea, ComplaintStage, DecisionOutcome, QuestionType, Tenure
 from .postcodes import postcode_formatted
 from .uploads import DOCX_CONTENT_TYPE, docx_problem
 
@@ -389,6 +390,18 @@ class CallForScrutinyForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    may_be_listed = yes_no_field(
+        "May we list your call in the public register of calls?",
+        message="Select yes if we may list your call in the register",
+        required=False,
+        help_text=(
+            "The register shows the service, the date we received the call, the panel's "
+            "decision and its reasons, so that other residents can see what has been raised. "
+            "It never shows your name, address or contact details. If you do not answer, we "
+            "will not list it."
+        ),
+    )
+
     evidence = EvidenceField(
         label="Evidence (optional)",
         required=False,
@@ -426,7 +439,7 @@ class CallForScrutinyForm(GovukForm):
         for index, question in enumerate(self.extra_questions):
             self.fields[self.extra_field_name(index)] = extra_question_field(question)
         # The extra questions come before the evidence and the privacy notice, as on the page.
-        for name in ["evidence", "privacy_agreed", HONEYPOT_FIELD]:
+        for name in ["evidence", "may_be_listed", "privacy_agreed", HONEYPOT_FIELD]:
             self.fields[name] = self.fields.pop(name)
 
     @staticmethod
@@ -505,6 +518,7 @@ class CallForScrutinyForm(GovukForm):
             "households_affected": data["households_affected"] if others else None,
             "support_requested": support,
             "support_contact": data["support_contact"] if support else "",
+            "may_be_listed": bool(data.get("may_be_listed")),
         }
 
     def evidence_files(self) -> list[UploadedFile]:
@@ -577,6 +591,39 @@ ACCESS_CODE_FIELD = forms.CharField(
     },
     widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
 )
+
+
+class RegisterFilterForm(GovukForm):
+    """The public register's filters, sent with GET; every one may be left at "all"."""
+
+    year = forms.TypedChoiceField(
+        label="Year received",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose a year from the list"},
+    )
+    service = forms.ModelChoiceField(
+        label="Service",
+        queryset=BusinessArea.objects.none(),
+        required=False,
+        empty_label="All services",
+        error_messages={"invalid_choice": "Choose a service from the list"},
+    )
+    outcome = forms.ChoiceField(
+        label="Decision",
+        required=False,
+        choices=[("", "All decisions"), *DecisionOutcome.choices],
+        error_messages={"invalid_choice": "Choose a decision from the list"},
+    )
+
+    def __init__(self, *args, years: list[int], outcomes: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [("", "All decisions"), *outcomes.items()]
+        self.fields["year"].choices = [("", "All years")] + [
+            (str(year), financial_year_label(year)) for year in years
+        ]
+        self.fields["service"].queryset = BusinessArea.objects.order_by("name")
 
 
 class CallTrackingForm(GovukForm):

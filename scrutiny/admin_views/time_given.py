@@ -37,7 +37,29 @@ def _refused(request, error) -> None:
     messages.error(request, str(error))
 
 
+def _moves_now(place, user) -> list:
+    """The buttons this user may press on a place today: attendance only after the session,
+    booking only before it."""
+    allowed = []
+    for move in pipeline.machine.available(place, user):
+        try:
+            pipeline.machine.check(place, move.name, user=user)
+        except (pipeline.TransitionNotAllowed, PermissionDenied):
+            continue
+        allowed.append(move)
+    return allowed
+
+
 # Training.
+
+
+class SessionIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
+    """Sessions, each opening its places; officers add them."""
+
+    def get_add_url(self):
+        if self.request.user.has_perm("scrutiny.add_trainingsession"):
+            return session_url("add")
+        return None
 
 
 class SessionInspectView(snippet_views.InspectView):
@@ -54,7 +76,7 @@ class SessionInspectView(snippet_views.InspectView):
         context.update(
             {
                 "session": session,
-                "places": [(place, pipeline.machine.available(place, user)) for place in places],
+                "places": [(place, _moves_now(place, user)) for place in places],
                 "move_url_name": TrainingSession.snippet_viewset.get_url_name("place"),
                 "offer_form": (
                     TrainingOfferForm(session=session)
@@ -105,6 +127,7 @@ class TrainingSessionViewSet(SnippetViewSet):
     icon = "doc-full"
     menu_label = "Training"
     chooser_viewset_class = chooser_for("scrutiny.view_trainingsession")
+    index_view_class = SessionIndexView
     inspect_view_class = SessionInspectView
     inspect_view_enabled = True
     inspect_template_name = "scrutiny/admin/training_session_inspect.html"
@@ -147,6 +170,14 @@ class TimeIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
 
     def get_base_queryset(self):
         return member_selectors.time_visible_to(self.request.user)
+
+    def get_add_url(self):
+        user = self.request.user
+        if user.has_perm("scrutiny.change_timeentry") or (
+            user.has_perm("scrutiny.add_timeentry") and hasattr(user, "panel_member")
+        ):
+            return time_url("add")
+        return None
 
 
 class TimeInspectView(OwnTimeMixin, snippet_views.InspectView):

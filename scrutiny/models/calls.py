@@ -139,6 +139,8 @@ class CallForScrutiny(
 
     support_requested = models.BooleanField(default=False, db_index=True)
     support_contact = models.TextField("how to reach the resident for support", blank=True)
+    # The resident's answer: the public register shows the call (never who sent it) only if yes.
+    may_be_listed = models.BooleanField("may be listed in the public register", default=False)
     support_given_at = models.DateTimeField(null=True, blank=True)
 
     extra_answers = models.JSONField(

@@ -3,6 +3,7 @@
 from contextlib import suppress
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import redirect
 from modelcluster.fields import ParentalKey
@@ -207,6 +208,40 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
         # The page shows the resident's secret: no shared cache may keep it.
         response["Cache-Control"] = "private, no-store"
         return response
+
+    @path("register/", name="register")
+    def register_view(self, request):
+        """The public register: calls that reached the panel and that their residents said
+        may be listed, with the panel's decision and reasons, filtered by year, service and
+        decision. Never a resident's name or contact details."""
+        from scrutiny import forms, register_selectors
+
+        form = forms.RegisterFilterForm(
+            request.GET or None,
+            years=register_selectors.register_years(),
+            outcomes=register_selectors.OUTCOME_WORDS,
+        )
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        entries = register_selectors.register_calls(
+            year=filters.get("year"),
+            area=filters.get("service"),
+            outcome=filters.get("outcome") or "",
+        )
+        paginator = Paginator(entries, 25)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(
+            request,
+            template="scrutiny/call_register.html",
+            context_overrides={
+                "form": form,
+                "entries": page,
+                "total": paginator.count,
+                "filtered": bool(filters and any(filters.values())),
+                "query": query.urlencode(),
+            },
+        )
 
     @path("track/", name="track")
     def tracking_view(self, request):

@@ -44,7 +44,12 @@ def _resident_links(request) -> dict:
     call_page = _live_page(CallForScrutinyPage, request)
     if call_page is not None:
         base = call_page.get_url(request)
-        links |= {"call": base, "track": base + "track/", "appeal": base + "appeal/"}
+        links |= {
+            "call": base,
+            "track": base + "track/",
+            "appeal": base + "appeal/",
+            "register": base + "register/",
+        }
     petitions = _live_page(PetitionIndexPage, request)
     if petitions is not None:
         links["petitions"] = petitions.get_url(request)
@@ -105,11 +110,15 @@ def resident_tasks(context):
 
 @register.simple_tag(takes_context=True)
 def resident_shortcuts(context) -> list[tuple[str, str]]:
-    """(label, address) for the navigation: tracking a call and appealing, which are routes of
-    the call form rather than pages of their own."""
+    """(label, address) for the navigation: tracking a call, appealing and the register of
+    calls, which are routes of the call form rather than pages of their own."""
     links = resident_links(context.get("request"))
     return [
         (label, links[key])
-        for key, label in (("track", "Track your call"), ("appeal", "Appeal a decision"))
+        for key, label in (
+            ("track", "Track your call"),
+            ("appeal", "Appeal a decision"),
+            ("register", "Register of calls"),
+        )
         if key in links
     ]

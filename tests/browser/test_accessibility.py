@@ -8,7 +8,7 @@ from scrutiny import pipeline
 from scrutiny.models import CallForScrutinyPage, JoinThePanelPage, PetitionIndexPage
 from tests.browser.conftest import WIDTHS
 from tests.conftest import make_home_page, make_standard_page
-from tests.scrutiny.builders import make_call
+from tests.scrutiny.builders import decide, make_awaiting_call, make_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +62,8 @@ def public_site(staff):
     petition = pipeline.petition_open(
         call=call, user=staff["officer"], title="Fix our doors", summary="The doors are broken."
     )
+    listed = make_awaiting_call(staff, may_be_listed=True)
+    decide(listed, outcome="accepted", user=staff["panel"], reasons="Repairs keep failing.")
     return {"call": call, "petition": petition}
 
 
@@ -91,6 +93,8 @@ def test_every_public_page_and_state_has_no_axe_violations(
         "/call-for-scrutiny/",
         "/call-for-scrutiny/track/",
         "/call-for-scrutiny/appeal/",
+        "/call-for-scrutiny/register/",
+        "/call-for-scrutiny/register/?year=1999",
         "/join-the-panel/",
         "/petitions/",
         f"/petitions/{petition.slug}/",
