@@ -794,7 +794,6 @@ EXPENSE = Machine(
 )
 
 P = PlaceStatus
-PLACE_REFUSAL = "This place is {state}, so it cannot be {label}."
 
 
 def _own_place_or_officer(user, place) -> bool:
@@ -802,6 +801,24 @@ def _own_place_or_officer(user, place) -> bool:
     if user.has_perm("scrutiny.change_trainingplace"):
         return True
     return place is not None and place.member.user_id == user.pk
+
+
+def _place_move(name: str, label: str, sources: set, target: str, past: str, *, member: bool):
+    """A move of a place: the member's own before the session (book, decline), or an officer's
+    record of attendance after it."""
+    return Move(
+        name,
+        label,
+        frozenset(sources),
+        target,
+        f"scrutiny.training.{name}",
+        permission=_own_place_or_officer if member else "scrutiny.change_trainingplace",
+        who="the member or scrutiny officers" if member else OFFICERS,
+        guards=(rules.session_to_come,) if member else (rules.session_held,),
+        button=True,
+        done="" if member else "recorded",
+        refusal=f"{{record}} is {{state}}, so it cannot be {past}.",
+    )
 
 
 TRAINING_PLACE = Machine(
@@ -819,56 +836,12 @@ TRAINING_PLACE = Machine(
             permission="scrutiny.add_trainingplace",
             who=OFFICERS,
         ),
-        Move(
-            "book",
-            "Book",
-            frozenset({P.OFFERED, P.DECLINED}),
-            P.BOOKED,
-            "scrutiny.training.book",
-            permission=_own_place_or_officer,
-            who="the member or scrutiny officers",
-            guards=(rules.session_to_come,),
-            button=True,
-            refusal="{record} is {state}; it cannot be booked again.",
+        _place_move("book", "Book", {P.OFFERED, P.DECLINED}, P.BOOKED, "booked", member=True),
+        _place_move(
+            "decline", "Decline", {P.OFFERED, P.BOOKED}, P.DECLINED, "declined", member=True
         ),
-        Move(
-            "decline",
-            "Decline",
-            frozenset({P.OFFERED, P.BOOKED}),
-            P.DECLINED,
-            "scrutiny.training.decline",
-            permission=_own_place_or_officer,
-            who="the member or scrutiny officers",
-            guards=(rules.session_to_come,),
-            button=True,
-            refusal=PLACE_REFUSAL,
-        ),
-        Move(
-            "attend",
-            "Attended",
-            frozenset({P.BOOKED}),
-            P.ATTENDED,
-            "scrutiny.training.attend",
-            permission="scrutiny.change_trainingplace",
-            who=OFFICERS,
-            guards=(rules.session_held,),
-            button=True,
-            done="recorded",
-            refusal=PLACE_REFUSAL,
-        ),
-        Move(
-            "miss",
-            "Did not attend",
-            frozenset({P.BOOKED}),
-            P.MISSED,
-            "scrutiny.training.miss",
-            permission="scrutiny.change_trainingplace",
-            who=OFFICERS,
-            guards=(rules.session_held,),
-            button=True,
-            done="recorded",
-            refusal=PLACE_REFUSAL,
-        ),
+        _place_move("attend", "Attended", {P.BOOKED}, P.ATTENDED, "marked attended", member=False),
+        _place_move("miss", "Did not attend", {P.BOOKED}, P.MISSED, "marked missed", member=False),
     ),
 )
 

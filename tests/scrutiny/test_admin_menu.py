@@ -45,7 +45,15 @@ EXPECTED = {
         ),
         (
             "The panel",
-            ["Ranking and programme", "Reviews", "Measures", "Panel members", "Expense claims"],
+            [
+                "Ranking and programme",
+                "Reviews",
+                "Measures",
+                "Panel members",
+                "Expense claims",
+                "Training",
+                "Time given",
+            ],
         ),
         ("Reports", ["Outcomes report", "History", "Outbox", "Anonymisation log"]),
         (
@@ -62,7 +70,17 @@ EXPECTED = {
     ],
     "panel": [
         ("Work", ["Calls for scrutiny", "Petitions", "Panel meetings", "Action plans"]),
-        ("The panel", ["Ranking and programme", "Reviews", "Measures", "Expense claims"]),
+        (
+            "The panel",
+            [
+                "Ranking and programme",
+                "Reviews",
+                "Measures",
+                "Expense claims",
+                "Training",
+                "Time given",
+            ],
+        ),
         ("Reports", ["Outcomes report"]),
         ("Settings", ["Business areas", "Scoring matrix", "Review steps"]),
         HELP,

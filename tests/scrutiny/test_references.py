@@ -33,17 +33,7 @@ def test_concurrent_submissions_get_distinct_references(migrated_data):
     def submit(number: int) -> None:
         try:
             barrier.wait()
-            call_submit(
-                fields={
-                    "name": f"Resident {number}",
-                    "email": f"resident{number}@example.org",
-                    "tenure": "tenant",
-                    "business_area": area,
-                    "concerns": "Repairs are slow.",
-                    "actions_taken": "Complained.",
-                    "service_failures": "Missed appointments.",
-                }
-            )
+            call_submit(fields=_call_fields(area, number))
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
         finally:
