@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import PanelMember, TimeEntry, TrainingPlace, TrainingSession
 from . import machine
@@ -58,6 +59,7 @@ def time_log(
         review=review,
         note=note.strip(),
         logged_by=user,
+        logged_at=timezone.now(),
     )
     entry.full_clean()
     return machine.apply(entry, "log", user=user, data={"hours": str(hours)})

@@ -54,6 +54,9 @@ from scrutiny.models import (
     Score,
     ScrutinyReviewPage,
     ScrutinySettings,
+    TimeEntry,
+    TrainingPlace,
+    TrainingSession,
 )
 from scrutiny.models.programme import report_workflow
 from scrutiny.pipeline import TransitionNotAllowed, machine
@@ -126,6 +129,16 @@ APPLICATION_SPEC = {
     *{(stage, "declined") for stage in ["received", "shortlisted", "interviewed"]},
 }
 EXPENSE_SPEC = {("submitted", "approved"), ("submitted", "rejected")}
+# Training: a place is booked or declined before the session, attended or missed after it.
+PLACE_SPEC = {
+    ("offered", "booked"),
+    ("offered", "declined"),
+    ("booked", "declined"),
+    ("declined", "booked"),
+    ("booked", "attended"),
+    ("booked", "missed"),
+}
+TIME_SPEC = {("logged", "withdrawn")}
 STEP_STATES = ["not_started", "in_progress", "done", "skipped"]
 STEP_SPEC = {(a, b) for a in STEP_STATES for b in STEP_STATES if a != b}
 REVIEW_RUNNING = {"scheduled", "in_review"}
@@ -141,6 +154,8 @@ SPECS = {
     ActionItem: ("status", ACTION_SPEC),
     PanelApplication: ("stage", APPLICATION_SPEC),
     ReviewStepProgress: ("status", STEP_SPEC),
+    TrainingPlace: ("status", PLACE_SPEC),
+    TimeEntry: ("status", TIME_SPEC),
 }
 SPECS_EXPENSE = ("status", EXPENSE_SPEC)
 
@@ -219,6 +234,8 @@ PRESENT = [
     PanelApplication,
     Score,
     RecommendationResponse,
+    TrainingPlace,
+    TimeEntry,
 ]
 # Every table a step can write: the records, their history, the log, revisions and workflow.
 TABLES = {
@@ -256,6 +273,8 @@ def snapshot() -> tuple:
         counts(),
         list(ScrutinyReviewPage.objects.order_by("pk").values_list("pk", "status", "live")),
         list(Petition.objects.order_by("pk").values_list("pk", "status", "people_counted")),
+        list(TrainingPlace.objects.order_by("pk").values_list("pk", "status")),
+        list(TimeEntry.objects.order_by("pk").values_list("pk", "status")),
     )
 
 
@@ -796,6 +815,51 @@ class ScrutinyProcess(RuleBasedStateMachine):
                 )
             )
 
+    # --- Training and time given ---
+
+    @rule(
+        index=PICK,
+        days=st.integers(-10, 10),
+        move=st.sampled_from(["book", "decline", "attend", "miss"]),
+        role=st.sampled_from(["officer", "panel", "panel2", "manager"]),
+    )
+    def a_training_place_moves(self, index, days, move, role):
+        if not TrainingSession.objects.exists() or index % 4 == 0:
+            session = TrainingSession.objects.create(
+                title=f"Session {index}",
+                held_on=timezone.localdate() + datetime.timedelta(days=days),
+                provider="TPAS",
+                hours=3,
+            )
+            members = PanelMember.objects.all()
+            pipeline.training_offer(session=session, members=members, user=self.people["officer"])
+        place = self.pick(TrainingPlace, index)
+        self.attempt(
+            lambda: pipeline.training_place_move(place=place, move=move, user=self.user(role))
+        )
+
+    @rule(
+        index=PICK,
+        days=st.integers(-5, 2),
+        role=st.sampled_from(["officer", "panel", "panel2", "manager"]),
+        withdraw=st.booleans(),
+    )
+    def time_is_logged_or_withdrawn(self, index, days, role, withdraw):
+        if withdraw and TimeEntry.objects.exists():
+            entry = self.pick(TimeEntry, index)
+            self.attempt(lambda: pipeline.time_withdraw(entry=entry, user=self.user(role)))
+            return
+        member = self.pick(PanelMember, index)
+        self.attempt(
+            lambda: pipeline.time_log(
+                user=self.user(role),
+                member=member,
+                activity="interviews",
+                worked_on=timezone.localdate() + datetime.timedelta(days=days),
+                hours=2,
+            )
+        )
+
     @having(CallForScrutiny)
     @rule(email=st.sampled_from(RESIDENTS), now=st.integers(0, 4))
     def a_resident_asks_to_be_erased(self, email, now):
@@ -824,6 +888,8 @@ class ScrutinyProcess(RuleBasedStateMachine):
             self.appeals_keep_their_deadline_size_and_independence()
         if changed & {("history", PetitionSignature), ("history", Petition)}:
             self.petition_counts_are_true()
+        if changed & {("history", TrainingPlace), ("history", TimeEntry)}:
+            self.training_and_time_keep_to_their_days()
         self.no_record_is_left_where_it_cannot_leave(changed)
 
     def each_status_reached_is_allowed_and_on_the_record_once(self, changed):
@@ -900,6 +966,21 @@ class ScrutinyProcess(RuleBasedStateMachine):
                 assert not member.involvement_groups.filter(
                     business_areas=appeal.call.business_area_id
                 ).exists()
+
+    def training_and_time_keep_to_their_days(self):
+        """A place is booked or declined only before its session, attended or missed only
+        from its day; time is logged only for a day that has come, by the member or an officer."""
+        for status, day, held_on in TrainingPlace.history.values_list(
+            "status", "history_date", "session__held_on"
+        ):
+            if status in {"booked", "declined"}:
+                assert timezone.localdate(day) <= held_on, (status, day, held_on)
+            if status in {"attended", "missed"}:
+                assert timezone.localdate(day) >= held_on, (status, day, held_on)
+        officers = set(Group.objects.get(name=roles.OFFICERS).user_set.values_list("pk", flat=True))
+        for entry in TimeEntry.objects.select_related("member"):
+            assert entry.worked_on <= timezone.localdate(entry.logged_at)
+            assert entry.logged_by_id == entry.member.user_id or entry.logged_by_id in officers
 
     def petition_counts_are_true(self):
         for petition in Petition.objects.all():
