@@ -40,11 +40,10 @@ def _latest(field: str):
     )
 
 
-def register_calls(
-    *, year: int | None = None, area: BusinessArea | None = None, outcome: str = ""
-) -> list[RegisterEntry]:
+def register_calls(*, year: int | None = None, area: BusinessArea | None = None, outcome: str = ""):
     """Listed calls with a decision, newest first, filtered by the financial year they were
-    received in, their service and the outcome of the panel's latest decision on them."""
+    received in, their service and the outcome of the panel's latest decision on them: rows
+    of only what may be public, for `register_entry` (page them first)."""
     calls = CallForScrutiny.objects.filter(may_be_listed=True, decisions__isnull=False).distinct()
     if year is not None:
         first, last = financial_year_bounds(year)
@@ -60,7 +59,7 @@ def register_calls(
     )
     if outcome:
         calls = calls.filter(latest_outcome=outcome)
-    rows = calls.order_by("-submitted_at", "-pk").values(
+    return calls.order_by("-submitted_at", "-pk").values(
         "reference",
         "business_area__name",
         "submitted_at",
@@ -68,18 +67,19 @@ def register_calls(
         "latest_reasons",
         "latest_decided_at",
     )
-    return [
-        RegisterEntry(
-            reference=row["reference"],
-            service=row["business_area__name"],
-            received=timezone.localdate(row["submitted_at"]),
-            decided=timezone.localdate(row["latest_decided_at"]),
-            outcome=row["latest_outcome"],
-            outcome_label=OUTCOME_WORDS.get(row["latest_outcome"], row["latest_outcome"]),
-            reasons=row["latest_reasons"],
-        )
-        for row in rows
-    ]
+
+
+def register_entry(row: dict) -> RegisterEntry:
+    """One row of `register_calls` as the register shows it."""
+    return RegisterEntry(
+        reference=row["reference"],
+        service=row["business_area__name"],
+        received=timezone.localdate(row["submitted_at"]),
+        decided=timezone.localdate(row["latest_decided_at"]),
+        outcome=row["latest_outcome"],
+        outcome_label=OUTCOME_WORDS.get(row["latest_outcome"], row["latest_outcome"]),
+        reasons=row["latest_reasons"],
+    )
 
 
 def register_years() -> list[int]:

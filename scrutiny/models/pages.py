@@ -222,13 +222,14 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
             outcomes=register_selectors.OUTCOME_WORDS,
         )
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        entries = register_selectors.register_calls(
+        rows = register_selectors.register_calls(
             year=filters.get("year"),
             area=filters.get("service"),
             outcome=filters.get("outcome") or "",
         )
-        paginator = Paginator(entries, 25)
+        paginator = Paginator(rows, 25)
         page = paginator.get_page(request.GET.get("page"))
+        page.object_list = [register_selectors.register_entry(row) for row in page.object_list]
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(
