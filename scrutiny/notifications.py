@@ -1,16 +1,58 @@
 """What the system says to whom: emails rendered from templates, each sent at most once."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_q.brokers import get_broker
 from django_q.brokers.orm import ORM
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from .models import MessageChannel, MessageState, ScrutinySettings, SentEmail
+
+# While `tasks_together` is open: the tasks queued so far, to be queued as one.
+_together: ContextVar[list | None] = ContextVar("scrutiny_tasks_together", default=None)
+
+
+@contextmanager
+def tasks_together():
+    """Queue every task of the block as one django-q2 task, which runs them in order.
+
+    For a busy public request (a new call queues its emails and Wagtail's two index updates):
+    one task row to write instead of one per task. Each task must be safe to run again, as
+    every task here is, because a failure of any retries them all (`run_together`)."""
+    if _together.get() is not None:  # already inside one: its tasks join the outer block's
+        yield
+        return
+    token = _together.set([])
+    try:
+        yield
+        queued = _together.get()
+    finally:
+        _together.reset(token)
+    if len(queued) == 1:
+        queue_task(queued[0][0], *queued[0][1])
+    elif queued:
+        queue_task("scrutiny.notifications.run_together", queued)
+
+
+def run_together(tasks: list) -> None:
+    """In the worker: run tasks queued together, each even if an earlier one failed; then
+    raise the first failure, so that the whole is retried."""
+    failure = None
+    for func, args in tasks:
+        try:
+            import_string(func)(*args)
+        except Exception as error:  # noqa: BLE001 (the rest still run; the first is raised)
+            failure = failure or error
+    if failure is not None:
+        raise failure
 
 
 def queue_task(func: str, *args) -> None:
@@ -19,8 +61,13 @@ def queue_task(func: str, *args) -> None:
     With the ORM broker in the same database (the default), the task's row is written inside
     that transaction: the records and the task that follows them commit together, in one commit
     instead of two. Any other broker (Redis) is handed the task once the transaction has
-    committed, so a worker never looks for a record that is not there yet.
+    committed, so a worker never looks for a record that is not there yet. Inside
+    `tasks_together`, the task waits to be queued with the block's others.
     """
+    together = _together.get()
+    if together is not None:
+        together.append((func, list(args)))
+        return
     if Conf.ORM and not Conf.SYNC and connections[Conf.ORM].in_atomic_block:
         broker = get_broker()
         if isinstance(broker, ORM):
