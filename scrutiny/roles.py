@@ -76,6 +76,14 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_timeentry",
         "scrutiny.add_timeentry",
         "scrutiny.change_timeentry",
+        "scrutiny.view_referredtopic",
+        "scrutiny.add_referredtopic",
+        "scrutiny.change_referredtopic",
+        "scrutiny.view_effectivenessreview",
+        "scrutiny.add_effectivenessreview",
+        "scrutiny.change_effectivenessreview",
+        "scrutiny.agree_effectivenessreview",
+        "scrutiny.acknowledge_effectivenessreview",
         "scrutiny.view_reviewstep",
         "scrutiny.add_reviewstep",
         "scrutiny.change_reviewstep",
@@ -122,6 +130,11 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_trainingplace",
         "scrutiny.add_timeentry",
         "scrutiny.view_timeentry",
+        # The panel writes and agrees its own effectiveness review.
+        "scrutiny.view_referredtopic",
+        "scrutiny.view_effectivenessreview",
+        "scrutiny.change_effectivenessreview",
+        "scrutiny.agree_effectivenessreview",
         "scrutiny.view_reviewstep",
         "scrutiny.view_reviewstepprogress",
         "scrutiny.change_reviewstepprogress",
@@ -172,6 +185,10 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "scrutiny.view_outcomes",
         "scrutiny.view_sentemail",
         "scrutiny.view_privacyaction",
+        # The oversight body sits with the managers: they acknowledge the panel's review.
+        "scrutiny.view_referredtopic",
+        "scrutiny.view_effectivenessreview",
+        "scrutiny.acknowledge_effectivenessreview",
     ],
 }
 

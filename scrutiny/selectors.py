@@ -507,13 +507,14 @@ def call_latest_appeal(call: CallForScrutiny):
 
 
 def programme_ranking(year: int):
-    """The scores for a year, highest first: business areas and accepted calls alike."""
+    """The scores for a year, highest first: business areas, accepted calls and referred topics
+    alike."""
     from .models import Score
 
     return (
         Score.objects.filter(financial_year=year)
-        .select_related("business_area", "call", "review")
-        .order_by("-total", "business_area__name", "call__reference")
+        .select_related("business_area", "call", "referral", "review")
+        .order_by("-total", "business_area__name", "call__reference", "referral__title")
     )
 
 
@@ -526,29 +527,32 @@ def programme_reviews(year: int):
             pk__in=ScrutinyReviewPage.objects.filter(scores__financial_year=year).values("pk")
         )
         .select_related("business_area")
-        .prefetch_related("calls")
+        .prefetch_related("calls", "referrals")
         .order_by("path")
     )
 
 
 def programme_reviews_for_public(year_page) -> list[dict]:
-    """The reviews under a year's page, with whether each came from a residents' call.
+    """The reviews under a year's page, with whether each came from a residents' call or a
+    topic the oversight body referred.
 
     Reviews are listed even while their page is a draft: the programme says what is coming.
-    Only the review's title, service, status and the calls' references are shown.
+    Only the review's title, service, status, the calls' references and where referred topics
+    came from are shown.
     """
     from .models import ScrutinyReviewPage
 
     reviews = (
         ScrutinyReviewPage.objects.child_of(year_page)
         .select_related("business_area")
-        .prefetch_related("calls")
+        .prefetch_related("calls", "referrals")
         .order_by("path")
     )
     return [
         {
             "review": review,
             "calls": [call.reference for call in review.calls.all()],
+            "referrals": [topic.source for topic in review.referrals.all()],
             "url": review.url if review.live else "",
         }
         for review in reviews

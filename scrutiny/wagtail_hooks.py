@@ -29,6 +29,7 @@ from .admin_views import membership as membership_views
 from .admin_views import on_behalf as on_behalf_views
 from .admin_views import outbox as outbox_views
 from .admin_views import outcomes as outcome_views
+from .admin_views import panel_year as panel_year_views
 from .admin_views import petitions as petition_views
 from .admin_views import privacy as privacy_views
 from .admin_views import reviews as review_views
@@ -234,6 +235,8 @@ class PanelGroup(SnippetViewSetGroup):
         membership_views.ExpenseClaimViewSet,
         time_views.TrainingSessionViewSet,
         time_views.TimeEntryViewSet,
+        panel_year_views.ReferredTopicViewSet,
+        panel_year_views.EffectivenessReviewViewSet,
     ]
 
     def __init__(self):
@@ -595,6 +598,20 @@ def register_membership_log_actions(actions):
     actions.register_action("scrutiny.training.miss", "Did not attend", "Missed training")
     actions.register_action("scrutiny.time.log", "Time logged", "Time logged")
     actions.register_action("scrutiny.time.withdraw", "Time withdrawn", "Time withdrawn")
+    actions.register_action("scrutiny.referral.refer", "Topic referred", "Referred to the panel")
+    actions.register_action("scrutiny.referral.schedule", "Topic scheduled", "Scheduled")
+    actions.register_action("scrutiny.referral.report", "Topic reported on", "Reported on")
+    actions.register_action("scrutiny.referral.withdraw", "Topic withdrawn", "Withdrawn")
+    actions.register_action(
+        "scrutiny.effectiveness.prepare", "Effectiveness review prepared", "Prepared"
+    )
+    actions.register_action("scrutiny.effectiveness.agree", "Review agreed", "Agreed by the panel")
+    actions.register_action("scrutiny.effectiveness.reopen", "Review reopened", "Reopened")
+    actions.register_action(
+        "scrutiny.effectiveness.acknowledge",
+        "Review acknowledged",
+        "Acknowledged by the oversight body",
+    )
 
 
 class MembersBelowTargetPanel(Component):

@@ -16,11 +16,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied as file_refused
-from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
@@ -44,6 +42,7 @@ from ..private_files import private_file_response
 from . import history as history_views
 from .calls import _csv_safe
 from .choosers import chooser_for
+from .forms import AdminFormView
 from .on_behalf import ApplicationForResidentView
 
 
@@ -429,50 +428,26 @@ class ClaimUsageView(OwnClaimsMixin, snippet_views.UsageView):
     pass
 
 
-class ClaimCreateView(WagtailAdminTemplateMixin, FormView):
+class ClaimCreateView(AdminFormView):
     """A member claims expenses: date, what for, amount and receipt."""
 
-    template_name = "scrutiny/admin/expense_claim_add.html"
     form_class = ExpenseClaimForm
     header_icon = "form"
     page_title = "Claim expenses"
+    submit_button_label = "Send the claim"
+    invalid_message = "The claim could not be sent. Check the messages below."
+    date_fields = ("spent_on",)
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("scrutiny.add_expenseclaim") or not hasattr(
-            request.user, "panel_member"
-        ):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.fields["spent_on"].widget = AdminDateInput()
-        return form
+    def may_open(self, user) -> bool:
+        return user.has_perm("scrutiny.add_expenseclaim") and hasattr(user, "panel_member")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            {
-                "action_url": self.request.path,
-                "list_url": claim_url("list"),
-                "media": context["form"].media,
-            }
-        )
-        return context
+        return super().get_context_data(**kwargs) | {"list_url": claim_url("list")}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            claim = pipeline.expense_submit(user=self.request.user, **data)
-        except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+    def submit(self, data):
+        claim = pipeline.expense_submit(user=self.request.user, **data)
         messages.success(self.request, f"Your claim for £{claim.amount} is sent for approval.")
         return redirect(claim_url("inspect", claim.pk))
-
-    def form_invalid(self, form):
-        messages.error(self.request, "The claim could not be sent. Check the messages below.")
-        return super().form_invalid(form)
 
 
 @require_POST

@@ -9,12 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import Column, StatusTagColumn
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -22,6 +19,7 @@ from .. import member_selectors, pipeline
 from ..models import TimeEntry, TimeStatus, TrainingSession
 from ..time_forms import TimeEntryForm, TrainingOfferForm
 from .choosers import chooser_for
+from .forms import AdminFormView
 from .membership import InspectTitleIndexMixin
 
 
@@ -204,44 +202,30 @@ class TimeUsageView(OwnTimeMixin, snippet_views.UsageView):
     pass
 
 
-class TimeCreateView(WagtailAdminTemplateMixin, FormView):
+class TimeCreateView(AdminFormView):
     """A member logs their time; an officer logs it for a member who asks."""
 
-    template_name = "scrutiny/admin/expense_claim_add.html"
     header_icon = "time"
     page_title = "Log time"
+    submit_button_label = "Log the time"
+    invalid_message = "The time could not be logged. Check the messages below."
+    date_fields = ("worked_on",)
 
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if not user.has_perm("scrutiny.change_timeentry") and not (
+    def may_open(self, user) -> bool:
+        return user.has_perm("scrutiny.change_timeentry") or (
             user.has_perm("scrutiny.add_timeentry") and hasattr(user, "panel_member")
-        ):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
+        )
 
-    def get_form(self, form_class=None):
-        form = TimeEntryForm(user=self.request.user, **self.get_form_kwargs())
-        form.fields["worked_on"].widget = AdminDateInput()
-        return form
+    def get_form_class(self):
+        return TimeEntryForm
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update({"action_url": self.request.path, "media": context["form"].media})
-        return context
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            entry = pipeline.time_log(user=self.request.user, **data)
-        except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+    def submit(self, data):
+        entry = pipeline.time_log(user=self.request.user, **data)
         messages.success(self.request, f"{entry.hours} hours logged for {entry.member}.")
         return redirect(time_url("inspect", entry.pk))
-
-    def form_invalid(self, form):
-        messages.error(self.request, "The time could not be logged. Check the messages below.")
-        return super().form_invalid(form)
 
 
 @require_POST

@@ -47,6 +47,12 @@ from .pages import (
     PetitionIndexPage,
     QuestionType,
 )
+from .panel_year import (
+    EffectivenessReview,
+    EffectivenessStatus,
+    ReferralStatus,
+    ReferredTopic,
+)
 from .people import PersonChoiceField, PersonField, eligible_people, person_name
 from .petitions import Petition, PetitionSignature, PetitionStatus, SignatureMethod
 from .privacy import PrivacyAction, PrivacyActionKind
@@ -95,6 +101,10 @@ from .time_given import (
 from .workflows import PanelDecisionTask
 
 __all__ = [
+    "EffectivenessReview",
+    "EffectivenessStatus",
+    "ReferralStatus",
+    "ReferredTopic",
     "CALL_STATUS_FOR_OUTCOME",
     "OPEN_ACTION_STATUSES",
     "OutcomesReportPage",

@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..financial_years import financial_year_label
+from .config import ScrutinySettings
 from .pages import TEXT_FEATURES
 from .record import RecordPageMixin
 
@@ -51,6 +52,14 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
         return financial_year_label(self.financial_year)
 
     @property
+    def effectiveness_review(self):
+        """The panel's review of its effectiveness in the year, once agreed: published with
+        the figures. Read as it stands, not frozen: an agreed review changes only by reopening."""
+        from scrutiny.pipeline import published_effectiveness_review
+
+        return published_effectiveness_review(self.financial_year)
+
+    @property
     def outcomes(self):
         from scrutiny.outcomes import Outcomes
 
@@ -62,6 +71,7 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         outcomes = self.outcomes
         context["outcomes"] = outcomes
+        context["config"] = ScrutinySettings.load(request_or_site=request)
         context["charts"] = outcome_charts(outcomes) if outcomes else []
         if outcomes and self.live and not getattr(request, "is_preview", False):
             from scrutiny.reports import outcomes_report, safely

@@ -267,7 +267,8 @@ class ScoringBand(Orderable):
 
 
 class Score(models.Model):
-    """A business area's (or an accepted call's) score for a financial year, with its breakdown.
+    """A score for a financial year, with its breakdown: of a business area, an accepted call or
+    a referred topic.
 
     Unscheduled scores are recalculated when the matrix or the measures change; a scheduled
     score keeps the breakdown it was chosen on.
@@ -277,6 +278,13 @@ class Score(models.Model):
     business_area = models.ForeignKey(BusinessArea, on_delete=models.PROTECT, related_name="scores")
     call = models.ForeignKey(
         CallForScrutiny, null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
+    )
+    referral = models.ForeignKey(
+        "scrutiny.ReferredTopic",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scores",
     )
     total = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
     breakdown = models.JSONField(default=dict)
@@ -301,7 +309,7 @@ class Score(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["financial_year", "business_area"],
-                condition=Q(call__isnull=True),
+                condition=Q(call__isnull=True, referral__isnull=True),
                 name="scrutiny_score_one_per_area_year",
             ),
             models.UniqueConstraint(
@@ -309,10 +317,24 @@ class Score(models.Model):
                 condition=Q(call__isnull=False),
                 name="scrutiny_score_one_per_call_year",
             ),
+            models.UniqueConstraint(
+                fields=["financial_year", "referral"],
+                condition=Q(referral__isnull=False),
+                name="scrutiny_score_one_per_referral_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(call__isnull=True) | Q(referral__isnull=True),
+                name="scrutiny_score_call_or_referral",
+            ),
         ]
 
     def __str__(self) -> str:
-        subject = self.call.reference if self.call_id else str(self.business_area)
+        if self.call_id:
+            subject = self.call.reference
+        elif self.referral_id:
+            subject = str(self.referral)
+        else:
+            subject = str(self.business_area)
         return f"{subject}, {financial_year_label(self.financial_year)}: {self.total.normalize():f}"
 
     @property

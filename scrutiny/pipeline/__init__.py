@@ -80,6 +80,17 @@ from .outcomes import (
     outcomes_report_draft,
     outcomes_report_refresh,
 )
+from .panel_year import (
+    effectiveness_acknowledge,
+    effectiveness_agree,
+    effectiveness_prepare,
+    effectiveness_refresh,
+    effectiveness_reopen,
+    effectiveness_write,
+    published_effectiveness_review,
+    referral_record,
+    referral_withdraw,
+)
 from .petitions import (
     ImportReport,
     SignatureRefused,
@@ -135,6 +146,15 @@ from .scoring import (
 from .time_given import time_log, time_withdraw, training_offer, training_place_move
 
 __all__ = [
+    "effectiveness_acknowledge",
+    "effectiveness_agree",
+    "effectiveness_prepare",
+    "effectiveness_refresh",
+    "effectiveness_reopen",
+    "effectiveness_write",
+    "published_effectiveness_review",
+    "referral_record",
+    "referral_withdraw",
     "letter_mark_posted",
     "monitoring_conclude",
     "monitoring_due",

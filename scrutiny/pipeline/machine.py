@@ -34,6 +34,8 @@ from ..models import (
     ApplicationStage,
     CallForScrutiny,
     CallStatus,
+    EffectivenessReview,
+    EffectivenessStatus,
     ExpenseClaim,
     ExpenseStatus,
     MeetingStatus,
@@ -44,6 +46,8 @@ from ..models import (
     Petition,
     PetitionStatus,
     PlaceStatus,
+    ReferralStatus,
+    ReferredTopic,
     ReviewStatus,
     ReviewStepProgress,
     ScrutinyReviewPage,
@@ -877,6 +881,112 @@ TIME = Machine(
     ),
 )
 
+RF = ReferralStatus
+REFERRAL = Machine(
+    model=ReferredTopic,
+    final=frozenset({RF.REPORTED, RF.WITHDRAWN}),
+    changed_at="status_changed_at",
+    name_of=lambda topic: f"“{topic}”",
+    moves=(
+        Move(
+            "refer",
+            "Record a referral",
+            frozenset({BORN}),
+            RF.REFERRED,
+            "scrutiny.referral.refer",
+            permission="scrutiny.add_referredtopic",
+            who=OFFICERS,
+            guards=(rules.referred_at_a_past_meeting,),
+        ),
+        Move(
+            "schedule",
+            "Schedule into a review",
+            frozenset({RF.REFERRED}),
+            RF.SCHEDULED,
+            "scrutiny.referral.schedule",
+            permission="scrutiny.schedule_review",
+            who="scrutiny officers and panel members",
+            guards=(rules.review_not_reported,),
+            done="scheduled",
+            refusal="{record} is {state}, so it cannot be scheduled.",
+        ),
+        Move(
+            "report",
+            "The review reported",
+            frozenset({RF.SCHEDULED}),
+            RF.REPORTED,
+            "scrutiny.referral.report",
+        ),
+        Move(
+            "withdraw",
+            "Withdraw",
+            frozenset({RF.REFERRED}),
+            RF.WITHDRAWN,
+            "scrutiny.referral.withdraw",
+            permission="scrutiny.change_referredtopic",
+            who=OFFICERS,
+            guards=(rules.text_given("Say why the body withdrew the topic."),),
+            button=True,
+            done="withdrawn",
+            refusal="{record} is {state}: only a topic waiting for the programme is withdrawn.",
+        ),
+    ),
+)
+
+EF = EffectivenessStatus
+EFFECTIVENESS = Machine(
+    model=EffectivenessReview,
+    final=frozenset({EF.ACKNOWLEDGED}),
+    changed_at="status_changed_at",
+    moves=(
+        Move(
+            "prepare",
+            "Prepare the review",
+            frozenset({BORN}),
+            EF.DRAFT,
+            "scrutiny.effectiveness.prepare",
+            permission="scrutiny.add_effectivenessreview",
+            who=OFFICERS,
+        ),
+        Move(
+            "agree",
+            "Agreed at a meeting",
+            frozenset({EF.DRAFT}),
+            EF.AGREED,
+            "scrutiny.effectiveness.agree",
+            permission="scrutiny.agree_effectivenessreview",
+            who="panel members and scrutiny officers",
+            guards=(rules.assessment_written, rules.agreed_at_a_held_meeting),
+            done="agreed",
+            refusal="{record} is {state}, so it cannot be agreed again.",
+        ),
+        Move(
+            "reopen",
+            "Reopen for changes",
+            frozenset({EF.AGREED}),
+            EF.DRAFT,
+            "scrutiny.effectiveness.reopen",
+            permission="scrutiny.agree_effectivenessreview",
+            who="panel members and scrutiny officers",
+            guards=(rules.text_given("Say why the panel reopens its agreed review."),),
+            button=True,
+            refusal="{record} is {state}: only an agreed review not yet acknowledged reopens.",
+        ),
+        Move(
+            "acknowledge",
+            "Acknowledged by the oversight body",
+            frozenset({EF.AGREED}),
+            EF.ACKNOWLEDGED,
+            "scrutiny.effectiveness.acknowledge",
+            permission="scrutiny.acknowledge_effectivenessreview",
+            who="scrutiny officers and managers",
+            guards=(rules.acknowledged_after_agreement,),
+            done="acknowledged",
+            refusal="{record} is {state}, so it cannot be acknowledged.",
+        ),
+    ),
+)
+
 MACHINES: dict[type[models.Model], Machine] = {
     machine.model: machine
     for machine in (
@@ -892,6 +1002,8 @@ MACHINES: dict[type[models.Model], Machine] = {
         EXPENSE,
         TRAINING_PLACE,
         TIME,
+        REFERRAL,
+        EFFECTIVENESS,
     )
 }
 

@@ -59,9 +59,10 @@ def call_schedule(*, call: CallForScrutiny, review: ScrutinyReviewPage, user) ->
 
 @transaction.atomic
 def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReviewPage:
-    """Put a scored area or accepted call into its year's programme as a draft review page.
+    """Put a scored area, accepted call or referred topic into its year's programme as a draft
+    review page.
 
-    A call about an area that already has a review in that year joins that review.
+    A call or topic about an area that already has a review in that year joins that review.
     The review page is never published here: Communications publish it when it is ready.
     """
     if not user.has_perm(SCORE_PERMISSION):
@@ -69,7 +70,7 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
     # Lock the score alone: PostgreSQL cannot lock the nullable side of the join to its call.
     score = (
         Score.objects.select_for_update(of=("self",))
-        .select_related("business_area", "call")
+        .select_related("business_area", "call", "referral")
         .get(pk=score.pk)
     )
     if score.scheduled:
@@ -104,6 +105,15 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
         review.save_revision(user=user, log_action=False)
     if score.call is not None:
         call_schedule(call=score.call, review=review, user=user)
+    if score.referral is not None:
+        machine.apply(
+            score.referral,
+            "schedule",
+            user=user,
+            review=review,
+            changes={"review": review},
+            data={"review": review.pk},
+        )
     score.scheduled = True
     score.scheduled_at = timezone.now()
     score.review = review
@@ -118,6 +128,7 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
             "score": score.pk,
             "total": score.breakdown.get("total"),
             "call": score.call.reference if score.call else None,
+            "referral": score.referral.source if score.referral else None,
         },
     )
     return review

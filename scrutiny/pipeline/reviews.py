@@ -18,6 +18,8 @@ from ..models import (
     CallForScrutiny,
     PanelMember,
     ParticipantRole,
+    ReferralStatus,
+    ReferredTopic,
     ReviewParticipant,
     ReviewStatus,
     ReviewStep,
@@ -214,4 +216,6 @@ def review_report_published(*, review: ScrutinyReviewPage, user) -> bool:
     if not _follow_workflow(review, "publish_report", user):
         return False
     _move_calls(review, "report", user)
+    for topic in ReferredTopic.objects.filter(review=review, status=ReferralStatus.SCHEDULED):
+        machine.apply(topic, "report", user=user, data={"review": review.pk})
     return True

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from ..financial_years import financial_year_bounds
 from ..models import (
     CALL_STATUS_FOR_OUTCOME,
     ActionStatus,
@@ -162,16 +163,16 @@ def serious_failure_put_right(call: CallForScrutiny, **_) -> str | None:
     return None
 
 
-def review_not_reported(
-    call: CallForScrutiny, *, review: ScrutinyReviewPage | None = None, **_
-) -> str | None:
-    """An accepted call joins a review only while that review has not reached its report."""
+def review_not_reported(record, *, review: ScrutinyReviewPage | None = None, **_) -> str | None:
+    """An accepted call or a referred topic joins a review only while that review has not
+    reached its report."""
     if review is None:
-        return "Choose the review that will answer the call."
+        return "Choose the review that will answer it."
     status = ScrutinyReviewPage.objects.filter(pk=review.pk).values_list("status", flat=True)
     if status.first() not in REVIEW_RUNNING:
+        name = getattr(record, "reference", None) or f"“{record}”"
         return (
-            f"“{review.title}” has already reached its report, so {call.reference} cannot join "
+            f"“{review.title}” has already reached its report, so {name} cannot join "
             "it: schedule it into a new review."
         )
     return None
@@ -336,4 +337,71 @@ def time_not_in_future(entry, **_) -> str | None:
     """Time is logged for work done, not work planned."""
     if entry.worked_on > timezone.localdate():
         return "Log time once the work is done: the date is in the future."
+    return None
+
+
+# --- The panel's year: referred topics and the effectiveness review --------------------------
+
+
+def referred_at_a_past_meeting(topic, **_) -> str | None:
+    """A topic is recorded as referred by a meeting of the body that has taken place."""
+    if topic.referred_on is None:
+        return "Give the date of the meeting that referred the topic."
+    if topic.referred_on > timezone.localdate():
+        return (
+            f"The meeting on {topic.referred_on:%-d %B %Y} has not taken place yet: record the "
+            "referral once the body has made it."
+        )
+    return None
+
+
+def assessment_written(review, **_) -> str | list[str] | None:
+    """The panel agrees its own assessment: what worked, what did not and what changes."""
+    missing = [
+        f"Write {label} before the panel agrees the review."
+        for field, label in (
+            ("what_worked", "what worked"),
+            ("what_did_not", "what did not work"),
+            ("changes_next_year", "what changes next year"),
+        )
+        if not getattr(review, field).strip()
+    ]
+    return missing or None
+
+
+def agreed_at_a_held_meeting(review, *, meeting: PanelMeeting | None = None, **_) -> str | None:
+    """The effectiveness review is agreed at a formal meeting that has taken place, during or
+    after the year it looks back on."""
+    if meeting is None:
+        return "Choose the meeting at which the panel agreed the review."
+    if meeting.kind != MeetingKind.FORMAL:
+        return f"{meeting} is not a formal meeting: the panel agrees its review at one."
+    if meeting.status == MeetingStatus.CANCELLED:
+        return f"{meeting} was cancelled, so the panel cannot have agreed the review there."
+    if meeting.starts_at > timezone.now():
+        return (
+            f"{meeting} has not taken place yet: record the agreement after the meeting at "
+            "which it was given."
+        )
+    first_day, _last = financial_year_bounds(review.financial_year)
+    if timezone.localdate(meeting.starts_at) < first_day:
+        return (
+            f"{meeting} took place before {review.financial_year_label} began, so the panel "
+            "cannot have reviewed that year there."
+        )
+    return None
+
+
+def acknowledged_after_agreement(review, *, acknowledged_on: date | None = None, **_):
+    """The body acknowledges a review the panel has agreed, on a day that has come."""
+    if acknowledged_on is None:
+        return "Give the date on which the oversight body acknowledged the review."
+    if acknowledged_on > timezone.localdate():
+        return "That date is in the future: record the acknowledgement once it is given."
+    agreed_on = timezone.localdate(review.meeting.starts_at) if review.meeting_id else None
+    if agreed_on and acknowledged_on < agreed_on:
+        return (
+            f"The panel agreed the review on {agreed_on:%-d %B %Y}; the body cannot have "
+            "acknowledged it before then."
+        )
     return None

@@ -1,4 +1,6 @@
-"""Scoring business areas and accepted calls with the matrix, each score with its breakdown.
+"""Scoring business areas, accepted calls and referred topics with the matrix, each score with
+its breakdown. Only an accepted Community Call for Scrutiny earns the call bonus: a topic the
+oversight body referred is scored on the area's figures alone, and ranked beside the calls.
 
 The band rule is in scrutiny.models.scoring: lower <= value < upper. A score reads the business
 area's latest measure for the year (the full-year figures, else the latest quarter); where the
@@ -20,6 +22,8 @@ from ..models import (
     CallStatus,
     Measure,
     MeasureField,
+    ReferralStatus,
+    ReferredTopic,
     Score,
     ScoringCriterion,
     ScrutinySettings,
@@ -69,10 +73,13 @@ def score_breakdown(
     business_area: BusinessArea,
     year: int,
     call: CallForScrutiny | None = None,
+    referral: ReferredTopic | None = None,
     criteria: list[ScoringCriterion] | None = None,
     bonus: int | None = None,
 ) -> dict:
-    """Work out a score: each criterion's value, band, points and weight, the bonus, the total."""
+    """Work out a score: each criterion's value, band, points and weight, the bonus, the total.
+
+    The bonus is for an accepted call only; a referred topic and an area alone have none."""
     if criteria is None:
         criteria = active_criteria()
     if bonus is None:
@@ -104,6 +111,7 @@ def score_breakdown(
         "year": financial_year_label(year),
         "business_area": business_area.name,
         "call": call.reference if call is not None else None,
+        "referral": referral.source if referral is not None else None,
         "measure": (
             {
                 "year": measure.financial_year_label,
@@ -121,10 +129,13 @@ def score_breakdown(
     }
 
 
-def _save_score(*, year: int, business_area, call, breakdown: dict, user, now) -> Score:
-    score = Score.objects.filter(
-        financial_year=year, business_area=business_area, call=call
-    ).first() or Score(financial_year=year, business_area=business_area, call=call)
+def _save_score(
+    *, year: int, business_area, call, breakdown: dict, user, now, referral=None
+) -> Score:
+    subject = {"business_area": business_area, "call": call, "referral": referral}
+    score = Score.objects.filter(financial_year=year, **subject).first() or Score(
+        financial_year=year, **subject
+    )
     score.breakdown = breakdown
     score.total = Decimal(breakdown["total"])
     score.scored_at = now
@@ -139,10 +150,15 @@ def _refresh_year(*, year: int, user) -> int:
     bonus = ScrutinySettings.load().community_call_bonus
     now = timezone.now()
     scheduled = Score.objects.filter(financial_year=year, scheduled=True)
-    scheduled_areas = set(
-        scheduled.filter(call__isnull=True).values_list("business_area", flat=True)
-    )
     scheduled_calls = set(scheduled.filter(call__isnull=False).values_list("call", flat=True))
+    scheduled_referrals = set(
+        scheduled.filter(referral__isnull=False).values_list("referral", flat=True)
+    )
+    scheduled_areas = set(
+        scheduled.filter(call__isnull=True, referral__isnull=True).values_list(
+            "business_area", flat=True
+        )
+    )
     count = 0
     for area in BusinessArea.objects.filter(active=True):
         if area.pk in scheduled_areas:
@@ -170,16 +186,38 @@ def _refresh_year(*, year: int, user) -> int:
             now=now,
         )
         count += 1
-    # Calls scheduled in another year, or no longer accepted, leave this year's ranking.
-    Score.objects.filter(financial_year=year, scheduled=False, call__isnull=False).exclude(
-        call__status=CallStatus.ACCEPTED
+    referred = ReferredTopic.objects.filter(status=ReferralStatus.REFERRED).select_related(
+        "business_area"
+    )
+    for topic in referred:
+        if topic.pk in scheduled_referrals:
+            continue
+        breakdown = score_breakdown(
+            business_area=topic.business_area, year=year, referral=topic, criteria=criteria
+        )
+        _save_score(
+            year=year,
+            business_area=topic.business_area,
+            call=None,
+            referral=topic,
+            breakdown=breakdown,
+            user=user,
+            now=now,
+        )
+        count += 1
+    # Calls scheduled in another year, or no longer accepted, leave this year's ranking; so do
+    # topics scheduled elsewhere or withdrawn.
+    unscheduled = Score.objects.filter(financial_year=year, scheduled=False)
+    unscheduled.filter(call__isnull=False).exclude(call__status=CallStatus.ACCEPTED).delete()
+    unscheduled.filter(referral__isnull=False).exclude(
+        referral__status=ReferralStatus.REFERRED
     ).delete()
     return count
 
 
 @transaction.atomic
 def scores_refresh(*, year: int, user) -> int:
-    """Score every business area and accepted call for a year that is not yet scheduled."""
+    """Score every business area, accepted call and referred topic of a year not yet scheduled."""
     if not user.has_perm(SCORE_PERMISSION):
         raise PermissionDenied("Only scrutiny officers and panel members may score.")
     return _refresh_year(year=year, user=user)

@@ -36,6 +36,9 @@ from scrutiny.financial_years import current_financial_year
 from scrutiny.models import (
     CallForScrutinyPage,
     JoinThePanelPage,
+    MeetingKind,
+    MeetingStatus,
+    PanelMeeting,
     PetitionIndexPage,
     PrivacyAction,
     PrivacyActionKind,
@@ -517,6 +520,57 @@ class World:
                 hours=Decimal("1.5"),
                 note="Walked the estate with the caretaker",
             ),
+        )
+
+    # The panel's year.
+
+    @cached_property
+    def referral(self):
+        """A topic the oversight body referred last week."""
+        return pipeline.referral_record(
+            user=self.officer,
+            title="Satisfaction with repairs is falling",
+            business_area=self.area,
+            evidence="Satisfaction with repairs fell from 78% to 64% in two quarters.",
+            body_meeting="Quarterly meeting",
+            referred_on=timezone.localdate() - timedelta(days=7),
+        )
+
+    @cached_property
+    def effectiveness(self):
+        """This year's effectiveness review, prepared and written, ready to agree."""
+        review = pipeline.effectiveness_prepare(year=current_financial_year(), user=self.officer)
+        return pipeline.effectiveness_write(
+            review=review,
+            user=self.officer,
+            what_worked="Residents' calls reached the panel quickly.",
+            what_did_not="Action plans slipped.",
+            changes="Quarterly action plan checks.",
+        )
+
+    @cached_property
+    def formal_meeting_held(self):
+        return PanelMeeting.objects.create(
+            kind=MeetingKind.FORMAL,
+            status=MeetingStatus.HELD,
+            starts_at=timezone.now() - timedelta(days=1),
+        )
+
+    @cached_property
+    def agreed_effectiveness(self):
+        """Last year's review, agreed by the panel yesterday."""
+        review = pipeline.effectiveness_prepare(
+            year=current_financial_year() - 1, user=self.officer
+        )
+        review = pipeline.effectiveness_write(
+            review=review,
+            user=self.officer,
+            what_worked="Reviews finished on time.",
+            what_did_not="Few residents knew about calls.",
+            changes="Publicise the call form.",
+        )
+        return pipeline.effectiveness_agree(
+            review=review, meeting=self.formal_meeting_held, user=self.officer
         )
 
 
@@ -1131,6 +1185,47 @@ RECIPES = {
     ),
     "time given: withdraw another member's": lambda w: post(
         snippet("timeentry", "withdraw", w.time_entries[1].pk)
+    ),
+    "referred topics: list": lambda w: get(snippet("referredtopic", "list"), needs=w.referral),
+    "referred topics: record a referral": lambda w: post(
+        snippet("referredtopic", "add"),
+        {
+            "title": "Complaints take too long",
+            "business_area": w.area.pk,
+            "evidence": "Stage 1 complaints answered in time fell to 61%.",
+            "body_meeting": "Quarterly meeting",
+            "referred_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
+        },
+    ),
+    "referred topics: inspect": lambda w: get(snippet("referredtopic", "inspect", w.referral.pk)),
+    "referred topics: withdraw": lambda w: post(
+        snippet("referredtopic", "withdraw", w.referral.pk),
+        {"reason": "The body found the cause itself."},
+    ),
+    "effectiveness reviews: list": lambda w: get(
+        snippet("effectivenessreview", "list"), needs=w.effectiveness
+    ),
+    "effectiveness reviews: prepare": lambda w: post(
+        snippet("effectivenessreview", "add"), {"financial_year": current_financial_year()}
+    ),
+    "effectiveness reviews: inspect": lambda w: get(
+        snippet("effectivenessreview", "inspect", w.effectiveness.pk)
+    ),
+    "effectiveness reviews: write the assessment": lambda w: post(
+        snippet("effectivenessreview", "write", w.effectiveness.pk),
+        {
+            "what_worked": "Calls were quick.",
+            "what_did_not": "Plans slipped.",
+            "changes_next_year": "Check plans quarterly.",
+        },
+    ),
+    "effectiveness reviews: agree at a meeting": lambda w: post(
+        snippet("effectivenessreview", "agree", w.effectiveness.pk),
+        {"meeting": w.formal_meeting_held.pk},
+    ),
+    "effectiveness reviews: record the body's acknowledgement": lambda w: post(
+        snippet("effectivenessreview", "acknowledge", w.agreed_effectiveness.pk),
+        {"acknowledged_on": timezone.localdate().isoformat(), "note": "Noted with thanks."},
     ),
     # The public site.
     "public: home page": lambda w: get(w.home.url),

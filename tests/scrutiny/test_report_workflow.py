@@ -18,6 +18,7 @@ from scrutiny import pipeline, roles
 from scrutiny.models import (
     CallStatus,
     Recommendation,
+    ReferralStatus,
     ReviewStatus,
     ScrutinyReviewPage,
     ScrutinySettings,
@@ -159,6 +160,29 @@ def test_sign_off_goes_in_order_each_by_its_own_group(review, staff, client):
         .values_list("task__name", "finished_by__username")
     )
     assert approvers == [("Panel sign-off", "panel"), ("EMT and Board", "manager")]
+
+
+def test_publishing_moves_a_referred_topic_it_answers_to_reported(review, staff, client):
+    topic = pipeline.referral_record(
+        user=staff["officer"],
+        title="Repairs satisfaction is falling",
+        business_area=review.business_area,
+        evidence="Satisfaction fell to 64%.",
+        body_meeting="Quarterly meeting",
+        referred_on=timezone.localdate() - timedelta(days=30),
+    )
+    pipeline.machine.apply(
+        topic, "schedule", user=staff["officer"], review=review, changes={"review": review}
+    )
+    review = submit(review, staff["panel"])
+    approve_as(client, review, "panel")
+    approve_as(client, review, "manager")
+    topic.refresh_from_db()
+    assert topic.status == ReferralStatus.REPORTED
+    assert topic.history.first().history_user == staff["manager"]
+    page = client.get(ScrutinyReviewPage.objects.get(pk=review.pk).url).content.decode()
+    assert "Referred to the panel" in page
+    assert "Repairs satisfaction is falling" in page
 
 
 def test_publishing_moves_the_review_and_its_calls_to_reported(review, staff, client):

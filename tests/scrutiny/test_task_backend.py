@@ -9,7 +9,8 @@ from wagtail.models import ReferenceIndex
 from wagtail.tasks import update_reference_index_task
 
 from scrutiny import task_backend
-from scrutiny.models import CallForScrutiny
+from scrutiny.models import CallForScrutiny, SentEmail
+from tests.conftest import make_business_area
 from tests.scrutiny.builders import make_call
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,47 @@ def test_the_site_settings_send_wagtails_tasks_to_django_q2():
     from cms.settings import base
 
     assert base.TASKS["default"]["BACKEND"] == "scrutiny.task_backend.DjangoQ2Backend"
+
+
+def test_a_new_call_queues_one_task_that_runs_all_of_its_work(monkeypatch, settings):
+    """Its two emails and Wagtail's two index updates: one task row in the resident's request."""
+    from scrutiny import notifications
+
+    # As in production: Wagtail's index updates queued for django-q2 (django-tasks resets its
+    # backends when the setting changes).
+    settings.TASKS = {"default": {"BACKEND": "scrutiny.task_backend.DjangoQ2Backend"}}
+
+    queued = []
+    monkeypatch.setattr(notifications, "async_task", lambda *args, **kw: queued.append(args))
+    monkeypatch.setattr(notifications.Conf, "SYNC", False)
+    area = make_business_area()
+    ReferenceIndex.objects.all().delete()
+    queued.clear()
+    call = make_call(business_area=area)
+
+    ((func, tasks),) = queued
+    assert func == "scrutiny.notifications.run_together"
+    assert [task[0] for task in tasks].count("scrutiny.task_backend.run") == 2
+    assert ("scrutiny.tasks.send_call_received", [call.pk]) in [tuple(t) for t in tasks]
+
+    notifications.run_together(tasks)  # what the worker does
+    assert ReferenceIndex.objects.filter(object_id=str(call.pk)).exists()
+    assert SentEmail.objects.filter(key=f"call:{call.pk}:acknowledgement").exists()
+
+
+def test_tasks_run_together_each_run_and_the_first_failure_is_raised(monkeypatch):
+    from scrutiny import notifications
+
+    ran = []
+    monkeypatch.setattr(
+        notifications, "import_string", lambda path: lambda *args: _run(path, args, ran)
+    )
+    with pytest.raises(RuntimeError, match="first"):
+        notifications.run_together([("first", []), ("second", [2]), ("third", [3])])
+    assert ran == ["first", "second", "third"]
+
+
+def _run(path, args, ran):
+    ran.append(path)
+    if path in {"first", "third"}:
+        raise RuntimeError(path)
