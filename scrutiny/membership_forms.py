@@ -1,5 +1,6 @@
 """The public application to join the panel, and a member's expense claim in the admin."""
 
+import copy
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -220,6 +221,28 @@ class JoinThePanelForm(GovukForm):
         data = self.cleaned_data
         answers = {name: data[name] for name in ["age_band", "gender", "ethnicity", "disability"]}
         return answers if any(answers.values()) else None
+
+
+ELIGIBILITY_QUESTIONS = ["tenure", "legal_action", "money_order", "legal_dispute"]
+
+
+class EligibilityForm(GovukForm):
+    """'Check if you can apply': the application's four eligibility questions on their own, so
+    that nobody fills in the whole form to be told at the end that they cannot apply."""
+
+    step = forms.CharField(widget=forms.HiddenInput, required=False, initial="check")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        questions = JoinThePanelForm.base_fields
+        for name in ELIGIBILITY_QUESTIONS:
+            self.fields[name] = copy.deepcopy(questions[name])
+
+    ineligibility_reasons = JoinThePanelForm.ineligibility_reasons
+
+    def answers(self) -> dict:
+        """The answers as they were sent ("tenant", "no"), for the application to carry."""
+        return {name: self.data.get(name) for name in ELIGIBILITY_QUESTIONS}
 
 
 class ExpenseClaimForm(forms.Form):

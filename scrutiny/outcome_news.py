@@ -3,8 +3,9 @@
 The resident who raised a call, and the signers of its petition who asked at signing to be told,
 hear what became of it: the panel's decision (signers: the resident who raised the call has a
 letter of their own), the publication of the review's report, with a link, and the completion
-of the review's action plan. Each is queued through django-q2 and sent once to each address
-(`send_email_once`), in HTML and text, one message per person.
+of the review's action plan. Each is queued through django-q2 and sent once to each person
+(`send_email_once`), in HTML and text; a resident or a paper signer who gave no email has a
+letter instead (`send_letter_once`), waiting in the outbox to be posted.
 """
 
 import hashlib
@@ -15,7 +16,13 @@ from .models import (
     PetitionSignature,
     ScrutinyReviewPage,
 )
-from .notifications import absolute_url, send_email_once, send_to_resident_once
+from .notifications import (
+    absolute_url,
+    resident_postal_address,
+    send_email_once,
+    send_letter_once,
+    send_to_resident_once,
+)
 
 
 def outcome_recipients(call: CallForScrutiny, *, signers_only: bool = False) -> list[dict]:
@@ -30,17 +37,34 @@ def outcome_recipients(call: CallForScrutiny, *, signers_only: bool = False) -> 
     signers = (
         PetitionSignature.objects.counted()
         .filter(petition__call=call, tell_outcome=True, anonymised_at__isnull=True)
-        .exclude(email="")
         .order_by("pk")
-        .values_list("name", "email")
+        .values_list("pk", "name", "email", "address", "postcode")
     )
-    for name, email in signers:
-        people.setdefault(email.lower(), {"name": name, "email": email, "raised_it": False})
+    for pk, name, email, address, postcode in signers:
+        person = {"name": name, "email": email, "raised_it": False}
+        if email:
+            people.setdefault(email.lower(), person)
+        elif address:
+            # A paper signer with no email is written to at the address on the sheet.
+            key = f"letter:{person_key_of(name, postcode)}"
+            people.setdefault(key, person | {"address": address, "postcode": postcode, "pk": pk})
     return list(people.values())
 
 
-def _key(event: str, pk: int, email: str) -> str:
-    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+def person_key_of(name: str, postcode: str) -> str:
+    return " ".join(f"{name} {postcode}".lower().split())
+
+
+def _who(person: dict, call: CallForScrutiny) -> str:
+    """Who a person is for their messages: their email, else the call they raised or the
+    paper signature they gave."""
+    if person["email"]:
+        return person["email"].lower()
+    return f"call:{call.pk}" if person["raised_it"] else f"signature:{person['pk']}"
+
+
+def _key(event: str, pk: int, who: str) -> str:
+    digest = hashlib.sha256(who.encode()).hexdigest()[:16]
     return f"news:{event}:{pk}:{digest}"
 
 
@@ -58,7 +82,7 @@ def send_decision_news(decision_pk: int) -> int:
     for person in outcome_recipients(call, signers_only=True):
         sent += _tell(
             person,
-            key=_key("decision", decision.pk, person["email"]),
+            key=_key("decision", decision.pk, _who(person, call)),
             template="news_decision",
             context={"person": person, "call": call, "decision": decision},
         )
@@ -67,11 +91,21 @@ def send_decision_news(decision_pk: int) -> int:
 
 def _tell(person: dict, *, key: str, template: str, context: dict) -> bool:
     """One message to one person: the resident who raised the call by email or letter, a
-    signer by email; both are listed in the outbox under the call's reference."""
+    signer by email or (a paper signer without one) by letter; all are listed in the outbox
+    under the call's reference."""
     call = context["call"]
     if person["raised_it"]:
         return send_to_resident_once(
             key=key, resident=call, template=template, context=context, reference=call.reference
+        )
+    if not person["email"]:
+        return send_letter_once(
+            key=key,
+            name=person["name"],
+            address=resident_postal_address(person["address"], person["postcode"]),
+            template=template,
+            context=context,
+            reference=call.reference,
         )
     return send_email_once(
         key=key,
@@ -94,8 +128,7 @@ def send_review_news(review_pk: int, event: str) -> int:
     people: dict[str, dict] = {}
     for call in review.calls.select_related("business_area").order_by("pk"):
         for person in outcome_recipients(call):
-            who = person["email"].lower() or f"call:{call.pk}"
-            people.setdefault(who, {**person, "call": call})
+            people.setdefault(_who(person, call), {**person, "call": call})
     sent = 0
     for who, person in people.items():
         sent += _tell(

@@ -370,12 +370,13 @@ def send_application_acknowledgement(application_pk: int) -> bool:
     application = PanelApplication.objects.filter(pk=application_pk).first()
     if application is None:
         return False
-    return send_email_once(
+    # By email, or by letter to an applicant who applied on paper or by phone without one.
+    return send_to_resident_once(
         key=f"application:{application.pk}:acknowledgement",
-        to=[application.email],
+        resident=application,
         template="application_acknowledgement",
         context={"application": application},
-        resident_name=application.name,
+        reference="",
     )
 
 

@@ -153,6 +153,11 @@ class PaperSignatureForm(forms.Form):
     postcode = forms.CharField(max_length=10)
     address = forms.CharField(max_length=255, required=False)
     email = forms.EmailField(required=False, help_text="Optional.")
+    tell_outcome = forms.BooleanField(
+        label="Asked to be told the outcome",
+        required=False,
+        help_text="By email, or by letter to the address above when no email is given.",
+    )
 
 
 class SheetUploadForm(forms.Form):

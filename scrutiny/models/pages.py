@@ -684,14 +684,22 @@ class JoinThePanelPage(RoutablePageMixin, Page):
     def form_view(self, request):
         """The page and the form; an ineligible answer is told why at once and nothing is kept."""
         from scrutiny import forms, pipeline, ratelimit
-        from scrutiny.membership_forms import JoinThePanelForm
+        from scrutiny.membership_forms import EligibilityForm, JoinThePanelForm
 
         from .config import ScrutinySettings
 
         if request.method != "POST":
-            return self.render(request, context_overrides={"form": JoinThePanelForm()})
+            return self.render(request, context_overrides={"check_form": EligibilityForm()})
+        checking = request.POST.get("step") == "check"
+        check_form = EligibilityForm(request.POST) if checking else None
+        # An eligible check writes nothing and costs no attempt; any other answer counts.
+        eligible_check = (
+            checking and check_form.is_valid() and not check_form.ineligibility_reasons()
+        )
         limit = ScrutinySettings.load(request_or_site=request).form_submissions_per_hour
-        if not ratelimit.attempt_allowed(request, scope=ratelimit.JOIN_PANEL, limit=limit):
+        if not eligible_check and not ratelimit.attempt_allowed(
+            request, scope=ratelimit.JOIN_PANEL, limit=limit
+        ):
             response = self.render(
                 request,
                 template="scrutiny/rate_limited.html",
@@ -700,6 +708,8 @@ class JoinThePanelPage(RoutablePageMixin, Page):
             response.status_code = 429
             response["Retry-After"] = str(ratelimit.retry_after_seconds())
             return response
+        if checking:
+            return self._checked(request, check_form)
         if forms.honeypot_filled(request.POST):
             response = self.render(request, context_overrides={"refused": True})
             response.status_code = 400
@@ -714,12 +724,44 @@ class JoinThePanelPage(RoutablePageMixin, Page):
                 context_overrides={"reasons": reasons},
             )
         if not form.is_valid():
-            return self.render(request, context_overrides={"form": form})
+            return self.render(request, context_overrides=self._form_context(form))
         application = pipeline.application_submit(
             fields=form.application_fields(), equality=form.equality_answers()
         )
         request.session[self.SUBMITTED_SESSION_KEY] = application.pk
         return redirect(self.subpage_url(request, "confirmation"))
+
+    def _checked(self, request, check_form):
+        """The answer to 'Check if you can apply': the questions again with what to put right,
+        why not (and nothing kept but a count), or the application with the answers carried."""
+        from scrutiny import pipeline
+        from scrutiny.membership_forms import JoinThePanelForm
+
+        if not check_form.is_valid():
+            return self.render(request, context_overrides={"check_form": check_form})
+        reasons = check_form.ineligibility_reasons()
+        if reasons:
+            pipeline.application_record_ineligible()
+            return self.render(
+                request,
+                template="scrutiny/join_the_panel_ineligible.html",
+                context_overrides={"reasons": reasons},
+            )
+        return self.render(
+            request,
+            context_overrides=self._form_context(JoinThePanelForm(initial=check_form.answers())),
+        )
+
+    @staticmethod
+    def _form_context(form) -> dict:
+        """The application form; the eligibility answers ride along hidden once they are
+        answered, and are asked again only where one is missing or not a real answer."""
+        from scrutiny.membership_forms import ELIGIBILITY_QUESTIONS
+
+        asked_again = not form.is_bound and not form.initial
+        if form.is_bound:
+            asked_again = any(name in form.errors for name in ELIGIBILITY_QUESTIONS)
+        return {"form": form, "eligibility_hidden": not asked_again}
 
     @path("confirmation/", name="confirmation")
     def confirmation_view(self, request):

@@ -269,13 +269,25 @@ def signature_withdraw(*, token: str) -> PetitionSignature | None:
 
 @transaction.atomic
 def signature_add_paper(
-    *, petition: Petition, name: str, postcode: str, user, address: str = "", email: str = ""
+    *,
+    petition: Petition,
+    name: str,
+    postcode: str,
+    user,
+    address: str = "",
+    email: str = "",
+    tell_outcome: bool = False,
 ) -> PetitionSignature:
-    """Enter a signature collected on paper; it counts at once."""
+    """Enter a signature collected on paper; it counts at once. A signer who asked to be told
+    the outcome is emailed, or written to at their address when they gave no email."""
     if not user.has_perm("scrutiny.add_petitionsignature"):
         raise PermissionDenied("Only scrutiny officers may enter paper signatures.")
     if not name.strip() or not postcode.strip():
         raise SignatureRefused("A paper signature needs a name and a postcode.")
+    if tell_outcome and not email.strip() and not address.strip():
+        raise SignatureRefused(
+            "To tell the signer the outcome, give their email or their address for a letter."
+        )
     if petition.status == PetitionStatus.CLOSED:
         raise SignatureRefused("The petition has closed, so it cannot take new signatures.")
     now = timezone.now()
@@ -290,6 +302,7 @@ def signature_add_paper(
         confirmed_at=now,
         created_at=now,
         entered_by=user,
+        tell_outcome=tell_outcome,
     )
     signature._history_user = user
     signature.save()

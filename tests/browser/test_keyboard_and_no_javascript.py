@@ -244,21 +244,28 @@ JOIN_ANSWERS = {
 }
 
 
+ELIGIBILITY = ["tenure", "legal_action", "money_order", "legal_dispute"]
+
+
 def applying_to_join_the_panel(page, live_server, whole_site):
+    """'Check if you can apply', then the application: both by keys alone."""
     url = live_server.url + "/join-the-panel/"
     page.goto(url)
     answers = {
         key: value.copy() if isinstance(value, list) else value
         for key, value in JOIN_ANSWERS.items()
     }
-    order = complete_by_keyboard(page, answers, "Send your application", label="join")
+    check = {name: answers.pop(name) for name in ELIGIBILITY}
+    check_order = complete_by_keyboard(page, check, "Check if you can apply", label="check")
+    assert page.get_by_text("You can apply").is_visible()
+    complete_by_keyboard(page, answers, "Send your application", label="join")
     assert page.url == url + "confirmation/"
     application = PanelApplication.objects.get()
     assert application.name == "Sam Okafor"
     assert sorted(application.skills) == ["analysis", "it"]
     screenshots_at_both_widths(page, "join-confirmation")
     page.goto(url)
-    in_reading_order(page, order, "Send your application")
+    in_reading_order(page, check_order, "Check if you can apply")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])

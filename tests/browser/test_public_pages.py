@@ -1,5 +1,7 @@
 """The public pages in a real browser: readable at 320px and 1280px, usable by keyboard."""
 
+import re
+
 import pytest
 from wagtail.rich_text import RichText
 
@@ -91,16 +93,27 @@ def test_every_other_public_page_fits_both_widths_and_passes_axe(
 
     page.goto(base + "/join-the-panel/")
     assert page.get_by_role("heading", name="What members commit to").is_visible()
-    check("join-form")
-    follow(page, page.get_by_role("button", name="Send your application"))
+    check("join-check")
+    follow(page, page.get_by_role("button", name="Check if you can apply"))
     assert page.title().startswith("Error: ")
-    assert page.locator(".error-summary").get_by_role("link").count() >= 5
-    check("join-form-errors")
+    assert page.locator(".error-summary").get_by_role("link").count() == 4
+    check("join-check-errors")
     page.get_by_label("None of these").check()
-    follow(page, page.get_by_role("button", name="Send your application"))
+    follow(page, page.get_by_role("button", name="Check if you can apply"))
     assert "/join-the-panel/" in page.url
     assert page.get_by_text("scrutiny@example.org").first.is_visible()
     check("join-ineligible")
+    page.goto(base + "/join-the-panel/")
+    page.get_by_label("Tenant").check()
+    for question in ["legal action", "court order", "legal dispute"]:
+        page.get_by_role("group", name=re.compile(question)).get_by_label("No").check()
+    follow(page, page.get_by_role("button", name="Check if you can apply"))
+    assert page.get_by_text("You can apply").is_visible()
+    check("join-form")
+    follow(page, page.get_by_role("button", name="Send your application"))
+    assert page.title().startswith("Error: ")
+    assert page.locator(".error-summary").get_by_role("link").count() >= 4
+    check("join-form-errors")
 
     page.goto(base + "/scrutiny-programme/")
     year_page = programme["year_page"]

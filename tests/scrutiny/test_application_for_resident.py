@@ -9,7 +9,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from scrutiny.models import IneligibleApplicationCount, PanelApplication, ReceivedVia
+from scrutiny.models import (
+    IneligibleApplicationCount,
+    MessageChannel,
+    MessageState,
+    PanelApplication,
+    ReceivedVia,
+    SentEmail,
+)
 from tests.conftest import PASSWORD, admin_refusal
 from tests.scrutiny.test_membership_form import valid_answers
 
@@ -51,8 +58,16 @@ def test_an_officer_enters_a_posted_application_dated_the_day_it_came(
     )
     page = client.get(response["Location"]).content.decode()
     assert "by post, entered by officer" in page
-    # The officers are told as for an online application; the resident had no email.
+    # The officers are told as for an online application; the resident had no email, so
+    # the same acknowledgement waits in the outbox as a letter to their address.
     assert not [m for m in mail.outbox if "sam.okafor" in " ".join(m.to)]
+    (acknowledgement,) = SentEmail.objects.filter(
+        key=f"application:{application.pk}:acknowledgement"
+    )
+    assert acknowledgement.channel == MessageChannel.LETTER
+    assert acknowledgement.state == MessageState.TO_POST
+    assert "2 Larch Court, Pinetown" in acknowledgement.postal_address
+    assert acknowledgement.recipient_name == application.name
 
 
 def test_a_resident_with_email_gets_the_same_acknowledgement(

@@ -194,3 +194,56 @@ def test_the_confirmation_is_only_for_the_browser_that_applied(client, join_page
     response = client.get(CONFIRMATION_URL)
     assert response.status_code == 302
     assert response["Location"] == FORM_URL
+
+
+# "Check if you can apply" comes before the application (issue 19).
+
+CHECK = {"step": "check", "tenure": "tenant", "legal_action": "no", "money_order": "no"}
+
+
+def test_the_page_asks_only_whether_you_can_apply_first(client, join_page):
+    page = text(client.get(FORM_URL))
+    assert "Check if you can apply" in page
+    assert 'name="tenure"' in page
+    assert "Full name" not in page
+    assert "Send your application" not in page
+
+
+def test_an_eligible_check_shows_the_application_with_the_answers_carried(client, join_page):
+    from scrutiny.models import FormAttempts
+
+    page = text(client.post(FORM_URL, CHECK | {"legal_dispute": "no"}))
+    assert "You can apply" in page
+    assert "Full name" in page
+    assert '<input type="hidden" name="tenure" value="tenant">' in page
+    assert '<input type="hidden" name="legal_dispute" value="no">' in page
+    assert not FormAttempts.objects.exists()  # checking costs no attempt
+    # Sending the application from there works as it always has.
+    response = client.post(FORM_URL, valid_answers())
+    assert response.status_code == 302
+    assert PanelApplication.objects.count() == 1
+
+
+def test_a_check_that_rules_you_out_says_why_and_keeps_only_a_count(client, join_page):
+    page = text(client.post(FORM_URL, CHECK | {"legal_dispute": "yes"}))
+    assert "You told us you are in a legal dispute with us." in page
+    assert "Full name" not in page
+    assert IneligibleApplicationCount.objects.get().count == 1
+    assert not PanelApplication.objects.exists()
+
+
+def test_a_check_with_an_unanswered_question_says_which(client, join_page):
+    page = text(client.post(FORM_URL, {"step": "check", "tenure": "tenant"}))
+    assert "There is a problem" in page
+    assert "Select yes if we have a court order to recover money from you" in page
+    assert "Full name" not in page
+    assert not IneligibleApplicationCount.objects.exists()
+
+
+def test_an_application_missing_its_eligibility_answers_asks_them_again(client, join_page):
+    answers = valid_answers()
+    del answers["legal_dispute"]
+    page = text(client.post(FORM_URL, answers))
+    assert "Select yes if you are in a legal dispute with us" in page
+    assert "Can you apply?" in page
+    assert not PanelApplication.objects.exists()

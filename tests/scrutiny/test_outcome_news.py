@@ -140,3 +140,52 @@ def test_each_address_is_told_once_however_it_signed(staff, petitioned_call):
     emails = [person["email"].lower() for person in people]
     assert emails == [CALLER, ASKED]
     assert people[0]["raised_it"] is True
+
+
+def test_a_paper_signer_with_no_email_who_asked_is_written_to(
+    staff, petitioned_call, home_page, django_capture_on_commit_callbacks
+):
+    """Issue 19: "every message a resident would be emailed can be produced as a letter"."""
+    from scrutiny.models import MessageChannel, SentEmail
+
+    petition = petitioned_call.petition
+    pipeline.signature_add_paper(
+        petition=petition,
+        name="Pat Paper",
+        postcode="L20 3AB",
+        address="4 Harbour View, Bootle",
+        tell_outcome=True,
+        user=staff["officer"],
+    )
+    pipeline.signature_add_paper(
+        petition=petition,
+        name="Nell Nopost",
+        postcode="L20 3AB",
+        address="5 Harbour View, Bootle",
+        user=staff["officer"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(petitioned_call, outcome="accepted", user=staff["panel"])
+    (letter,) = SentEmail.objects.filter(recipient_name="Pat Paper")
+    assert letter.channel == MessageChannel.LETTER
+    assert "4 Harbour View" in letter.postal_address and "L20 3AB" in letter.postal_address
+    assert "A pattern of failure." in letter.body
+    assert not SentEmail.objects.filter(recipient_name="Nell Nopost").exists()
+
+    review = ScrutinyReviewPage.objects.get(pk=_review_for(staff, home_page, petitioned_call).pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        machine.apply(review, "publish_report", user=staff["manager"])
+    letters = SentEmail.objects.filter(recipient_name="Pat Paper").order_by("pk")
+    assert len(letters) == 2
+    assert review.title in letters[1].subject
+
+
+def test_a_paper_signer_who_asked_needs_an_email_or_an_address(staff, petitioned_call):
+    with pytest.raises(pipeline.SignatureRefused, match="email or their address"):
+        pipeline.signature_add_paper(
+            petition=petitioned_call.petition,
+            name="Pat Paper",
+            postcode="L20 3AB",
+            tell_outcome=True,
+            user=staff["officer"],
+        )
