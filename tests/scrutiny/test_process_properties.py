@@ -34,11 +34,12 @@ from hypothesis.stateful import (
 from wagtail.models import ModelLogEntry, PageLogEntry, Revision, TaskState, WorkflowState
 
 from scrutiny import pipeline, roles, tasks
-from scrutiny.financial_years import current_financial_year
+from scrutiny.financial_years import current_financial_year, financial_year_bounds
 from scrutiny.models import (
     ActionItem,
     Appeal,
     CallForScrutiny,
+    EffectivenessReview,
     InvolvementGroup,
     MeetingKind,
     Monitoring,
@@ -50,6 +51,7 @@ from scrutiny.models import (
     PetitionSignature,
     Recommendation,
     RecommendationResponse,
+    ReferredTopic,
     ReviewStepProgress,
     Score,
     ScrutinyReviewPage,
@@ -139,6 +141,12 @@ PLACE_SPEC = {
     ("booked", "missed"),
 }
 TIME_SPEC = {("logged", "withdrawn")}
+# The Citizen FAQ: topics "identified by the Customer Assurance Committee" are scheduled into a
+# review, which reports on them; the body may withdraw one before it is scheduled.
+REFERRAL_SPEC = {("referred", "scheduled"), ("scheduled", "reported"), ("referred", "withdrawn")}
+# "Every year the panel will meet to review the progress and effectiveness of scrutiny": agreed
+# at a meeting, then acknowledged by the oversight body; reopened only before that.
+EFFECTIVENESS_SPEC = {("draft", "agreed"), ("agreed", "draft"), ("agreed", "acknowledged")}
 STEP_STATES = ["not_started", "in_progress", "done", "skipped"]
 STEP_SPEC = {(a, b) for a in STEP_STATES for b in STEP_STATES if a != b}
 REVIEW_RUNNING = {"scheduled", "in_review"}
@@ -156,6 +164,8 @@ SPECS = {
     ReviewStepProgress: ("status", STEP_SPEC),
     TrainingPlace: ("status", PLACE_SPEC),
     TimeEntry: ("status", TIME_SPEC),
+    ReferredTopic: ("status", REFERRAL_SPEC),
+    EffectivenessReview: ("status", EFFECTIVENESS_SPEC),
 }
 SPECS_EXPENSE = ("status", EXPENSE_SPEC)
 
@@ -236,6 +246,8 @@ PRESENT = [
     RecommendationResponse,
     TrainingPlace,
     TimeEntry,
+    ReferredTopic,
+    EffectivenessReview,
 ]
 # Every table a step can write: the records, their history, the log, revisions and workflow.
 TABLES = {
@@ -275,6 +287,11 @@ def snapshot() -> tuple:
         list(Petition.objects.order_by("pk").values_list("pk", "status", "people_counted")),
         list(TrainingPlace.objects.order_by("pk").values_list("pk", "status")),
         list(TimeEntry.objects.order_by("pk").values_list("pk", "status")),
+        list(
+            EffectivenessReview.objects.order_by("pk").values_list(
+                "pk", "status", "what_worked", "what_did_not", "changes_next_year"
+            )
+        ),
     )
 
 
@@ -860,6 +877,80 @@ class ScrutinyProcess(RuleBasedStateMachine):
             )
         )
 
+    # --- The panel's year ---
+
+    @rule(
+        index=PICK,
+        days=st.integers(-3, 30),
+        role=st.sampled_from(["officer", "panel", "manager"]),
+        then=st.sampled_from(["nothing", "schedule", "withdraw"]),
+    )
+    def the_oversight_body_refers_a_topic(self, index, days, role, then):
+        """Recorded (by whoever tries), then perhaps scheduled beside the calls, or withdrawn."""
+        if index % 3 == 0 or not ReferredTopic.objects.exists():
+            self.attempt(
+                lambda: pipeline.referral_record(
+                    user=self.user(role),
+                    title=f"Topic {index}",
+                    business_area=self.areas[index % 2],
+                    evidence="Satisfaction fell.",
+                    body_meeting="Quarterly meeting",
+                    referred_on=timezone.localdate() - datetime.timedelta(days=days),
+                )
+            )
+        topic = self.pick(ReferredTopic, index)
+        if topic is None or then == "nothing":
+            return
+        user = self.user(role)
+        if then == "withdraw":
+            self.attempt(
+                lambda: pipeline.referral_withdraw(topic=topic, reason="Fixed.", user=user)
+            )
+            return
+        year = current_financial_year()
+        self.attempt(lambda: pipeline.scores_refresh(year=year, user=user))
+        score = self.pick(Score, index, scheduled=False, referral__isnull=False)
+        if score is not None:
+            self.attempt(lambda: pipeline.programme_schedule(score=score, user=user))
+
+    @rule(
+        index=PICK,
+        move=st.sampled_from(["prepare", "write", "agree", "reopen", "acknowledge"]),
+        role=st.sampled_from(["officer", "panel", "manager", "comms"]),
+        days=st.integers(-3, 40),
+        years_back=st.integers(0, 2),
+    )
+    def the_panel_reviews_its_year(self, index, move, role, days, years_back):
+        user = self.user(role)
+        if move == "prepare" or not EffectivenessReview.objects.exists():
+            year = current_financial_year() - years_back
+            self.attempt(lambda: pipeline.effectiveness_prepare(year=year, user=user))
+            return
+        review = self.pick(EffectivenessReview, index)
+        if move == "write":
+            text = "" if index % 5 == 0 else "Written."
+            self.attempt(
+                lambda: pipeline.effectiveness_write(
+                    review=review, user=user, what_worked=text, what_did_not=text, changes=text
+                )
+            )
+        elif move == "agree":
+            meeting = self.pick(PanelMeeting, index) if index % 7 else None
+            self.attempt(
+                lambda: pipeline.effectiveness_agree(review=review, meeting=meeting, user=user)
+            )
+        elif move == "reopen":
+            self.attempt(
+                lambda: pipeline.effectiveness_reopen(review=review, reason="Redo.", user=user)
+            )
+        else:
+            day = timezone.localdate() - datetime.timedelta(days=days)
+            self.attempt(
+                lambda: pipeline.effectiveness_acknowledge(
+                    review=review, acknowledged_on=day, user=user
+                )
+            )
+
     @having(CallForScrutiny)
     @rule(email=st.sampled_from(RESIDENTS), now=st.integers(0, 4))
     def a_resident_asks_to_be_erased(self, email, now):
@@ -890,6 +981,8 @@ class ScrutinyProcess(RuleBasedStateMachine):
             self.petition_counts_are_true()
         if changed & {("history", TrainingPlace), ("history", TimeEntry)}:
             self.training_and_time_keep_to_their_days()
+        if changed & {("history", ReferredTopic), ("history", EffectivenessReview)}:
+            self.the_panel_s_year_keeps_to_its_meetings()
         self.no_record_is_left_where_it_cannot_leave(changed)
 
     def each_status_reached_is_allowed_and_on_the_record_once(self, changed):
@@ -941,9 +1034,10 @@ class ScrutinyProcess(RuleBasedStateMachine):
             .values_list("data", "timestamp")
         ):
             states.setdefault(data["record"], []).append((when, data["to"]))
-        for data, when in ModelLogEntry.objects.filter(action="scrutiny.call.schedule").values_list(
-            "data", "timestamp"
-        ):
+        schedules = ModelLogEntry.objects.filter(
+            action__in=["scrutiny.call.schedule", "scrutiny.referral.schedule"]
+        )
+        for data, when in schedules.values_list("data", "timestamp"):
             earlier = [to for moment, to in states.get(data["review"], []) if moment <= when]
             state_then = earlier[-1] if earlier else "scheduled"
             assert state_then in REVIEW_RUNNING, f"scheduled into a review {state_then}"
@@ -981,6 +1075,30 @@ class ScrutinyProcess(RuleBasedStateMachine):
         for entry in TimeEntry.objects.select_related("member"):
             assert entry.worked_on <= timezone.localdate(entry.logged_at)
             assert entry.logged_by_id == entry.member.user_id or entry.logged_by_id in officers
+
+    def the_panel_s_year_keeps_to_its_meetings(self):
+        """A topic comes from a meeting that took place, and only officers record one; the
+        panel agrees its review at a formal meeting that took place in or after the year, with
+        its assessment written, and the body acknowledges it after that, never ahead of time;
+        the scored topics carry no call bonus."""
+        officers = set(Group.objects.get(name=roles.OFFICERS).user_set.values_list("pk", flat=True))
+        for topic in ReferredTopic.objects.all():
+            assert topic.referred_on <= timezone.localdate(topic.recorded_at)
+            assert topic.recorded_by_id in officers
+            if topic.status == "scheduled":
+                assert topic.review_id is not None
+        for score in Score.objects.filter(referral__isnull=False):
+            assert score.breakdown["bonus"] == "0"
+        for row in EffectivenessReview.history.filter(status="agreed").select_related("meeting"):
+            meeting = row.meeting
+            assert meeting is not None and meeting.kind == MeetingKind.FORMAL
+            assert meeting.status != "cancelled" and meeting.starts_at <= row.history_date
+            first_day, _ = financial_year_bounds(row.financial_year)
+            assert timezone.localdate(meeting.starts_at) >= first_day
+            assert row.what_worked and row.what_did_not and row.changes_next_year
+        for review in EffectivenessReview.objects.filter(status="acknowledged"):
+            assert review.acknowledged_on >= timezone.localdate(review.meeting.starts_at)
+            assert review.acknowledged_on <= timezone.localdate(review.status_changed_at)
 
     def petition_counts_are_true(self):
         for petition in Petition.objects.all():
