@@ -146,8 +146,9 @@ class RecordLogEntryManager(ModelLogEntryManager):
 class RecordLogEntry(ModelLogEntry):
     """Wagtail's log entries of models (its own table), read through RecordLogEntryManager.
 
-    Registered for every model in place of ModelLogEntry (wagtail_hooks), so Wagtail's site
-    history report, its filters and its CSV and XLSX exports list only entries the user may see.
+    Registered for every model in place of ModelLogEntry (scrutiny/admin_hooks/log_actions.py),
+    so Wagtail's site history report, its filters and its CSV and XLSX exports list only entries
+    the user may see.
     """
 
     objects = RecordLogEntryManager()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from scrutiny.wagtail_hooks import SETTINGS_VIEWSETS, PanelGroup, WorkGroup
+from scrutiny.admin_hooks.menus import SETTINGS_VIEWSETS, PanelGroup, WorkGroup
 from tests.conftest import PASSWORD
 from tests.scrutiny.membership_builders import make_application
 

@@ -259,7 +259,7 @@ def test_a_publish_that_went_live_is_not_called_a_draft(review, staff, client, r
     from django.contrib.messages import get_messages
     from django.contrib.messages.storage.fallback import FallbackStorage
 
-    from scrutiny.wagtail_hooks import explain_unpublished_report
+    from scrutiny.admin_hooks.record_rules import explain_unpublished_report
 
     review = publish_through_workflow(review, staff, client)
     request = rf.post("/", {"action-publish": "1"})
@@ -299,7 +299,7 @@ def test_publishing_in_code_or_in_bulk_as_a_user_is_refused(review, staff, clien
 def test_the_before_publish_hook_refuses_a_publish_that_gets_past_the_button(review, staff, rf):
     from django.contrib.messages.storage.fallback import FallbackStorage
 
-    from scrutiny.wagtail_hooks import refuse_unsigned_report
+    from scrutiny.admin_hooks.record_rules import refuse_unsigned_report
 
     request = rf.post("/")
     request.user = staff["comms"]
