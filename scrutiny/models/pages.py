@@ -52,7 +52,32 @@ class ExtraQuestion(models.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
-class CallForScrutinyPage(RoutablePageMixin, Page):
+class PublicFormPage:
+    """What every page with a public form answers alike: the 429 page when an address has sent
+    its forms too often this hour, and the 400 page when the field only a robot fills was
+    filled (nothing is kept in either case)."""
+
+    def too_many_attempts(self, request, *, form_url: str, looking_up: bool = False):
+        from scrutiny import ratelimit
+
+        response = self.render(
+            request,
+            template="scrutiny/rate_limited.html",
+            context_overrides={"looking_up": looking_up, "form_url": form_url},
+        )
+        response.status_code = 429
+        response["Retry-After"] = str(ratelimit.retry_after_seconds())
+        return response
+
+    def refused_as_automatic(self, request, *, template: str | None = None, context=None):
+        response = self.render(
+            request, template=template, context_overrides=(context or {}) | {"refused": True}
+        )
+        response.status_code = 400
+        return response
+
+
+class CallForScrutinyPage(PublicFormPage, RoutablePageMixin, Page):
     """The public pro-forma for a Community Call for Scrutiny, with track/ and appeal/ routes."""
 
     introduction = RichTextField(features=TEXT_FEATURES, blank=True)
@@ -137,9 +162,7 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
             ):
                 return self.rate_limited(request, looking_up=False)
             if forms.honeypot_filled(request.POST):
-                response = self.render(request, context_overrides={"refused": True})
-                response.status_code = 400
-                return response
+                return self.refused_as_automatic(request)
             return self.render(request, context_overrides={"form": form})
 
         def submit():
@@ -351,9 +374,7 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
         if not ratelimit.attempt_allowed(request, scope=ratelimit.APPEAL_FORM, limit=limit):
             return self.rate_limited(request, looking_up=False, route="appeal")
         if forms.honeypot_filled(request.POST):
-            response = self.render(request, template=template, context_overrides={"refused": True})
-            response.status_code = 400
-            return response
+            return self.refused_as_automatic(request, template=template)
         form = forms.AppealForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -415,20 +436,9 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
         return response
 
     def rate_limited(self, request, *, looking_up: bool, route: str = ""):
-        """The 429 page: this address has used the form too often in the last hour."""
-        from scrutiny import ratelimit
-
-        response = self.render(
-            request,
-            template="scrutiny/rate_limited.html",
-            context_overrides={
-                "looking_up": looking_up,
-                "form_url": self.subpage_url(request, route or ("track" if looking_up else "form")),
-            },
-        )
-        response.status_code = 429
-        response["Retry-After"] = str(ratelimit.retry_after_seconds())
-        return response
+        """The 429 page, leading back to the form or the look-up that was used too often."""
+        form_url = self.subpage_url(request, route or ("track" if looking_up else "form"))
+        return self.too_many_attempts(request, form_url=form_url, looking_up=looking_up)
 
 
 class CallFormQuestion(Orderable, ExtraQuestion):
@@ -454,7 +464,7 @@ def signature_link_outcome(signature, action: str) -> tuple[bool, str]:
     return False, ""
 
 
-class PetitionIndexPage(RoutablePageMixin, Page):
+class PetitionIndexPage(PublicFormPage, RoutablePageMixin, Page):
     """The public petitions: a list of published ones, each with its page and signing form."""
 
     introduction = RichTextField(features=TEXT_FEATURES, blank=True)
@@ -522,13 +532,9 @@ class PetitionIndexPage(RoutablePageMixin, Page):
                 if not ratelimit.attempt_allowed(request, scope=ratelimit.PETITION, limit=limit):
                     return self.rate_limited(request, petition)
                 if forms.honeypot_filled(request.POST):
-                    response = self.render(
-                        request,
-                        template="scrutiny/petition_page.html",
-                        context_overrides=context | {"refused": True},
+                    return self.refused_as_automatic(
+                        request, template="scrutiny/petition_page.html", context=context
                     )
-                    response.status_code = 400
-                    return response
             else:
 
                 def sign():
@@ -616,22 +622,11 @@ class PetitionIndexPage(RoutablePageMixin, Page):
         return response
 
     def rate_limited(self, request, petition):
-        from scrutiny import ratelimit
-
-        response = self.render(
-            request,
-            template="scrutiny/rate_limited.html",
-            context_overrides={
-                "looking_up": False,
-                "form_url": self.subpage_url(request, "petition", petition.slug),
-            },
-        )
-        response.status_code = 429
-        response["Retry-After"] = str(ratelimit.retry_after_seconds())
-        return response
+        form_url = self.subpage_url(request, "petition", petition.slug)
+        return self.too_many_attempts(request, form_url=form_url)
 
 
-class JoinThePanelPage(RoutablePageMixin, Page):
+class JoinThePanelPage(PublicFormPage, RoutablePageMixin, Page):
     """The public page about joining the panel, with the application form and its answers.
 
     Editors write the words; the commitments and the payment are shown from ScrutinySettings.
@@ -700,20 +695,11 @@ class JoinThePanelPage(RoutablePageMixin, Page):
         if not eligible_check and not ratelimit.attempt_allowed(
             request, scope=ratelimit.JOIN_PANEL, limit=limit
         ):
-            response = self.render(
-                request,
-                template="scrutiny/rate_limited.html",
-                context_overrides={"looking_up": False, "form_url": self.get_url(request)},
-            )
-            response.status_code = 429
-            response["Retry-After"] = str(ratelimit.retry_after_seconds())
-            return response
+            return self.too_many_attempts(request, form_url=self.get_url(request))
         if checking:
             return self._checked(request, check_form)
         if forms.honeypot_filled(request.POST):
-            response = self.render(request, context_overrides={"refused": True})
-            response.status_code = 400
-            return response
+            return self.refused_as_automatic(request)
         form = JoinThePanelForm(request.POST)
         reasons = form.ineligibility_reasons()
         if reasons:
