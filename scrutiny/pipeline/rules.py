@@ -63,19 +63,25 @@ def default_decision_meeting(call: CallForScrutiny) -> PanelMeeting | None:
     return decision_meetings(call).filter(pk__in=on_agenda - {None}).first()
 
 
+def _formal_meeting_held(meeting: PanelMeeting | None, *, does: str, did: str) -> str | None:
+    """Whether the panel can have done something at this meeting: a formal one, not cancelled,
+    that has taken place. `does` and `did` say what ("decides", "decided")."""
+    if meeting is None:
+        return f"Choose the meeting at which the panel {did}."
+    if meeting.kind != MeetingKind.FORMAL:
+        return f"{meeting} is not a formal meeting: the panel {does} at its formal meetings."
+    if meeting.status == MeetingStatus.CANCELLED:
+        return f"{meeting} was cancelled, so the panel cannot have {did} there."
+    if meeting.starts_at > timezone.now():
+        return f"{meeting} has not taken place yet: record what the panel {did} after it."
+    return None
+
+
 def meeting_held(call: CallForScrutiny, *, meeting: PanelMeeting | None = None, **_) -> str | None:
     """A decision names a formal meeting that took place after the call reached the panel."""
-    if meeting is None:
-        return "Choose the meeting at which the panel decided."
-    if meeting.kind != MeetingKind.FORMAL:
-        return f"{meeting} is not a formal meeting: the panel decides at its formal meetings."
-    if meeting.status == MeetingStatus.CANCELLED:
-        return f"{meeting} was cancelled, so the panel cannot have decided there."
-    if meeting.starts_at > timezone.now():
-        return (
-            f"{meeting} has not taken place yet: record the panel's decision after the meeting "
-            "at which it was taken."
-        )
+    reason = _formal_meeting_held(meeting, does="decides", did="decided")
+    if reason:
+        return reason
     if call.awaiting_panel_since and meeting.starts_at < call.awaiting_panel_since:
         return (
             f"{meeting} took place before {call.reference} reached the panel on "
@@ -372,17 +378,9 @@ def assessment_written(review, **_) -> str | list[str] | None:
 def agreed_at_a_held_meeting(review, *, meeting: PanelMeeting | None = None, **_) -> str | None:
     """The effectiveness review is agreed at a formal meeting that has taken place, during or
     after the year it looks back on."""
-    if meeting is None:
-        return "Choose the meeting at which the panel agreed the review."
-    if meeting.kind != MeetingKind.FORMAL:
-        return f"{meeting} is not a formal meeting: the panel agrees its review at one."
-    if meeting.status == MeetingStatus.CANCELLED:
-        return f"{meeting} was cancelled, so the panel cannot have agreed the review there."
-    if meeting.starts_at > timezone.now():
-        return (
-            f"{meeting} has not taken place yet: record the agreement after the meeting at "
-            "which it was given."
-        )
+    reason = _formal_meeting_held(meeting, does="agrees its review", did="agreed the review")
+    if reason:
+        return reason
     first_day, _last = financial_year_bounds(review.financial_year)
     if timezone.localdate(meeting.starts_at) < first_day:
         return (
