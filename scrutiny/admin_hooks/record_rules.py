@@ -33,7 +33,7 @@ def choose_only_pages_one_may_see(pages, request):
 
 
 def _rescore_after(request, instance, change: str) -> None:
-    from . import pipeline
+    from .. import pipeline
 
     pipeline.matrix_rescore(instance=instance, user=request.user, change=change)
 
@@ -225,7 +225,7 @@ def _say_report_not_published(request, page) -> None:
 @hooks.register("after_create_page")
 def set_up_review_steps(request, page):
     """A review added in the page tree gets its steps, as a scheduled one does."""
-    from . import pipeline
+    from .. import pipeline
 
     specific = page.specific
     if isinstance(specific, ScrutinyReviewPage):
