@@ -913,6 +913,48 @@ class ScrutinyProcess(RuleBasedStateMachine):
         if score is not None:
             self.attempt(lambda: pipeline.programme_schedule(score=score, user=user))
 
+    @rule(then=st.sampled_from(["acknowledge", "reopen", "nothing"]))
+    def the_panel_agrees_its_review_at_a_meeting(self, then):
+        """The whole way, as the seed tells it: prepared, written by the panel, agreed at the
+        formal meeting just held; then acknowledged by the body, or reopened."""
+        officer, panel = self.people["officer"], self.people["panel"]
+        year = current_financial_year()
+        review = EffectivenessReview.objects.filter(financial_year=year).first()
+        if review is None:
+            review = self.attempt(lambda: pipeline.effectiveness_prepare(year=year, user=officer))
+        if review is None:
+            return
+        review.refresh_from_db()
+        if review.status == "draft":
+            self.attempt(
+                lambda: pipeline.effectiveness_write(
+                    review=review,
+                    user=panel,
+                    what_worked="Calls were answered quickly.",
+                    what_did_not="Plans slipped.",
+                    changes="Check plans every meeting.",
+                )
+            )
+            meeting = PanelMeeting.objects.create(
+                kind="formal", starts_at=self.clock.now - datetime.timedelta(hours=3)
+            )
+            self.attempt(lambda: pipeline.meeting_mark_held(meeting=meeting, user=officer))
+            self.attempt(
+                lambda: pipeline.effectiveness_agree(review=review, meeting=meeting, user=panel)
+            )
+        if then == "acknowledge":
+            self.attempt(
+                lambda: pipeline.effectiveness_acknowledge(
+                    review=review,
+                    acknowledged_on=timezone.localdate(),
+                    user=self.people["manager"],
+                )
+            )
+        elif then == "reopen":
+            self.attempt(
+                lambda: pipeline.effectiveness_reopen(review=review, reason="Redo.", user=panel)
+            )
+
     @rule(
         index=PICK,
         move=st.sampled_from(["prepare", "write", "agree", "reopen", "acknowledge"]),
@@ -935,7 +977,28 @@ class ScrutinyProcess(RuleBasedStateMachine):
                 )
             )
         elif move == "agree":
-            meeting = self.pick(PanelMeeting, index) if index % 7 else None
+            if index % 2 and not review.what_worked:  # mostly written first, as the panel would
+                self.attempt(
+                    lambda: pipeline.effectiveness_write(
+                        review=review,
+                        user=self.people["panel"],
+                        what_worked="Worked.",
+                        what_did_not="Did not.",
+                        changes="Changes.",
+                    )
+                )
+                review.refresh_from_db()
+            if index % 2:  # the panel's meeting this afternoon, recorded as held
+                meeting = PanelMeeting.objects.create(
+                    kind="formal", starts_at=self.clock.now - datetime.timedelta(hours=3)
+                )
+                officer = self.people["officer"]
+                self.attempt(lambda: pipeline.meeting_mark_held(meeting=meeting, user=officer))
+            # Mostly a meeting that was held; sometimes any meeting, or none.
+            held = self.pick(PanelMeeting, index, status="held")
+            meeting = (held or self.pick(PanelMeeting, index)) if index % 7 else None
+            if index % 3 == 0:
+                meeting = self.pick(PanelMeeting, index)
             self.attempt(
                 lambda: pipeline.effectiveness_agree(review=review, meeting=meeting, user=user)
             )
@@ -944,7 +1007,8 @@ class ScrutinyProcess(RuleBasedStateMachine):
                 lambda: pipeline.effectiveness_reopen(review=review, reason="Redo.", user=user)
             )
         else:
-            day = timezone.localdate() - datetime.timedelta(days=days)
+            # Mostly today (after the meeting); sometimes too early, or not yet come.
+            day = timezone.localdate() - datetime.timedelta(days=0 if index % 2 else days)
             self.attempt(
                 lambda: pipeline.effectiveness_acknowledge(
                     review=review, acknowledged_on=day, user=user
@@ -1135,5 +1199,6 @@ def test_the_process_keeps_its_rules_whatever_is_done():
         ("CallForScrutiny", state)
         for state in ["not_accepted", "monitoring", "accepted", "serious_failure", "closed"]
     } | {("Appeal", "decided"), ("Monitoring", "watching"), ("ScrutinyReviewPage", "reported")}
+    deep |= {("ReferredTopic", "reported"), ("EffectivenessReview", "acknowledged")}
     if EXAMPLES >= 100:
         assert deep <= REACHED, sorted(deep - REACHED)
