@@ -10,10 +10,13 @@ appeals keep their deadlines, size and independence, petition counts are true, e
 change has one history row and one log entry by the same person, a refused operation changes
 nothing, and no record is left in a state it cannot leave.
 
-PROPERTY_EXAMPLES (default 200) and PROPERTY_STEPS (default 40) set the size of the run.
+PROPERTY_EXAMPLES (default 200) and PROPERTY_STEPS (default 40) set the size of the run. The
+sequences are shared between PROPERTY_SHARDS tests (default 2), each with a fixed seed of its
+own, so that pytest-xdist runs them side by side and every run tries the same sequences.
 """
 
 import datetime
+import json
 import os
 from unittest import mock
 
@@ -22,14 +25,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    get_state_machine_test,
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 from wagtail.models import ModelLogEntry, PageLogEntry, Revision, TaskState, WorkflowState
 
@@ -67,6 +70,7 @@ from tests.scrutiny.review_builders import make_programme
 
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "200"))
 STEPS = int(os.environ.get("PROPERTY_STEPS", "40"))
+SHARDS = max(1, int(os.environ.get("PROPERTY_SHARDS", "2")))
 
 # --- The process as the seeds describe it ----------------------------------------------------
 # (from, to) pairs a record may move between. Pine Court's Community Call for Scrutiny:
@@ -1179,26 +1183,60 @@ class ScrutinyProcess(RuleBasedStateMachine):
                 assert ways_out, f"{model.__name__} stuck in {state}"
 
 
+DEEP = {
+    ("CallForScrutiny", state)
+    for state in ["not_accepted", "monitoring", "accepted", "serious_failure", "closed"]
+} | {
+    ("Appeal", "decided"),
+    ("Monitoring", "watching"),
+    ("ScrutinyReviewPage", "reported"),
+    ("ReferredTopic", "reported"),
+    ("EffectivenessReview", "acknowledged"),
+}
+
+
+@pytest.fixture
+def reached_by_every_shard(tmp_path_factory):
+    """Adds a shard's states to those of the run's other shards; gives the union once every
+    shard has written, else None. The shards may run in different pytest-xdist workers, which
+    share the run's temporary directory."""
+    run_dir = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_dir = run_dir.parent
+    folder = run_dir / "process-properties"
+    folder.mkdir(exist_ok=True)
+
+    def add(shard: int, reached: set) -> set | None:
+        written = folder / f"{shard}.json"
+        written.with_suffix(".tmp").write_text(json.dumps(sorted(reached)))
+        written.with_suffix(".tmp").replace(written)
+        files = [folder / f"{each}.json" for each in range(SHARDS)]
+        if not all(file.exists() for file in files):
+            return None
+        return {tuple(pair) for file in files for pair in json.loads(file.read_text())}
+
+    return add
+
+
 @pytest.mark.django_db
-def test_the_process_keeps_its_rules_whatever_is_done():
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_the_process_keeps_its_rules_whatever_is_done(shard, reached_by_every_shard):
     WORLD.clear()
     WORLD.update(build_world())
     REACHED.clear()
-    run_state_machine_as_test(
+    run_sequences = get_state_machine_test(
         ScrutinyProcess,
         settings=settings(
-            max_examples=EXAMPLES,
+            max_examples=-(-EXAMPLES // SHARDS),
             stateful_step_count=STEPS,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-            derandomize=True,
         ),
     )
-    # The sequences went deep enough for the rules that matter to have been tried.
-    deep = {
-        ("CallForScrutiny", state)
-        for state in ["not_accepted", "monitoring", "accepted", "serious_failure", "closed"]
-    } | {("Appeal", "decided"), ("Monitoring", "watching"), ("ScrutinyReviewPage", "reported")}
-    deep |= {("ReferredTopic", "reported"), ("EffectivenessReview", "acknowledged")}
-    if EXAMPLES >= 100:
-        assert deep <= REACHED, sorted(deep - REACHED)
+    # A seed per shard: the same sequences on every run, different ones in each shard.
+    seed(20261204 + shard)(run_sequences)()
+    # Together the shards went deep enough for the rules that matter to have been tried; the
+    # last shard to finish checks.
+    reached = reached_by_every_shard(shard, REACHED)
+    if reached is not None and EXAMPLES >= 100:
+        assert reached >= DEEP, sorted(DEEP - reached)
