@@ -27,6 +27,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 from wagtail.admin.utils import get_user_display_name
 from wagtail.models import Revision
 
+from . import permissions
 from .models.calls import CallForScrutiny
 
 _MISSING = object()
@@ -34,8 +35,6 @@ _MISSING = object()
 EMPTY = "—"
 HIDDEN = "hidden"
 SYSTEM = "The system"
-CONTACT_PERMISSION = "scrutiny.view_contact_details"
-VIEW_HISTORY_PERMISSION = "scrutiny.view_history"
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 PAGE_KIND = "page"
 
@@ -111,7 +110,7 @@ class HistoryKind:
     related: tuple = ()
     # Fields shown as "hidden" to anyone without every one of `private_permissions`.
     private_fields: frozenset = frozenset()
-    private_permissions: tuple = (CONTACT_PERMISSION,)
+    private_permissions: tuple = (permissions.SEE_CONTACT_DETAILS,)
     # Who wrote a first version that has no user: residents using a public form.
     created_without_user: str = SYSTEM
     # The record whose admin page shows this one (a note is shown on its call).
@@ -138,7 +137,7 @@ class HistoryKind:
         return f"{capfirst(self.model._meta.verbose_name)} #{row.id}"
 
     def may_see_private(self, user) -> bool:
-        return all(user.has_perm(permission) for permission in self.private_permissions)
+        return permissions.holds(user, *self.private_permissions)
 
     @cached_property
     def m2m_fields(self) -> list:
@@ -175,7 +174,7 @@ HISTORY_KINDS: list[HistoryKind] = [
         title=lambda row: f"Note on {_reference_of(row, 'call')}",
         related=("call",),
         private_fields=frozenset({"text"}),
-        private_permissions=("scrutiny.view_callnote",),
+        private_permissions=(permissions.READ_CALL_NOTES,),
         parent="call",
     ),
     HistoryKind(
@@ -201,7 +200,7 @@ HISTORY_KINDS: list[HistoryKind] = [
         title=lambda row: f"Signature #{row.id} on {_related(row, 'petition') or 'a petition'}",
         related=("petition",),
         private_fields=RESIDENT_CONTACT | {"ip_address", "person_key"},
-        private_permissions=(CONTACT_PERMISSION, "scrutiny.view_petitionsignature"),
+        private_permissions=(permissions.SEE_CONTACT_DETAILS, permissions.SEE_SIGNERS),
         created_without_user="The signer, on the public form",
         parent="petition",
     ),
@@ -292,7 +291,7 @@ HISTORY_KINDS: list[HistoryKind] = [
         "Application to join the panel",
         title=lambda row: f"Application #{row.id}",
         private_fields=RESIDENT_CONTACT | {"adjustments"},
-        private_permissions=(CONTACT_PERMISSION, "scrutiny.view_panelapplication"),
+        private_permissions=(permissions.SEE_CONTACT_DETAILS, permissions.VIEW_APPLICATIONS),
         created_without_user="The applicant, on the public form",
         formatters={"skills": _skills},
     ),

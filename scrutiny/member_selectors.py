@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from . import permissions
 from .financial_years import financial_year_bounds, financial_year_label, financial_year_of
 from .models import (
     ExpenseClaim,
@@ -224,7 +225,7 @@ def time_visible_to(user):
     entries = TimeEntry.objects.select_related("member__user", "review", "logged_by")
     if not user.is_active:
         return entries.none()
-    if user.has_perm("scrutiny.change_timeentry"):
+    if permissions.may_log_time_for_others(user):
         return entries
     return entries.filter(member__user=user)
 
@@ -234,7 +235,7 @@ def places_visible_to(user):
     places = TrainingPlace.objects.select_related("member__user", "session")
     if not user.is_active:
         return places.none()
-    if user.has_perm("scrutiny.change_trainingplace"):
+    if permissions.may_manage_places(user):
         return places
     return places.filter(member__user=user)
 
@@ -271,6 +272,6 @@ def claims_visible_to(user):
     claims = ExpenseClaim.objects.select_related("member__user", "decided_by")
     if not user.is_active:
         return claims.none()
-    if user.has_perm("scrutiny.change_expenseclaim"):
+    if permissions.may_decide_expenses(user):
         return claims
     return claims.filter(member__user=user)

@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F
 
+from . import permissions
 from .counters import add_one
 from .models import FormAttempts
 
@@ -81,7 +82,7 @@ def exempt(request) -> bool:
     """Signed-in staff are not counted: an officer typing in a pile of letters on the public
     forms, from the office's one address, is not a robot."""
     user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+    return bool(user and user.is_authenticated and permissions.is_signed_in_staff(user))
 
 
 def attempt_allowed(request, *, scope: str, limit: int) -> bool:

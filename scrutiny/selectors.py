@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from simple_history.models import DeletedObject
 from wagtail.search.backends import get_search_backend
 
+from . import permissions
 from .access_codes import (
     access_code_matches,
     new_access_code,
@@ -494,9 +495,9 @@ def appeals_visible_to(user):
     appeals = Appeal.objects.select_related("call__business_area", "decision")
     if not user.is_active:
         return appeals.none()
-    if user.has_perm("scrutiny.view_all_appeals"):
+    if permissions.may_view_all_appeals(user):
         return appeals
-    if user.has_perm("scrutiny.view_appeal"):
+    if permissions.may_view_appeals(user):
         return appeals.filter(panel=user)
     return appeals.none()
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from . import permissions
 from .models import Activity, PanelMember, ScrutinyReviewPage
 
 
@@ -53,7 +54,7 @@ class TimeEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .member_selectors import members_serving
 
-        if user.has_perm("scrutiny.change_timeentry"):
+        if permissions.may_log_time_for_others(user):
             self.fields["member"].queryset = members_serving()
         else:
             del self.fields["member"]

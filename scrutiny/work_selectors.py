@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
 
+from . import permissions
 from .models import (
     ActionItem,
     Appeal,
@@ -551,7 +552,7 @@ def work_for(user, *, today: date | None = None) -> list[RoleWork]:
     if not user.is_active:
         return []
     work = []
-    if user.has_perm("scrutiny.change_callforscrutiny"):
+    if permissions.can_manage_calls(user):
         work.append(
             RoleWork(
                 "Scrutiny officer",
@@ -567,7 +568,7 @@ def work_for(user, *, today: date | None = None) -> list[RoleWork]:
                 ],
             )
         )
-    if user.has_perm("scrutiny.decide_call"):
+    if permissions.may_decide_calls(user):
         work.append(
             RoleWork(
                 "Panel member",
@@ -583,9 +584,9 @@ def work_for(user, *, today: date | None = None) -> list[RoleWork]:
                 ],
             )
         )
-    if user.has_perm("scrutiny.view_appeal") and not user.has_perm("scrutiny.view_all_appeals"):
+    if permissions.may_view_appeals(user) and not permissions.may_view_all_appeals(user):
         work.append(RoleWork("Appeal panel member", [appeals_sat_on(user)]))
-    if user.has_perm("scrutiny.add_recommendationresponse"):
+    if permissions.may_answer_recommendations(user):
         work.append(
             RoleWork(
                 "Manager",

@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from .. import action_selectors, member_selectors, selectors
+from .. import action_selectors, member_selectors, permissions, selectors
 from ..admin_views import dashboard as dashboard_views
 from ..admin_views import scoring as scoring_views
 from ..financial_years import current_financial_year, financial_year_label
@@ -19,7 +19,7 @@ from ..models import (
 @hooks.register("construct_homepage_panels", order=-10)
 def add_your_work_panel(request, panels):
     """ "Your work" first on the dashboard; the page panels only for those who use pages."""
-    if not dashboard_views.may_use_pages(request.user):
+    if not permissions.may_use_pages(request.user):
         panels[:] = [panel for panel in panels if panel.name not in PAGE_PANELS]
     panel = dashboard_views.your_work_panel(request)
     if panel is not None:
@@ -33,7 +33,7 @@ PAGE_PANELS = {"recent_edits", "locked_pages"}
 @hooks.register("construct_homepage_summary_items")
 def page_summary_only_for_page_users(request, summary_items):
     """The count of pages, images and documents is for those who use pages."""
-    if not dashboard_views.may_use_pages(request.user):
+    if not permissions.may_use_pages(request.user):
         summary_items.clear()
 
 
@@ -58,7 +58,7 @@ class OverdueCallsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_overdue_calls_panel(request, panels):
     """Show overdue calls to those who see calls."""
-    if request.user.has_perm("scrutiny.view_callforscrutiny"):
+    if permissions.may_view_calls(request.user):
         calls = list(selectors.calls_overdue()[:20])
         if calls:
             panels.append(OverdueCallsPanel(calls))
@@ -86,7 +86,7 @@ class ProgrammeShortfallPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_programme_shortfall_panel(request, panels):
     """Warn those who see the ranking when this year's programme is short of reviews."""
-    if scoring_views.may_view_scores(request.user):
+    if permissions.may_view_scores(request.user):
         year = current_financial_year()
         count = selectors.programme_reviews(year).count()
         minimum = ScrutinySettings.load().minimum_reviews_per_year
@@ -117,7 +117,7 @@ class MembersBelowTargetPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_members_below_target_panel(request, panels):
     """Show officers the members who are below their commitments this year."""
-    if request.user.has_perm("scrutiny.view_panelmember"):
+    if permissions.may_view_members(request.user):
         rows = member_selectors.members_below_target()
         if rows:
             panels.append(MembersBelowTargetPanel(rows))
@@ -146,7 +146,7 @@ class MembersDaysPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_members_days_panel(request, panels):
     """Show officers the members giving far less or far more time than the yearly days."""
-    if request.user.has_perm("scrutiny.view_panelmember"):
+    if permissions.may_view_members(request.user):
         flags = member_selectors.members_far_from_days()
         if flags:
             panels.append(MembersDaysPanel(flags))
@@ -183,7 +183,7 @@ def add_actions_attention_panel(request, panels):
     if can_view_action_plans(request.user):
         groups = action_selectors.actions_needing_attention()
         # An officer's "Your work" already lists the overdue actions: here only those due soon.
-        overdue_in_your_work = request.user.has_perm("scrutiny.change_callforscrutiny")
+        overdue_in_your_work = permissions.can_manage_calls(request.user)
         if overdue_in_your_work:
             groups = [group for group in groups if group.due_soon]
         if groups:

@@ -9,6 +9,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .. import permissions
 from ..admin_views import actions as action_views
 from ..admin_views import appeals as appeal_views
 from ..admin_views import calls as call_views
@@ -42,7 +43,7 @@ class BusinessAreaViewSet(SnippetViewSet):
     menu_label = "Business areas"
     # The services are public (the call form lists them), and Communications choose one on a
     # review page: any admin user may open this chooser.
-    chooser_viewset_class = chooser_for("wagtailadmin.access_admin")
+    chooser_viewset_class = chooser_for(permissions.ACCESS_ADMIN)
     list_display = ["name", Column("head_of_operations_name", label="Head of operations"), "active"]
     list_filter = ["active"]
     search_fields = ["name", "description"]
@@ -173,7 +174,7 @@ class ReviewStepViewSet(SnippetViewSet):
     list_filter = ["active"]
     ordering = ["sort_order", "pk"]
     copy_view_enabled = False
-    chooser_viewset_class = chooser_for("scrutiny.view_reviewstep")
+    chooser_viewset_class = chooser_for(permissions.VIEW_REVIEW_STEPS)
 
 
 class WorkGroup(SnippetViewSetGroup):

@@ -14,7 +14,6 @@ from wagtail_modeladmin.options import modeladmin_register
 from .. import permissions, record_selectors
 from ..admin_views import outbox as outbox_views
 from ..admin_views import outcomes as outcome_views
-from ..admin_views import reviews as review_views
 from ..models import (
     Measure,
     OutcomesReportPage,
@@ -74,7 +73,7 @@ def rename_oversight_task(request, instance):
 @hooks.register("register_page_header_buttons")
 def outcomes_figures_button(page, user, view_name, next_url=None):
     """From an outcomes report page, a way to the figures and to take them again."""
-    if isinstance(page.specific_deferred, OutcomesReportPage) and outcome_views.may_view_outcomes(
+    if isinstance(page.specific_deferred, OutcomesReportPage) and permissions.may_view_outcomes(
         user
     ):
         yield Button(
@@ -205,7 +204,7 @@ def back_to_the_review(request, page):
         request.user, page.get_parent()
     ):
         return None
-    if not review_views.may_view_reviews(request.user):
+    if not permissions.may_view_reviews(request.user):
         return redirect("wagtailadmin_home")
     return redirect("scrutiny_reviews:run", page.pk)
 
@@ -237,7 +236,7 @@ def _run_review_button(page, user, priority: int):
     if (
         specific_class is not None
         and issubclass(specific_class, ScrutinyReviewPage)
-        and review_views.may_view_reviews(user)
+        and permissions.may_view_reviews(user)
     ):
         return Button(
             "Run the review",

@@ -26,7 +26,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import pipeline, selectors
+from .. import permissions, pipeline, selectors
 from ..models import (
     Appeal,
     AppealDirection,
@@ -50,11 +50,6 @@ from .choosers import chooser_for
 def url_for(name: str, *args) -> str:
     """The address of one of the appeal viewset's views."""
     return reverse(Appeal.snippet_viewset.get_url_name(name), args=args)
-
-
-def can_manage_appeals(user) -> bool:
-    """Officers (and superusers) convene appeal panels and record their decisions."""
-    return user.is_active and user.has_perm("scrutiny.change_appeal")
 
 
 def visible_appeal(request, pk: int) -> Appeal:
@@ -167,7 +162,7 @@ class AppealForResidentView(WagtailAdminTemplateMixin, FormView):
     page_title = "Record an appeal for a resident"
 
     def dispatch(self, request, *args, **kwargs):
-        if not can_manage_appeals(request.user):
+        if not permissions.can_manage_appeals(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -230,7 +225,7 @@ class AppealIndexView(snippet_views.IndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if can_manage_appeals(self.request.user):
+        if permissions.can_manage_appeals(self.request.user):
             buttons.append(
                 HeaderButton(
                     "Record an appeal for a resident", url=url_for("for_resident"), icon_name="mail"
@@ -265,7 +260,7 @@ class AppealInspectView(snippet_views.InspectView):
         appeal = self.object
         call = appeal.call
         decision = appeal.decision
-        can_manage = can_manage_appeals(user)
+        can_manage = permissions.can_manage_appeals(user)
         context.update(
             {
                 "appeal": appeal,
@@ -434,7 +429,7 @@ class AppealViewSet(SnippetViewSet):
     icon = "resubmit"
     menu_label = "Appeals"
     # Appeal panel members see only the appeals they sit on; the chooser would list them all.
-    chooser_viewset_class = chooser_for("scrutiny.view_all_appeals")
+    chooser_viewset_class = chooser_for(permissions.VIEW_ALL_APPEALS)
     index_view_class = AppealIndexView
     inspect_view_class = AppealInspectView
     history_view_class = AppealHistoryView
@@ -479,7 +474,7 @@ class InvolvementGroupViewSet(SnippetViewSet):
     model = InvolvementGroup
     icon = "group"
     menu_label = "Involvement groups"
-    chooser_viewset_class = chooser_for("scrutiny.view_involvementgroup")
+    chooser_viewset_class = chooser_for(permissions.VIEW_INVOLVEMENT_GROUPS)
     list_display = [
         "name",
         Column("members", label="Members", accessor=lambda g: g.members.count()),

@@ -30,7 +30,7 @@ from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 
-from .. import pipeline, selectors, timeline
+from .. import permissions, pipeline, selectors, timeline
 from ..access_codes import format_access_code
 from ..models import (
     Appeal,
@@ -113,7 +113,7 @@ class CallAdminURLFinder(ModelAdminURLFinder):
         return action_url("inspect", instance.pk)
 
     def get_edit_url(self, instance):
-        if self.user is not None and not self.user.has_perm("scrutiny.view_callforscrutiny"):
+        if self.user is not None and not permissions.may_view_calls(self.user):
             return None
         return self.construct_edit_url(instance)
 
@@ -275,7 +275,7 @@ class CallIndexView(snippet_views.IndexView):
 
 
 # Wagtail's chooser for calls, closed to staff outside the process (it lists references).
-CallChooserViewSet = chooser_for("scrutiny.view_callforscrutiny")
+CallChooserViewSet = chooser_for(permissions.VIEW_CALLS)
 
 
 def display_value(name: str, value, model=CallForScrutiny) -> str:
@@ -348,7 +348,7 @@ class CallInspectView(snippet_views.InspectView):
                 "monitoring": watching,
                 "monitoring_outcomes": pipeline.monitoring.OUTCOMES.items(),
                 "can_conclude_monitoring": watching is not None
-                and user.has_perm("scrutiny.change_monitoring"),
+                and permissions.may_follow_up_monitoring(user),
                 "monitoring_url": action_url("monitoring", call.pk),
                 "duplicate_of": call.duplicate_of,
                 "officers": selectors.officer_list() if can_manage else [],
@@ -360,7 +360,7 @@ class CallInspectView(snippet_views.InspectView):
                     (item, action_url("evidence", item.pk) if can_download else None)
                     for item in call.evidence.all()
                 ],
-                "show_notes": user.has_perm("scrutiny.view_callnote"),
+                "show_notes": permissions.may_read_call_notes(user),
                 "notes": call.notes.select_related("author"),
                 "earlier_calls": selectors.call_earlier_in_area(call),
                 "similar_calls": selectors.call_similar(call),
@@ -377,13 +377,12 @@ class CallInspectView(snippet_views.InspectView):
                 "decisions": call.decisions.select_related("meeting", "reason", "decided_by"),
                 "overdue": selectors.call_is_overdue(call),
                 "decision_choices": decision_choices()
-                if call.status == CallStatus.AWAITING_PANEL
-                and user.has_perm("scrutiny.decide_call")
+                if call.status == CallStatus.AWAITING_PANEL and permissions.may_decide_calls(user)
                 else [],
                 "decide_url": action_url("decide_choice", call.pk),
                 "petition": getattr(call, "petition", None),
                 "petition_url": selectors.petition_admin_url(call),
-                "can_open_petition": user.has_perm("scrutiny.add_petition")
+                "can_open_petition": permissions.may_open_petitions(user)
                 and call.status in {CallStatus.TRIAGE, CallStatus.GATHERING_EVIDENCE}
                 and not hasattr(call, "petition"),
             }
@@ -403,7 +402,7 @@ def closing_moves(call: CallForScrutiny, user) -> list[tuple[str, str]]:
 
 def _viewable_call(request, pk: int) -> CallForScrutiny:
     """The call, if this user may see calls at all (Wagtail turns others away)."""
-    if not request.user.has_perm("scrutiny.view_callforscrutiny"):
+    if not permissions.may_view_calls(request.user):
         raise PermissionDenied
     return get_object_or_404(CallForScrutiny, pk=pk)
 
@@ -594,7 +593,7 @@ def appeal_for_resident(call: CallForScrutiny, user) -> dict | None:
     """For officers, whether an appeal given by post, phone or in person can be recorded on this
     call now, and where: {"url": ..., "refusal": why not, or ""}; None when there is nothing to
     appeal."""
-    if not user.has_perm("scrutiny.change_appeal"):
+    if not permissions.can_manage_appeals(user):
         return None
     decision = call.decisions.order_by("-decided_at", "-pk").first()
     if decision is None or not decision.appealable:
@@ -663,7 +662,7 @@ class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, pk: int, outcome: str):
         self.call = _viewable_call(request, pk)
-        if not request.user.has_perm("scrutiny.decide_call"):
+        if not permissions.may_decide_calls(request.user):
             raise PermissionDenied
         try:
             self.outcome = DecisionOutcome(outcome)

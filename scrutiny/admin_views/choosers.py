@@ -7,6 +7,8 @@ viewset in the Scrutiny menu names the permission that opens its chooser.
 from django.core.exceptions import PermissionDenied
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
+from .. import permissions
+
 CHOOSER_VIEWS = [
     "choose_view_class",
     "choose_results_view_class",
@@ -21,7 +23,7 @@ def _guarded(view_class, permission: str):
 
     class GuardedView(view_class):
         def dispatch(self, request, *args, **kwargs):
-            if not request.user.has_perm(permission):
+            if not permissions.holds(request.user, permission):
                 raise PermissionDenied
             return super().dispatch(request, *args, **kwargs)
 

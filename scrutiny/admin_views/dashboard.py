@@ -1,6 +1,5 @@
 """The dashboard's "Your work" panel, and which of Wagtail's page tools the dashboard offers."""
 
-from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.ui.components import Component
 
 from ..work_selectors import work_for
@@ -30,8 +29,3 @@ def your_work_panel(request) -> YourWorkPanel | None:
     """The panel for this user, or None when no role of theirs has work listed here."""
     work = work_for(request.user)
     return YourWorkPanel(work) if work else None
-
-
-def may_use_pages(user) -> bool:
-    """Whether the user works with pages in the explorer (Wagtail's page permissions)."""
-    return user_has_any_page_permission(user)

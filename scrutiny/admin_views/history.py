@@ -18,14 +18,9 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
 
-from .. import history, timeline
+from .. import history, permissions, timeline
 
 PAGE_SIZE = 50
-
-
-def may_view_history(user) -> bool:
-    """Officers, managers and superusers read the history; the panels do not."""
-    return user.is_active and user.has_perm(history.VIEW_HISTORY_PERMISSION)
 
 
 def record_history_url(kind_slug: str, pk) -> str:
@@ -36,7 +31,7 @@ def record_history_url(kind_slug: str, pk) -> str:
 def history_url_for(instance, user) -> str:
     """The address of an object's history, for a user who may read it; else empty."""
     kind = history.kind_for_model(type(instance))
-    if kind is None or instance.pk is None or not may_view_history(user):
+    if kind is None or instance.pk is None or not permissions.may_view_history(user):
         return ""
     return record_history_url(kind.slug, instance.pk)
 
@@ -136,7 +131,7 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "History"
 
     def dispatch(self, request, kind: str | None = None, pk: str | None = None):
-        if not may_view_history(request.user):
+        if not permissions.may_view_history(request.user):
             return permission_denied(request)
         data = request.GET.copy()
         if kind is not None:
@@ -325,7 +320,7 @@ class PageRevisionsCompareView(RevisionsCompareView):
     template_name = "scrutiny/admin/revisions_compare.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_view_history(request.user):
+        if not permissions.may_view_history(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -378,7 +373,7 @@ class HistoryMenuItem(MenuItem):
     """The History area's menu item, shown to those who may read the history."""
 
     def is_shown(self, request):
-        return may_view_history(request.user)
+        return permissions.may_view_history(request.user)
 
 
 class HistoryViewSet(ViewSet):

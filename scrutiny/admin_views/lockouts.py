@@ -11,12 +11,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from .. import lockouts
-
-
-def may_unlock(user) -> bool:
-    """Only superusers see lock-outs and unlock them."""
-    return user.is_active and user.is_superuser
+from .. import lockouts, permissions
 
 
 class UnlockForm(forms.Form):
@@ -40,7 +35,7 @@ class LockoutIndexView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "Sign-in lock-outs"
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_unlock(request.user):
+        if not permissions.may_unlock(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -57,7 +52,7 @@ class LockoutIndexView(WagtailAdminTemplateMixin, TemplateView):
 @require_POST
 def lockout_unlock(request):
     """Forget one account's or one address's failed sign-ins, so it may sign in at once."""
-    if not may_unlock(request.user):
+    if not permissions.may_unlock(request.user):
         raise PermissionDenied
     form = UnlockForm(request.POST)
     if not form.is_valid():
@@ -77,7 +72,7 @@ class LockoutMenuItem(MenuItem):
     """Shown to superusers only."""
 
     def is_shown(self, request):
-        return may_unlock(request.user)
+        return permissions.may_unlock(request.user)
 
 
 class LockoutViewSet(ViewSet):

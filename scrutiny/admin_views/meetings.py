@@ -12,11 +12,10 @@ from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied as file_refused
 from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn, TitleColumn
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import pipeline
+from .. import permissions, pipeline
 from ..models import (
     CallForScrutiny,
     CallStatus,
@@ -43,8 +42,6 @@ AGENDA_FIELDS = [
     "awaiting_panel_since",
     "submitted_at",
 ]
-
-meeting_policy = ModelPermissionPolicy(PanelMeeting)
 
 
 def url_for(name: str, *args) -> str:
@@ -76,18 +73,6 @@ def agenda_notes(meeting: PanelMeeting) -> list[str]:
 def when(meeting: PanelMeeting) -> str:
     """A meeting's date and time, for a listing."""
     return date_format(timezone.localtime(meeting.starts_at), "l j F Y, H:i")
-
-
-def may_view_meetings(user) -> bool:
-    """Staff who may see meetings in the admin (any permission on them)."""
-    return user.is_active and meeting_policy.user_has_any_permission(
-        user, {"view", "add", "change", "delete"}
-    )
-
-
-def may_change_meetings(user) -> bool:
-    """Officers (and superusers) cancel meetings and record them as held."""
-    return user.is_active and user.has_perm("scrutiny.change_panelmeeting")
 
 
 class MeetingIndexView(snippet_views.IndexView):
@@ -152,7 +137,9 @@ class MeetingInspectView(snippet_views.InspectView):
         context = super().get_context_data(**kwargs)
         meeting = self.object
         user = self.request.user
-        can_act = may_change_meetings(user) and meeting.status == MeetingStatus.SCHEDULED
+        can_act = (
+            permissions.may_change_meetings(user) and meeting.status == MeetingStatus.SCHEDULED
+        )
         calls = agenda_calls(meeting)
         waiting = [call for call in calls if call.status == CallStatus.AWAITING_PANEL]
         replacement = None
@@ -169,7 +156,7 @@ class MeetingInspectView(snippet_views.InspectView):
                 "attendees": meeting.attendees.order_by("first_name", "last_name", "username"),
                 "can_act": can_act,
                 "replacement": replacement,
-                "show_call_links": user.has_perm("scrutiny.view_callforscrutiny"),
+                "show_call_links": permissions.may_view_calls(user),
                 "cancel_url": url_for("cancel", meeting.pk),
                 "held_url": url_for("held", meeting.pk),
                 "print_url": url_for("agenda", meeting.pk),
@@ -180,7 +167,7 @@ class MeetingInspectView(snippet_views.InspectView):
 
 def _viewable_meeting(request, pk: int) -> PanelMeeting:
     """The meeting, if this user may see meetings at all (Wagtail turns others away)."""
-    if not may_view_meetings(request.user):
+    if not permissions.may_view_meetings(request.user):
         raise PermissionDenied
     return get_object_or_404(PanelMeeting, pk=pk)
 
@@ -226,7 +213,7 @@ def meeting_mark_held(request, pk: int):
 
 def meeting_agenda_print(request, pk: int):
     """A meeting's agenda as a standalone page to print: no residents' names or contacts."""
-    if not may_view_meetings(request.user):
+    if not permissions.may_view_meetings(request.user):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this page stands alone.
         return file_refused(request, PermissionDenied())
     meeting = get_object_or_404(PanelMeeting, pk=pk)
@@ -258,7 +245,7 @@ class PanelMeetingViewSet(SnippetViewSet):
     history_view_class = MeetingHistoryView
     icon = "date"
     menu_label = "Panel meetings"
-    chooser_viewset_class = chooser_for("scrutiny.view_panelmeeting")
+    chooser_viewset_class = chooser_for(permissions.VIEW_MEETINGS)
     index_view_class = MeetingIndexView
     add_view_class = MeetingCreateView
     edit_view_class = MeetingEditView
@@ -304,7 +291,7 @@ class NotAcceptedReasonViewSet(SnippetViewSet):
     model = NotAcceptedReason
     icon = "list-ul"
     menu_label = "Reasons for not accepting"
-    chooser_viewset_class = chooser_for("scrutiny.view_notacceptedreason")
+    chooser_viewset_class = chooser_for(permissions.VIEW_NOT_ACCEPTED_REASONS)
     # Officers drag the reasons into the order the panel sees them in.
     sort_order_field = "sort_order"
     ordering = "sort_order"

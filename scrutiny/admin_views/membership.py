@@ -24,7 +24,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import member_selectors, pipeline, timeline
+from .. import member_selectors, permissions, pipeline, timeline
 from ..financial_years import financial_year_of
 from ..membership_forms import ExpenseClaimForm
 from ..models import (
@@ -59,11 +59,6 @@ def member_url(name: str, *args) -> str:
 def claim_url(name: str, *args) -> str:
     """The address of one of the expense claim viewset's views."""
     return reverse(ExpenseClaim.snippet_viewset.get_url_name(name), args=args)
-
-
-def may_decide_expenses(user) -> bool:
-    """Officers (and superusers) see every claim and decide them."""
-    return user.is_active and user.has_perm(pipeline.membership.DECIDE_EXPENSES)
 
 
 class InspectTitleIndexMixin:
@@ -115,7 +110,7 @@ class ApplicationIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if self.request.user.has_perm(pipeline.membership.MANAGE_APPLICATIONS):
+        if permissions.may_manage_applications(self.request.user):
             buttons.append(
                 HeaderButton(
                     "Enter an application for a resident",
@@ -135,7 +130,7 @@ class ApplicationInspectView(snippet_views.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         application = self.object
-        can_manage = self.request.user.has_perm(pipeline.membership.MANAGE_APPLICATIONS)
+        can_manage = permissions.may_manage_applications(self.request.user)
         moves = [
             (stage, MOVE_LABELS[stage])
             for stage in pipeline.application_moves_available(application)
@@ -166,7 +161,7 @@ class ApplicationInspectView(snippet_views.InspectView):
 
 
 def _managed_application(request, pk: int) -> PanelApplication:
-    if not request.user.has_perm(pipeline.membership.MANAGE_APPLICATIONS):
+    if not permissions.may_manage_applications(request.user):
         raise PermissionDenied
     return get_object_or_404(PanelApplication, pk=pk)
 
@@ -244,7 +239,7 @@ class PanelApplicationViewSet(SnippetViewSet):
     model = PanelApplication
     icon = "user"
     menu_label = "Applications to join"
-    chooser_viewset_class = chooser_for("scrutiny.view_panelapplication")
+    chooser_viewset_class = chooser_for(permissions.VIEW_APPLICATIONS)
     index_view_class = ApplicationIndexView
     inspect_view_class = ApplicationInspectView
     inspect_view_enabled = True
@@ -327,7 +322,7 @@ class PanelMemberViewSet(SnippetViewSet):
     model = PanelMember
     icon = "group"
     menu_label = "Panel members"
-    chooser_viewset_class = chooser_for("scrutiny.view_panelmember")
+    chooser_viewset_class = chooser_for(permissions.VIEW_MEMBERS)
     index_view_class = MemberIndexView
     inspect_view_class = MemberInspectView
     inspect_view_enabled = True
@@ -379,12 +374,12 @@ class ClaimIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
         return member_selectors.claims_visible_to(self.request.user)
 
     def get_add_url(self):
-        return claim_url("add") if self.request.user.has_perm("scrutiny.add_expenseclaim") else None
+        return claim_url("add") if permissions.may_claim_expenses(self.request.user) else None
 
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        if may_decide_expenses(self.request.user):
+        if permissions.may_decide_expenses(self.request.user):
             year = financial_year_of(timezone.localdate())
             buttons.append(
                 Button(
@@ -409,7 +404,7 @@ class ClaimInspectView(OwnClaimsMixin, snippet_views.InspectView):
         context.update(
             {
                 "claim": claim,
-                "can_decide": may_decide_expenses(self.request.user)
+                "can_decide": permissions.may_decide_expenses(self.request.user)
                 and claim.status == ExpenseStatus.SUBMITTED
                 and claim.member.user_id != self.request.user.pk,
                 "decide_url": claim_url("decide", claim.pk),
@@ -439,7 +434,7 @@ class ClaimCreateView(AdminFormView):
     date_fields = ("spent_on",)
 
     def may_open(self, user) -> bool:
-        return user.has_perm("scrutiny.add_expenseclaim") and hasattr(user, "panel_member")
+        return permissions.may_claim_expenses(user) and hasattr(user, "panel_member")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"list_url": claim_url("list")}
@@ -453,7 +448,7 @@ class ClaimCreateView(AdminFormView):
 @require_POST
 def claim_decide(request, pk: int):
     """Approve a claim, or reject it with a reason."""
-    if not may_decide_expenses(request.user):
+    if not permissions.may_decide_expenses(request.user):
         return permission_denied(request)
     claim = get_object_or_404(ExpenseClaim, pk=pk)
     approve = request.POST.get("decision") == "approve"
@@ -482,7 +477,7 @@ def claim_receipt(request, pk: int):
 
 def payments_csv(request, year: int):
     """Each member's payment and approved expenses in a financial year, as CSV."""
-    if not may_decide_expenses(request.user):
+    if not permissions.may_decide_expenses(request.user):
         return file_refused(request, PermissionDenied())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -516,7 +511,7 @@ class ExpenseClaimViewSet(SnippetViewSet):
     icon = "tasks"
     menu_label = "Expense claims"
     # Members see only their own claims; the chooser would list everyone's.
-    chooser_viewset_class = chooser_for("scrutiny.change_expenseclaim")
+    chooser_viewset_class = chooser_for(permissions.DECIDE_EXPENSES)
     index_view_class = ClaimIndexView
     inspect_view_class = ClaimInspectView
     history_view_class = ClaimHistoryView

@@ -21,14 +21,13 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
-from .. import pipeline, selectors
+from .. import permissions, pipeline, selectors
 from ..access_codes import format_access_code
 from ..forms import HONEYPOT_FIELD, CallForScrutinyForm
 from ..membership_forms import JoinThePanelForm
 from ..models import CallForScrutinyPage, JoinThePanelPage, MessageState, ReceivedVia
 from ..notifications import absolute_url
 from ..permissions import can_enter_for_resident
-from ..pipeline.membership import MANAGE_APPLICATIONS
 
 
 def live_call_form_page() -> CallForScrutinyPage | None:
@@ -236,7 +235,7 @@ class ApplicationForResidentView(WagtailAdminTemplateMixin, FormView):
     page_title = "Enter an application for a resident"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(MANAGE_APPLICATIONS):
+        if not permissions.may_manage_applications(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 

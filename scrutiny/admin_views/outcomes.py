@@ -21,7 +21,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from .. import pipeline
+from .. import permissions, pipeline
 from ..financial_years import current_financial_year, financial_year_label, financial_year_of
 from ..models import CallForScrutiny, OutcomesReportPage, ScrutinySettings
 from ..outcomes import (
@@ -31,16 +31,6 @@ from ..outcomes import (
     outcomes_for_year,
 )
 from .calls import _csv_safe
-
-
-def may_view_outcomes(user) -> bool:
-    """Officers, panel members and managers see the outcome figures."""
-    return user.is_active and user.has_perm(pipeline.OUTCOMES_PERMISSION)
-
-
-def may_refresh_outcomes(user) -> bool:
-    """Officers draft the report page and take its figures again."""
-    return user.is_active and user.has_perm(pipeline.REFRESH_PERMISSION)
 
 
 def outcomes_url(year: int | None = None) -> str:
@@ -98,7 +88,7 @@ class OutcomesView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_view_outcomes(request.user):
+        if not permissions.may_view_outcomes(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -126,7 +116,7 @@ class OutcomesView(WagtailAdminTemplateMixin, TemplateView):
                 "csv_url": reverse("scrutiny_outcomes:csv", args=[year]),
                 "report": report,
                 "report_outcomes": report.outcomes if report else None,
-                "can_refresh": may_refresh_outcomes(self.request.user),
+                "can_refresh": permissions.may_refresh_outcomes(self.request.user),
                 "report_url": reverse("scrutiny_outcomes:report", args=[year]),
                 "organisation": ScrutinySettings.load().organisation_name,
             }
@@ -147,7 +137,7 @@ def _year_or_none(request, year: int) -> int | None:
 
 def outcomes_csv(request, year: int):
     """The figures of a year as a CSV file, for a spreadsheet."""
-    if not may_view_outcomes(request.user):
+    if not permissions.may_view_outcomes(request.user):
         return permission_denied(request)
     if _year_or_none(request, year) is None:
         return redirect(outcomes_url())
@@ -181,7 +171,7 @@ def outcomes_csv(request, year: int):
 @require_POST
 def outcomes_report(request, year: int):
     """Draft the year's public report page, or take the figures of its draft again."""
-    if not may_view_outcomes(request.user):
+    if not permissions.may_view_outcomes(request.user):
         return permission_denied(request)
     if _year_or_none(request, year) is None:
         return redirect(outcomes_url())
@@ -204,7 +194,7 @@ class OutcomesMenuItem(MenuItem):
     """Shown to those who may see the outcome figures."""
 
     def is_shown(self, request):
-        return may_view_outcomes(request.user)
+        return permissions.may_view_outcomes(request.user)
 
 
 class OutcomesViewSet(ViewSet):

@@ -16,7 +16,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import pipeline
+from .. import permissions, pipeline
 from ..models import (
     EffectivenessReview,
     EffectivenessStatus,
@@ -65,7 +65,7 @@ def _moves(record, user) -> list:
 
 class TopicIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
     def get_add_url(self):
-        if self.request.user.has_perm(pipeline.panel_year.RECORD_REFERRAL):
+        if permissions.may_record_referrals(self.request.user):
             return topic_url("add")
         return None
 
@@ -106,7 +106,7 @@ class TopicCreateView(AdminFormView):
         return f"Record a topic referred by {ScrutinySettings.load().oversight_body}"
 
     def may_open(self, user) -> bool:
-        return user.has_perm(pipeline.panel_year.RECORD_REFERRAL)
+        return permissions.may_record_referrals(user)
 
     def submit(self, data):
         topic = pipeline.referral_record(user=self.request.user, **data)
@@ -146,7 +146,7 @@ class ReferredTopicViewSet(SnippetViewSet):
     model = ReferredTopic
     icon = "doc-full-inverse"
     menu_label = "Referred topics"
-    chooser_viewset_class = chooser_for("scrutiny.view_referredtopic")
+    chooser_viewset_class = chooser_for(permissions.VIEW_REFERRALS)
     index_view_class = TopicIndexView
     inspect_view_class = TopicInspectView
     inspect_view_enabled = True
@@ -184,7 +184,7 @@ class ReferredTopicViewSet(SnippetViewSet):
 
 class ReviewIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
     def get_add_url(self):
-        if self.request.user.has_perm(pipeline.panel_year.PREPARE_EFFECTIVENESS):
+        if permissions.may_prepare_effectiveness(self.request.user):
             return review_url("add")
         return None
 
@@ -200,7 +200,7 @@ class ReviewInspectView(snippet_views.InspectView):
         review = self.object
         user = self.request.user
         draft = review.status == EffectivenessStatus.DRAFT
-        may_write = draft and user.has_perm(pipeline.panel_year.WRITE_EFFECTIVENESS)
+        may_write = draft and permissions.may_write_effectiveness(user)
         context.update(
             {
                 "review": review,
@@ -235,7 +235,7 @@ class ReviewCreateView(AdminFormView):
     invalid_message = "The review could not be prepared. Check the messages below."
 
     def may_open(self, user) -> bool:
-        return user.has_perm(pipeline.panel_year.PREPARE_EFFECTIVENESS)
+        return permissions.may_prepare_effectiveness(user)
 
     def submit(self, data):
         review = pipeline.effectiveness_prepare(year=data["financial_year"], user=self.request.user)
@@ -249,7 +249,7 @@ def _review_post(handler):
     @require_POST
     def view(request, pk: int):
         review = get_object_or_404(EffectivenessReview, pk=pk)
-        if not request.user.has_perm("scrutiny.view_effectivenessreview"):
+        if not permissions.may_view_effectiveness(request.user):
             return permission_denied(request)
         try:
             done = handler(request, review)
@@ -338,7 +338,7 @@ class EffectivenessReviewViewSet(SnippetViewSet):
     model = EffectivenessReview
     icon = "tasks"
     menu_label = "Effectiveness reviews"
-    chooser_viewset_class = chooser_for("scrutiny.view_effectivenessreview")
+    chooser_viewset_class = chooser_for(permissions.VIEW_EFFECTIVENESS)
     index_view_class = ReviewIndexView
     inspect_view_class = ReviewInspectView
     inspect_view_enabled = True

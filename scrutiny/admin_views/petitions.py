@@ -28,7 +28,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import pipeline, selectors
+from .. import permissions, pipeline, selectors
 from ..models import (
     CallForScrutiny,
     Petition,
@@ -67,11 +67,6 @@ def url_for(name: str, *args) -> str:
 def call_url(call_pk: int) -> str:
     """The address of a call's full record."""
     return reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[call_pk])
-
-
-def may_see_signers(user) -> bool:
-    """Officers (and superusers) see who signed; nobody else does."""
-    return user.is_active and user.has_perm("scrutiny.view_petitionsignature")
 
 
 def signing_bursts(petition: Petition) -> list[dict]:
@@ -242,7 +237,7 @@ class PetitionInspectView(snippet_views.InspectView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        if may_see_signers(self.request.user):
+        if permissions.may_see_signers(self.request.user):
             buttons.append(
                 Button(
                     "Export signatures",
@@ -257,7 +252,7 @@ class PetitionInspectView(snippet_views.InspectView):
         context = super().get_context_data(**kwargs)
         petition = self.object
         user = self.request.user
-        show_signers = may_see_signers(user)
+        show_signers = permissions.may_see_signers(user)
         is_closed = petition.status == PetitionStatus.CLOSED
         context.update(
             {
@@ -265,11 +260,11 @@ class PetitionInspectView(snippet_views.InspectView):
                 "progress": selectors.progress_of(petition.signature_count, petition.target),
                 "call": petition.call,
                 "call_url": call_url(petition.call_id),
-                "show_call_link": user.has_perm("scrutiny.view_callforscrutiny"),
+                "show_call_link": permissions.may_view_calls(user),
                 "show_signers": show_signers,
-                "can_change": not is_closed and user.has_perm("scrutiny.change_petition"),
-                "can_add": not is_closed and user.has_perm("scrutiny.add_petitionsignature"),
-                "can_invalidate": user.has_perm("scrutiny.change_petitionsignature"),
+                "can_change": not is_closed and permissions.may_change_petitions(user),
+                "can_add": not is_closed and permissions.may_add_paper_signatures(user),
+                "can_invalidate": permissions.may_invalidate_signatures(user),
                 "target_url": url_for("target", petition.pk),
                 "paper_url": url_for("paper", petition.pk),
                 "import_url": url_for("import", petition.pk),
@@ -308,7 +303,7 @@ class PetitionOpenView(WagtailAdminTemplateMixin, FormView):
     header_icon = "group"
 
     def dispatch(self, request, call_pk: int):
-        if not request.user.has_perm("scrutiny.add_petition"):
+        if not permissions.may_open_petitions(request.user):
             return permission_denied(request)
         self.call = get_object_or_404(
             CallForScrutiny.objects.select_related("business_area"), pk=call_pk
@@ -386,7 +381,7 @@ class PetitionOpenView(WagtailAdminTemplateMixin, FormView):
 
 def _viewable_petition(request, pk: int) -> Petition:
     """The petition, if this user may see petitions at all (Wagtail turns others away)."""
-    if not request.user.has_perm("scrutiny.view_petition"):
+    if not permissions.may_view_petitions(request.user):
         raise PermissionDenied
     return get_object_or_404(Petition, pk=pk)
 
@@ -511,7 +506,7 @@ def _moment(value) -> str:
 
 def petition_signatures_csv(request, pk: int):
     """Every signature on a petition as a CSV file, for officers only."""
-    if not may_see_signers(request.user):
+    if not permissions.may_see_signers(request.user):
         # A plain 403 rather than Wagtail's redirect to the dashboard: this is a file address.
         return file_refused(request, PermissionDenied())
     petition = get_object_or_404(Petition, pk=pk)
@@ -555,7 +550,7 @@ class PetitionViewSet(SnippetViewSet):
     history_view_class = PetitionHistoryView
     icon = "group"
     menu_label = "Petitions"
-    chooser_viewset_class = chooser_for("scrutiny.view_petition")
+    chooser_viewset_class = chooser_for(permissions.VIEW_PETITIONS)
     index_view_class = PetitionIndexView
     inspect_view_class = PetitionInspectView
     inspect_view_enabled = True

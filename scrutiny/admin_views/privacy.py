@@ -19,7 +19,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from .. import pipeline
+from .. import permissions, pipeline
 from ..models import PrivacyAction
 
 COUNT_LABELS = {
@@ -37,11 +37,6 @@ COUNT_LABELS = {
     "members": ("panel membership", "panel memberships"),
     "expense_claims": ("expense claim", "expense claims"),
 }
-
-
-def may_handle_personal_data(user) -> bool:
-    """Scrutiny officers (and superusers) export and erase a person's data."""
-    return user.is_active and user.has_perm(pipeline.EXPORT_PERMISSION)
 
 
 def describe_counts(counts: dict[str, int]) -> str:
@@ -76,7 +71,7 @@ class PersonalDataView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "Personal data"
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_handle_personal_data(request.user):
+        if not permissions.may_handle_personal_data(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -117,7 +112,7 @@ def _refuse_bad_address(request, form) -> HttpResponse:
 @require_POST
 def personal_data_export(request):
     """Download everything held about the address as one JSON file."""
-    if not may_handle_personal_data(request.user):
+    if not permissions.may_handle_personal_data(request.user):
         return permission_denied(request)
     form = SubjectForm(request.POST)
     if not form.is_valid():
@@ -136,7 +131,7 @@ def personal_data_export(request):
 @require_POST
 def personal_data_erase(request):
     """First show what will be erased; erase only when the officer confirms."""
-    if not may_handle_personal_data(request.user):
+    if not permissions.may_handle_personal_data(request.user):
         return permission_denied(request)
     form = SubjectForm(request.POST)
     if not form.is_valid():
@@ -165,7 +160,7 @@ class PersonalDataMenuItem(MenuItem):
     """Shown to those who may export and erase."""
 
     def is_shown(self, request):
-        return may_handle_personal_data(request.user)
+        return permissions.may_handle_personal_data(request.user)
 
 
 class PersonalDataViewSet(ViewSet):

@@ -17,7 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from .. import pipeline, review_selectors
+from .. import permissions, pipeline, review_selectors
 from ..financial_years import financial_year_label
 from ..models import (
     ParticipantRole,
@@ -27,13 +27,6 @@ from ..models import (
     StepStatus,
 )
 from ..reports import report_pdf_response
-
-VIEW_PERMISSION = "scrutiny.view_reviewstepprogress"
-
-
-def may_view_reviews(user) -> bool:
-    """Officers, panel members and managers see how reviews are going."""
-    return user.is_active and user.has_perm(VIEW_PERMISSION)
 
 
 def review_run_url(review) -> str:
@@ -98,7 +91,7 @@ class ReviewIndexView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "clipboard-list"
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_view_reviews(request.user):
+        if not permissions.may_view_reviews(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -122,12 +115,12 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "clipboard-list"
 
     def dispatch(self, request, pk: int):
-        if not may_view_reviews(request.user):
+        if not permissions.may_view_reviews(request.user):
             return permission_denied(request)
         self.review = get_object_or_404(
             ScrutinyReviewPage.objects.select_related("business_area"), pk=pk
         )
-        self.can_run = pipeline.may_run_reviews(request.user)
+        self.can_run = permissions.may_run_reviews(request.user)
         self.step_forms: dict[int, StepForm] = {}
         self.participant_form = None
         return super().dispatch(request)
@@ -271,7 +264,10 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
 def review_pdf(request, pk: int):
     """The report as it stands in its latest revision, draft or not, as a PDF for staff."""
     review = get_object_or_404(ScrutinyReviewPage, pk=pk)
-    if not (may_view_reviews(request.user) or review.permissions_for_user(request.user).can_edit()):
+    if not (
+        permissions.may_view_reviews(request.user)
+        or review.permissions_for_user(request.user).can_edit()
+    ):
         return permission_denied(request)
     return report_pdf_response(review.get_latest_revision_as_object(), draft=not review.live)
 
@@ -280,7 +276,7 @@ class ReviewMenuItem(MenuItem):
     """Shown to those who see reviews."""
 
     def is_shown(self, request):
-        return may_view_reviews(request.user)
+        return permissions.may_view_reviews(request.user)
 
 
 class ReviewViewSet(ViewSet):

@@ -23,7 +23,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import pipeline, selectors
+from .. import permissions, pipeline, selectors
 from ..financial_years import current_financial_year, financial_year_bounds, financial_year_label
 from ..models import (
     Measure,
@@ -35,16 +35,6 @@ from .choosers import chooser_for
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_SESSION_KEY = "scrutiny_measure_import"
-
-
-def may_view_scores(user) -> bool:
-    """Officers, panel members and managers see the ranking and the programme."""
-    return user.is_active and user.has_perm("scrutiny.view_score")
-
-
-def may_schedule(user) -> bool:
-    """Officers and panel members score and schedule."""
-    return user.is_active and user.has_perm(pipeline.SCORE_PERMISSION)
 
 
 # Measures.
@@ -74,7 +64,7 @@ class MeasureIndexView(snippet_views.IndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if self.request.user.has_perm("scrutiny.add_measure"):
+        if permissions.may_import_measures(self.request.user):
             buttons.append(
                 HeaderButton(
                     "Import measures",
@@ -122,7 +112,7 @@ class MeasureImportView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "upload"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("scrutiny.add_measure"):
+        if not permissions.may_import_measures(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -190,7 +180,7 @@ class MeasureViewSet(SnippetViewSet):
     model = Measure
     icon = "table"
     menu_label = "Measures"
-    chooser_viewset_class = chooser_for("scrutiny.view_measure")
+    chooser_viewset_class = chooser_for(permissions.VIEW_MEASURES)
     index_view_class = MeasureIndexView
     add_view_class = MeasureCreateView
     edit_view_class = MeasureEditView
@@ -235,7 +225,7 @@ class ScoringCriterionViewSet(SnippetViewSet):
     model = ScoringCriterion
     icon = "list-ol"
     menu_label = "Scoring matrix"
-    chooser_viewset_class = chooser_for("scrutiny.view_scoringcriterion")
+    chooser_viewset_class = chooser_for(permissions.VIEW_CRITERIA)
     copy_view_enabled = False
     sort_order_field = "sort_order"
     ordering = "sort_order"
@@ -268,7 +258,7 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "tasks"
 
     def dispatch(self, request, year: int | None = None):
-        if not may_view_scores(request.user):
+        if not permissions.may_view_scores(request.user):
             return permission_denied(request)
         self.year = year or current_financial_year()
         return super().dispatch(request)
@@ -303,7 +293,7 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
                 "minimum": config.minimum_reviews_per_year,
                 "shortfall": shortfall,
                 "bonus": config.community_call_bonus,
-                "can_schedule": may_schedule(self.request.user),
+                "can_schedule": permissions.may_schedule(self.request.user),
                 "previous_url": programme_url(self.year - 1),
                 "next_url": programme_url(self.year + 1),
                 "rescore_url": reverse("scrutiny_programme:rescore", args=[self.year]),
@@ -317,7 +307,7 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
 @require_POST
 def programme_rescore(request, year: int):
     """Score every area and accepted call for the year that is not yet scheduled."""
-    if not may_view_scores(request.user):
+    if not permissions.may_view_scores(request.user):
         return permission_denied(request)
     try:
         count = pipeline.scores_refresh(year=year, user=request.user)
@@ -331,7 +321,7 @@ def programme_rescore(request, year: int):
 @require_POST
 def programme_schedule(request, pk: int):
     """Schedule a scored item into its year's programme as a draft review."""
-    if not may_view_scores(request.user):
+    if not permissions.may_view_scores(request.user):
         return permission_denied(request)
     score = get_object_or_404(Score, pk=pk)
     try:
@@ -351,7 +341,7 @@ class ProgrammeMenuItem(MenuItem):
     """Shown to those who may see the ranking."""
 
     def is_shown(self, request):
-        return may_view_scores(request.user)
+        return permissions.may_view_scores(request.user)
 
 
 class ProgrammeViewSet(ViewSet):

@@ -15,7 +15,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import member_selectors, pipeline
+from .. import member_selectors, permissions, pipeline
 from ..models import TimeEntry, TimeStatus, TrainingSession
 from ..time_forms import TimeEntryForm, TrainingOfferForm
 from .choosers import chooser_for
@@ -55,7 +55,7 @@ class SessionIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
     """Sessions, each opening its places; officers add them."""
 
     def get_add_url(self):
-        if self.request.user.has_perm("scrutiny.add_trainingsession"):
+        if permissions.may_add_training(self.request.user):
             return session_url("add")
         return None
 
@@ -78,7 +78,7 @@ class SessionInspectView(snippet_views.InspectView):
                 "move_url_name": TrainingSession.snippet_viewset.get_url_name("place"),
                 "offer_form": (
                     TrainingOfferForm(session=session)
-                    if user.has_perm(pipeline.time_given.OFFER_TRAINING)
+                    if permissions.may_offer_training(user)
                     else None
                 ),
                 "offer_url": session_url("offer", session.pk),
@@ -90,7 +90,7 @@ class SessionInspectView(snippet_views.InspectView):
 @require_POST
 def training_offer(request, pk: int):
     """Offer a session to the members chosen."""
-    if not request.user.has_perm(pipeline.time_given.OFFER_TRAINING):
+    if not permissions.may_offer_training(request.user):
         return permission_denied(request)
     session = get_object_or_404(TrainingSession, pk=pk)
     form = TrainingOfferForm(request.POST, session=session)
@@ -124,7 +124,7 @@ class TrainingSessionViewSet(SnippetViewSet):
     model = TrainingSession
     icon = "doc-full"
     menu_label = "Training"
-    chooser_viewset_class = chooser_for("scrutiny.view_trainingsession")
+    chooser_viewset_class = chooser_for(permissions.VIEW_TRAINING)
     index_view_class = SessionIndexView
     inspect_view_class = SessionInspectView
     inspect_view_enabled = True
@@ -171,8 +171,8 @@ class TimeIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
 
     def get_add_url(self):
         user = self.request.user
-        if user.has_perm("scrutiny.change_timeentry") or (
-            user.has_perm("scrutiny.add_timeentry") and hasattr(user, "panel_member")
+        if permissions.may_log_time_for_others(user) or (
+            permissions.may_log_time(user) and hasattr(user, "panel_member")
         ):
             return time_url("add")
         return None
@@ -212,8 +212,8 @@ class TimeCreateView(AdminFormView):
     date_fields = ("worked_on",)
 
     def may_open(self, user) -> bool:
-        return user.has_perm("scrutiny.change_timeentry") or (
-            user.has_perm("scrutiny.add_timeentry") and hasattr(user, "panel_member")
+        return permissions.may_log_time_for_others(user) or (
+            permissions.may_log_time(user) and hasattr(user, "panel_member")
         )
 
     def get_form_class(self):
@@ -251,7 +251,7 @@ class TimeEntryViewSet(SnippetViewSet):
     model = TimeEntry
     icon = "time"
     menu_label = "Time given"
-    chooser_viewset_class = chooser_for("scrutiny.change_timeentry")
+    chooser_viewset_class = chooser_for(permissions.LOG_TIME_FOR_OTHERS)
     index_view_class = TimeIndexView
     inspect_view_class = TimeInspectView
     history_view_class = TimeHistoryView

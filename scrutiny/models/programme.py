@@ -125,23 +125,20 @@ def report_signed_off(page) -> bool:
     return latest is not None and latest["created_at"] <= approved_at
 
 
-DRAFT_REVIEW_PERMISSION = "scrutiny.draft_review"
-
-
 class ReviewPagePermissionTester(RecordPagePermissionTester):
     """A report is published only by its approval workflow, never by a Publish button.
 
     Nobody, superusers included, may publish a review page directly: the only publish that
     passes is the one the workflow makes when its last task approves the latest revision.
-    As a page of the record, it is not offered for deletion either. Those who hold
-    DRAFT_REVIEW_PERMISSION (officers and panel members) edit every review page, and no other
-    page: they hold no page permission in the tree, so the explorer is not theirs.
+    As a page of the record, it is not offered for deletion either. Those who may draft
+    reviews (officers and panel members) edit every review page, and no other page: they
+    hold no page permission in the tree, so the explorer is not theirs.
     """
 
     def can_edit(self):
-        if super().can_edit():
-            return True
-        return self.user.is_active and self.user.has_perm(DRAFT_REVIEW_PERMISSION)
+        from ..permissions import may_draft_reviews  # permissions reads the models
+
+        return super().can_edit() or may_draft_reviews(self.user)
 
     def can_copy(self):
         # Drafting a review is not a right to copy it elsewhere in the tree.

@@ -75,8 +75,6 @@ from .membership import (
 )
 from .monitoring import monitoring_conclude, monitoring_due
 from .outcomes import (
-    OUTCOMES_PERMISSION,
-    REFRESH_PERMISSION,
     outcomes_report_draft,
     outcomes_report_refresh,
 )
@@ -109,7 +107,6 @@ from .petitions import (
     signatures_invalidate,
 )
 from .privacy import (
-    EXPORT_PERMISSION,
     SubjectRecords,
     retention_apply,
     retention_cutoff,
@@ -119,11 +116,7 @@ from .privacy import (
 )
 from .programme import call_schedule, programme_schedule, programme_year_page
 from .reviews import (
-    ADD_PARTICIPANT_PERMISSION,
-    REMOVE_PARTICIPANT_PERMISSION,
-    STEP_PERMISSION,
     ReviewRefused,
-    may_run_reviews,
     review_participant_add,
     review_participant_remove,
     review_report_published,
@@ -136,7 +129,6 @@ from .reviews import (
 )
 from .rules import appeal_exclusions, decision_meetings, default_decision_meeting, person_name
 from .scoring import (
-    SCORE_PERMISSION,
     active_criteria,
     matrix_rescore,
     measure_for,
@@ -181,22 +173,15 @@ __all__ = [
     "report_published",
     "review_plan_complete",
     "review_sync_status",
-    "EXPORT_PERMISSION",
     "SubjectRecords",
     "retention_apply",
     "retention_cutoff",
     "subject_erase",
     "subject_export",
     "subject_records",
-    "OUTCOMES_PERMISSION",
-    "REFRESH_PERMISSION",
     "outcomes_report_draft",
     "outcomes_report_refresh",
-    "ADD_PARTICIPANT_PERMISSION",
-    "REMOVE_PARTICIPANT_PERMISSION",
-    "STEP_PERMISSION",
     "ReviewRefused",
-    "may_run_reviews",
     "review_participant_add",
     "review_participant_remove",
     "review_report_published",
@@ -219,7 +204,6 @@ __all__ = [
     "appeal_record_for_resident",
     "appeal_submit",
     "person_name",
-    "SCORE_PERMISSION",
     "ImportRefused",
     "MeasureImport",
     "active_criteria",

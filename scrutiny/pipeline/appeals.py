@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from .. import permissions
 from ..models import (
     CALL_STATUS_FOR_OUTCOME,
     Appeal,
@@ -127,7 +128,7 @@ def appeal_record_for_resident(
     given): a letter that arrived in time is in time, whenever it is typed in. The log names
     the officer and how the appeal came.
     """
-    if not (user and user.is_active and user.has_perm("scrutiny.change_appeal")):
+    if not (user and permissions.can_manage_appeals(user)):
         raise PermissionDenied("Only scrutiny officers may record an appeal for a resident.")
     if received_via == ReceivedVia.WEB:
         raise AppealRefused("Say how the appeal reached us: by post, by phone or in person.")
@@ -238,7 +239,7 @@ def _locked(appeal: Appeal) -> Appeal:
 
 
 def _check_officer(user, what: str) -> None:
-    if not (user.is_active and user.has_perm("scrutiny.change_appeal")):
+    if not (permissions.can_manage_appeals(user)):
         raise PermissionDenied(f"Only scrutiny officers may {what}.")
 
 

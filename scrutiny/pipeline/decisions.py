@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from .. import permissions
 from ..history import acting_as
 from ..models import (
     CallForScrutiny,
@@ -71,7 +72,7 @@ def call_decide(
     The decision names the formal meeting, already held, at which the panel took it; a referral
     for monitoring says what the panel will watch and when it will look again.
     """
-    if not user.has_perm("scrutiny.decide_call"):
+    if not permissions.may_decide_calls(user):
         raise PermissionDenied("Only panel members may take the panel's decision.")
     try:
         outcome = DecisionOutcome(outcome)

@@ -166,7 +166,7 @@ def permits(move: Move, user, record=None) -> bool:
         return False
     if callable(move.permission):
         return bool(move.permission(user, record))
-    return user.has_perm(move.permission)
+    return permissions.holds(user, move.permission)
 
 
 # --- The tables ------------------------------------------------------------------------------
@@ -802,7 +802,7 @@ P = PlaceStatus
 
 def _own_place_or_officer(user, place) -> bool:
     """The member whose place it is, or an officer (who books for a member who asks)."""
-    if user.has_perm("scrutiny.change_trainingplace"):
+    if permissions.may_manage_places(user):
         return True
     return place is not None and place.member.user_id == user.pk
 
@@ -870,7 +870,7 @@ TIME = Machine(
             T.WITHDRAWN,
             "scrutiny.time.withdraw",
             permission=lambda user, entry: (
-                user.has_perm("scrutiny.change_timeentry")
+                permissions.may_log_time_for_others(user)
                 or (entry is not None and entry.member.user_id == user.pk)
             ),
             who="the member or scrutiny officers",

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from wagtail.log_actions import log
 
+from .. import permissions
 from ..models import BusinessArea, Measure, Period
 from .machine import TransitionNotAllowed
 
@@ -261,7 +262,7 @@ def _mark_replacements(result: MeasureImport) -> None:
 
 def measures_import(*, data: bytes, filename: str, user) -> MeasureImport:
     """Save the measures in a file if every row is right; otherwise save nothing."""
-    if not user.has_perm("scrutiny.add_measure"):
+    if not permissions.may_import_measures(user):
         raise PermissionDenied("Only scrutiny officers may import measures.")
     result = measures_parse(data=data, filename=filename)
     if not result.valid:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from .. import permissions
 from ..models import CallForScrutiny, CallStatus, MeetingKind, MeetingStatus, PanelMeeting
 from . import machine
 
@@ -63,7 +64,7 @@ def _put_on_agenda(call: CallForScrutiny, meeting: PanelMeeting | None, *, user,
 @transaction.atomic
 def meeting_cancel(*, meeting: PanelMeeting, user) -> int:
     """Cancel a scheduled meeting and move the calls on its agenda to the next formal one."""
-    if not user.has_perm("scrutiny.change_panelmeeting"):
+    if not permissions.may_change_meetings(user):
         raise PermissionDenied("Only scrutiny officers may cancel meetings.")
     meeting = machine.apply(meeting, "cancel", user=user)
     replacement = next_formal_meeting(after=max(meeting.starts_at, timezone.now()))
@@ -80,6 +81,6 @@ def meeting_cancel(*, meeting: PanelMeeting, user) -> int:
 @transaction.atomic
 def meeting_mark_held(*, meeting: PanelMeeting, user) -> PanelMeeting:
     """Record that a scheduled meeting took place."""
-    if not user.has_perm("scrutiny.change_panelmeeting"):
+    if not permissions.may_change_meetings(user):
         raise PermissionDenied("Only scrutiny officers may record meetings.")
     return machine.apply(meeting, "hold", user=user)

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .. import permissions
 from ..financial_years import financial_year_of
 from ..models import (
     ApplicationStage,
@@ -26,10 +27,6 @@ from ..notifications import queue_task
 from ..roles import PANEL
 from . import machine
 from .machine import TransitionNotAllowed
-
-MANAGE_APPLICATIONS = "scrutiny.change_panelapplication"
-DECIDE_EXPENSES = "scrutiny.change_expenseclaim"
-
 
 # The engine's one refusal, named for what is refused here.
 ExpenseRefused = TransitionNotAllowed
@@ -67,7 +64,7 @@ def application_submit(
     An application given by post, by phone or in person is entered by an officer who manages
     applications (`recorded_by`) and dated the day it reached us (`received_at`)."""
     on_behalf = received_via != ReceivedVia.WEB
-    if on_behalf and (recorded_by is None or not recorded_by.has_perm(MANAGE_APPLICATIONS)):
+    if on_behalf and (recorded_by is None or not permissions.may_manage_applications(recorded_by)):
         raise PermissionDenied("Only scrutiny officers enter an application for a resident.")
     now = timezone.now()
     application = PanelApplication(
@@ -93,7 +90,7 @@ def application_submit(
 
 
 def _locked_application(application: PanelApplication, user) -> PanelApplication:
-    if not user.has_perm(MANAGE_APPLICATIONS):
+    if not permissions.may_manage_applications(user):
         raise PermissionDenied("Only scrutiny officers may manage applications.")
     return PanelApplication.objects.select_for_update().get(pk=application.pk)
 
@@ -192,7 +189,7 @@ def expense_submit(
 ) -> ExpenseClaim:
     """A member claims money spent on panel work; a receipt and a positive amount are needed."""
     member = PanelMember.objects.filter(user=user).first()
-    if member is None or not user.has_perm("scrutiny.add_expenseclaim"):
+    if member is None or not permissions.may_claim_expenses(user):
         raise PermissionDenied("Only panel members may claim expenses.")
     if not receipt:
         raise ExpenseRefused("Attach the receipt.")
@@ -214,7 +211,7 @@ def expense_submit(
 @transaction.atomic
 def expense_decide(*, claim: ExpenseClaim, user, approve: bool, reason: str = "") -> ExpenseClaim:
     """An officer approves a waiting claim, or rejects it with a reason."""
-    if not user.has_perm(DECIDE_EXPENSES):
+    if not permissions.may_decide_expenses(user):
         raise PermissionDenied("Only scrutiny officers may approve expenses.")
     reason = "" if approve else reason.strip()
     return machine.apply(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from .. import permissions
 from ..financial_years import financial_year_label
 from ..history import acting_as
 from ..models import OutcomesReportPage, ProgrammeIndexPage
@@ -15,13 +16,10 @@ from ..notifications import queue_task
 from ..outcomes import Outcomes, outcomes_for_year
 from .calls import TransitionNotAllowed
 
-OUTCOMES_PERMISSION = "scrutiny.view_outcomes"
-REFRESH_PERMISSION = "scrutiny.refresh_outcomes"
-
 
 def _check(user) -> None:
     # None is the yearly task acting for the system.
-    if user is not None and not user.has_perm(REFRESH_PERMISSION):
+    if user is not None and not permissions.may_refresh_outcomes(user):
         raise PermissionDenied("Only scrutiny officers may draft or refresh the outcomes report.")
 
 

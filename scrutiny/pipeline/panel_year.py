@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .. import permissions
 from ..financial_years import financial_year_label
 from ..models import (
     OPEN_ACTION_STATUSES,
@@ -24,11 +25,6 @@ from ..models import (
 from ..outcomes import YearNotStarted, outcomes_for_year
 from . import machine
 from .machine import TransitionNotAllowed
-
-RECORD_REFERRAL = "scrutiny.add_referredtopic"
-PREPARE_EFFECTIVENESS = "scrutiny.add_effectivenessreview"
-WRITE_EFFECTIVENESS = "scrutiny.change_effectivenessreview"
-
 
 # --- Referred topics ---------------------------------------------------------------------------
 
@@ -119,7 +115,7 @@ def _figures(year: int) -> dict:
 @transaction.atomic
 def effectiveness_prepare(*, year: int, user) -> EffectivenessReview:
     """Start the year's effectiveness review from its outcome figures and action plans."""
-    if not user.has_perm(PREPARE_EFFECTIVENESS):
+    if not permissions.may_prepare_effectiveness(user):
         raise PermissionDenied("Only scrutiny officers prepare the effectiveness review.")
     if EffectivenessReview.objects.filter(financial_year=year).exists():
         raise TransitionNotAllowed(
@@ -143,7 +139,7 @@ def _draft(review: EffectivenessReview) -> EffectivenessReview:
 @transaction.atomic
 def effectiveness_refresh(*, review: EffectivenessReview, user) -> EffectivenessReview:
     """Take the figures again while the review is a draft."""
-    if not user.has_perm(WRITE_EFFECTIVENESS):
+    if not permissions.may_write_effectiveness(user):
         raise PermissionDenied("Only panel members and scrutiny officers change the review.")
     review = _draft(review)
     review.figures, review.figures_taken_at = _figures(review.financial_year), timezone.now()
@@ -157,7 +153,7 @@ def effectiveness_write(
     *, review: EffectivenessReview, user, what_worked: str, what_did_not: str, changes: str
 ) -> EffectivenessReview:
     """The panel's own assessment, written while the review is a draft."""
-    if not user.has_perm(WRITE_EFFECTIVENESS):
+    if not permissions.may_write_effectiveness(user):
         raise PermissionDenied("Only panel members and scrutiny officers change the review.")
     review = _draft(review)
     review.what_worked = what_worked.strip()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from .. import permissions
 from ..models import (
     CallForScrutiny,
     CallStatus,
@@ -93,7 +94,7 @@ def petition_open(
     target_change_reason: str = "",
 ) -> Petition:
     """Open a petition for a call in triage or gathering evidence, with a representative target."""
-    if not user.has_perm("scrutiny.add_petition"):
+    if not permissions.may_open_petitions(user):
         raise PermissionDenied("Only scrutiny officers may open petitions.")
     call = CallForScrutiny.objects.select_for_update().get(pk=call.pk)
     if call.status not in {CallStatus.TRIAGE, CallStatus.GATHERING_EVIDENCE}:
@@ -140,7 +141,7 @@ def petition_open(
 @transaction.atomic
 def petition_change_target(*, petition: Petition, target: int, reason: str, user) -> Petition:
     """Change a petition's target, recording why."""
-    if not user.has_perm("scrutiny.change_petition"):
+    if not permissions.may_change_petitions(user):
         raise PermissionDenied("Only scrutiny officers may change a petition's target.")
     if target < 1:
         raise TransitionNotAllowed("The target must be at least one signature.")
@@ -280,7 +281,7 @@ def signature_add_paper(
 ) -> PetitionSignature:
     """Enter a signature collected on paper; it counts at once. A signer who asked to be told
     the outcome is emailed, or written to at their address when they gave no email."""
-    if not user.has_perm("scrutiny.add_petitionsignature"):
+    if not permissions.may_add_paper_signatures(user):
         raise PermissionDenied("Only scrutiny officers may enter paper signatures.")
     if not name.strip() or not postcode.strip():
         raise SignatureRefused("A paper signature needs a name and a postcode.")
@@ -322,7 +323,7 @@ class ImportReport:
 
 def signatures_import_csv(*, petition: Petition, data: bytes, user) -> ImportReport:
     """Add paper signatures from a CSV sheet (name, postcode, address, email); all or nothing."""
-    if not user.has_perm("scrutiny.add_petitionsignature"):
+    if not permissions.may_add_paper_signatures(user):
         raise PermissionDenied("Only scrutiny officers may enter paper signatures.")
     report = ImportReport()
     try:
@@ -381,7 +382,7 @@ def signatures_invalidate(
     until: datetime | None = None,
 ) -> int:
     """Invalidate signatures in bulk by email domain, address or time window, with a reason."""
-    if not user.has_perm("scrutiny.change_petitionsignature"):
+    if not permissions.may_invalidate_signatures(user):
         raise PermissionDenied("Only scrutiny officers may invalidate signatures.")
     if not reason.strip():
         raise TransitionNotAllowed("Give a reason for invalidating the signatures.")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Revision
 
+from .. import permissions
 from ..models import (
     Appeal,
     AppealEvidence,
@@ -44,7 +45,6 @@ from ..models import (
 )
 from .petitions import petition_recount
 
-EXPORT_PERMISSION = "scrutiny.export_personal_data"
 ANONYMISED = "Anonymised"
 ANONYMISED_EMAIL_DOMAIN = "anonymised.invalid"
 RETENTION_REASON = "Anonymised: retention period ended"
@@ -382,7 +382,7 @@ def _scrub_invalidation_log(petition: Petition) -> int:
 
 
 def _require_export_permission(user) -> None:
-    if not (user and user.is_active and user.has_perm(EXPORT_PERMISSION)):
+    if not (user and permissions.may_handle_personal_data(user)):
         raise PermissionDenied("Only scrutiny officers may export or erase a person's data.")
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from .. import permissions
 from ..financial_years import financial_year_label
 from ..history import acting_as
 from ..models import (
@@ -18,7 +19,6 @@ from ..models import (
 from . import machine, rules
 from .machine import TransitionNotAllowed
 from .reviews import review_steps_create
-from .scoring import SCORE_PERMISSION
 
 
 def programme_year_page(*, year: int, user) -> ProgrammeYearPage:
@@ -65,7 +65,7 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
     A call or topic about an area that already has a review in that year joins that review.
     The review page is never published here: Communications publish it when it is ready.
     """
-    if not user.has_perm(SCORE_PERMISSION):
+    if not permissions.may_schedule(user):
         raise PermissionDenied("Only scrutiny officers and panel members may schedule reviews.")
     # Lock the score alone: PostgreSQL cannot lock the nullable side of the join to its call.
     score = (

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from wagtail.log_actions import log
 
+from .. import permissions
 from ..models import (
     CallForScrutiny,
     PanelMember,
@@ -30,18 +31,8 @@ from ..models import (
 from . import machine
 from .machine import TransitionNotAllowed
 
-STEP_PERMISSION = "scrutiny.change_reviewstepprogress"
-ADD_PARTICIPANT_PERMISSION = "scrutiny.add_reviewparticipant"
-REMOVE_PARTICIPANT_PERMISSION = "scrutiny.delete_reviewparticipant"
-
-
 # The engine's one refusal, named for what is refused here.
 ReviewRefused = TransitionNotAllowed
-
-
-def may_run_reviews(user) -> bool:
-    """Officers and panel members update steps and participants."""
-    return user.is_active and user.has_perm(STEP_PERMISSION)
 
 
 def review_steps_create(*, review: ScrutinyReviewPage) -> list[ReviewStepProgress]:
@@ -86,7 +77,7 @@ def review_step_update(
     notes: str = "",
 ) -> ReviewStepProgress:
     """Record where a review is with one step; starting a step starts a scheduled review."""
-    if not may_run_reviews(user):
+    if not permissions.may_run_reviews(user):
         raise PermissionDenied("Only scrutiny officers and panel members may update review steps.")
     if status not in StepStatus.values:
         raise ReviewRefused("Choose the step's status.")
@@ -144,7 +135,7 @@ def review_participant_add(
     *, review: ScrutinyReviewPage, member: PanelMember, user, role: str = ParticipantRole.MEMBER
 ) -> ReviewParticipant:
     """Add a serving panel member to a review, as its lead or as a member."""
-    if not (user.is_active and user.has_perm(ADD_PARTICIPANT_PERMISSION)):
+    if not (permissions.may_add_participants(user)):
         raise PermissionDenied("Only scrutiny officers and panel members may add participants.")
     if role not in ParticipantRole.values:
         raise ReviewRefused("Choose the member's role in the review.")
@@ -167,7 +158,7 @@ def review_participant_add(
 @transaction.atomic
 def review_participant_remove(*, participant: ReviewParticipant, user) -> None:
     """Take a member off a review; the history keeps that they took part."""
-    if not (user.is_active and user.has_perm(REMOVE_PARTICIPANT_PERMISSION)):
+    if not (permissions.may_remove_participants(user)):
         raise PermissionDenied("Only scrutiny officers and panel members may remove participants.")
     review = ScrutinyReviewPage.objects.get(pk=participant.review_id)
     member = participant.member

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from .. import permissions
 from ..financial_years import current_financial_year, financial_year_label
 from ..models import (
     PERIOD_RANK,
@@ -28,8 +29,6 @@ from ..models import (
     ScoringCriterion,
     ScrutinySettings,
 )
-
-SCORE_PERMISSION = "scrutiny.schedule_review"
 
 
 def _number(value) -> str:
@@ -218,7 +217,7 @@ def _refresh_year(*, year: int, user) -> int:
 @transaction.atomic
 def scores_refresh(*, year: int, user) -> int:
     """Score every business area, accepted call and referred topic of a year not yet scheduled."""
-    if not user.has_perm(SCORE_PERMISSION):
+    if not permissions.may_schedule(user):
         raise PermissionDenied("Only scrutiny officers and panel members may score.")
     return _refresh_year(year=year, user=user)
 

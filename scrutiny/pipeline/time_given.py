@@ -7,11 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from .. import permissions
 from ..models import PanelMember, TimeEntry, TrainingPlace, TrainingSession
 from . import machine
-
-OFFER_TRAINING = "scrutiny.add_trainingplace"
-LOG_FOR_OTHERS = "scrutiny.change_timeentry"
 
 
 @transaction.atomic
@@ -47,9 +45,9 @@ def time_log(
     member = member or own
     if member is None:
         raise PermissionDenied("Only panel members log their time.")
-    if member != own and not user.has_perm(LOG_FOR_OTHERS):
+    if member != own and not permissions.may_log_time_for_others(user):
         raise PermissionDenied("Only scrutiny officers log time for another member.")
-    if member == own and not user.has_perm("scrutiny.add_timeentry"):
+    if member == own and not permissions.may_log_time(user):
         raise PermissionDenied("Only panel members log their time.")
     entry = TimeEntry(
         member=member,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..admin_views.dashboard import may_use_pages
+from .. import permissions
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def user_may_use_pages(context) -> bool:
     """Whether the signed-in user works with pages (the dashboard's page search is theirs)."""
-    return may_use_pages(context["request"].user)
+    return permissions.may_use_pages(context["request"].user)
