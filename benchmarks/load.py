@@ -8,7 +8,8 @@ It creates a scratch database, loads the demo, serves it with gunicorn (4 gthrea
 thread each) on 127.0.0.1:8099 with production settings, and drives it with wrk
 (benchmarks/wrk/*.lua): the pages take turns for --rounds rounds and each keeps its median round;
 then concurrent petition signing, pressing "Confirm my signature" for every one, and concurrent
-call submissions. After each load it counts the rows (nothing lost, nothing duplicated) and exits
+call submissions, each between two loads of the bare page driven the same way (a wrk thread per
+connection), which give its ratio "beside" the bare page. After each load it counts the rows (nothing lost, nothing duplicated) and exits
 non-zero if any count is wrong or a worker timed out. Only loopback traffic; every run of wrk is
 bounded in time and in requests.
 """
@@ -160,12 +161,38 @@ def posts(path: str, connections: int, *args, tokens=()) -> dict:
         )
 
 
+def bare_beside(options, step):
+    """Run a POST step between two loads of the bare page driven as the step is (a wrk thread
+    per connection), so that its ratio compares like with like at the same moment: the
+    machine's speed drifts, and the database has the previous step's rows to digest."""
+    before = wrk(
+        "/bare/",
+        script="pages.lua",
+        connections=options.connections,
+        seconds=options.seconds,
+        threads=options.connections,
+    )
+    result = step()
+    after = wrk(
+        "/bare/",
+        script="pages.lua",
+        connections=options.connections,
+        seconds=options.seconds,
+        threads=options.connections,
+    )
+    result["bare"] = (before["per_second"] + after["per_second"]) / 2
+    return result
+
+
 def sign_confirm_and_call(options) -> tuple[dict, bool]:
     """Concurrent signing, confirming and call submissions, each followed by counting the rows."""
     connections = options.connections
     results, good = {}, True
     before = [int(n) for n in django(COUNT_SIGNATURES).split()]
-    signing = posts(PETITION, connections, "sign", max(1, options.signatures // connections))
+    signing = bare_beside(
+        options,
+        lambda: posts(PETITION, connections, "sign", max(1, options.signatures // connections)),
+    )
     results["sign a petition"] = signing
     taken, emails, _, _ = (int(n) for n in django(COUNT_SIGNATURES).split())
     print(f"signing: {signing['ok']} redirected to 'check your email', {signing['others']} other")
@@ -181,7 +208,7 @@ def sign_confirm_and_call(options) -> tuple[dict, bool]:
         "print('\\n'.join(S.objects.filter(email__startswith='bench', confirmed_at__isnull=True)"
         ".values_list('token', flat=True)))"
     ).split()
-    confirming = posts("/", connections, "confirm", tokens=tokens)
+    confirming = bare_beside(options, lambda: posts("/", connections, "confirm", tokens=tokens))
     results["confirm a signature"] = confirming
     _, _, confirmed, counted = (int(n) for n in django(COUNT_SIGNATURES).split())
     print(f"confirming: {confirming['ok']} confirmed pages, {confirming['others']} other")
@@ -201,8 +228,11 @@ def sign_confirm_and_call(options) -> tuple[dict, bool]:
         "from scrutiny.models import BusinessArea;"
         "print(BusinessArea.objects.filter(active=True).order_by('pk').first().pk)"
     )
-    calling = posts(
-        "/call-for-scrutiny/", connections, "call", max(1, options.calls // connections), area
+    calling = bare_beside(
+        options,
+        lambda: posts(
+            "/call-for-scrutiny/", connections, "call", max(1, options.calls // connections), area
+        ),
     )
     results["send a call"] = calling
     calls, references, names = (int(n) for n in django(count_calls).split())
@@ -301,12 +331,18 @@ def main() -> None:
         if options.pages_only:
             return
         submitted, good = sign_confirm_and_call(options)
-        print("| step (POST) | per second | p50 ms | p95 ms | requests | socket errors |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        bare = results["bare Wagtail page"]["per_second"]
+        print(
+            "| step (POST) | per second | x bare page (rounds) | bare page beside (req/s) "
+            "| x bare page beside | p50 ms | p95 ms | requests | socket errors |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for name, result in submitted.items():
             print(
-                f"| {name} | {result['per_second']:.1f} | {result['p50_ms']:.1f} | "
-                f"{result['p95_ms']:.1f} | {result['requests']} | {result['errors']} |"
+                f"| {name} | {result['per_second']:.1f} | {result['per_second'] / bare:.2f} | "
+                f"{result['bare']:.1f} | {result['per_second'] / result['bare']:.2f} | "
+                f"{result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {result['requests']} | "
+                f"{result['errors']} |"
             )
         timeouts = SERVER_LOG.read_text().count("WORKER TIMEOUT")
         good &= check(f"no worker timed out (gunicorn's log: {SERVER_LOG})", timeouts == 0)
