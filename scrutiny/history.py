@@ -27,8 +27,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 from wagtail.admin.utils import get_user_display_name
 from wagtail.models import Revision
 
-from . import permissions
-from .models.calls import CallForScrutiny
+from . import permissions, personal_data
 
 _MISSING = object()
 
@@ -108,8 +107,8 @@ class HistoryKind:
     # How one record is named in a listing, from its history row (own fields and `related`).
     title: Callable | None = None
     related: tuple = ()
-    # Fields shown as "hidden" to anyone without every one of `private_permissions`.
-    private_fields: frozenset = frozenset()
+    # The model's private fields (scrutiny.personal_data) are shown as "hidden" to anyone
+    # without every one of `private_permissions`.
     private_permissions: tuple = (permissions.SEE_CONTACT_DETAILS,)
     # Who wrote a first version that has no user: residents using a public form.
     created_without_user: str = SYSTEM
@@ -122,6 +121,10 @@ class HistoryKind:
     @cached_property
     def model(self):
         return apps.get_model(self.model_label)
+
+    @cached_property
+    def private_fields(self) -> frozenset:
+        return frozenset(personal_data.of(self.model_label).private)
 
     @cached_property
     def history_model(self):
@@ -154,8 +157,6 @@ class HistoryKind:
         ]
 
 
-RESIDENT_CONTACT = frozenset({"name", "email", "phone", "address", "postcode"})
-
 # The models of the History area, in the order their kinds are offered in its filter.
 HISTORY_KINDS: list[HistoryKind] = [
     HistoryKind(
@@ -163,7 +164,6 @@ HISTORY_KINDS: list[HistoryKind] = [
         "scrutiny.CallForScrutiny",
         "Call for scrutiny",
         title=lambda row: row.reference,
-        private_fields=CallForScrutiny.PRIVATE_FIELDS,
         created_without_user="The resident, on the public form",
         formatters={"extra_answers": _extra_answers},
     ),
@@ -173,7 +173,6 @@ HISTORY_KINDS: list[HistoryKind] = [
         "Note on a call",
         title=lambda row: f"Note on {_reference_of(row, 'call')}",
         related=("call",),
-        private_fields=frozenset({"text"}),
         private_permissions=(permissions.READ_CALL_NOTES,),
         parent="call",
     ),
@@ -183,7 +182,6 @@ HISTORY_KINDS: list[HistoryKind] = [
         "Evidence on a call",
         title=lambda row: f"Evidence on {_reference_of(row, 'call')}",
         related=("call",),
-        private_fields=frozenset({"original_name", "file"}),
         created_without_user="The resident, on the public form",
         parent="call",
     ),
@@ -199,7 +197,6 @@ HISTORY_KINDS: list[HistoryKind] = [
         "Petition signature",
         title=lambda row: f"Signature #{row.id} on {_related(row, 'petition') or 'a petition'}",
         related=("petition",),
-        private_fields=RESIDENT_CONTACT | {"ip_address", "person_key"},
         private_permissions=(permissions.SEE_CONTACT_DETAILS, permissions.SEE_SIGNERS),
         created_without_user="The signer, on the public form",
         parent="petition",
@@ -237,7 +234,6 @@ HISTORY_KINDS: list[HistoryKind] = [
         "Evidence on an appeal",
         title=lambda row: f"Evidence on {_reference_of(row, 'appeal')}",
         related=("appeal",),
-        private_fields=frozenset({"original_name", "file"}),
         created_without_user="The resident, on the public form",
         parent="appeal",
     ),
@@ -290,7 +286,6 @@ HISTORY_KINDS: list[HistoryKind] = [
         "scrutiny.PanelApplication",
         "Application to join the panel",
         title=lambda row: f"Application #{row.id}",
-        private_fields=RESIDENT_CONTACT | {"adjustments"},
         private_permissions=(permissions.SEE_CONTACT_DETAILS, permissions.VIEW_APPLICATIONS),
         created_without_user="The applicant, on the public form",
         formatters={"skills": _skills},

@@ -30,7 +30,7 @@ from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 
-from .. import permissions, pipeline, selectors, timeline
+from .. import permissions, personal_data, pipeline, selectors, timeline
 from ..access_codes import format_access_code
 from ..models import (
     Appeal,
@@ -57,7 +57,7 @@ from . import history as history_views
 from . import listings
 from .choosers import chooser_for
 
-PRIVATE_FIELDS = CallForScrutiny.PRIVATE_FIELDS
+PRIVATE_FIELDS = frozenset(personal_data.of(CallForScrutiny).private)
 EMPTY = "—"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,7 +83,7 @@ CALL_FIELDS = [
     "support_given_at",
     "assigned_officer",
 ]
-RESIDENT_FIELDS = ["name", "email", "phone", "address", "postcode", "support_contact"]
+RESIDENT_FIELDS = personal_data.of(CallForScrutiny).private
 
 
 class CallPermissionPolicy(ModelPermissionPolicy):

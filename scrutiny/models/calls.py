@@ -84,8 +84,8 @@ class CallForScrutiny(
     task offers the decision options (scrutiny.workflows.PanelDecisionTask).
     """
 
-    # The resident's name and contact details: only officers and managers see them.
-    PRIVATE_FIELDS = frozenset({"name", "email", "phone", "address", "postcode", "support_contact"})
+    # The resident's name and contact details are private (scrutiny.personal_data): only
+    # officers and managers see them.
 
     # Empty only inside the transaction that submits the call (see pipeline.number_call).
     reference = models.CharField(max_length=20, unique=True, null=True, editable=False)

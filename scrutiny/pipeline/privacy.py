@@ -22,7 +22,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Revision
 
-from .. import permissions
+from .. import permissions, personal_data
 from ..models import (
     Appeal,
     AppealEvidence,
@@ -45,49 +45,20 @@ from ..models import (
 )
 from .petitions import petition_recount
 
-ANONYMISED = "Anonymised"
+ANONYMISED = personal_data.ANONYMISED
 ANONYMISED_EMAIL_DOMAIN = "anonymised.invalid"
 RETENTION_REASON = "Anonymised: retention period ended"
 ERASURE_REASON = "Erased on request"
 
-# What replaces each personal field; every other field is kept for the statistics.
-CALL_FIELDS = {
-    "name": ANONYMISED,
-    "email": "",
-    "phone": "",
-    "address": "",
-    "postcode": "",
-    "concerns": ANONYMISED,
-    "actions_taken": ANONYMISED,
-    "service_failures": ANONYMISED,
-    "others_affected_why": "",
-    "complaint_reference": "",
-    "support_contact": "",
-    "extra_answers": [],
-}
-NOTE_FIELDS = {"text": ANONYMISED}
-UPLOAD_FIELDS = {"file": "", "original_name": "Deleted"}
-APPEAL_FIELDS = {"grounds": ANONYMISED}
-APPLICATION_FIELDS = {
-    "name": ANONYMISED,
-    "email": "",
-    "phone": "",
-    "address": "",
-    "postcode": "",
-    "why_join": ANONYMISED,
-    "skills_more": "",
-    "availability": "",
-    "adjustments": "",
-    "notes": "",
-}
+# What replaces each personal field (scrutiny.personal_data); every other field is kept for
+# the statistics.
+CALL_FIELDS = personal_data.of("scrutiny.CallForScrutiny").anonymised
+NOTE_FIELDS = personal_data.of("scrutiny.CallNote").anonymised
+UPLOAD_FIELDS = personal_data.of("scrutiny.CallEvidence").anonymised
+APPEAL_FIELDS = personal_data.of("scrutiny.Appeal").anonymised
+APPLICATION_FIELDS = personal_data.of("scrutiny.PanelApplication").anonymised
 # The email, person key and network address of a signature are set per row (see below).
-SIGNATURE_FIELDS = {
-    "name": ANONYMISED,
-    "postcode": "",
-    "address": "",
-    "ip_address": None,
-    "tell_outcome": False,
-}
+SIGNATURE_FIELDS = personal_data.of("scrutiny.PetitionSignature").anonymised
 
 # Calls whose process has ended: every call ends closed (withdrawn, a duplicate, out of scope,
 # not accepted once the time to appeal is over, improved while monitored, a serious failure put
@@ -501,101 +472,17 @@ def _history(instance, names: list[str]) -> list[dict]:
     ]
 
 
-CALL_EXPORT = [
-    "reference",
-    "status",
-    "submitted_at",
-    "status_changed_at",
-    "name",
-    "email",
-    "phone",
-    "address",
-    "postcode",
-    "tenure",
-    "business_area",
-    "concerns",
-    "actions_taken",
-    "complaint_stage",
-    "complaint_reference",
-    "complaint_finished",
-    "service_failures",
-    "others_affected",
-    "others_affected_why",
-    "households_affected",
-    "support_requested",
-    "support_contact",
-    "support_given_at",
-    "extra_answers",
-    "privacy_agreed_at",
-    "anonymised_at",
-]
-UPLOAD_EXPORT = ["original_name", "content_type", "size", "uploaded_at"]
-NOTE_EXPORT = ["text", "created_at"]
-DECISION_EXPORT = [
-    "outcome",
-    "reasons",
-    "avenues",
-    "immediate_recommendations",
-    "decided_at",
-    "sent_on",
-    "appeal_deadline",
-]
-# Who sat on an appeal panel is about them, not the appellant: left out.
-APPEAL_EXPORT = [
-    "reference",
-    "status",
-    "received_at",
-    "grounds",
-    "outcome",
-    "direction",
-    "decision_reasons",
-    "decided_at",
-    "anonymised_at",
-]
-SIGNATURE_EXPORT = [
-    "method",
-    "name",
-    "email",
-    "postcode",
-    "address",
-    "created_at",
-    "confirmed_at",
-    "withdrawn_at",
-    "invalidated_at",
-    "invalidation_reason",
-    "ip_address",
-    "anonymised_at",
-]
-APPLICATION_EXPORT = [
-    "name",
-    "email",
-    "phone",
-    "address",
-    "postcode",
-    "tenure",
-    "why_join",
-    "skills",
-    "skills_more",
-    "availability",
-    "payment_choice",
-    "adjustments",
-    "stage",
-    "notes",
-    "submitted_at",
-    "anonymised_at",
-]
-MEMBER_EXPORT = ["started_on", "ended_on", "role", "payment_choice"]
-CLAIM_EXPORT = [
-    "spent_on",
-    "description",
-    "amount",
-    "receipt_name",
-    "status",
-    "decided_at",
-    "rejection_reason",
-    "submitted_at",
-]
-ACCOUNT_EXPORT = ["username", "first_name", "last_name", "email", "date_joined", "last_login"]
+# What a subject access export gives of each record (scrutiny.personal_data).
+CALL_EXPORT = personal_data.of("scrutiny.CallForScrutiny").exported
+UPLOAD_EXPORT = personal_data.of("scrutiny.CallEvidence").exported
+NOTE_EXPORT = personal_data.of("scrutiny.CallNote").exported
+DECISION_EXPORT = personal_data.of("scrutiny.PanelDecision").exported
+APPEAL_EXPORT = personal_data.of("scrutiny.Appeal").exported
+SIGNATURE_EXPORT = personal_data.of("scrutiny.PetitionSignature").exported
+APPLICATION_EXPORT = personal_data.of("scrutiny.PanelApplication").exported
+MEMBER_EXPORT = personal_data.of("scrutiny.PanelMember").exported
+CLAIM_EXPORT = personal_data.of("scrutiny.ExpenseClaim").exported
+ACCOUNT_EXPORT = personal_data.of("account").exported
 
 
 def _with_history(instance, names: list[str], **extra) -> dict:
