@@ -37,7 +37,7 @@ from .models import (
     ReviewStepProgress,
     ScrutinyReviewPage,
 )
-from .review_selectors import review_progress
+from .selectors.reviews import review_progress
 
 # How many records a section lists; its link opens the rest.
 LIMIT = 10

@@ -1,12 +1,13 @@
 """Every read of the scrutiny process that views, admin screens, dashboards and reports share.
 
 Reads only: a selector queries records and says what they show. It never saves, never changes a
-status, never sends a message; every change of state is an operation in `scrutiny.pipeline`. The
-modules are named after the pipeline's where they read what it changes (calls, appeals,
-decisions, petitions, programme); history reads records' past versions back.
+status, never sends a message; every change of state is an operation in `scrutiny.pipeline`. Modules
+are named after the pipeline's where they read what it changes (appeals, calls, decisions,
+petitions, programme, reviews); besides those, history reads records' past versions back.
 
-Models do not import this package at module level (it imports them): a model method that needs
-a read imports it inside the method.
+Callers write `from scrutiny import selectors` and `selectors.call_similar(call)`, or import from a
+module here. Models do not import this package at module level (it imports them): a model method
+that needs a read imports it inside the method.
 """
 
 from .appeals import appeals_visible_to, call_latest_appeal
@@ -56,6 +57,7 @@ from .programme import (
     programme_reviews_for_public,
     programme_shortfall,
 )
+from .reviews import ReviewProgress, review_progress, reviews_for_admin
 
 __all__ = [
     "appeals_visible_to",
@@ -102,4 +104,7 @@ __all__ = [
     "programme_reviews",
     "programme_reviews_for_public",
     "programme_shortfall",
+    "ReviewProgress",
+    "review_progress",
+    "reviews_for_admin",
 ]
