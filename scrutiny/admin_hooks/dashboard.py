@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from .. import action_selectors, member_selectors, selectors
+from .. import member_selectors, selectors
 from ..admin_views import dashboard as dashboard_views
 from ..admin_views import scoring as scoring_views
 from ..financial_years import current_financial_year, financial_year_label
@@ -181,7 +181,7 @@ def add_actions_attention_panel(request, panels):
     from ..permissions import can_view_action_plans
 
     if can_view_action_plans(request.user):
-        groups = action_selectors.actions_needing_attention()
+        groups = selectors.actions_needing_attention()
         # An officer's "Your work" already lists the overdue actions: here only those due soon.
         overdue_in_your_work = request.user.has_perm("scrutiny.change_callforscrutiny")
         if overdue_in_your_work:

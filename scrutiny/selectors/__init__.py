@@ -2,7 +2,7 @@
 
 Reads only: a selector queries records and says what they show. It never saves, never changes a
 status, never sends a message; every change of state is an operation in `scrutiny.pipeline`. Modules
-are named after the pipeline's where they read what it changes (appeals, calls, decisions,
+are named after the pipeline's where they read what it changes (actions, appeals, calls, decisions,
 petitions, programme, reviews); besides those, history reads records' past versions back.
 
 Callers write `from scrutiny import selectors` and `selectors.call_similar(call)`, or import from a
@@ -10,6 +10,26 @@ module here. Models do not import this package at module level (it imports them)
 that needs a read imports it inside the method.
 """
 
+from .actions import (
+    PUBLISHED_REPORT_STATUSES,
+    AttentionGroup,
+    PlanFilters,
+    Progress,
+    action_owners,
+    action_plan_url,
+    action_plans,
+    actions_needing_attention,
+    decision_plan,
+    decision_plan_url,
+    filtered_actions,
+    progress_from,
+    recommendation_progress,
+    recommendations_for_public,
+    review_plan,
+    review_plan_url,
+    reviews_with_plans,
+    serious_failure_decisions,
+)
 from .appeals import appeals_visible_to, call_latest_appeal
 from .calls import (
     BARE_STAGES,
@@ -60,6 +80,24 @@ from .programme import (
 from .reviews import ReviewProgress, review_progress, reviews_for_admin
 
 __all__ = [
+    "PUBLISHED_REPORT_STATUSES",
+    "AttentionGroup",
+    "PlanFilters",
+    "Progress",
+    "action_owners",
+    "action_plan_url",
+    "action_plans",
+    "actions_needing_attention",
+    "decision_plan",
+    "decision_plan_url",
+    "filtered_actions",
+    "progress_from",
+    "recommendation_progress",
+    "recommendations_for_public",
+    "review_plan",
+    "review_plan_url",
+    "reviews_with_plans",
+    "serious_failure_decisions",
     "appeals_visible_to",
     "call_latest_appeal",
     "BARE_STAGES",
