@@ -6,11 +6,11 @@ from django.db.models.functions import Cast
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from .member_selectors import claims_visible_to, places_visible_to, time_visible_to
 from .models import Appeal, ExpenseClaim, TimeEntry, TrainingPlace
 from .models.people import eligible_people
 from .roles import OFFICERS
 from .selectors import appeals_visible_to
+from .selectors.membership import claims_visible_to, places_visible_to, time_visible_to
 
 # Records that a group may see only some of, each with the selector of those a user may open.
 # Wagtail shows a model's log entries to anyone holding any permission on the model; these

@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from .. import member_selectors, selectors
+from .. import selectors
 from ..admin_views import dashboard as dashboard_views
 from ..admin_views import scoring as scoring_views
 from ..financial_years import current_financial_year, financial_year_label
@@ -118,7 +118,7 @@ class MembersBelowTargetPanel(Component):
 def add_members_below_target_panel(request, panels):
     """Show officers the members who are below their commitments this year."""
     if request.user.has_perm("scrutiny.view_panelmember"):
-        rows = member_selectors.members_below_target()
+        rows = selectors.members_below_target()
         if rows:
             panels.append(MembersBelowTargetPanel(rows))
 
@@ -147,7 +147,7 @@ class MembersDaysPanel(Component):
 def add_members_days_panel(request, panels):
     """Show officers the members giving far less or far more time than the yearly days."""
     if request.user.has_perm("scrutiny.view_panelmember"):
-        flags = member_selectors.members_far_from_days()
+        flags = selectors.members_far_from_days()
         if flags:
             panels.append(MembersDaysPanel(flags))
 

@@ -3,7 +3,8 @@
 Reads only: a selector queries records and says what they show. It never saves, never changes a
 status, never sends a message; every change of state is an operation in `scrutiny.pipeline`. Modules
 are named after the pipeline's where they read what it changes (actions, appeals, calls, decisions,
-petitions, programme, reviews); besides those, history reads records' past versions back.
+membership, petitions, programme, reviews); besides those, history reads records' past versions
+back.
 
 Callers write `from scrutiny import selectors` and `selectors.call_similar(call)`, or import from a
 module here. Models do not import this package at module level (it imports them): a model method
@@ -62,6 +63,25 @@ from .calls import (
 )
 from .decisions import DECISION_SENTENCES, call_latest_decision, decision_in_plain_english
 from .history import history_versions
+from .membership import (
+    DAYS_PER_MEETING,
+    Commitment,
+    DaysFlag,
+    MemberCommitments,
+    attended_meetings,
+    claims_visible_to,
+    logged_hours,
+    member_commitments,
+    member_review_count,
+    members_below_target,
+    members_far_from_days,
+    members_serving,
+    months_left_in_year,
+    payments_and_expenses,
+    places_visible_to,
+    time_visible_to,
+    training_hours,
+)
 from .petitions import (
     petition_admin_url,
     petition_index_page,
@@ -131,6 +151,23 @@ __all__ = [
     "call_latest_decision",
     "decision_in_plain_english",
     "history_versions",
+    "DAYS_PER_MEETING",
+    "Commitment",
+    "DaysFlag",
+    "MemberCommitments",
+    "attended_meetings",
+    "claims_visible_to",
+    "logged_hours",
+    "member_commitments",
+    "member_review_count",
+    "members_below_target",
+    "members_far_from_days",
+    "members_serving",
+    "months_left_in_year",
+    "payments_and_expenses",
+    "places_visible_to",
+    "time_visible_to",
+    "training_hours",
     "petition_admin_url",
     "petition_index_page",
     "petition_urls",
