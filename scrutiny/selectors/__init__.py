@@ -3,8 +3,8 @@
 Reads only: a selector queries records and says what they show. It never saves, never changes a
 status, never sends a message; every change of state is an operation in `scrutiny.pipeline`. Modules
 are named after the pipeline's where they read what it changes (actions, appeals, calls, decisions,
-membership, petitions, programme, reviews); besides those, history reads records' past versions back
-and register reads the public register of calls.
+membership, petitions, programme, reviews); besides those, history reads records' past versions
+back, records says why a record may not be deleted and register reads the public register of calls.
 
 Callers write `from scrutiny import selectors` and `selectors.call_similar(call)`, or import from a
 module here. Models do not import this package at module level (it imports them): a model method
@@ -97,6 +97,7 @@ from .programme import (
     programme_reviews_for_public,
     programme_shortfall,
 )
+from .records import deletion_refusal, page_deletion_refusal, record_page_models, records_in_the_way
 from .register import OUTCOME_WORDS, RegisterEntry, register_calls, register_entry, register_years
 from .reviews import ReviewProgress, review_progress, reviews_for_admin
 
@@ -180,6 +181,10 @@ __all__ = [
     "programme_reviews",
     "programme_reviews_for_public",
     "programme_shortfall",
+    "deletion_refusal",
+    "page_deletion_refusal",
+    "record_page_models",
+    "records_in_the_way",
     "OUTCOME_WORDS",
     "RegisterEntry",
     "register_calls",
