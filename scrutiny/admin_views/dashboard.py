@@ -3,7 +3,7 @@
 from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.ui.components import Component
 
-from ..work_selectors import work_for
+from ..selectors.work import work_for
 
 
 class YourWorkPanel(Component):

@@ -4,7 +4,8 @@ Reads only: a selector queries records and says what they show. It never saves, 
 status, never sends a message; every change of state is an operation in `scrutiny.pipeline`. Modules
 are named after the pipeline's where they read what it changes (actions, appeals, calls, decisions,
 membership, petitions, programme, reviews); besides those, history reads records' past versions
-back, records says why a record may not be deleted and register reads the public register of calls.
+back, records says why a record may not be deleted, register reads the public register of calls and
+work gathers the dashboard's "Your work".
 
 Callers write `from scrutiny import selectors` and `selectors.call_similar(call)`, or import from a
 module here. Models do not import this package at module level (it imports them): a model method
@@ -100,6 +101,7 @@ from .programme import (
 from .records import deletion_refusal, page_deletion_refusal, record_page_models, records_in_the_way
 from .register import OUTCOME_WORDS, RegisterEntry, register_calls, register_entry, register_years
 from .reviews import ReviewProgress, review_progress, reviews_for_admin
+from .work import RoleWork, WorkItem, WorkSection, work_for
 
 __all__ = [
     "PUBLISHED_REPORT_STATUSES",
@@ -193,4 +195,8 @@ __all__ = [
     "ReviewProgress",
     "review_progress",
     "reviews_for_admin",
+    "RoleWork",
+    "WorkItem",
+    "WorkSection",
+    "work_for",
 ]

@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
 
-from .models import (
+from ..models import (
     ActionItem,
     Appeal,
     AppealStatus,
@@ -37,7 +37,7 @@ from .models import (
     ReviewStepProgress,
     ScrutinyReviewPage,
 )
-from .selectors.reviews import review_progress
+from .reviews import review_progress
 
 # How many records a section lists; its link opens the rest.
 LIMIT = 10
