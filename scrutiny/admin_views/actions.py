@@ -38,7 +38,6 @@ from ..permissions import (
     can_view_action_plans,
     may_be_named,
 )
-from ..selectors import history_versions
 from .calls import display_value
 
 # Bookkeeping fields that say nothing a reader of the history needs.
@@ -106,7 +105,7 @@ def histories(model, ids) -> dict[int, list[dict]]:
         .order_by("history_date", "history_id")
     )
     grouped: dict[int, list[dict]] = {}
-    for version in history_versions(model, history_rows):
+    for version in selectors.history_versions(model, history_rows):
         grouped.setdefault(version["id"], []).append(version)
     return {pk: version_rows(model, versions) for pk, versions in grouped.items()}
 

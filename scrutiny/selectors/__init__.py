@@ -1,14 +1,15 @@
-"""Every read of the scrutiny process that views, admin screens, dashboards and reports share.
+"""Every read that views, admin screens, dashboards, reports and tasks share.
 
 Reads only: a selector queries records and says what they show. It never saves, never changes a
-status, never sends a message; every change of state is an operation in `scrutiny.pipeline`. Modules
-are named after the pipeline's where they read what it changes (actions, appeals, calls, decisions,
-membership, petitions, programme, reviews); besides those, history reads records' past versions
-back, records says why a record may not be deleted, register reads the public register of calls and
-work gathers the dashboard's "Your work".
+status and never sends anything; every change of state is an operation in `scrutiny.pipeline`.
+The modules are named after the pipeline's where they read what it changes: actions, appeals,
+calls, decisions, membership, petitions, programme and reviews. Besides those, history reads
+records' past versions back, records says why a record may not be deleted, register reads the
+public register of calls, and work gathers the dashboard's "Your work" (only `work_for` and its
+dataclasses are here; its sections are read as `selectors.work.calls_to_triage` and so on).
 
-Callers write `from scrutiny import selectors` and `selectors.call_similar(call)`, or import from a
-module here. Models do not import this package at module level (it imports them): a model method
+Callers write `from scrutiny import selectors` and `selectors.call_similar(call)`, or import from
+the module. Models do not import this package at module level (it imports them): a model method
 that needs a read imports it inside the method.
 """
 
