@@ -282,9 +282,9 @@ def records_seen_one_by_one() -> dict:
     """Records that a group may see only some of, each with the selector of those a user may
     open. Wagtail shows a model's log entries to anyone holding any permission on the model;
     these narrow the entries to the records the user may open."""
-    from .member_selectors import claims_visible_to, places_visible_to, time_visible_to
     from .models import Appeal, ExpenseClaim, TimeEntry, TrainingPlace
     from .selectors import appeals_visible_to
+    from .selectors.membership import claims_visible_to, places_visible_to, time_visible_to
 
     return {
         ExpenseClaim: claims_visible_to,

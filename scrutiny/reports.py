@@ -144,7 +144,7 @@ def _cached_pdf(kind: str, html: str, filename: str, base_url: str) -> ReportPdf
 
 
 def review_report_html(review, *, draft: bool = False) -> str:
-    from .review_selectors import review_progress
+    from .selectors.reviews import review_progress
 
     config = ScrutinySettings.load()
     return render_to_string(

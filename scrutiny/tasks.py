@@ -430,10 +430,10 @@ def send_member_welcome(member_pk: int) -> bool:
 
 def send_action_reminder(item_pk: int, stage: str) -> bool:
     """Remind an action's owner that it is due soon or overdue (once per stage and due date)."""
-    from .action_selectors import action_plan_url
     from .models import ActionItem
     from .pipeline import REMINDER_STAGES
     from .pipeline.actions import STILL_OVERDUE
+    from .selectors.actions import action_plan_url
 
     item = (
         ActionItem.objects.open()

@@ -52,7 +52,7 @@ class TimeEntryForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .member_selectors import members_serving
+        from .selectors.membership import members_serving
 
         if permissions.may_log_time_for_others(user):
             self.fields["member"].queryset = members_serving()
@@ -81,7 +81,7 @@ class TrainingOfferForm(forms.Form):
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        from .member_selectors import members_serving
+        from .selectors.membership import members_serving
 
         self.fields["members"].queryset = members_serving().exclude(
             pk__in=session.places.values_list("member_id", flat=True)

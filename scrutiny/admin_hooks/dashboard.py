@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from .. import action_selectors, member_selectors, permissions, selectors
+from .. import permissions, selectors
 from ..admin_views import dashboard as dashboard_views
 from ..admin_views import scoring as scoring_views
 from ..financial_years import current_financial_year, financial_year_label
@@ -118,7 +118,7 @@ class MembersBelowTargetPanel(Component):
 def add_members_below_target_panel(request, panels):
     """Show officers the members who are below their commitments this year."""
     if permissions.may_view_members(request.user):
-        rows = member_selectors.members_below_target()
+        rows = selectors.members_below_target()
         if rows:
             panels.append(MembersBelowTargetPanel(rows))
 
@@ -147,7 +147,7 @@ class MembersDaysPanel(Component):
 def add_members_days_panel(request, panels):
     """Show officers the members giving far less or far more time than the yearly days."""
     if permissions.may_view_members(request.user):
-        flags = member_selectors.members_far_from_days()
+        flags = selectors.members_far_from_days()
         if flags:
             panels.append(MembersDaysPanel(flags))
 
@@ -181,7 +181,7 @@ def add_actions_attention_panel(request, panels):
     from ..permissions import can_view_action_plans
 
     if can_view_action_plans(request.user):
-        groups = action_selectors.actions_needing_attention()
+        groups = selectors.actions_needing_attention()
         # An officer's "Your work" already lists the overdue actions: here only those due soon.
         overdue_in_your_work = permissions.can_manage_calls(request.user)
         if overdue_in_your_work:

@@ -11,7 +11,7 @@ from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail_modeladmin.options import modeladmin_register
 
-from .. import permissions, record_selectors
+from .. import permissions, selectors
 from ..admin_views import outbox as outbox_views
 from ..admin_views import outcomes as outcome_views
 from ..models import (
@@ -104,7 +104,7 @@ def refuse_deleting_the_record(request, page):
     Only superusers are offered Delete on such a page (RecordPagePermissionTester); a page
     that a protected record points at is refused too, so a delete never ends in an error.
     """
-    refusal = record_selectors.page_deletion_refusal(page)
+    refusal = selectors.page_deletion_refusal(page)
     if refusal is None:
         return None
     messages.error(request, refusal)
@@ -118,9 +118,9 @@ def refuse_bulk_deleting_the_record(request, action_type, objects, action_class_
     if action_type != "delete":
         return None
     if issubclass(action_class_instance.model, Page):
-        refusals = [record_selectors.page_deletion_refusal(page) for page in objects]
+        refusals = [selectors.page_deletion_refusal(page) for page in objects]
     else:
-        refusals = [record_selectors.deletion_refusal(instance) for instance in objects]
+        refusals = [selectors.deletion_refusal(instance) for instance in objects]
     if not any(refusals):
         return None
     for refusal in filter(None, refusals):
@@ -131,7 +131,7 @@ def refuse_bulk_deleting_the_record(request, action_type, objects, action_class_
 @hooks.register("before_delete_snippet")
 def refuse_deleting_what_the_record_needs(request, instances):
     """A record that others on the record point at is not deleted: name them, never fail."""
-    refusals = [record_selectors.deletion_refusal(instance) for instance in instances]
+    refusals = [selectors.deletion_refusal(instance) for instance in instances]
     if not any(refusals):
         return None
     for refusal in filter(None, refusals):
@@ -145,7 +145,7 @@ def refuse_deleting_what_the_record_needs(request, instances):
 @hooks.register("before_delete_user")
 def refuse_deleting_a_person_on_the_record(request, user):
     """An account the record names (a panel member) is made inactive, never deleted."""
-    refusal = record_selectors.deletion_refusal(user)
+    refusal = selectors.deletion_refusal(user)
     if refusal is None:
         return None
     messages.error(request, refusal)

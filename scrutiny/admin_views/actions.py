@@ -20,7 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import AdminDateInput
 
-from .. import action_selectors, pipeline
+from .. import pipeline, selectors
 from ..models import (
     ActionItem,
     ActionStatus,
@@ -38,7 +38,6 @@ from ..permissions import (
     can_view_action_plans,
     may_be_named,
 )
-from ..selectors import history_versions
 from .calls import display_value
 
 # Bookkeeping fields that say nothing a reader of the history needs.
@@ -106,7 +105,7 @@ def histories(model, ids) -> dict[int, list[dict]]:
         .order_by("history_date", "history_id")
     )
     grouped: dict[int, list[dict]] = {}
-    for version in history_versions(model, history_rows):
+    for version in selectors.history_versions(model, history_rows):
         grouped.setdefault(version["id"], []).append(version)
     return {pk: version_rows(model, versions) for pk, versions in grouped.items()}
 
@@ -130,17 +129,17 @@ class ActionPlanFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["review"].choices = [("", "All reviews")] + [
-            (review.pk, review.title) for review in action_selectors.reviews_with_plans()
+            (review.pk, review.title) for review in selectors.reviews_with_plans()
         ]
         self.fields["owner"].choices = [("", "Anyone")] + [
-            (person.pk, person_name(person)) for person in action_selectors.action_owners()
+            (person.pk, person_name(person)) for person in selectors.action_owners()
         ]
 
-    def filters(self) -> action_selectors.PlanFilters:
+    def filters(self) -> selectors.PlanFilters:
         if not self.is_valid():
-            return action_selectors.PlanFilters()
+            return selectors.PlanFilters()
         data = self.cleaned_data
-        return action_selectors.PlanFilters(
+        return selectors.PlanFilters(
             review=data.get("review"),
             owner=data.get("owner"),
             status=data.get("status") or "",
@@ -166,8 +165,8 @@ class ActionPlanIndexView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ActionPlanFilterForm(self.request.GET or None)
-        filters = form.filters() if self.request.GET else action_selectors.PlanFilters()
-        plans = action_selectors.action_plans(filters)
+        filters = form.filters() if self.request.GET else selectors.PlanFilters()
+        plans = selectors.action_plans(filters)
         context.update(
             {
                 "filter_form": form,
@@ -202,7 +201,7 @@ class ReviewPlanView(PlanMixin, TemplateView):
     template_name = "scrutiny/admin/action_plan_review.html"
 
     def dispatch(self, request, pk: int):
-        review = action_selectors.review_plan(pk)
+        review = selectors.review_plan(pk)
         answering = review.recommendations.all() if review else ()
         self.review = _followed(request.user, review, answering)
         return super().dispatch(request, pk=pk)
@@ -239,7 +238,7 @@ class ReviewPlanView(PlanMixin, TemplateView):
                     "responsible_email": rec.responsible_email,
                     "response": response,
                     "response_history": response_history.get(response.pk, []) if response else [],
-                    "progress": action_selectors.progress_from(response, actions, today=today),
+                    "progress": selectors.progress_from(response, actions, today=today),
                     "actions": [
                         {
                             "item": item,
@@ -278,7 +277,7 @@ class DecisionPlanView(PlanMixin, TemplateView):
 
     def dispatch(self, request, pk: int):
         _check_viewer(request.user)
-        self.decision = action_selectors.decision_plan(pk)
+        self.decision = selectors.decision_plan(pk)
         if self.decision is None:
             raise Http404
         return super().dispatch(request, pk=pk)
@@ -468,7 +467,7 @@ class RecommendationFormMixin:
         return None
 
     def back_url(self) -> str:
-        return action_selectors.review_plan_url(self.review)
+        return selectors.review_plan_url(self.review)
 
     def about(self) -> dict:
         return {"recommendation": self.recommendation, "review": self.review}
@@ -546,11 +545,11 @@ class AddActionView(RecommendationFormMixin, PlanFormView):
 class DecisionFormMixin:
     def load(self, request, pk: int):
         _check_viewer(request.user)
-        self.decision = get_object_or_404(action_selectors.serious_failure_decisions(), pk=int(pk))
+        self.decision = get_object_or_404(selectors.serious_failure_decisions(), pk=int(pk))
         self.plan_title = f"Serious failure: {self.decision.call.reference}"
 
     def back_url(self) -> str:
-        return action_selectors.decision_plan_url(self.decision)
+        return selectors.decision_plan_url(self.decision)
 
     def about(self) -> dict:
         return {"decision": self.decision}
@@ -602,7 +601,7 @@ class ItemFormMixin:
             raise PermissionDenied
 
     def back_url(self) -> str:
-        return action_selectors.action_plan_url(self.item)
+        return selectors.action_plan_url(self.item)
 
     def about(self) -> dict:
         context = {"item": self.item}
@@ -668,7 +667,7 @@ def agree_plan(request, pk: int):
         messages.error(request, str(error) or "You may not agree action plans.")
     else:
         messages.success(request, "The panel has agreed the action plan.")
-    return redirect(action_selectors.review_plan_url(recommendation.page))
+    return redirect(selectors.review_plan_url(recommendation.page))
 
 
 class ActionPlansMenuItem(MenuItem):

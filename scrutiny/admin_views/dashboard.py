@@ -2,7 +2,7 @@
 
 from wagtail.admin.ui.components import Component
 
-from ..work_selectors import work_for
+from ..selectors.work import work_for
 
 
 class YourWorkPanel(Component):

@@ -24,7 +24,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import member_selectors, permissions, pipeline, timeline
+from .. import permissions, pipeline, selectors, timeline
 from ..financial_years import financial_year_of
 from ..membership_forms import ExpenseClaimForm
 from ..models import (
@@ -296,7 +296,7 @@ class MemberInspectView(snippet_views.InspectView):
         context.update(
             {
                 "member": member,
-                "commitments": member_selectors.member_commitments(member, year=year),
+                "commitments": selectors.member_commitments(member, year=year),
                 "year": year,
                 "previous_year": year - 1,
                 "next_year": year + 1 if year < current else None,
@@ -361,17 +361,17 @@ class OwnClaimsMixin:
     """Only claims this user may see: any view of one claim answers 404 for another's."""
 
     def get_base_object_queryset(self):
-        return member_selectors.claims_visible_to(self.request.user)
+        return selectors.claims_visible_to(self.request.user)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(member_selectors.claims_visible_to(self.request.user), pk=self.pk)
+        return get_object_or_404(selectors.claims_visible_to(self.request.user), pk=self.pk)
 
 
 class ClaimIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
     """Claims: all for officers, one's own for a member."""
 
     def get_base_queryset(self):
-        return member_selectors.claims_visible_to(self.request.user)
+        return selectors.claims_visible_to(self.request.user)
 
     def get_add_url(self):
         return claim_url("add") if permissions.may_claim_expenses(self.request.user) else None
@@ -465,7 +465,7 @@ def claim_decide(request, pk: int):
 
 def claim_receipt(request, pk: int):
     """The receipt, to the claimant and to officers only; never from a public address."""
-    claim = member_selectors.claims_visible_to(request.user).filter(pk=pk).first()
+    claim = selectors.claims_visible_to(request.user).filter(pk=pk).first()
     if claim is None:
         return file_refused(request, PermissionDenied())
     try:
@@ -486,7 +486,7 @@ def payments_csv(request, year: int):
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     writer.writerow(["Member", "Username", "Payment choice", "Payment", "Expenses", "Total"])
-    for row in member_selectors.payments_and_expenses(year):
+    for row in selectors.payments_and_expenses(year):
         writer.writerow(
             [
                 _csv_safe(row["member"]),

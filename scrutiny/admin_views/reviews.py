@@ -17,7 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from .. import permissions, pipeline, review_selectors
+from .. import permissions, pipeline, selectors
 from ..financial_years import financial_year_label
 from ..models import (
     ParticipantRole,
@@ -100,7 +100,7 @@ class ReviewIndexView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = review_selectors.reviews_for_admin()
+        rows = selectors.reviews_for_admin()
         for row in rows:
             row["year_label"] = financial_year_label(row["year"]) if row["year"] else ""
             row["run_url"] = review_run_url(row["review"])
@@ -247,7 +247,7 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
                 "review": self.review,
                 "year": self.review.get_parent().specific,
                 "steps": steps,
-                "progress": review_selectors.review_progress(self.review),
+                "progress": selectors.review_progress(self.review),
                 "participants": self.review.participants.select_related("member__user"),
                 "participant_form": self.participant_form
                 or ParticipantForm(review=self.review, prefix="participant"),

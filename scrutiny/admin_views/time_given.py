@@ -15,7 +15,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .. import member_selectors, permissions, pipeline
+from .. import permissions, pipeline, selectors
 from ..models import TimeEntry, TimeStatus, TrainingSession
 from ..time_forms import TimeEntryForm, TrainingOfferForm
 from .choosers import chooser_for
@@ -70,7 +70,7 @@ class SessionInspectView(snippet_views.InspectView):
         context = super().get_context_data(**kwargs)
         session = self.object
         user = self.request.user
-        places = member_selectors.places_visible_to(user).filter(session=session)
+        places = selectors.places_visible_to(user).filter(session=session)
         context.update(
             {
                 "session": session,
@@ -107,7 +107,7 @@ def training_offer(request, pk: int):
 @require_POST
 def training_place_move(request, pk: int):
     """Book, decline, or record attendance at a place: whoever the engine allows."""
-    place = get_object_or_404(member_selectors.places_visible_to(request.user), pk=pk)
+    place = get_object_or_404(selectors.places_visible_to(request.user), pk=pk)
     move = request.POST.get("move", "")
     try:
         place = pipeline.training_place_move(place=place, move=move, user=request.user)
@@ -157,17 +157,17 @@ class OwnTimeMixin:
     """Only time this user may see: any view of one entry answers 404 for another's."""
 
     def get_base_object_queryset(self):
-        return member_selectors.time_visible_to(self.request.user)
+        return selectors.time_visible_to(self.request.user)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(member_selectors.time_visible_to(self.request.user), pk=self.pk)
+        return get_object_or_404(selectors.time_visible_to(self.request.user), pk=self.pk)
 
 
 class TimeIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
     """Logged time: everyone's for officers, one's own for a member."""
 
     def get_base_queryset(self):
-        return member_selectors.time_visible_to(self.request.user)
+        return selectors.time_visible_to(self.request.user)
 
     def get_add_url(self):
         user = self.request.user
@@ -231,7 +231,7 @@ class TimeCreateView(AdminFormView):
 @require_POST
 def time_withdraw(request, pk: int):
     """Take back time logged by mistake."""
-    entry = get_object_or_404(member_selectors.time_visible_to(request.user), pk=pk)
+    entry = get_object_or_404(selectors.time_visible_to(request.user), pk=pk)
     try:
         pipeline.time_withdraw(entry=entry, user=request.user)
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:

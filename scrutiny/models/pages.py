@@ -237,22 +237,22 @@ class CallForScrutinyPage(PublicFormPage, RoutablePageMixin, Page):
         """The public register: calls that reached the panel and that their residents said
         may be listed, with the panel's decision and reasons, filtered by year, service and
         decision. Never a resident's name or contact details."""
-        from scrutiny import forms, register_selectors
+        from scrutiny import forms, selectors
 
         form = forms.RegisterFilterForm(
             request.GET or None,
-            years=register_selectors.register_years(),
-            outcomes=register_selectors.OUTCOME_WORDS,
+            years=selectors.register_years(),
+            outcomes=selectors.OUTCOME_WORDS,
         )
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        rows = register_selectors.register_calls(
+        rows = selectors.register_calls(
             year=filters.get("year"),
             area=filters.get("service"),
             outcome=filters.get("outcome") or "",
         )
         paginator = Paginator(rows, 25)
         page = paginator.get_page(request.GET.get("page"))
-        page.object_list = [register_selectors.register_entry(row) for row in page.object_list]
+        page.object_list = [selectors.register_entry(row) for row in page.object_list]
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(

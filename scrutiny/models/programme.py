@@ -269,7 +269,7 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from scrutiny.review_selectors import review_progress
+        from scrutiny.selectors.reviews import review_progress
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = review_progress(self)
@@ -298,7 +298,7 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
     @property
     def progress_label(self) -> str:
         """Where the review is, as "step 6 of 10" or "all 10 steps done"."""
-        from scrutiny.review_selectors import review_progress
+        from scrutiny.selectors.reviews import review_progress
 
         return review_progress(self).label
 

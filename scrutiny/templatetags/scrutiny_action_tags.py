@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..action_selectors import recommendation_progress
+from ..selectors.actions import recommendation_progress
 
 register = template.Library()
 

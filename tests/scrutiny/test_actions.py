@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from scrutiny import action_selectors, pipeline
+from scrutiny import pipeline, selectors
 from scrutiny.models import (
     ActionItem,
     ActionStatus,
@@ -621,7 +621,7 @@ def test_public_progress_shows_the_response_and_counts_but_no_owner(staff, home_
         recommendation=second, decision="not_accepted", reasons="Cost.", user=staff["manager"]
     )
 
-    html = render_progress(action_selectors.recommendations_for_public(review))
+    html = render_progress(selectors.recommendations_for_public(review))
 
     assert "Accepted" in html and "2 of 3 actions done, 1 overdue" in html
     assert "Not accepted" in html
@@ -635,7 +635,7 @@ def test_public_progress_queries_do_not_grow_with_recommendations(staff, home_pa
             respond_and_plan(rec, staff["manager"], actions=2)
         page = ScrutinyReviewPage.objects.get(pk=review.pk)
         with CaptureQueriesContext(connection) as prefetched:
-            render_progress(action_selectors.recommendations_for_public(page))
+            render_progress(selectors.recommendations_for_public(page))
         page = ScrutinyReviewPage.objects.get(pk=review.pk)
         with CaptureQueriesContext(connection) as plain:
             render_progress(page.recommendations.all())

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from wagtail.models import ModelLogEntry
 
-from scrutiny import member_selectors, pipeline, roles
+from scrutiny import pipeline, roles, selectors
 from scrutiny.financial_years import financial_year_of
 from scrutiny.models import ExpenseClaim, MeetingKind, MeetingStatus
 from tests.scrutiny.membership_builders import (
@@ -177,7 +177,7 @@ def test_financial_years_turn_on_the_first_of_april():
 
 
 def test_commitments_count_attendance_in_the_financial_year(known_year):
-    commitments = member_selectors.member_commitments(known_year, year=2025)
+    commitments = selectors.member_commitments(known_year, year=2025)
     done = {item.label: (item.done, item.target, item.met) for item in commitments.items}
     assert done == {
         "Formal meetings": (3, 3, True),
@@ -192,14 +192,14 @@ def test_commitments_count_attendance_in_the_financial_year(known_year):
 
 
 def test_the_years_either_side_count_only_their_own_meetings(known_year):
-    before = member_selectors.member_commitments(known_year, year=2024)
-    after = member_selectors.member_commitments(known_year, year=2026)
+    before = selectors.member_commitments(known_year, year=2024)
+    after = selectors.member_commitments(known_year, year=2026)
     assert before.items[0].done == 1
     assert after.items[0].done == 1
-    assert member_selectors.member_review_count(known_year.user, 2025) == 2
-    assert member_selectors.member_review_count(known_year.user, 2024) == 1
-    assert member_selectors.member_review_count(known_year.user, 2026) == 0
-    assert member_selectors.member_review_count(known_year.user, 2019) == 0
+    assert selectors.member_review_count(known_year.user, 2025) == 2
+    assert selectors.member_review_count(known_year.user, 2024) == 1
+    assert selectors.member_review_count(known_year.user, 2026) == 0
+    assert selectors.member_review_count(known_year.user, 2019) == 0
 
 
 def test_the_minimums_come_from_the_settings(known_year):
@@ -208,15 +208,15 @@ def test_the_minimums_come_from_the_settings(known_year):
     config = ScrutinySettings.load()
     config.minimum_formal_meetings = 4
     config.save()
-    commitments = member_selectors.member_commitments(known_year, year=2025)
+    commitments = selectors.member_commitments(known_year, year=2025)
     assert commitments.items[0].target == 4
     assert not commitments.items[0].met
 
 
 def test_months_left_in_the_year():
-    assert member_selectors.months_left_in_year(2025, today=date(2026, 1, 15)) == 3
-    assert member_selectors.months_left_in_year(2025, today=date(2025, 4, 1)) == 12
-    assert member_selectors.months_left_in_year(2025, today=date(2026, 4, 1)) == 0
+    assert selectors.months_left_in_year(2025, today=date(2026, 1, 15)) == 3
+    assert selectors.months_left_in_year(2025, today=date(2025, 4, 1)) == 12
+    assert selectors.months_left_in_year(2025, today=date(2026, 4, 1)) == 0
 
 
 # Expense claims.
@@ -322,7 +322,7 @@ def test_payments_and_approved_expenses_per_member_in_a_year(staff):
     make_claim(staff["panel"], "99.00")  # waiting: not counted
     last_year = make_claim(staff["panel"], "5.00", spent_on=date(2025, 3, 31))
     pipeline.expense_decide(claim=last_year, user=staff["officer"], approve=True)
-    rows = {row["username"]: row for row in member_selectors.payments_and_expenses(2025)}
+    rows = {row["username"]: row for row in selectors.payments_and_expenses(2025)}
     assert rows["panel"]["payment"] == Decimal("2500.00")
     assert rows["panel"]["expenses"] == Decimal("10.00")
     assert rows["panel"]["total"] == Decimal("2510.00")

@@ -1508,7 +1508,7 @@ def test_the_page_permissions_here_are_the_readmes():
 
 def page_rights(staff, user_key: str, page) -> set[str]:
     """What one user may do with one page: the explorer and the editor asked for real."""
-    from scrutiny.record_selectors import page_deletion_refusal
+    from scrutiny.selectors.records import page_deletion_refusal
 
     user = staff[user_key]
     client = Client()

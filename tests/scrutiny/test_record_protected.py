@@ -27,7 +27,7 @@ from scrutiny.models import (
 )
 from scrutiny.outcomes import last_closed_financial_year
 from scrutiny.pipeline.actions import ActionRefused
-from scrutiny.record_selectors import page_deletion_refusal
+from scrutiny.selectors.records import page_deletion_refusal
 from tests.conftest import make_business_area, make_home_page, make_standard_page
 from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.appeal_builders import decided_call, make_meeting

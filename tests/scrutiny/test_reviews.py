@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from scrutiny import pipeline, review_selectors
+from scrutiny import pipeline, selectors
 from scrutiny.financial_years import current_financial_year
 from scrutiny.models import (
     CallStatus,
@@ -59,7 +59,7 @@ def test_scheduling_gives_the_review_the_active_steps_in_order(scheduled):
     assert [s.position for s in steps] == list(range(1, 11))
     assert [s.step for s in steps] == expected
     assert {s.status for s in steps} == {StepStatus.NOT_STARTED}
-    assert review_selectors.review_progress(review).label == "step 1 of 10"
+    assert selectors.review_progress(review).label == "step 1 of 10"
 
 
 def test_inactive_steps_are_left_out_of_reviews_scheduled_afterwards(staff, home_page):
@@ -102,7 +102,7 @@ def test_progress_reads_the_first_unfinished_step(scheduled, staff):
             completed_on=today - timedelta(days=2),
             notes="The survey last year covered this." if step.position == 3 else "",
         )
-    progress = review_selectors.review_progress(ScrutinyReviewPage.objects.get(pk=review.pk))
+    progress = selectors.review_progress(ScrutinyReviewPage.objects.get(pk=review.pk))
     assert progress.label == "step 6 of 10"
     assert progress.current == "Shadowing"
     for step in review.steps.filter(position__gt=5):

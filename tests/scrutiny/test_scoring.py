@@ -324,7 +324,7 @@ def test_the_ranking_shows_each_breakdown(client, staff):
     ("today", "label"), [(date(2027, 3, 31), "2026/27"), (date(2027, 4, 1), "2027/28")]
 )
 def test_the_ranking_opens_on_the_year_today_falls_in(client, staff, monkeypatch, today, label):
-    monkeypatch.setattr("scrutiny.selectors.timezone.localdate", lambda: today)
+    monkeypatch.setattr("scrutiny.financial_years.timezone.localdate", lambda: today)
     area = make_business_area()
     make_measure(area, financial_year=current_financial_year(), satisfaction_percent=50)
     login(client, staff["panel"])

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from scrutiny import member_selectors, pipeline
+from scrutiny import pipeline, selectors
 from scrutiny.financial_years import financial_year_bounds, financial_year_of
 from scrutiny.models import ScrutinySettings, TimeEntry, TrainingSession
 from scrutiny.outcomes import outcomes_for_year
@@ -70,7 +70,7 @@ class _on:
 
 
 def days(member) -> Decimal:
-    return member_selectors.member_commitments(member, year=financial_year_of(today())).days.done
+    return selectors.member_commitments(member, year=financial_year_of(today())).days.done
 
 
 def test_training_attended_adds_its_hours_to_the_members_days(staff):
@@ -101,7 +101,7 @@ def test_a_members_logged_interview_time_counts_towards_the_24_days(staff):
         hours=Decimal("3.5"),
         note="Interviewed three tenants about repairs",
     )
-    commitments = member_selectors.member_commitments(member, year=financial_year_of(today()))
+    commitments = selectors.member_commitments(member, year=financial_year_of(today()))
     assert commitments.days.done == Decimal("0.5")
     assert commitments.days.target == 24
     pipeline.time_withdraw(entry=entry, user=member.user)
@@ -182,7 +182,7 @@ def test_the_dashboard_flags_members_far_below_or_above_their_share(client, staf
             pipeline.time_log(
                 user=steady.user, activity="interviews", worked_on=halfway, hours=Decimal(7)
             )
-        flags = {flag.commitments.member: flag for flag in member_selectors.members_far_from_days()}
+        flags = {flag.commitments.member: flag for flag in selectors.members_far_from_days()}
     assert set(flags) == {busy, idle}
     assert flags[idle].below and not flags[busy].below
     assert flags[idle].expected == pytest.approx(Decimal(12), abs=Decimal("0.2"))

@@ -8,14 +8,14 @@ from django.db.models import Count
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from wagtail.models import Page
 
-from .models import (
+from ..models import (
     ActionItem,
     OutcomesReportPage,
     Recommendation,
     RecommendationResponse,
     ScrutinyReviewPage,
 )
-from .models.record import RecordPageMixin
+from ..models.record import RecordPageMixin
 
 # How the record's pages are counted, in this order, as (one, many).
 PAGE_COUNT_LABELS = {

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .financial_years import financial_year_bounds, financial_year_of
-from .models import BusinessArea, CallForScrutiny, DecisionOutcome, PanelDecision
+from ..financial_years import financial_year_bounds, financial_year_of
+from ..models import BusinessArea, CallForScrutiny, DecisionOutcome, PanelDecision
 
 # The decisions as the register says them, in the past tense.
 OUTCOME_WORDS = {

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import (
+from ..models import (
     ActionItem,
     ActionStatus,
     DecisionOutcome,
@@ -209,7 +209,7 @@ def _page_progress(page) -> dict:
     cached = page.__dict__.get("_scrutiny_progress")
     if cached is not None:
         return cached
-    from .models import RecommendationResponse
+    from ..models import RecommendationResponse
 
     today = timezone.localdate()
     responses = {

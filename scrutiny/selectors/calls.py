@@ -1,32 +1,31 @@
-"""Reads shared by views, admin screens and reports."""
+"""Reads about calls for scrutiny: finding a call for its resident, its stage and timeline,
+tracking links, calls like it, overdue calls and what happens next."""
 
 import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from simple_history.models import DeletedObject
 from wagtail.search.backends import get_search_backend
 
-from . import permissions
-from .access_codes import (
+from ..access_codes import (
     access_code_matches,
     new_access_code,
     tracking_token,
     tracking_token_call_pk,
 )
-from .models import (
+from ..models import (
     CallFormQuestion,
     CallForScrutiny,
     CallForScrutinyPage,
     CallStatus,
     ScrutinySettings,
 )
-from .postcodes import postcode_key
-from .roles import OFFICERS
+from ..postcodes import postcode_key
+from ..roles import OFFICERS
+from .decisions import call_latest_decision
 
 
 def call_form_page() -> CallForScrutinyPage | None:
@@ -304,158 +303,6 @@ def call_extra_question_labels(*, calls) -> list[str]:
     return labels
 
 
-def _present(value):
-    """A diffed value, with an empty foreign key as None rather than a "deleted" object."""
-    if isinstance(value, DeletedObject) and value.pk is None:
-        return None
-    return value
-
-
-def history_versions(model, rows) -> list[dict]:
-    """Versions of records of one model from their history rows, newest first.
-
-    `rows` are simple-history rows ordered oldest first; rows of several records may be mixed
-    and each is compared with the one before it of the same record. A version is a dict of
-    when, user, type, the record's id and its changes as (field, old, new), foreign keys as
-    objects fetched once per model.
-    """
-    related = {
-        field.name: field.related_model
-        for field in model._meta.concrete_fields
-        if field.is_relation
-    }
-    raw_versions = []
-    wanted: dict[str, set] = {name: set() for name in related}
-    previous_of: dict = {}
-    for row in rows:
-        changes = []
-        previous = previous_of.get(row.id)
-        if previous is not None:
-            for change in row.diff_against(previous).changes:
-                changes.append((change.field, change.old, change.new))
-                if change.field in related:
-                    wanted[change.field].update(v for v in (change.old, change.new) if v)
-        raw_versions.append((row, changes))
-        previous_of[row.id] = row
-    objects = {
-        name: model._default_manager.in_bulk(wanted[name]) if wanted[name] else {}
-        for name, model in related.items()
-    }
-
-    def resolve(name, value):
-        if name in related and value:
-            return objects[name].get(value, value)
-        return _present(value)
-
-    versions = [
-        {
-            "id": row.id,
-            "when": row.history_date,
-            "user": row.history_user,
-            "type": row.history_type,
-            "changes": [
-                (name, resolve(name, old), resolve(name, new)) for name, old, new in changes
-            ],
-        }
-        for row, changes in raw_versions
-    ]
-    versions.reverse()
-    return versions
-
-
-DECISION_SENTENCES = {
-    "not_accepted": (
-        "The panel has not accepted your call yet: it asks that other ways of putting things "
-        "right are tried first."
-    ),
-    "monitoring": (
-        "The panel will monitor how this service is delivered and look for improvements."
-    ),
-    "accepted": (
-        "The panel has accepted your call. It will score the service and schedule a review "
-        "in its programme."
-    ),
-    "serious_failure": (
-        "The panel found a serious failure of service and has made recommendations to put it "
-        "right straight away, before any review."
-    ),
-}
-
-
-def decision_in_plain_english(decision) -> str:
-    """One sentence a resident understands for a panel decision."""
-    return DECISION_SENTENCES[decision.outcome]
-
-
-def call_latest_decision(call: CallForScrutiny):
-    """The panel's most recent decision on a call, if any."""
-    return call.decisions.select_related("meeting", "reason").order_by("-decided_at", "-pk").first()
-
-
-def petition_index_page():
-    """The live public petitions page, if the site has one."""
-    from .models import PetitionIndexPage
-
-    return PetitionIndexPage.objects.live().first()
-
-
-def petition_urls(petition) -> dict[str, str]:
-    """Public paths for a petition: its page, and confirm/withdraw with a {token} placeholder."""
-    index = petition_index_page()
-    if index is None:
-        return {"detail": "/", "confirm": "/", "withdraw": "/"}
-    base = index.url
-    return {
-        "detail": base + index.reverse_subpage("petition", args=[petition.slug]),
-        "confirm": base + "confirm/{token}/",
-        "withdraw": base + "withdraw/{token}/",
-    }
-
-
-def petitions_with_counts():
-    """Petitions with `signature_count`: the people counted, from the pipeline's running count."""
-    from django.db.models import F
-
-    from .models import Petition
-
-    return Petition.objects.annotate(signature_count=F("people_counted"))
-
-
-def petitions_for_public_list():
-    """Published petitions, open first then closed, each with its progress."""
-    from .models import PetitionStatus
-
-    petitions = (
-        petitions_with_counts()
-        .filter(published=True)
-        .exclude(status=PetitionStatus.DRAFT)
-        .select_related("call__business_area")
-        .order_by("-status", "closes_on", "pk")
-    )
-    return [
-        (petition, progress_of(petition.signature_count, petition.target)) for petition in petitions
-    ]
-
-
-def progress_of(count: int, target: int) -> dict:
-    """Signatures counted against a target, with a percentage for the progress bar."""
-    percent = min(100, round(100 * count / target)) if target else 0
-    return {"count": count, "target": target, "percent": percent}
-
-
-def public_petition(slug: str):
-    """A published petition with its service's name as `service_name`."""
-    from django.db.models import F
-
-    from .models import Petition
-
-    return (
-        Petition.objects.filter(published=True, slug=slug)
-        .annotate(service_name=F("call__business_area__name"))
-        .first()
-    )
-
-
 def call_is_overdue(call: CallForScrutiny) -> bool:
     """Whether a call has waited for the panel's decision longer than configured."""
     if call.status != CallStatus.AWAITING_PANEL or call.awaiting_panel_since is None:
@@ -478,92 +325,6 @@ def calls_overdue():
         .select_related("business_area", "agenda_meeting")
         .order_by("awaiting_panel_since")
     )
-
-
-def petition_admin_url(call: CallForScrutiny) -> str:
-    """The admin page of a call's petition, or where to open one."""
-    petition = getattr(call, "petition", None)
-    if petition is not None:
-        return reverse("wagtailsnippets_scrutiny_petition:inspect", args=[petition.pk])
-    return reverse("wagtailsnippets_scrutiny_petition:open", args=[call.pk])
-
-
-def appeals_visible_to(user):
-    """The appeals this user may open: all for officers and managers, else those they sit on."""
-    from .models import Appeal
-
-    appeals = Appeal.objects.select_related("call__business_area", "decision")
-    if not user.is_active:
-        return appeals.none()
-    if permissions.may_view_all_appeals(user):
-        return appeals
-    if permissions.may_view_appeals(user):
-        return appeals.filter(panel=user)
-    return appeals.none()
-
-
-def call_latest_appeal(call: CallForScrutiny):
-    """The most recent appeal on a call, if any."""
-    return call.appeals.order_by("-received_at", "-pk").first()
-
-
-def programme_ranking(year: int):
-    """The scores for a year, highest first: business areas, accepted calls and referred topics
-    alike."""
-    from .models import Score
-
-    return (
-        Score.objects.filter(financial_year=year)
-        .select_related("business_area", "call", "referral", "review")
-        .order_by("-total", "business_area__name", "call__reference", "referral__title")
-    )
-
-
-def programme_reviews(year: int):
-    """The reviews scheduled in a year's programme, whatever their page's state."""
-    from .models import ScrutinyReviewPage
-
-    return (
-        ScrutinyReviewPage.objects.filter(
-            pk__in=ScrutinyReviewPage.objects.filter(scores__financial_year=year).values("pk")
-        )
-        .select_related("business_area")
-        .prefetch_related("calls", "referrals")
-        .order_by("path")
-    )
-
-
-def programme_reviews_for_public(year_page) -> list[dict]:
-    """The reviews under a year's page, with whether each came from a residents' call or a
-    topic the oversight body referred.
-
-    Reviews are listed even while their page is a draft: the programme says what is coming.
-    Only the review's title, service, status, the calls' references and where referred topics
-    came from are shown.
-    """
-    from .models import ScrutinyReviewPage
-
-    reviews = (
-        ScrutinyReviewPage.objects.child_of(year_page)
-        .select_related("business_area")
-        .prefetch_related("calls", "referrals")
-        .order_by("path")
-    )
-    return [
-        {
-            "review": review,
-            "calls": [call.reference for call in review.calls.all()],
-            "referrals": [topic.source for topic in review.referrals.all()],
-            "url": review.url if review.live else "",
-        }
-        for review in reviews
-    ]
-
-
-def programme_shortfall(year: int) -> int:
-    """How many more reviews a year's programme needs to reach the configured minimum."""
-    minimum = ScrutinySettings.load().minimum_reviews_per_year
-    return max(0, minimum - programme_reviews(year).count())
 
 
 def call_next_step(call: CallForScrutiny) -> str:

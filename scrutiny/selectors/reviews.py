@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from .models import ReviewParticipant, ReviewStepProgress, ScrutinyReviewPage, StepStatus
+from ..models import ReviewParticipant, ReviewStepProgress, ScrutinyReviewPage, StepStatus
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def reviews_for_admin(*, year: int | None = None):
         .order_by("-path")
     )
     years = {}
-    from .models import ProgrammeYearPage
+    from ..models import ProgrammeYearPage
 
     for year_page in ProgrammeYearPage.objects.all():
         years[year_page.path] = year_page.financial_year

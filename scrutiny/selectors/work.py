@@ -16,8 +16,8 @@ from django.utils.text import Truncator
 from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     ActionItem,
     Appeal,
     AppealStatus,
@@ -38,7 +38,7 @@ from .models import (
     ReviewStepProgress,
     ScrutinyReviewPage,
 )
-from .review_selectors import review_progress
+from .reviews import review_progress
 
 # How many records a section lists; its link opens the rest.
 LIMIT = 10

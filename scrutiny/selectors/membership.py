@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
-from . import permissions
-from .financial_years import financial_year_bounds, financial_year_label, financial_year_of
-from .models import (
+from .. import permissions
+from ..financial_years import financial_year_bounds, financial_year_label, financial_year_of
+from ..models import (
     ExpenseClaim,
     ExpenseStatus,
     MeetingKind,
@@ -53,7 +53,7 @@ def member_review_count(user, year: int) -> int:
     counts once per review they are a ReviewParticipant of, lead or member, whether the
     review is still running or reported.
     """
-    from .models import ProgrammeYearPage, ReviewParticipant
+    from ..models import ProgrammeYearPage, ReviewParticipant
 
     year_page = ProgrammeYearPage.objects.filter(financial_year=year).first()
     if year_page is None:
