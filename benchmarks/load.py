@@ -8,8 +8,9 @@ It creates a scratch database, loads the demo, serves it with gunicorn (4 gthrea
 thread each) on 127.0.0.1:8099 with production settings, and drives it with wrk
 (benchmarks/wrk/*.lua): the pages take turns for --rounds rounds and each keeps its median round;
 then concurrent petition signing, pressing "Confirm my signature" for every one, and concurrent
-call submissions, each between two loads of the bare page driven the same way (a wrk thread per
-connection), which give its ratio "beside" the bare page. After each load it counts the rows (nothing lost, nothing duplicated) and exits
+call submissions, each in --post-rounds rounds with a load of the bare page driven the same way (a
+wrk thread per connection) before and after every round, which give its ratio "beside" the bare
+page; a step's figures are those of its median round. After each load it counts the rows (nothing lost, nothing duplicated) and exits
 non-zero if any count is wrong or a worker timed out. Only loopback traffic; every run of wrk is
 bounded in time and in requests.
 """
@@ -161,27 +162,37 @@ def posts(path: str, connections: int, *args, tokens=()) -> dict:
         )
 
 
-def bare_beside(options, step):
-    """Run a POST step between two loads of the bare page driven as the step is (a wrk thread
-    per connection), so that its ratio compares like with like at the same moment: the
-    machine's speed drifts, and the database has the previous step's rows to digest."""
-    before = wrk(
+def bare_load(options) -> float:
+    """The bare page's requests per second, driven as the POST steps are (a wrk thread per
+    connection)."""
+    return wrk(
         "/bare/",
         script="pages.lua",
         connections=options.connections,
         seconds=options.seconds,
         threads=options.connections,
-    )
-    result = step()
-    after = wrk(
-        "/bare/",
-        script="pages.lua",
-        connections=options.connections,
-        seconds=options.seconds,
-        threads=options.connections,
-    )
-    result["bare"] = (before["per_second"] + after["per_second"]) / 2
-    return result
+    )["per_second"]
+
+
+def in_rounds(options, step, shares: list) -> dict:
+    """Run a POST step in rounds, one share of its requests each, every round between two loads
+    of the bare page, so that each round's ratio compares like with like at the same moment
+    (the machine's speed drifts from second to second). The step's figures are those of its
+    median round by ratio; its totals are those of every round."""
+    bare = bare_load(options)
+    rounds = []
+    for share in shares:
+        result = step(share)
+        after = bare_load(options)
+        result["bare"] = (bare + after) / 2
+        result["ratio"] = result["per_second"] / result["bare"]
+        rounds.append(result)
+        bare = after
+    median = sorted(rounds, key=lambda result: result["ratio"])[len(rounds) // 2]
+    totals = {
+        key: sum(result[key] for result in rounds) for key in ("ok", "others", "errors", "requests")
+    }
+    return median | totals | {"ratios": [result["ratio"] for result in rounds]}
 
 
 def sign_confirm_and_call(options) -> tuple[dict, bool]:
@@ -189,9 +200,11 @@ def sign_confirm_and_call(options) -> tuple[dict, bool]:
     connections = options.connections
     results, good = {}, True
     before = [int(n) for n in django(COUNT_SIGNATURES).split()]
-    signing = bare_beside(
+    per_round = max(1, options.signatures // connections // options.post_rounds)
+    signing = in_rounds(
         options,
-        lambda: posts(PETITION, connections, "sign", max(1, options.signatures // connections)),
+        lambda _: posts(PETITION, connections, "sign", per_round),
+        [None] * options.post_rounds,
     )
     results["sign a petition"] = signing
     taken, emails, _, _ = (int(n) for n in django(COUNT_SIGNATURES).split())
@@ -208,7 +221,11 @@ def sign_confirm_and_call(options) -> tuple[dict, bool]:
         "print('\\n'.join(S.objects.filter(email__startswith='bench', confirmed_at__isnull=True)"
         ".values_list('token', flat=True)))"
     ).split()
-    confirming = bare_beside(options, lambda: posts("/", connections, "confirm", tokens=tokens))
+    confirming = in_rounds(
+        options,
+        lambda share: posts("/", connections, "confirm", tokens=share),
+        [tokens[n :: options.post_rounds] for n in range(options.post_rounds)],
+    )
     results["confirm a signature"] = confirming
     _, _, confirmed, counted = (int(n) for n in django(COUNT_SIGNATURES).split())
     print(f"confirming: {confirming['ok']} confirmed pages, {confirming['others']} other")
@@ -228,11 +245,11 @@ def sign_confirm_and_call(options) -> tuple[dict, bool]:
         "from scrutiny.models import BusinessArea;"
         "print(BusinessArea.objects.filter(active=True).order_by('pk').first().pk)"
     )
-    calling = bare_beside(
+    per_round = max(1, options.calls // connections // options.post_rounds)
+    calling = in_rounds(
         options,
-        lambda: posts(
-            "/call-for-scrutiny/", connections, "call", max(1, options.calls // connections), area
-        ),
+        lambda _: posts("/call-for-scrutiny/", connections, "call", per_round, area),
+        [None] * options.post_rounds,
     )
     results["send a call"] = calling
     calls, references, names = (int(n) for n in django(count_calls).split())
@@ -251,6 +268,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--signatures", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=400)
+    parser.add_argument("--post-rounds", type=int, default=3, help="rounds of each POST step")
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the last database")
@@ -333,17 +351,21 @@ def main() -> None:
         submitted, good = sign_confirm_and_call(options)
         bare = results["bare Wagtail page"]["per_second"]
         print(
-            "| step (POST) | per second | x bare page (rounds) | bare page beside (req/s) "
-            "| x bare page beside | p50 ms | p95 ms | requests | socket errors |"
+            "| step (POST), median round | per second | x bare page beside | bare page beside "
+            "(req/s) | x bare page of the page rounds | p50 ms | p95 ms | requests | "
+            "socket errors |"
         )
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for name, result in submitted.items():
             print(
-                f"| {name} | {result['per_second']:.1f} | {result['per_second'] / bare:.2f} | "
-                f"{result['bare']:.1f} | {result['per_second'] / result['bare']:.2f} | "
+                f"| {name} | {result['per_second']:.1f} | **{result['ratio']:.2f}** | "
+                f"{result['bare']:.1f} | {result['per_second'] / bare:.2f} | "
                 f"{result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {result['requests']} | "
                 f"{result['errors']} |"
             )
+        for name, result in submitted.items():
+            ratios = ", ".join(f"{ratio:.2f}" for ratio in result["ratios"])
+            print(f"  {name}: x bare page beside, by round: {ratios}")
         timeouts = SERVER_LOG.read_text().count("WORKER TIMEOUT")
         good &= check(f"no worker timed out (gunicorn's log: {SERVER_LOG})", timeouts == 0)
         print("ROWS:", "OK: nothing lost, nothing duplicated" if good else "PROBLEM (see above)")

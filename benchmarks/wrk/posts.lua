@@ -7,7 +7,7 @@
 --   confirm                           press "Confirm my signature" for each token in
 --                                     <folder>/tokens-<thread number> (a 303 back to its page)
 --   call <per thread> <area id>       send the call form at the URL
--- The n-th request of a thread is for its n-th answer, so a request lost to a socket error is
+-- The n-th request of a thread is for its n-th answer (named after the folder, the thread and n), so a request lost to a socket error is
 -- sent again rather than skipped. Each thread notes when it sent its first request and had its
 -- last answer (gettimeofday through LuaJIT's FFI), which gives the rate.
 -- Prints one RESULT line: requests, microseconds from the first request to the last answer,
@@ -51,6 +51,8 @@ end
 
 function init(args)
   folder = args[1]
+  -- The folder's own name is new for every load, so answers never repeat between loads.
+  tag = folder:match("([^/]+)$")
   table.remove(args, 1)
   mode = args[1]
   ok, others, first_us, last_us = 0, 0, 0, 0
@@ -77,7 +79,7 @@ function request()
   if first_us == 0 then
     first_us = now_us()
   end
-  local n = id .. "-" .. index
+  local n = tag .. "-" .. id .. "-" .. index
   if mode == "sign" then
     return wrk.format("POST", nil, headers, form({
       { "name", "Bench Signer " .. n },
