@@ -25,6 +25,8 @@ class PersonalFields:
 
 
 _CONTACT = ("name", "email", "phone", "address", "postcode")
+# An anonymised resident: no name, and no way to reach them.
+_CONTACT_GONE = {"name": ANONYMISED, "email": "", "phone": "", "address": "", "postcode": ""}
 _UPLOAD = PersonalFields(
     private=("original_name", "file"),
     anonymised={"file": "", "original_name": "Deleted"},
@@ -35,11 +37,7 @@ REGISTRY: dict[str, PersonalFields] = {
     "scrutiny.CallForScrutiny": PersonalFields(
         private=(*_CONTACT, "support_contact"),
         anonymised={
-            "name": ANONYMISED,
-            "email": "",
-            "phone": "",
-            "address": "",
-            "postcode": "",
+            **_CONTACT_GONE,
             "concerns": ANONYMISED,
             "actions_taken": ANONYMISED,
             "service_failures": ANONYMISED,
@@ -134,11 +132,7 @@ REGISTRY: dict[str, PersonalFields] = {
     "scrutiny.PanelApplication": PersonalFields(
         private=(*_CONTACT, "adjustments"),
         anonymised={
-            "name": ANONYMISED,
-            "email": "",
-            "phone": "",
-            "address": "",
-            "postcode": "",
+            **_CONTACT_GONE,
             "why_join": ANONYMISED,
             "skills_more": "",
             "availability": "",
