@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
@@ -25,7 +27,7 @@ from ..models import (
 )
 from ..notifications import queue_task
 from ..postcodes import postcode_key
-from . import machine, petition_sql
+from . import machine
 from .calls import call_enter_panel, call_move
 from .machine import TransitionNotAllowed
 
@@ -34,6 +36,19 @@ MILESTONES = (("third_reached_at", 1, 3), ("two_thirds_reached_at", 2, 3))
 
 # The engine's one refusal, named for what is refused here.
 SignatureRefused = TransitionNotAllowed
+
+
+# What confirming, withdrawing and milestones read of a petition, so locking it reads no more.
+COUNTING_FIELDS = (
+    "call_id",
+    "status",
+    "closes_on",
+    "target",
+    "people_counted",
+    "third_reached_at",
+    "two_thirds_reached_at",
+    "target_reached_at",
+)
 
 
 def person_key(*, name: str, postcode: str) -> str:
@@ -70,8 +85,53 @@ def _count_person(petition: Petition, signature: PetitionSignature, change: int)
 
     Only when no other counted signature on the petition is the same person.
     """
-    if petition_sql.count_person(petition.pk, signature, change):
+    others = (
+        petition.signatures.counted()
+        .filter(person_key=signature.person_key)
+        .exclude(pk=signature.pk)
+        .exists()
+    )
+    if not others:
+        Petition.objects.filter(pk=petition.pk).update(
+            people_counted=Greatest(F("people_counted") + change, 0)
+        )
         petition.people_counted = max(0, petition.people_counted + change)
+
+
+def _lock_petition(petition_id: int) -> Petition:
+    """A petition's counting fields, its row locked until the transaction ends.
+
+    FOR NO KEY UPDATE, so people signing (whose new rows only share-lock the petition's key) are
+    not held up, while changes to one petition's count take turns: each sees the others'
+    signatures once they are committed. Rows are always locked signatures first, then the
+    petition, so these never deadlock.
+    """
+    return (
+        Petition.objects.select_for_update(no_key=True).only(*COUNTING_FIELDS).get(pk=petition_id)
+    )
+
+
+def _confirm(token: str, when) -> tuple[PetitionSignature, Petition] | None:
+    """Mark the signature with this token confirmed at `when`, if it is waiting to be, and lock
+    its petition; None when there is no such signature, or it was already confirmed, taken back
+    or found invalid. The signature's row stays locked until the transaction ends, so a second
+    press of the same button waits and then finds it confirmed."""
+    signature = (
+        PetitionSignature.objects.select_for_update()
+        .filter(
+            token=token,
+            confirmed_at__isnull=True,
+            withdrawn_at__isnull=True,
+            invalidated_at__isnull=True,
+        )
+        .first()
+    )
+    if signature is None:
+        return None
+    signature.confirmed_at = when
+    signature._history_date = when  # its history row is dated as the confirmation
+    signature.save(update_fields=["confirmed_at"])
+    return signature, _lock_petition(signature.petition_id)
 
 
 def petition_recount(petition: Petition) -> int:
@@ -229,11 +289,11 @@ def petition_sign(
 def signature_confirm(*, token: str) -> PetitionSignature | None:
     """Count a signature whose signer followed the link; safe to follow twice.
 
-    Many residents may do this at the same moment, so its statements are written out once
-    (`petition_sql`): one marks the signature confirmed, records it in the history and locks
-    the petition; the other counts the person.
+    Many residents may do this at the same moment: the signature's row is locked and marked
+    confirmed (its history row by django-simple-history), then the petition's row, and the
+    person is counted under that lock.
     """
-    confirmed = petition_sql.confirm_signature(token, timezone.now())
+    confirmed = _confirm(token, timezone.now())
     if confirmed is None:  # no such link, or nothing to do: already confirmed, or taken back
         signature = PetitionSignature.objects.filter(token=token).first()
         if signature is None or signature.withdrawn_at or signature.invalidated_at:
@@ -263,7 +323,7 @@ def signature_withdraw(*, token: str) -> PetitionSignature | None:
         signature.withdrawn_at = timezone.now()
         signature.save(update_fields=["withdrawn_at"])
         if counted:
-            _count_person(petition_sql.lock_petition(signature.petition_id), signature, -1)
+            _count_person(_lock_petition(signature.petition_id), signature, -1)
         log(instance=signature.petition, action="scrutiny.petition.withdraw", data={})
     return signature
 
@@ -307,7 +367,7 @@ def signature_add_paper(
     )
     signature._history_user = user
     signature.save()
-    locked = petition_sql.lock_petition(petition.pk)
+    locked = _lock_petition(petition.pk)
     _count_person(locked, signature, +1)
     _after_count_change(locked)
     return signature
