@@ -213,8 +213,9 @@ COLLECTION_PERMISSIONS: dict[str, list[str]] = {
 # ever taken from a group, so what an administrator grants survives every migration.
 # Page permissions are (page type as "app_label.model", codename) on every page of that type.
 WITHDRAWN_PAGE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    # Until 0030 officers and panel members drafted reviews through add and change on the
-    # programme page, which let them edit every page under it (years, outcomes reports).
+    # Until migration 0030_visibility (squashed into 0001 and 0002 before the first release)
+    # officers and panel members drafted reviews through add and change on the programme page,
+    # which let them edit every page under it (years, outcomes reports).
     OFFICERS: [
         ("scrutiny.programmeindexpage", "add_page"),
         ("scrutiny.programmeindexpage", "change_page"),

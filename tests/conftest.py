@@ -207,7 +207,9 @@ def migrated_data(transactional_db):
     if not ReviewStep.objects.exists():
         import importlib
 
-        steps = importlib.import_module("scrutiny.migrations.0017_review_steps").DEFAULT_STEPS
+        steps = importlib.import_module(
+            "scrutiny.migrations.0002_roles_workflows_and_defaults"
+        ).DEFAULT_STEPS
         for order, (name, description) in enumerate(steps, start=1):
             ReviewStep.objects.create(name=name, description=description, sort_order=order)
     if not NotAcceptedReason.objects.exists():

@@ -5,10 +5,8 @@ the link that carries it) opens everything."""
 
 import re
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -399,16 +397,6 @@ def test_the_code_is_kept_out_of_history_revisions_and_the_admin(client, staff, 
     for page in pages:
         assert call.access_code not in page
         assert grouped(call.access_code) not in page
-
-
-def test_a_call_made_before_codes_gets_one_from_the_migration(staff, call_page):
-    call, _ = decided_call(staff)
-    CallForScrutiny.objects.filter(pk=call.pk).update(access_code="", access_code_issued_at=None)
-    migration = import_module("scrutiny.migrations.0029_call_access_codes")
-    migration.give_existing_calls_codes(django_apps, None)
-    call.refresh_from_db()
-    assert CODE.match(call.access_code)
-    assert call.access_code_issued_at is None  # the resident has not been told it yet
 
 
 def test_the_call_page_asks_for_a_code_for_a_call_made_before_codes(client, staff, call_page):

@@ -200,34 +200,6 @@ def test_the_anonymisation_log_lists_runs_without_personal_data(staff):
     assert "2 calls, 14 history rows" in body
 
 
-def test_emails_sent_before_the_outbox_are_listed_in_it(staff):
-    """Migration 0032 marks earlier emails to residents, with their name and reference."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from scrutiny import tasks
-
-    migration = import_module("scrutiny.migrations.0038_outbox")
-    call = make_call()
-    tasks.send_call_acknowledgement(call.pk)
-    tasks.send_call_officer_notification(call.pk)
-    before = {"to_resident": False, "recipient_name": "", "reference": ""}
-    SentEmail.objects.filter(key=f"call:{call.pk}:acknowledgement").update(**before)
-    SentEmail.objects.create(key="petition:1:closed", to="a@example.org, officer@example.org")
-
-    migration.list_earlier_emails_to_residents(apps, None)
-
-    row = SentEmail.objects.get(key=f"call:{call.pk}:acknowledgement")
-    assert (row.to_resident, row.recipient_name, row.reference) == (
-        True,
-        "Aisha Khan",
-        call.reference,
-    )
-    assert not SentEmail.objects.get(key="petition:1:closed").to_resident
-    assert not SentEmail.objects.get(key=f"call:{call.pk}:officer-notification").to_resident
-
-
 def test_the_access_code_is_read_only_by_those_who_post_the_letter(staff, letter_call):
     """A letter waiting to be posted carries the resident's access code: a manager reading the
     outbox cannot download it, and once posted the kept copy no longer shows the code."""

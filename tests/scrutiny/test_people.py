@@ -13,8 +13,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +25,7 @@ from scrutiny.models import (
     ScrutinyReviewPage,
     eligible_people,
 )
-from tests.conftest import PASSWORD, make_head_of_operations, make_home_page, make_user
+from tests.conftest import PASSWORD, make_head_of_operations, make_user
 from tests.scrutiny.action_builders import make_reported_review
 from tests.scrutiny.review_builders import edit_post, make_programme, make_review, make_year
 
@@ -332,93 +330,3 @@ def test_the_account_page_offers_no_email_change_and_ignores_one_posted(client, 
     user.refresh_from_db()
     assert user.email == "appeal@example.org"
     assert user.first_name == "Alex"  # the form was taken; only the email was not offered
-
-
-# The migration that bound the names and emails on file to accounts.
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_binds_each_name_and_email_to_an_account(migrated_data, staff):
-    home = make_home_page()
-    review = make_reported_review(home, recommendations=2)
-    area = review.business_area
-    dana = area.head_of_operations
-    first, second = Recommendation.objects.filter(page=review).order_by("sort_order", "pk")
-    pipeline.recommendation_respond(
-        recommendation=first, decision="accepted", reasons="Yes.", user=staff["manager"]
-    )
-    by_dana = pipeline.action_add(
-        recommendation=first, action="Fit fans", due_on=timezone.localdate(), user=staff["manager"]
-    )
-    other = pipeline.action_add(
-        recommendation=first,
-        action="Survey",
-        due_on=timezone.localdate(),
-        owner=staff["officer"],
-        user=staff["manager"],
-    )
-    lee = make_head_of_operations("lee", "Lee", "Hart")
-    first.responsible = lee
-    first.save()
-    review.save_revision(user=staff["comms"])
-    area.save_revision(user=staff["officer"])
-
-    graph = MigrationExecutor(connection).loader.graph
-    mine = next(
-        key
-        for key in graph.nodes
-        if key[0] == "scrutiny" and key[1].endswith("_people_are_accounts")
-    )
-    before = next(
-        parent.key for parent in graph.node_map[mine].parents if parent.key[0] == "scrutiny"
-    )
-    latest = graph.leaf_nodes()
-    try:
-        old = _migrate([before])
-        OldArea = old.get_model("scrutiny", "BusinessArea")
-        OldRecommendation = old.get_model("scrutiny", "Recommendation")
-        OldAction = old.get_model("scrutiny", "ActionItem")
-        # Going back wrote the accounts' names and emails into the old fields.
-        assert OldArea.objects.filter(
-            head_of_operations_name="Dana Price", head_of_operations_email="dana.price@example.org"
-        ).exists()
-        assert OldRecommendation.objects.get(pk=first.pk).responsible_email == "lee@example.org"
-        assert OldAction.objects.get(pk=by_dana.pk).owner_name == "Dana Price"
-        # As they might stand on file: another case, a forged address, an owner with no account,
-        # a name without an email.
-        OldArea.objects.update(head_of_operations_email="DANA.PRICE@example.org")
-        User.objects.filter(pk=staff["appeal"].pk).update(email="dana.price@example.org")
-        OldAction.objects.filter(pk=other.pk).update(
-            owner_name="Priya Shah", owner_email="priya.shah@example.org"
-        )
-        OldRecommendation.objects.filter(pk=second.pk).update(responsible_name="Sam Hill")
-    finally:
-        _migrate(latest)
-
-    assert BusinessArea.objects.get(pk=area.pk).head_of_operations == dana  # by name, of two
-    assert Recommendation.objects.get(pk=first.pk).responsible == lee
-    assert Recommendation.objects.get(pk=second.pk).responsible is None  # the area's head
-    assert ActionItem.objects.get(pk=by_dana.pk).owner == dana
-    priya = ActionItem.objects.get(pk=other.pk).owner
-    assert (priya.username, priya.get_full_name(), priya.email) == (
-        "priya.shah",
-        "Priya Shah",
-        "priya.shah@example.org",
-    )
-    assert not priya.has_usable_password() and not priya.groups.exists()
-    assert not permissions.may_be_named(priya)
-    assert {row.owner_id for row in ActionItem.history.filter(id=by_dana.pk)} == {dana.pk}
-    assert {row.head_of_operations_id for row in area.history.all()} == {dana.pk}
-    revised = ScrutinyReviewPage.objects.get(pk=review.pk).get_latest_revision()
-    children = {child["pk"]: child for child in revised.content["recommendations"]}
-    assert (children[first.pk]["responsible"], children[second.pk]["responsible"]) == (lee.pk, None)
-    assert "responsible_email" not in children[first.pk]
-    assert BusinessArea.objects.get(pk=area.pk).latest_revision.content["head_of_operations"] == (
-        dana.pk
-    )

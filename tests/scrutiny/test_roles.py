@@ -75,7 +75,7 @@ def test_every_permission_named_in_the_role_tables_exists_and_is_granted():
 
 
 def run_the_roles_migration() -> str:
-    """Run the roles step of migration 0030 again, as the next roles migration would; its words."""
+    """Run the roles step of migration 0002 again, as the next roles migration would; its words."""
     import importlib
     import io
     from contextlib import redirect_stdout
@@ -83,8 +83,14 @@ def run_the_roles_migration() -> str:
     from django.apps import apps
     from django.db.migrations import RunPython
 
-    migration = importlib.import_module("scrutiny.migrations.0030_visibility").Migration
-    [step] = [op for op in migration.operations if isinstance(op, RunPython)]
+    migration = importlib.import_module(
+        "scrutiny.migrations.0002_roles_workflows_and_defaults"
+    ).Migration
+    [step] = [
+        op
+        for op in migration.operations
+        if isinstance(op, RunPython) and op.code is roles.sync_roles
+    ]
     said = io.StringIO()
     with redirect_stdout(said):
         step.code(apps, None)

@@ -1,6 +1,6 @@
 """The scoring matrix: bands, weights, the community call bonus, re-scoring and who may score.
 
-The default matrix (migration 0010, documented in docs/programme.md) is used where a test says so.
+The default matrix (migration 0002, documented in docs/programme.md) is used where a test says so.
 Band rule: lower <= value < upper.
 """
 
