@@ -169,10 +169,12 @@ may_handle_personal_data = _holding(
 )
 
 
+MEETING_POLICY = ModelPermissionPolicy(PanelMeeting)
+
+
 def may_view_meetings(user) -> bool:
     """Staff who may see meetings in the admin (any permission on them)."""
-    policy = ModelPermissionPolicy(PanelMeeting)
-    return user.is_active and policy.user_has_any_permission(
+    return user.is_active and MEETING_POLICY.user_has_any_permission(
         user, {"view", "add", "change", "delete"}
     )
 

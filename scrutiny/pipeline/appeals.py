@@ -128,7 +128,7 @@ def appeal_record_for_resident(
     given): a letter that arrived in time is in time, whenever it is typed in. The log names
     the officer and how the appeal came.
     """
-    if not (user and permissions.can_manage_appeals(user)):
+    if not permissions.can_manage_appeals(user):
         raise PermissionDenied("Only scrutiny officers may record an appeal for a resident.")
     if received_via == ReceivedVia.WEB:
         raise AppealRefused("Say how the appeal reached us: by post, by phone or in person.")
@@ -239,7 +239,7 @@ def _locked(appeal: Appeal) -> Appeal:
 
 
 def _check_officer(user, what: str) -> None:
-    if not (permissions.can_manage_appeals(user)):
+    if not permissions.can_manage_appeals(user):
         raise PermissionDenied(f"Only scrutiny officers may {what}.")
 
 

@@ -353,7 +353,7 @@ def _scrub_invalidation_log(petition: Petition) -> int:
 
 
 def _require_export_permission(user) -> None:
-    if not (user and permissions.may_handle_personal_data(user)):
+    if not permissions.may_handle_personal_data(user):
         raise PermissionDenied("Only scrutiny officers may export or erase a person's data.")
 
 

@@ -135,7 +135,7 @@ def review_participant_add(
     *, review: ScrutinyReviewPage, member: PanelMember, user, role: str = ParticipantRole.MEMBER
 ) -> ReviewParticipant:
     """Add a serving panel member to a review, as its lead or as a member."""
-    if not (permissions.may_add_participants(user)):
+    if not permissions.may_add_participants(user):
         raise PermissionDenied("Only scrutiny officers and panel members may add participants.")
     if role not in ParticipantRole.values:
         raise ReviewRefused("Choose the member's role in the review.")
@@ -158,7 +158,7 @@ def review_participant_add(
 @transaction.atomic
 def review_participant_remove(*, participant: ReviewParticipant, user) -> None:
     """Take a member off a review; the history keeps that they took part."""
-    if not (permissions.may_remove_participants(user)):
+    if not permissions.may_remove_participants(user):
         raise PermissionDenied("Only scrutiny officers and panel members may remove participants.")
     review = ScrutinyReviewPage.objects.get(pk=participant.review_id)
     member = participant.member
