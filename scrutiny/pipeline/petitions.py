@@ -136,7 +136,7 @@ def _confirm(token: str, when) -> tuple[PetitionSignature, Petition] | None:
 
 def petition_recount(petition: Petition) -> int:
     """Count a petition's people afresh into its running count, after changes in bulk."""
-    petition = Petition.objects.select_for_update(no_key=True).get(pk=petition.pk)
+    petition = _lock_petition(petition.pk)
     people = petition_count(petition)
     Petition.objects.filter(pk=petition.pk).update(people_counted=people)
     return people
