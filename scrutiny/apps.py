@@ -11,7 +11,9 @@ class ScrutinyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (checks registers the host-site checks)
+        # What the models ask of the layers above them (scrutiny.models.handlers): each
+        # module registers its part when imported.
+        from . import checks, outcomes, page_views, permissions, pipeline, signals  # noqa: F401  (checks registers the host-site checks)  # noqa: F401
 
         signals.leave_scrutiny_workflows_to_the_product()
 

@@ -62,6 +62,7 @@ from .models import (
     TimeStatus,
     TrainingSession,
 )
+from .models.handlers import provides
 
 PUBLISHED_REVIEW_STATUSES = [ReviewStatus.REPORTED, ReviewStatus.COMPLETED]
 
@@ -193,6 +194,10 @@ class Outcomes:
             return cls(**values)
         except (KeyError, TypeError, ValueError):
             return None
+
+
+# An outcomes report page's figures are read back through this (OutcomesReportPage.outcomes).
+provides("outcomes_from_figures")(Outcomes.from_json)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

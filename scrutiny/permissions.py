@@ -14,6 +14,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
 from .models import PanelMeeting
+from .models.handlers import provides
 from .models.people import eligible_people
 from .roles import OFFICERS
 
@@ -131,7 +132,9 @@ may_schedule = _holding(
 )
 may_view_reviews = _holding(VIEW_REVIEWS, doc="Staff and the panel follow each review's steps.")
 may_run_reviews = _holding(RUN_REVIEWS, doc="Officers and the panel mark a review's steps.")
-may_draft_reviews = _holding(DRAFT_REVIEWS, doc="Officers and the panel draft review pages.")
+may_draft_reviews = provides("may_draft_reviews")(  # asked by a review page's permission tester
+    _holding(DRAFT_REVIEWS, doc="Officers and the panel draft review pages.")
+)
 may_add_participants = _holding(ADD_PARTICIPANTS, doc="Officers add a review's participants.")
 may_remove_participants = _holding(
     REMOVE_PARTICIPANTS, doc="Officers remove a review's participants."
@@ -296,6 +299,7 @@ def records_seen_one_by_one() -> dict:
     }
 
 
+@provides("log_entries_visible_to")  # asked by RecordLogEntryManager
 def log_entries_visible_to(user, entries):
     """Wagtail log entries about records, less those about records this user may not open.
 

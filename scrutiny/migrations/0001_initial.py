@@ -147,7 +147,6 @@ class Migration(migrations.Migration):
                 "verbose_name": "call for scrutiny form",
             },
             bases=(
-                scrutiny.models.pages.PublicFormPage,
                 wagtail.contrib.routable_page.models.RoutablePageMixin,
                 "wagtailcore.page",
             ),
@@ -241,7 +240,6 @@ class Migration(migrations.Migration):
                 "verbose_name": "join the panel page",
             },
             bases=(
-                scrutiny.models.pages.PublicFormPage,
                 wagtail.contrib.routable_page.models.RoutablePageMixin,
                 "wagtailcore.page",
             ),
@@ -345,7 +343,6 @@ class Migration(migrations.Migration):
                 "verbose_name": "petitions page",
             },
             bases=(
-                scrutiny.models.pages.PublicFormPage,
                 wagtail.contrib.routable_page.models.RoutablePageMixin,
                 "wagtailcore.page",
             ),

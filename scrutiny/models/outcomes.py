@@ -1,7 +1,6 @@
 """The yearly outcomes report as a public page, its figures frozen when they were taken."""
 
 from django.db import models
-from django.http import Http404
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.routable_page.models import path as route_path
@@ -9,7 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..financial_years import financial_year_label
-from .config import ScrutinySettings
+from .handlers import ask
 from .pages import TEXT_FEATURES
 from .record import RecordPageMixin
 
@@ -55,35 +54,19 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
     def effectiveness_review(self):
         """The panel's review of its effectiveness in the year, once agreed: published with
         the figures. Read as it stands, not frozen: an agreed review changes only by reopening."""
-        from scrutiny.pipeline import published_effectiveness_review
-
-        return published_effectiveness_review(self.financial_year)
+        return ask("effectiveness_review_published", self.financial_year)
 
     @property
     def outcomes(self):
-        from scrutiny.outcomes import Outcomes
-
-        return Outcomes.from_json(self.figures)
+        """The figures as taken (scrutiny.outcomes.Outcomes), or None before they are."""
+        return ask("outcomes_from_figures", self.figures)
 
     def get_context(self, request, *args, **kwargs):
-        from scrutiny.outcomes import outcome_charts
-
         context = super().get_context(request, *args, **kwargs)
-        outcomes = self.outcomes
-        context["outcomes"] = outcomes
-        context["config"] = ScrutinySettings.load(request_or_site=request)
-        context["charts"] = outcome_charts(outcomes) if outcomes else []
-        if outcomes and self.live and not getattr(request, "is_preview", False):
-            from scrutiny.reports import outcomes_report, safely
-
-            context["report_pdf"] = safely(outcomes_report, self)
-        return context
+        return context | ask("OutcomesReportPage.context", self, request)
 
     @route_path("pdf/", name="report_pdf")
     def report_pdf(self, request):
-        """The published report as a tagged PDF, made from the same template as the page."""
-        from scrutiny.reports import outcomes_report, pdf_response
-
-        if not self.live or not self.figures or getattr(request, "is_preview", False):
-            raise Http404
-        return pdf_response(outcomes_report(self))
+        """The published report as a tagged PDF, made from the same template as the page
+        (scrutiny.page_views.outcomes)."""
+        return ask("OutcomesReportPage.report_pdf", self, request)

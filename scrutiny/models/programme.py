@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
@@ -13,6 +12,7 @@ from wagtail.models import Page, WorkflowState
 
 from ..blocks import MethodsBlock
 from ..financial_years import financial_year_label
+from .handlers import ask
 from .outcomes import OutcomesReportPage
 from .pages import TEXT_FEATURES
 from .record import RecordPageMixin, RecordPagePermissionTester
@@ -83,11 +83,8 @@ class ProgrammeYearPage(RecordPageMixin, Page):
         return None
 
     def get_context(self, request, *args, **kwargs):
-        from scrutiny import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["reviews"] = selectors.programme_reviews_for_public(self)
-        return context
+        return context | ask("ProgrammeYearPage.context", self, request)
 
 
 def report_workflow():
@@ -136,9 +133,7 @@ class ReviewPagePermissionTester(RecordPagePermissionTester):
     """
 
     def can_edit(self):
-        from ..permissions import may_draft_reviews  # permissions reads the models
-
-        return super().can_edit() or may_draft_reviews(self.user)
+        return super().can_edit() or ask("may_draft_reviews", self.user)
 
     def can_copy(self):
         # Drafting a review is not a right to copy it elsewhere in the tree.
@@ -269,15 +264,8 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from scrutiny.selectors.reviews import review_progress
-
         context = super().get_context(request, *args, **kwargs)
-        context["progress"] = review_progress(self)
-        if self.live and not getattr(request, "is_preview", False):
-            from scrutiny.reports import review_report, safely
-
-            context["report_pdf"] = safely(review_report, self)
-        return context
+        return context | ask("ScrutinyReviewPage.context", self, request)
 
     def get_workflow(self):
         """The report approval workflow from Scrutiny settings, wherever the page sits."""
@@ -295,18 +283,7 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
     def permissions_for_user(self, user):
         return ReviewPagePermissionTester(user, self)
 
-    @property
-    def progress_label(self) -> str:
-        """Where the review is, as "step 6 of 10" or "all 10 steps done"."""
-        from scrutiny.selectors.reviews import review_progress
-
-        return review_progress(self).label
-
     @route_path("pdf/", name="report_pdf")
     def report_pdf(self, request):
-        """The published report as a PDF made on the server."""
-        from scrutiny.reports import report_pdf_response
-
-        if not self.live or getattr(request, "is_preview", False):
-            raise Http404
-        return report_pdf_response(self)
+        """The published report as a PDF made on the server (scrutiny.page_views.programme)."""
+        return ask("ScrutinyReviewPage.report_pdf", self, request)

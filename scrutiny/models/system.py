@@ -7,6 +7,8 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 
+from .handlers import ask
+
 
 class ReferenceCounter(models.Model):
     """The last number issued for a prefix and year, so references are unique and readable."""
@@ -137,10 +139,8 @@ class RecordLogEntryManager(ModelLogEntryManager):
     """
 
     def viewable_by_user(self, user):
-        # scrutiny.permissions reads these models, so it is found when first asked.
-        from scrutiny.permissions import log_entries_visible_to
-
-        return log_entries_visible_to(user, super().viewable_by_user(user))
+        # scrutiny.permissions.log_entries_visible_to
+        return ask("log_entries_visible_to", user, super().viewable_by_user(user))
 
 
 class RecordLogEntry(ModelLogEntry):

@@ -8,6 +8,7 @@ from wagtail.models import AbstractGroupApprovalTask
 from .calls import CallForScrutiny
 from .config import ScrutinySettings
 from .decisions import DecisionOutcome, NotAcceptedReason
+from .handlers import ask
 from .meetings import PanelMeeting
 
 
@@ -152,11 +153,10 @@ class PanelDecisionTask(AbstractGroupApprovalTask):
         return "scrutiny/admin/decision_action_modal.html"
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        """Record the decision through the pipeline, which also completes this task."""
-        from scrutiny import pipeline
-
+        """Record the decision through the pipeline, which also completes this task
+        (scrutiny.pipeline.decisions.call_decide)."""
         call = CallForScrutiny.objects.get(pk=task_state.workflow_state.object_id)
-        pipeline.call_decide(call=call, outcome=action_name, user=user, **kwargs)
+        ask("call_decide", call=call, outcome=action_name, user=user, **kwargs)
         return reverse("wagtailsnippets_scrutiny_callforscrutiny:inspect", args=[call.pk])
 
     def locked_for_user(self, obj, user):

@@ -19,6 +19,7 @@ from ..models import (
     PanelMeeting,
     ScrutinySettings,
 )
+from ..models.handlers import provides
 from ..notifications import queue_task
 from . import machine
 from .machine import TransitionNotAllowed
@@ -54,6 +55,7 @@ def _date(value) -> datetime.date | None:
 
 
 @transaction.atomic
+@provides("call_decide")  # asked by the panel decision task (PanelDecisionTask.on_action)
 def call_decide(
     *,
     call: CallForScrutiny,

@@ -22,6 +22,7 @@ from ..models import (
     ScrutinyReviewPage,
     ScrutinySettings,
 )
+from ..models.handlers import provides
 from ..outcomes import YearNotStarted, outcomes_for_year
 from . import machine
 from .machine import TransitionNotAllowed
@@ -211,6 +212,7 @@ def effectiveness_acknowledge(
     )
 
 
+@provides("effectiveness_review_published")  # asked by OutcomesReportPage
 def published_effectiveness_review(year: int) -> EffectivenessReview | None:
     """The year's review as the outcomes report shows it: once the panel has agreed it."""
     return (
