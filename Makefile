@@ -18,12 +18,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# WeasyPrint (the report PDFs) needs Pango, HarfBuzz and Fontconfig from the system, and a font.
-# Debian/Ubuntu, as root; .ci/run does the same on a clean CI machine.
+# WeasyPrint (the report PDFs) needs Pango, HarfBuzz and Fontconfig from the system, and a font;
+# makemessages needs GNU gettext. Debian/Ubuntu, as root; .ci/run does the same on a clean CI
+# machine.
 system-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
-		libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+		libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core gettext
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
