@@ -22,6 +22,8 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 from wagtail.admin.utils import get_user_display_name
@@ -32,9 +34,13 @@ from . import permissions, personal_data
 _MISSING = object()
 
 EMPTY = "—"
-HIDDEN = "hidden"
-SYSTEM = "The system"
-ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+HIDDEN = gettext_lazy("hidden")
+SYSTEM = gettext_lazy("The system")
+# What a version did, by simple-history's type of row ("+" created, "~" changed, "-" deleted).
+ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
+# The change type of a page revision after the first (the first is "+", created).
+REVISION = "revision"
+ON_PUBLIC_FORM = gettext_lazy("The resident, on the public form")
 PAGE_KIND = "page"
 
 # Page models whose Wagtail revisions are listed beside the simple-history rows.
@@ -80,10 +86,64 @@ def _reference_of(row, name: str) -> str:
     return related.reference if related is not None else f"#{getattr(row, name + '_id')}"
 
 
-def _score_subject(row) -> str:
+def _score_title(row) -> str:
     if row.call_id:
-        return _reference_of(row, "call")
-    return str(_related(row, "business_area") or "a service")
+        subject = _reference_of(row, "call")
+    elif (area := _related(row, "business_area")) is not None:
+        subject = str(area)
+    else:
+        return _("Score of a service, %(year)s") % {"year": row.financial_year}
+    return _("Score of %(subject)s, %(year)s") % {"subject": subject, "year": row.financial_year}
+
+
+def _signature_title(row) -> str:
+    petition = _related(row, "petition")
+    if petition is None:
+        return _("Signature #%(id)s on a petition") % {"id": row.id}
+    return _("Signature #%(id)s on %(petition)s") % {"id": row.id, "petition": petition}
+
+
+def _measure_title(row) -> str:
+    said = {
+        "area": _related(row, "business_area"),
+        "year": row.financial_year,
+        "period": row.get_period_display().lower(),
+    }
+    if said["area"] is None:
+        return _("A service, %(year)s %(period)s") % said
+    return _("%(area)s, %(year)s %(period)s") % said
+
+
+def _band_title(row) -> str:
+    criterion = _related(row, "criterion")
+    if criterion is None:
+        return _("Band of a criterion")
+    return _("Band of %(criterion)s") % {"criterion": criterion}
+
+
+def _member_title(row) -> str:
+    return get_user_display_name(row.user) if _related(row, "user") else _("A member")
+
+
+def _claim_title(row) -> str:
+    member = _related(row, "member")
+    if member is None:
+        return _("£%(amount)s claimed by a member") % {"amount": row.amount}
+    return _("£%(amount)s claimed by %(member)s") % {"amount": row.amount, "member": member}
+
+
+def _step_title(row) -> str:
+    step = _related(row, "step")
+    if step is None:
+        return _("%(position)s. a step") % {"position": row.position}
+    return _("%(position)s. %(step)s") % {"position": row.position, "step": step}
+
+
+def _participant_title(row) -> str:
+    member = _related(row, "member")
+    if member is None:
+        return _("A member on a review")
+    return _("%(member)s on a review") % {"member": member}
 
 
 def _skills(value) -> str:
@@ -137,7 +197,10 @@ class HistoryKind:
     def record_title(self, row) -> str:
         if self.title is not None:
             return self.title(row)
-        return f"{capfirst(self.model._meta.verbose_name)} #{row.id}"
+        return _("%(kind)s #%(id)s") % {
+            "kind": capfirst(self.model._meta.verbose_name),
+            "id": row.id,
+        }
 
     def may_see_private(self, user) -> bool:
         return permissions.holds(user, *self.private_permissions)
@@ -162,16 +225,16 @@ HISTORY_KINDS: list[HistoryKind] = [
     HistoryKind(
         "call",
         "scrutiny.CallForScrutiny",
-        "Call for scrutiny",
+        gettext_lazy("Call for scrutiny"),
         title=lambda row: row.reference,
-        created_without_user="The resident, on the public form",
+        created_without_user=ON_PUBLIC_FORM,
         formatters={"extra_answers": _extra_answers},
     ),
     HistoryKind(
         "call-note",
         "scrutiny.CallNote",
-        "Note on a call",
-        title=lambda row: f"Note on {_reference_of(row, 'call')}",
+        gettext_lazy("Note on a call"),
+        title=lambda row: _("Note on %(call)s") % {"call": _reference_of(row, "call")},
         related=("call",),
         private_permissions=(permissions.READ_CALL_NOTES,),
         parent="call",
@@ -179,170 +242,178 @@ HISTORY_KINDS: list[HistoryKind] = [
     HistoryKind(
         "call-evidence",
         "scrutiny.CallEvidence",
-        "Evidence on a call",
-        title=lambda row: f"Evidence on {_reference_of(row, 'call')}",
+        gettext_lazy("Evidence on a call"),
+        title=lambda row: _("Evidence on %(call)s") % {"call": _reference_of(row, "call")},
         related=("call",),
-        created_without_user="The resident, on the public form",
+        created_without_user=ON_PUBLIC_FORM,
         parent="call",
     ),
     HistoryKind(
         "petition",
         "scrutiny.Petition",
-        "Petition",
+        gettext_lazy("Petition"),
         title=lambda row: row.title,
     ),
     HistoryKind(
         "signature",
         "scrutiny.PetitionSignature",
-        "Petition signature",
-        title=lambda row: f"Signature #{row.id} on {_related(row, 'petition') or 'a petition'}",
+        gettext_lazy("Petition signature"),
+        title=_signature_title,
         related=("petition",),
         private_permissions=(permissions.SEE_CONTACT_DETAILS, permissions.SEE_SIGNERS),
-        created_without_user="The signer, on the public form",
+        created_without_user=gettext_lazy("The signer, on the public form"),
         parent="petition",
     ),
     HistoryKind(
         "meeting",
         "scrutiny.PanelMeeting",
-        "Panel meeting",
+        gettext_lazy("Panel meeting"),
         title=lambda row: str(row.instance),
     ),
     HistoryKind(
         "decision",
         "scrutiny.PanelDecision",
-        "Panel decision",
-        title=lambda row: f"{row.get_outcome_display()} on {_reference_of(row, 'call')}",
+        gettext_lazy("Panel decision"),
+        title=lambda row: (
+            _("%(outcome)s on %(call)s")
+            % {"outcome": row.get_outcome_display(), "call": _reference_of(row, "call")}
+        ),
         related=("call",),
         parent="call",
     ),
     HistoryKind(
         "not-accepted-reason",
         "scrutiny.NotAcceptedReason",
-        "Reason for not accepting",
+        gettext_lazy("Reason for not accepting"),
         title=lambda row: row.label,
     ),
     HistoryKind(
         "appeal",
         "scrutiny.Appeal",
-        "Appeal",
+        gettext_lazy("Appeal"),
         title=lambda row: row.reference,
-        created_without_user="The resident, on the public form",
+        created_without_user=ON_PUBLIC_FORM,
     ),
     HistoryKind(
         "appeal-evidence",
         "scrutiny.AppealEvidence",
-        "Evidence on an appeal",
-        title=lambda row: f"Evidence on {_reference_of(row, 'appeal')}",
+        gettext_lazy("Evidence on an appeal"),
+        title=lambda row: _("Evidence on %(appeal)s") % {"appeal": _reference_of(row, "appeal")},
         related=("appeal",),
-        created_without_user="The resident, on the public form",
+        created_without_user=ON_PUBLIC_FORM,
         parent="appeal",
     ),
     HistoryKind(
         "involvement-group",
         "scrutiny.InvolvementGroup",
-        "Involvement group",
+        gettext_lazy("Involvement group"),
         title=lambda row: row.name,
     ),
     HistoryKind(
         "business-area",
         "scrutiny.BusinessArea",
-        "Business area",
+        gettext_lazy("Business area"),
         title=lambda row: row.name,
     ),
     HistoryKind(
         "measure",
         "scrutiny.Measure",
-        "Measure",
-        title=lambda row: (
-            f"{_related(row, 'business_area') or 'A service'}, "
-            f"{row.financial_year} {row.get_period_display().lower()}"
-        ),
+        gettext_lazy("Measure"),
+        title=_measure_title,
         related=("business_area",),
         ignored_fields=frozenset({"updated_at"}),
     ),
     HistoryKind(
         "criterion",
         "scrutiny.ScoringCriterion",
-        "Scoring criterion",
+        gettext_lazy("Scoring criterion"),
         title=lambda row: row.name,
     ),
     HistoryKind(
         "band",
         "scrutiny.ScoringBand",
-        "Scoring band",
-        title=lambda row: f"Band of {_related(row, 'criterion') or 'a criterion'}",
+        gettext_lazy("Scoring band"),
+        title=_band_title,
         related=("criterion",),
         parent="criterion",
     ),
     HistoryKind(
         "score",
         "scrutiny.Score",
-        "Score",
-        title=lambda row: f"Score of {_score_subject(row)}, {row.financial_year}",
+        gettext_lazy("Score"),
+        title=_score_title,
         related=("call", "business_area"),
     ),
     HistoryKind(
         "application",
         "scrutiny.PanelApplication",
-        "Application to join the panel",
-        title=lambda row: f"Application #{row.id}",
+        gettext_lazy("Application to join the panel"),
+        title=lambda row: _("Application #%(id)s") % {"id": row.id},
         private_permissions=(permissions.SEE_CONTACT_DETAILS, permissions.VIEW_APPLICATIONS),
-        created_without_user="The applicant, on the public form",
+        created_without_user=gettext_lazy("The applicant, on the public form"),
         formatters={"skills": _skills},
     ),
     HistoryKind(
         "member",
         "scrutiny.PanelMember",
-        "Panel member",
-        title=lambda row: get_user_display_name(row.user) if _related(row, "user") else "A member",
+        gettext_lazy("Panel member"),
+        title=_member_title,
         related=("user",),
     ),
     HistoryKind(
         "expense-claim",
         "scrutiny.ExpenseClaim",
-        "Expense claim",
-        title=lambda row: f"£{row.amount} claimed by {_related(row, 'member') or 'a member'}",
+        gettext_lazy("Expense claim"),
+        title=_claim_title,
         related=("member__user",),
     ),
     # Reviews (issue 6): listed here so they are named well; skipped until the models exist.
-    HistoryKind("review-step", "scrutiny.ReviewStep", "Review step", title=lambda row: row.name),
+    HistoryKind(
+        "review-step",
+        "scrutiny.ReviewStep",
+        gettext_lazy("Review step"),
+        title=lambda row: row.name,
+    ),
     HistoryKind(
         "review-step-progress",
         "scrutiny.ReviewStepProgress",
-        "Step of a review",
-        title=lambda row: f"{row.position}. {_related(row, 'step') or 'a step'}",
+        gettext_lazy("Step of a review"),
+        title=_step_title,
         related=("step",),
     ),
     HistoryKind(
         "review-participant",
         "scrutiny.ReviewParticipant",
-        "Review participant",
-        title=lambda row: f"{_related(row, 'member') or 'A member'} on a review",
+        gettext_lazy("Review participant"),
+        title=_participant_title,
         related=("member__user",),
     ),
     HistoryKind(
         "recommendation",
         "scrutiny.Recommendation",
-        "Recommendation",
+        gettext_lazy("Recommendation"),
         title=lambda row: Truncator(row.recommendation).chars(60),
     ),
     HistoryKind(
         "recommendation-response",
         "scrutiny.RecommendationResponse",
-        "Response to a recommendation",
-        title=lambda row: f"{row.get_decision_display()} (response #{row.id})",
+        gettext_lazy("Response to a recommendation"),
+        title=lambda row: (
+            _("%(decision)s (response #%(id)s)")
+            % {"decision": row.get_decision_display(), "id": row.id}
+        ),
     ),
     HistoryKind(
         "action-item",
         "scrutiny.ActionItem",
-        "Action-plan item",
+        gettext_lazy("Action-plan item"),
         title=lambda row: Truncator(row.action).chars(60),
     ),
     HistoryKind(
         "settings",
         "scrutiny.ScrutinySettings",
-        "Scrutiny settings",
-        title=lambda row: "Scrutiny settings",
+        gettext_lazy("Scrutiny settings"),
+        title=lambda row: _("Scrutiny settings"),
     ),
 ]
 
@@ -504,11 +575,15 @@ class HistoryEntry:
     compare_url: str = ""
     revisions_url: str = ""
     user_id: int | None = None
+    # What kind of version this is, whatever the language `action` is said in: "+" created,
+    # "~" changed, "-" deleted (as simple-history's rows), "revision" for a page's later
+    # revisions, "" for an entry of Wagtail's log.
+    change_type: str = ""
 
     @property
     def shows_something(self) -> bool:
         """A save that changed none of the fields shown is bookkeeping (a new revision)."""
-        return self.action != "Changed" or bool(self.changes) or bool(self.compare_url)
+        return self.change_type != "~" or bool(self.changes) or bool(self.compare_url)
 
 
 def _previous_subquery(history_model):
@@ -607,7 +682,10 @@ class _Display:
     def related(self, model, pk) -> str:
         obj = self.objects.get(model, {}).get(pk)
         if obj is None:
-            return f"{capfirst(model._meta.verbose_name)} #{pk} (deleted)"
+            return _("%(kind)s #%(pk)s (deleted)") % {
+                "kind": capfirst(model._meta.verbose_name),
+                "pk": pk,
+            }
         if isinstance(obj, get_user_model()):
             return get_user_display_name(obj)
         return str(obj)
@@ -624,7 +702,7 @@ class _Display:
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
         if isinstance(value, bool):
-            return "Yes" if value else "No"
+            return _("Yes") if value else _("No")
         if isinstance(value, datetime.datetime):
             return date_format(localtime(value), "j F Y, H:i")
         if isinstance(value, datetime.date):
@@ -636,12 +714,12 @@ class _Display:
         return str(value)
 
 
-def _who(kind: HistoryKind | None, row_user, action: str) -> str:
+def _who(kind: HistoryKind | None, row_user, change_type: str) -> str:
     if row_user is not None:
         return get_user_display_name(row_user)
-    if kind is not None and action == "Created":
-        return kind.created_without_user
-    return SYSTEM
+    if kind is not None and change_type == "+":
+        return str(kind.created_without_user)
+    return str(SYSTEM)
 
 
 def _entries_for_rows(
@@ -658,7 +736,7 @@ def _entries_for_rows(
         for model_field, old, new in raw[row.history_id]:
             label = capfirst(model_field.verbose_name)
             if model_field.name in kind.private_fields and not show_private:
-                changes.append(Change(model_field.name, label, HIDDEN, HIDDEN))
+                changes.append(Change(model_field.name, label, str(HIDDEN), str(HIDDEN)))
             else:
                 changes.append(
                     Change(
@@ -668,19 +746,19 @@ def _entries_for_rows(
                         display.value(kind, model_field, new),
                     )
                 )
-        action = ACTIONS[row.history_type]
         entries.append(
             HistoryEntry(
                 kind=kind,
                 kind_slug=kind.slug,
-                kind_name=kind.name,
+                kind_name=str(kind.name),
                 record_id=str(row.id),
                 record_title=kind.record_title(row),
                 when=row.history_date,
-                who=_who(kind, row.history_user, action),
-                action=action,
+                who=_who(kind, row.history_user, row.history_type),
+                action=str(ACTIONS[row.history_type]),
                 changes=changes,
                 user_id=row.history_user_id,
+                change_type=row.history_type,
             )
         )
     return entries
@@ -717,11 +795,12 @@ def _page_revision_entries(ids: Iterable[int]) -> dict[int, HistoryEntry]:
             record_id=revision.object_id,
             record_title=revision.object_str,
             when=revision.created_at,
-            who=get_user_display_name(revision.user) if revision.user else SYSTEM,
-            action="Revision saved" if revision.previous_id else "Created",
+            who=get_user_display_name(revision.user) if revision.user else str(SYSTEM),
+            action=_("Revision saved") if revision.previous_id else str(ACTIONS["+"]),
             changes=[],
             compare_url=compare,
             revisions_url=reverse("wagtailadmin_pages:history", args=(page_id,)),
+            change_type=REVISION if revision.previous_id else "+",
         )
     return entries
 

@@ -9,6 +9,7 @@ the decision workflow, an edit that only saved a revision) is left out.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from wagtail.admin.utils import get_user_display_name
 from wagtail.log_actions import registry as log_registry
 
@@ -40,7 +41,7 @@ def _is_move_of(entry: history.HistoryEntry, model, data: dict) -> bool:
     """Whether a history entry holds the change of state a log entry's data describes."""
     source, target = data.get("from"), data.get("to")
     if source is None:
-        return entry.action == "Created"
+        return entry.change_type == "+"
     for change in entry.changes:
         model_field = model._meta.get_field(change.field)
         labels = dict(model_field.flatchoices) if model_field.choices else {}
@@ -83,9 +84,10 @@ def _words(log_entry, officers: dict) -> str:
     if log_entry.action == "scrutiny.call.assign":
         username = data.get("officer")
         if not username:
-            return "Unassigned: no officer now"
+            return _("Unassigned: no officer now")
         officer = officers.get(username)
-        return f"Assigned to {get_user_display_name(officer) if officer else username}"
+        name = get_user_display_name(officer) if officer else username
+        return _("Assigned to %(name)s") % {"name": name}
     return str(log_entry.message)
 
 
@@ -104,8 +106,10 @@ def _officers_named(logs) -> dict:
 def _who(log_entry, row) -> str:
     if log_entry.user_id:
         user = log_entry.user
-        return get_user_display_name(user) if user else f"User #{log_entry.user_id} (deleted)"
-    return row.who if row is not None else history.SYSTEM
+        if user:
+            return get_user_display_name(user)
+        return _("User #%(id)s (deleted)") % {"id": log_entry.user_id}
+    return row.who if row is not None else str(history.SYSTEM)
 
 
 def record_timeline(instance, *, user) -> list[history.HistoryEntry]:
@@ -139,7 +143,7 @@ def record_timeline(instance, *, user) -> list[history.HistoryEntry]:
             history.HistoryEntry(
                 kind=kind,
                 kind_slug=kind.slug if kind else "",
-                kind_name=kind.name if kind else str(model._meta.verbose_name),
+                kind_name=str(kind.name) if kind else str(model._meta.verbose_name),
                 record_id=str(instance.pk),
                 record_title=row.record_title if row is not None else str(instance),
                 when=log_entry.timestamp,

@@ -2,6 +2,7 @@
 commitments and the actions that need attention."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
@@ -167,9 +168,9 @@ class ActionsAttentionPanel(Component):
         return {
             "groups": self.groups,
             "overdue_in_your_work": self.overdue_in_your_work,
-            "heading": "Actions due soon"
+            "heading": _("Actions due soon")
             if self.overdue_in_your_work
-            else "Actions overdue or due soon",
+            else _("Actions overdue or due soon"),
             "days": ScrutinySettings.load().action_reminder_days,
             "index_url": reverse("scrutiny_actions:index"),
         }

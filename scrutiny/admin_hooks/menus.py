@@ -3,6 +3,7 @@ Settings and Reports, the permission policies and the lock-outs screen."""
 
 from django.apps import apps
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
@@ -40,11 +41,15 @@ class BusinessAreaViewSet(SnippetViewSet):
 
     model = BusinessArea
     icon = "table"
-    menu_label = "Business areas"
+    menu_label = _("Business areas")
     # The services are public (the call form lists them), and Communications choose one on a
     # review page: any admin user may open this chooser.
     chooser_viewset_class = chooser_for(permissions.ACCESS_ADMIN)
-    list_display = ["name", Column("head_of_operations_name", label="Head of operations"), "active"]
+    list_display = [
+        "name",
+        Column("head_of_operations_name", label=_("Head of operations")),
+        "active",
+    ]
     list_filter = ["active"]
     search_fields = ["name", "description"]
     inspect_view_enabled = True
@@ -55,7 +60,7 @@ class CallForScrutinyViewSet(SnippetViewSet):
 
     model = CallForScrutiny
     icon = "mail"
-    menu_label = "Calls for scrutiny"
+    menu_label = _("Calls for scrutiny")
     index_view_class = call_views.CallIndexView
     chooser_viewset_class = call_views.CallChooserViewSet
     inspect_view_class = call_views.CallInspectView
@@ -72,16 +77,16 @@ class CallForScrutinyViewSet(SnippetViewSet):
         "reference",
         Column(
             "business_area",
-            label="Service",
+            label=_("Service"),
             sort_key="business_area__name",
             classname="scrutiny-col-wide",
         ),
         listings.StatusTagColumn(choices=CallStatus),
-        listings.DayColumn("submitted_at", label="Received"),
-        listings.DayColumn("status_changed_at", label="Waiting since"),
-        listings.PersonColumn("assigned_officer", label="Officer"),
+        listings.DayColumn("submitted_at", label=_("Received")),
+        listings.DayColumn("status_changed_at", label=_("Waiting since")),
+        listings.PersonColumn("assigned_officer", label=_("Officer")),
         listings.YesNoColumn(
-            "is_overdue", label="Overdue", sort_key="is_overdue", blank_when_false=True
+            "is_overdue", label=_("Overdue"), sort_key="is_overdue", blank_when_false=True
         ),
     ]
     filterset_class = call_views.CallFilterSet
@@ -116,17 +121,17 @@ class CallForScrutinyViewSet(SnippetViewSet):
         "assigned_officer",
     ]
     export_headings = {
-        "reference": "Reference",
-        "submitted_at": "Received",
-        "get_status_display": "Status",
-        "status_changed_at": "Waiting since",
-        "is_overdue": "Overdue for a panel decision",
-        "business_area": "Service",
-        "get_tenure_display": "Tenure",
-        "get_complaint_stage_display": "Complaint stage",
-        "actions_taken": "What the resident has already done",
-        "support_contact": "How to reach the resident for support",
-        "assigned_officer": "Assigned officer",
+        "reference": _("Reference"),
+        "submitted_at": _("Received"),
+        "get_status_display": _("Status"),
+        "status_changed_at": _("Waiting since"),
+        "is_overdue": _("Overdue for a panel decision"),
+        "business_area": _("Service"),
+        "get_tenure_display": _("Tenure"),
+        "get_complaint_stage_display": _("Complaint stage"),
+        "actions_taken": _("What the resident has already done"),
+        "support_contact": _("How to reach the resident for support"),
+        "assigned_officer": _("Assigned officer"),
     }
     export_filename = "calls-for-scrutiny"
 
@@ -169,7 +174,7 @@ class ReviewStepViewSet(SnippetViewSet):
 
     model = ReviewStep
     icon = "list-ol"
-    menu_label = "Review steps"
+    menu_label = _("Review steps")
     list_display = ["sort_order", "name", "active"]
     list_filter = ["active"]
     ordering = ["sort_order", "pk"]
@@ -180,7 +185,7 @@ class ReviewStepViewSet(SnippetViewSet):
 class WorkGroup(SnippetViewSetGroup):
     """ "Work" in the admin menu: the registers that hold the day's work."""
 
-    menu_label = "Work"
+    menu_label = _("Work")
     menu_name = "scrutiny-work"
     menu_icon = "clipboard-list"
     menu_order = 150
@@ -202,7 +207,7 @@ class WorkGroup(SnippetViewSetGroup):
 class PanelGroup(SnippetViewSetGroup):
     """ "The panel" in the admin menu: its programme, reviews, scoring, members and expenses."""
 
-    menu_label = "The panel"
+    menu_label = _("The panel")
     menu_name = "scrutiny-panel"
     menu_icon = "group"
     menu_order = 160

@@ -5,6 +5,7 @@ review pages get their steps and buttons."""
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.widgets import Button
@@ -77,7 +78,7 @@ def outcomes_figures_button(page, user, view_name, next_url=None):
         user
     ):
         yield Button(
-            "Outcome figures",
+            _("Outcome figures"),
             outcome_views.outcomes_url(page.specific_deferred.financial_year),
             icon_name="doc-full",
             priority=75,
@@ -182,7 +183,11 @@ def explain_unsubmitted_report(request, page):
         return None
     reason = rules.steps_finished(specific)
     if reason:
-        messages.error(request, f"“{page.title}” was saved as a draft, not sent. {reason}")
+        messages.error(
+            request,
+            _("“%(title)s” was saved as a draft, not sent. %(reason)s")
+            % {"title": page.title, "reason": reason},
+        )
     return None
 
 
@@ -211,14 +216,17 @@ def back_to_the_review(request, page):
 
 def _say_report_not_published(request, page) -> None:
     if report_workflow() is None:
-        reason = "no report approval workflow is set in Scrutiny settings"
+        said = _(
+            "“%(title)s” was saved as a draft, not published: no report approval workflow is set "
+            "in Scrutiny settings. Use “Submit to Report approval” to send it for sign-off."
+        )
     else:
-        reason = "a report is published only when the panel and the oversight body sign it off"
-    messages.error(
-        request,
-        f"“{page.title}” was saved as a draft, not published: {reason}. "
-        "Use “Submit to Report approval” to send it for sign-off.",
-    )
+        said = _(
+            "“%(title)s” was saved as a draft, not published: a report is published only when "
+            "the panel and the oversight body sign it off. Use “Submit to Report approval” to "
+            "send it for sign-off."
+        )
+    messages.error(request, said % {"title": page.title})
 
 
 @hooks.register("after_create_page")
@@ -239,7 +247,7 @@ def _run_review_button(page, user, priority: int):
         and permissions.may_view_reviews(user)
     ):
         return Button(
-            "Run the review",
+            _("Run the review"),
             url=reverse("scrutiny_reviews:run", args=[page.pk]),
             icon_name="clipboard-list",
             priority=priority,

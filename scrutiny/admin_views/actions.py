@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
@@ -48,7 +50,7 @@ def _plans_crumb(user) -> list[dict]:
     """The list of every plan, for those who may open it (not a head of operations alone)."""
     if not can_view_action_plans(user):
         return []
-    return [{"url": reverse("scrutiny_actions:index"), "label": "Action plans"}]
+    return [{"url": reverse("scrutiny_actions:index"), "label": _("Action plans")}]
 
 
 def _followed(user, found, answering=()):
@@ -63,6 +65,11 @@ def _followed(user, found, answering=()):
     return found
 
 
+def decision_plan_title(decision) -> str:
+    """The title of a serious-failure decision's plan, naming its call."""
+    return _("Serious failure: %(reference)s") % {"reference": decision.call.reference}
+
+
 def _check_viewer(user) -> None:
     if not can_view_action_plans(user):
         raise PermissionDenied
@@ -71,6 +78,7 @@ def _check_viewer(user) -> None:
 def version_rows(model, versions: list[dict]) -> list[dict]:
     """History versions as rows for the screen: when, who, what, and each field's change."""
     rows = []
+    whats = {"+": _("Added"), "~": _("Changed"), "-": _("Deleted")}
     for version in versions:
         changes = [
             (
@@ -86,8 +94,9 @@ def version_rows(model, versions: list[dict]) -> list[dict]:
         rows.append(
             {
                 "when": version["when"],
-                "who": get_user_display_name(version["user"]) if version["user"] else "System",
-                "what": {"+": "Added", "~": "Changed", "-": "Deleted"}[version["type"]],
+                "who": get_user_display_name(version["user"]) if version["user"] else _("System"),
+                "what": whats[version["type"]],
+                "added": version["type"] == "+",
                 "changes": changes,
             }
         )
@@ -116,22 +125,29 @@ def histories(model, ids) -> dict[int, list[dict]]:
 class ActionPlanFilterForm(forms.Form):
     """The filters of the action plans listing."""
 
-    review = forms.TypedChoiceField(label="Review", required=False, coerce=int, empty_value=None)
-    owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
+    review = forms.TypedChoiceField(
+        label=gettext_lazy("Review"), required=False, coerce=int, empty_value=None
+    )
+    owner = forms.TypedChoiceField(
+        label=gettext_lazy("Owner"), required=False, coerce=int, empty_value=None
+    )
     status = forms.ChoiceField(
-        label="Status",
+        label=gettext_lazy("Status"),
         required=False,
-        choices=[("", "Any status"), ("open", "Open (not started or in progress)")]
+        choices=[
+            ("", gettext_lazy("Any status")),
+            ("open", gettext_lazy("Open (not started or in progress)")),
+        ]
         + list(ActionStatus.choices),
     )
-    overdue = forms.BooleanField(label="Overdue only", required=False)
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["review"].choices = [("", "All reviews")] + [
+        self.fields["review"].choices = [("", _("All reviews"))] + [
             (review.pk, review.title) for review in selectors.reviews_with_plans()
         ]
-        self.fields["owner"].choices = [("", "Anyone")] + [
+        self.fields["owner"].choices = [("", _("Anyone"))] + [
             (person.pk, person_name(person)) for person in selectors.action_owners()
         ]
 
@@ -152,7 +168,7 @@ class ActionPlanIndexView(WagtailAdminTemplateMixin, TemplateView):
     responses and actions; filtered by review, owner, status and overdue."""
 
     template_name = "scrutiny/admin/action_plans.html"
-    page_title = "Action plans"
+    page_title = gettext_lazy("Action plans")
     header_icon = "list-ul"
 
     def dispatch(self, request, *args, **kwargs):
@@ -210,7 +226,7 @@ class ReviewPlanView(PlanMixin, TemplateView):
         return self.review.title
 
     def get_page_subtitle(self):
-        return "Action plan"
+        return _("Action plan")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -232,7 +248,7 @@ class ReviewPlanView(PlanMixin, TemplateView):
                 {
                     "number": number,
                     "panel_id": f"recommendation-{number}",
-                    "heading": f"Recommendation {number}",
+                    "heading": _("Recommendation %(number)s") % {"number": number},
                     "recommendation": rec,
                     "responsible_name": rec.responsible_name,
                     "responsible_email": rec.responsible_email,
@@ -283,10 +299,10 @@ class DecisionPlanView(PlanMixin, TemplateView):
         return super().dispatch(request, pk=pk)
 
     def get_page_title(self):
-        return f"Serious failure: {self.decision.call.reference}"
+        return decision_plan_title(self.decision)
 
     def get_page_subtitle(self):
-        return "Action plan"
+        return _("Action plan")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -320,32 +336,32 @@ class DecisionPlanView(PlanMixin, TemplateView):
 
 class ResponseForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Response",
+        label=gettext_lazy("Response"),
         choices=ResponseDecision.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the recommendation is accepted."},
+        error_messages={"required": gettext_lazy("Choose whether the recommendation is accepted.")},
     )
     reasons = forms.CharField(
-        label="Reasons",
+        label=gettext_lazy("Reasons"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Why it is accepted, partly accepted or not accepted.",
-        error_messages={"required": "Give the reasons for the response."},
+        help_text=gettext_lazy("Why it is accepted, partly accepted or not accepted."),
+        error_messages={"required": gettext_lazy("Give the reasons for the response.")},
     )
 
 
 class ActionForm(forms.Form):
     action = forms.CharField(
-        label="Action",
+        label=gettext_lazy("Action"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what the action is."},
+        error_messages={"required": gettext_lazy("Say what the action is.")},
     )
-    owner = PersonChoiceField(label="Owner", required=False)
+    owner = PersonChoiceField(label=gettext_lazy("Owner"), required=False)
     due_on = forms.DateField(
-        label="Due date",
+        label=gettext_lazy("Due date"),
         widget=AdminDateInput,
         error_messages={
-            "required": "Give the date the action is due.",
-            "invalid": "Give the due date as a real date, for example 2027-03-31.",
+            "required": gettext_lazy("Give the date the action is due."),
+            "invalid": gettext_lazy("Give the due date as a real date, for example 2027-03-31."),
         },
     )
 
@@ -357,36 +373,37 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         name = person_name(default_owner)
         if may_own:
-            self.fields["owner"].help_text = f"Left blank, {name}, who answers for this plan."
+            self.fields["owner"].help_text = _(
+                "Left blank, %(name)s, who answers for this plan."
+            ) % {"name": name}
         elif default_owner is not None:
-            self.fields[
-                "owner"
-            ].help_text = (
-                f"{name} answers for this plan but cannot sign in to the admin: choose the owner."
-            )
+            self.fields["owner"].help_text = _(
+                "%(name)s answers for this plan but cannot sign in to the admin: choose the owner."
+            ) % {"name": name}
 
 
 class ProgressForm(forms.Form):
-    status = forms.ChoiceField(label="Status")
+    status = forms.ChoiceField(label=gettext_lazy("Status"))
     note = forms.CharField(
-        label="Progress note",
+        label=gettext_lazy("Progress note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Added to the action's notes with today's date and your name. Needed when "
-        "cancelling.",
+        help_text=gettext_lazy(
+            "Added to the action's notes with today's date and your name. Needed when cancelling."
+        ),
     )
     completed_on = forms.DateField(
-        label="Done on",
+        label=gettext_lazy("Done on"),
         required=False,
         widget=AdminDateInput,
-        help_text="Only when marking it done; today if left blank.",
-        error_messages={"invalid": "Give the day it was done as a real date."},
+        help_text=gettext_lazy("Only when marking it done; today if left blank."),
+        error_messages={"invalid": gettext_lazy("Give the day it was done as a real date.")},
     )
 
     def __init__(self, *args, item: ActionItem, **kwargs):
         super().__init__(*args, **kwargs)
         current = ActionStatus(item.status)
-        choices = [(current.value, f"{current.label} (no change)")]
+        choices = [(current.value, _("%(status)s (no change)") % {"status": current.label})]
         choices += [
             (status, ActionStatus(status).label) for status in pipeline.action_moves_available(item)
         ]
@@ -398,7 +415,7 @@ class PlanFormView(WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "scrutiny/admin/action_plan_form.html"
     header_icon = "list-ul"
-    submit_label = "Save"
+    submit_label = gettext_lazy("Save")
 
     def get_form(self):
         raise NotImplementedError
@@ -462,7 +479,9 @@ class RecommendationFormMixin:
         self.review = self.recommendation.page
         self.plan_title = self.review.title
         if not pipeline.report_published(self.review):
-            messages.error(request, "The report is not published, so nothing can be recorded yet.")
+            messages.error(
+                request, _("The report is not published, so nothing can be recorded yet.")
+            )
             return redirect(self.back_url())
         return None
 
@@ -476,7 +495,7 @@ class RecommendationFormMixin:
 class RespondView(RecommendationFormMixin, PlanFormView):
     """The responsible head of operations or a manager records or changes the response."""
 
-    submit_label = "Save the response"
+    submit_label = gettext_lazy("Save the response")
 
     def dispatch(self, request, pk: int):
         refused = self.load(request, pk)
@@ -488,7 +507,7 @@ class RespondView(RecommendationFormMixin, PlanFormView):
         return super().dispatch(request, pk=pk)
 
     def get_page_title(self):
-        return "Change the response" if self.response else "Record the response"
+        return _("Change the response") if self.response else _("Record the response")
 
     def get_form(self):
         if self.request.method == "POST":
@@ -510,14 +529,16 @@ class RespondView(RecommendationFormMixin, PlanFormView):
         response = pipeline.recommendation_respond(
             recommendation=self.recommendation, user=self.request.user, **form.cleaned_data
         )
-        return f"Response recorded: {response.get_decision_display().lower()}."
+        return _("Response recorded: %(decision)s.") % {
+            "decision": response.get_decision_display().lower()
+        }
 
 
 class AddActionView(RecommendationFormMixin, PlanFormView):
     """Add an action to a recommendation's plan."""
 
-    submit_label = "Add the action"
-    page_title = "Add an action"
+    submit_label = gettext_lazy("Add the action")
+    page_title = gettext_lazy("Add an action")
 
     def dispatch(self, request, pk: int):
         refused = self.load(request, pk)
@@ -539,14 +560,14 @@ class AddActionView(RecommendationFormMixin, PlanFormView):
         pipeline.action_add(
             recommendation=self.recommendation, user=self.request.user, **form.cleaned_data
         )
-        return "Action added to the plan."
+        return _("Action added to the plan.")
 
 
 class DecisionFormMixin:
     def load(self, request, pk: int):
         _check_viewer(request.user)
         self.decision = get_object_or_404(selectors.serious_failure_decisions(), pk=int(pk))
-        self.plan_title = f"Serious failure: {self.decision.call.reference}"
+        self.plan_title = decision_plan_title(self.decision)
 
     def back_url(self) -> str:
         return selectors.decision_plan_url(self.decision)
@@ -558,8 +579,8 @@ class DecisionFormMixin:
 class AddDecisionActionView(DecisionFormMixin, PlanFormView):
     """Add an action answering a serious-failure decision's immediate recommendations."""
 
-    submit_label = "Add the action"
-    page_title = "Add an action"
+    submit_label = gettext_lazy("Add the action")
+    page_title = gettext_lazy("Add an action")
 
     def dispatch(self, request, pk: int):
         self.load(request, pk)
@@ -573,7 +594,7 @@ class AddDecisionActionView(DecisionFormMixin, PlanFormView):
 
     def perform(self, form):
         pipeline.action_add(decision=self.decision, user=self.request.user, **form.cleaned_data)
-        return "Action added."
+        return _("Action added.")
 
 
 class ItemFormMixin:
@@ -596,7 +617,7 @@ class ItemFormMixin:
             self.review = self.item.recommendation.page
             self.plan_title = self.review.title
         else:
-            self.plan_title = f"Serious failure: {self.item.decision.call.reference}"
+            self.plan_title = decision_plan_title(self.item.decision)
         if not can_plan_actions(request.user, self.item.recommendation):
             raise PermissionDenied
 
@@ -617,8 +638,8 @@ class ItemFormMixin:
 class ChangeActionView(ItemFormMixin, PlanFormView):
     """Change an action's wording, owner or due date."""
 
-    submit_label = "Save the changes"
-    page_title = "Change the action"
+    submit_label = gettext_lazy("Save the changes")
+    page_title = gettext_lazy("Change the action")
 
     def dispatch(self, request, pk: int):
         self.load(request, pk)
@@ -634,14 +655,14 @@ class ChangeActionView(ItemFormMixin, PlanFormView):
 
     def perform(self, form):
         pipeline.action_change(item=self.item, user=self.request.user, **form.cleaned_data)
-        return "Action changed."
+        return _("Action changed.")
 
 
 class ProgressView(ItemFormMixin, PlanFormView):
     """Record progress: a new status, a dated note, the day it was done."""
 
-    submit_label = "Record progress"
-    page_title = "Update progress"
+    submit_label = gettext_lazy("Record progress")
+    page_title = gettext_lazy("Update progress")
 
     def dispatch(self, request, pk: int):
         self.load(request, pk)
@@ -653,7 +674,9 @@ class ProgressView(ItemFormMixin, PlanFormView):
 
     def perform(self, form):
         item = pipeline.action_progress(item=self.item, user=self.request.user, **form.cleaned_data)
-        return f"Progress recorded: the action is {item.get_status_display().lower()}."
+        return _("Progress recorded: the action is %(status)s.") % {
+            "status": item.get_status_display().lower()
+        }
 
 
 @require_POST
@@ -664,9 +687,9 @@ def agree_plan(request, pk: int):
     try:
         pipeline.action_plan_agree(recommendation=recommendation, user=request.user)
     except (pipeline.ActionRefused, PermissionDenied) as error:
-        messages.error(request, str(error) or "You may not agree action plans.")
+        messages.error(request, str(error) or _("You may not agree action plans."))
     else:
-        messages.success(request, "The panel has agreed the action plan.")
+        messages.success(request, _("The panel has agreed the action plan."))
     return redirect(selectors.review_plan_url(recommendation.page))
 
 
@@ -683,7 +706,7 @@ class ActionPlanViewSet(ViewSet):
     name = "scrutiny_actions"
     url_prefix = "scrutiny/action-plans"
     icon = "list-ul"
-    menu_label = "Action plans"
+    menu_label = gettext_lazy("Action plans")
     menu_item_class = ActionPlansMenuItem
 
     def get_urlpatterns(self):

@@ -15,6 +15,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied as plain_permission_denied
 from django.views.generic import FormView, TemplateView
@@ -88,22 +90,24 @@ class ConveneForm(forms.Form):
     members = PanelChoiceField(
         queryset=get_user_model().objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose the members of the appeal panel."},
+        error_messages={"required": gettext_lazy("Choose the members of the appeal panel.")},
     )
 
 
 class AppealDecisionForm(forms.Form):
     """The appeal panel's decision, recorded by an officer."""
 
-    outcome = forms.ChoiceField(choices=AppealOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"), choices=AppealOutcome.choices, widget=forms.RadioSelect
+    )
     direction = forms.ChoiceField(
-        label="If upheld, the panel directs",
+        label=gettext_lazy("If upheld, the panel directs"),
         choices=AppealDirection.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     reasons = forms.CharField(
-        label="The appeal panel's reasons", widget=forms.Textarea(attrs={"rows": 5})
+        label=gettext_lazy("The appeal panel's reasons"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
@@ -111,44 +115,54 @@ class AppealForResidentForm(forms.Form):
     """An appeal the resident gave by post, by phone or in person, as the officer types it in."""
 
     received_via = forms.ChoiceField(
-        label="How did the appeal reach us?",
+        label=gettext_lazy("How did the appeal reach us?"),
         choices=[choice for choice in ReceivedVia.choices if choice[0] != ReceivedVia.WEB],
         initial=ReceivedVia.POST,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how the appeal reached us.",
-            "invalid_choice": "Choose how the appeal reached us.",
+            "required": gettext_lazy("Choose how the appeal reached us."),
+            "invalid_choice": gettext_lazy("Choose how the appeal reached us."),
         },
     )
     received_on = forms.DateField(
-        label="The day it reached us",
+        label=gettext_lazy("The day it reached us"),
         widget=AdminDateInput,
-        help_text="The appeal window is counted to this day: a letter that arrived in time is "
-        "in time, whenever it is typed in.",
+        help_text=gettext_lazy(
+            "The appeal window is counted to this day: a letter that arrived in time is "
+            "in time, whenever it is typed in."
+        ),
         error_messages={
-            "required": "Enter the day the appeal reached us.",
-            "invalid": "Enter the day the appeal reached us as a date, like 2026-12-03.",
+            "required": gettext_lazy("Enter the day the appeal reached us."),
+            "invalid": gettext_lazy(
+                "Enter the day the appeal reached us as a date, like 2026-12-03."
+            ),
         },
     )
     reference = forms.CharField(
-        label="Call reference",
+        label=gettext_lazy("Call reference"),
         max_length=20,
-        help_text="As the resident gives it, for example CCS-2026-0012.",
-        error_messages={"required": "Enter the reference of the call the resident appeals about."},
+        help_text=gettext_lazy("As the resident gives it, for example CCS-2026-0012."),
+        error_messages={
+            "required": gettext_lazy("Enter the reference of the call the resident appeals about.")
+        },
     )
     grounds = forms.CharField(
-        label="The resident's grounds for appeal",
+        label=gettext_lazy("The resident's grounds for appeal"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="In the resident's words. Keep a letter itself with the call's papers.",
-        error_messages={"required": "Write down the resident's grounds for appeal."},
+        help_text=gettext_lazy(
+            "In the resident's words. Keep a letter itself with the call's papers."
+        ),
+        error_messages={"required": gettext_lazy("Write down the resident's grounds for appeal.")},
     )
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip().upper()
         self.call = CallForScrutiny.objects.filter(reference=reference).first()
         if self.call is None:
-            raise forms.ValidationError(f"There is no call with the reference {reference}.")
+            raise forms.ValidationError(
+                _("There is no call with the reference %(reference)s.") % {"reference": reference}
+            )
         return reference
 
 
@@ -159,7 +173,7 @@ class AppealForResidentView(WagtailAdminTemplateMixin, FormView):
     template_name = "scrutiny/admin/appeal_for_resident.html"
     form_class = AppealForResidentForm
     header_icon = "mail"
-    page_title = "Record an appeal for a resident"
+    page_title = gettext_lazy("Record an appeal for a resident")
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.can_manage_appeals(request.user):
@@ -169,7 +183,7 @@ class AppealForResidentView(WagtailAdminTemplateMixin, FormView):
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": url_for("list"), "label": "Appeals"},
+            {"url": url_for("list"), "label": _("Appeals")},
             {"url": "", "label": self.page_title},
         ]
 
@@ -184,8 +198,8 @@ class AppealForResidentView(WagtailAdminTemplateMixin, FormView):
         context.update(
             {
                 "action_url": self.request.path,
-                "submit_button_label": "Record the appeal",
-                "submit_button_active_label": "Recording…",
+                "submit_button_label": _("Record the appeal"),
+                "submit_button_active_label": _("Recording…"),
                 "appeal_window": ScrutinySettings.load().appeal_window_days,
             }
         )
@@ -205,10 +219,16 @@ class AppealForResidentView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Appeal {appeal.reference} on {appeal.call.reference} is recorded as received "
-            f"{appeal.get_received_via_display().lower()} on "
-            f"{date_format(appeal.received_at.date(), 'j F Y')}. "
-            "The resident is told if they gave an email address.",
+            _(
+                "Appeal %(appeal)s on %(call)s is recorded as received %(via)s on %(day)s. "
+                "The resident is told if they gave an email address."
+            )
+            % {
+                "appeal": appeal.reference,
+                "call": appeal.call.reference,
+                "via": appeal.get_received_via_display().lower(),
+                "day": date_format(appeal.received_at.date(), "j F Y"),
+            },
         )
         return redirect(url_for("inspect", appeal.pk))
 
@@ -228,7 +248,9 @@ class AppealIndexView(snippet_views.IndexView):
         if permissions.can_manage_appeals(self.request.user):
             buttons.append(
                 HeaderButton(
-                    "Record an appeal for a resident", url=url_for("for_resident"), icon_name="mail"
+                    _("Record an appeal for a resident"),
+                    url=url_for("for_resident"),
+                    icon_name="mail",
                 )
             )
         return buttons
@@ -331,7 +353,7 @@ class AppealDecideConfirmView(WagtailAdminTemplateMixin, TemplateView):
     """Names the final decision before it is recorded: it cannot be undone or appealed."""
 
     template_name = "scrutiny/admin/appeal_decide_confirm.html"
-    page_title = "Confirm the appeal panel's decision"
+    page_title = gettext_lazy("Confirm the appeal panel's decision")
     header_icon = "warning"
 
 
@@ -345,13 +367,16 @@ def appeal_convene(request, pk: int):
         pipeline.appeal_convene(appeal=appeal, members=members, user=request.user)
     except pipeline.TransitionNotAllowed as error:
         request.session[_ticked_key(appeal)] = [int(value) for value in ticked]
-        messages.error(request, "The appeal panel was not convened.")
+        messages.error(request, _("The appeal panel was not convened."))
         for reason in error.reasons:
             messages.error(request, reason)
     except PermissionDenied as error:
-        messages.error(request, str(error) or "You may not convene an appeal panel.")
+        messages.error(request, str(error) or _("You may not convene an appeal panel."))
     else:
-        messages.success(request, f"The appeal panel for {appeal.reference} is convened.")
+        messages.success(
+            request,
+            _("The appeal panel for %(reference)s is convened.") % {"reference": appeal.reference},
+        )
     return _back(appeal)
 
 
@@ -388,10 +413,12 @@ def appeal_decide(request, pk: int):
             user=request.user,
         )
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
-        messages.error(request, str(error) or "You may not record an appeal decision.")
+        messages.error(request, str(error) or _("You may not record an appeal decision."))
     else:
         messages.success(
-            request, f"{appeal.reference} is {appeal.get_outcome_display().lower()}: final."
+            request,
+            _("%(reference)s is %(outcome)s: final.")
+            % {"reference": appeal.reference, "outcome": appeal.get_outcome_display().lower()},
         )
     return _back(appeal)
 
@@ -427,7 +454,7 @@ class AppealViewSet(SnippetViewSet):
 
     model = Appeal
     icon = "resubmit"
-    menu_label = "Appeals"
+    menu_label = gettext_lazy("Appeals")
     # Appeal panel members see only the appeals they sit on; the chooser would list them all.
     chooser_viewset_class = chooser_for(permissions.VIEW_ALL_APPEALS)
     index_view_class = AppealIndexView
@@ -440,11 +467,16 @@ class AppealViewSet(SnippetViewSet):
     index_template_name = "scrutiny/admin/listing_index.html"
     list_display = [
         "reference",
-        Column("call", label="Call", accessor="call.reference", sort_key="call__reference"),
+        Column(
+            "call",
+            label=gettext_lazy("Call"),
+            accessor="call.reference",
+            sort_key="call__reference",
+        ),
         listings.StatusTagColumn(choices=AppealStatus),
-        Column("outcome", label="Outcome", accessor="get_outcome_display"),
-        Column("panel", label="Panel", accessor=panel_size),
-        listings.DayColumn("received_at", label="Received"),
+        Column("outcome", label=gettext_lazy("Outcome"), accessor="get_outcome_display"),
+        Column("panel", label=gettext_lazy("Panel"), accessor=panel_size),
+        listings.DayColumn("received_at", label=gettext_lazy("Received")),
     ]
     list_filter = ["status", "outcome"]
     search_fields = ["reference", "call__reference"]
@@ -473,11 +505,11 @@ class InvolvementGroupViewSet(SnippetViewSet):
 
     model = InvolvementGroup
     icon = "group"
-    menu_label = "Involvement groups"
+    menu_label = gettext_lazy("Involvement groups")
     chooser_viewset_class = chooser_for(permissions.VIEW_INVOLVEMENT_GROUPS)
     list_display = [
         "name",
-        Column("members", label="Members", accessor=lambda g: g.members.count()),
+        Column("members", label=gettext_lazy("Members"), accessor=lambda g: g.members.count()),
     ]
     search_fields = ["name", "description"]
     search_backend_name = None

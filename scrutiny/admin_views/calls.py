@@ -17,6 +17,8 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied as file_refused
 from django.views.generic import TemplateView
@@ -138,19 +140,21 @@ class CallFilterSet(WagtailFilterSet):
         choices=CallStatus.choices, widget=forms.CheckboxSelectMultiple
     )
     business_area = django_filters.ModelChoiceFilter(
-        label="Service", queryset=BusinessArea.objects.order_by("name")
+        label=gettext_lazy("Service"), queryset=BusinessArea.objects.order_by("name")
     )
     submitted_at = django_filters.DateFromToRangeFilter(
-        label="Received between", widget=DateRangePickerWidget
+        label=gettext_lazy("Received between"), widget=DateRangePickerWidget
     )
     assigned_officer = OfficerFilter(
-        label="Assigned officer", queryset=lambda request: selectors.officer_list()
+        label=gettext_lazy("Assigned officer"), queryset=lambda request: selectors.officer_list()
     )
     support_requested = django_filters.BooleanFilter(
-        label="Support requested", widget=BooleanRadioSelect
+        label=gettext_lazy("Support requested"), widget=BooleanRadioSelect
     )
     overdue = django_filters.BooleanFilter(
-        label="Overdue for a panel decision", method="filter_overdue", widget=BooleanRadioSelect
+        label=gettext_lazy("Overdue for a panel decision"),
+        method="filter_overdue",
+        widget=BooleanRadioSelect,
     )
 
     class Meta:
@@ -203,7 +207,7 @@ class CallIndexView(snippet_views.IndexView):
         if can_enter_for_resident(self.request.user):
             buttons.append(
                 HeaderButton(
-                    "Enter a call for a resident", url=action_url("enter"), icon_name="mail"
+                    _("Enter a call for a resident"), url=action_url("enter"), icon_name="mail"
                 )
             )
         return buttons
@@ -286,7 +290,7 @@ def display_value(name: str, value, model=CallForScrutiny) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, datetime.datetime):
         return date_format(localtime(value), "j F Y, H:i")
     if isinstance(value, datetime.date):
@@ -422,7 +426,11 @@ def call_move(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{call.reference} is now {call.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("%(reference)s is now %(status)s.")
+            % {"reference": call.reference, "status": call.get_status_display().lower()},
+        )
     return _back(call)
 
 
@@ -436,7 +444,11 @@ def call_close(request, pk: int):
         reference = request.POST.get("duplicate_of", "").strip()
         duplicate_of = CallForScrutiny.objects.filter(reference__iexact=reference).first()
         if reference and duplicate_of is None:
-            messages.error(request, f"There is no call with the reference “{reference}”.")
+            messages.error(
+                request,
+                _("There is no call with the reference “%(reference)s”.")
+                % {"reference": reference},
+            )
             return _back(call)
     try:
         call = pipeline.call_close(
@@ -451,8 +463,8 @@ def call_close(request, pk: int):
     else:
         messages.success(
             request,
-            f"{call.reference} is closed ({call.get_closure_display().lower()}). "
-            "The resident is told why.",
+            _("%(reference)s is closed (%(closure)s). The resident is told why.")
+            % {"reference": call.reference, "closure": call.get_closure_display().lower()},
         )
     return _back(call)
 
@@ -463,7 +475,9 @@ def call_monitoring(request, pk: int):
     call = _viewable_call(request, pk)
     monitoring = call.monitorings.filter(status=MonitoringStatus.WATCHING).first()
     if monitoring is None:
-        messages.error(request, f"{call.reference} is not being monitored.")
+        messages.error(
+            request, _("%(reference)s is not being monitored.") % {"reference": call.reference}
+        )
         return _back(call)
     outcome = request.POST.get("outcome", "")
     try:
@@ -480,8 +494,8 @@ def call_monitoring(request, pk: int):
         call.refresh_from_db()
         messages.success(
             request,
-            f"Recorded. {call.reference} is {call.get_status_display().lower()}; "
-            "the resident is told what the panel found.",
+            _("Recorded. %(reference)s is %(status)s; the resident is told what the panel found.")
+            % {"reference": call.reference, "status": call.get_status_display().lower()},
         )
     return _back(call)
 
@@ -495,7 +509,7 @@ def call_assign(request, pk: int):
     elif chosen := request.POST.get("officer", ""):
         officer = get_user_model().objects.filter(pk=chosen).first() if chosen.isdigit() else None
         if officer is None:
-            messages.error(request, "Choose an officer from the list.")
+            messages.error(request, _("Choose an officer from the list."))
             return _back(call)
     else:
         officer = None
@@ -505,10 +519,16 @@ def call_assign(request, pk: int):
         messages.error(request, str(error))
     else:
         if officer is None:
-            messages.success(request, f"{call.reference} is not assigned to anyone now.")
+            messages.success(
+                request,
+                _("%(reference)s is not assigned to anyone now.") % {"reference": call.reference},
+            )
         else:
-            name = get_user_display_name(officer)
-            messages.success(request, f"{call.reference} is assigned to {name}.")
+            messages.success(
+                request,
+                _("%(reference)s is assigned to %(name)s.")
+                % {"reference": call.reference, "name": get_user_display_name(officer)},
+            )
     return _back(call)
 
 
@@ -521,7 +541,7 @@ def call_add_note(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Note added to {call.reference}.")
+        messages.success(request, _("Note added to %(reference)s.") % {"reference": call.reference})
     return _back(call)
 
 
@@ -533,11 +553,11 @@ def call_correct(request, pk: int):
     area = BusinessArea.objects.filter(pk=area_id).first() if area_id.isdigit() else None
     households = request.POST.get("households_affected", "").strip()
     if area is None:
-        messages.error(request, "Choose the service the call is about.")
+        messages.error(request, _("Choose the service the call is about."))
         return _back(call)
     if households and not households.isdigit():
         messages.error(
-            request, "Give the number of households as a whole number, or leave it empty."
+            request, _("Give the number of households as a whole number, or leave it empty.")
         )
         return _back(call)
     try:
@@ -550,7 +570,7 @@ def call_correct(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{call.reference} is corrected.")
+        messages.success(request, _("%(reference)s is corrected.") % {"reference": call.reference})
     return _back(call)
 
 
@@ -564,18 +584,19 @@ def call_issue_access_code(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
         return _back(call)
+    title = _("New access code for %(reference)s") % {"reference": call.reference}
     response = TemplateResponse(
         request,
         "scrutiny/admin/call_access_code.html",
         {
-            "page_title": f"New access code for {call.reference}",
-            "header_title": f"New access code for {call.reference}",
+            "page_title": title,
+            "header_title": title,
             "header_icon": "key",
             "breadcrumbs_items": [
-                {"url": reverse("wagtailadmin_home"), "label": "Home"},
-                {"url": action_url("list"), "label": "Calls for scrutiny"},
+                {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+                {"url": action_url("list"), "label": _("Calls for scrutiny")},
                 {"url": action_url("inspect", call.pk), "label": call.reference},
-                {"url": "", "label": "New access code"},
+                {"url": "", "label": _("New access code")},
             ],
             "call": call,
             "call_url": action_url("inspect", call.pk),
@@ -611,7 +632,11 @@ def call_mark_support_given(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Support to the resident on {call.reference} is recorded.")
+        messages.success(
+            request,
+            _("Support to the resident on %(reference)s is recorded.")
+            % {"reference": call.reference},
+        )
     return _back(call)
 
 
@@ -632,15 +657,36 @@ def decision_choices() -> list[tuple[str, str, str]]:
     """(value, label, what follows) for each of the panel's four decisions, in the order of the
     process; none is put forward over another."""
     window = ScrutinySettings.load().appeal_window_days
+    days = {"days": window}
     follows = {
-        DecisionOutcome.NOT_ACCEPTED: "The resident is told which avenues to use first, such as "
-        f"the complaints procedure. They may appeal within {window} days.",
-        DecisionOutcome.MONITORING: "The panel watches how the service is delivered and looks "
-        f"again on a review date. The resident may appeal within {window} days.",
-        DecisionOutcome.ACCEPTED: "The call is scored and scheduled into the programme of "
-        "reviews. Acceptance cannot be appealed.",
-        DecisionOutcome.SERIOUS_FAILURE: "The panel's immediate recommendations go at once to "
-        f"the head of operations. The resident may appeal within {window} days.",
+        DecisionOutcome.NOT_ACCEPTED: ngettext(
+            "The resident is told which avenues to use first, such as the complaints procedure. "
+            "They may appeal within %(days)s day.",
+            "The resident is told which avenues to use first, such as the complaints procedure. "
+            "They may appeal within %(days)s days.",
+            window,
+        )
+        % days,
+        DecisionOutcome.MONITORING: ngettext(
+            "The panel watches how the service is delivered and looks again on a review date. "
+            "The resident may appeal within %(days)s day.",
+            "The panel watches how the service is delivered and looks again on a review date. "
+            "The resident may appeal within %(days)s days.",
+            window,
+        )
+        % days,
+        DecisionOutcome.ACCEPTED: _(
+            "The call is scored and scheduled into the programme of reviews. Acceptance cannot "
+            "be appealed."
+        ),
+        DecisionOutcome.SERIOUS_FAILURE: ngettext(
+            "The panel's immediate recommendations go at once to the head of operations. The "
+            "resident may appeal within %(days)s day.",
+            "The panel's immediate recommendations go at once to the head of operations. The "
+            "resident may appeal within %(days)s days.",
+            window,
+        )
+        % days,
     }
     return [(outcome.value, outcome.label, follows[outcome]) for outcome in DecisionOutcome]
 
@@ -650,7 +696,7 @@ def call_decide_choice(request, pk: int):
     call = _viewable_call(request, pk)
     outcome = request.GET.get("outcome", "")
     if outcome not in DecisionOutcome.values:
-        messages.error(request, "Choose one of the panel's four decisions, then Continue.")
+        messages.error(request, _("Choose one of the panel's four decisions, then Continue."))
         return redirect(action_url("inspect", call.pk) + "#call-decision")
     return redirect(action_url("decide", call.pk, outcome))
 
@@ -682,7 +728,7 @@ class CallDecisionView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": action_url("list"), "label": "Calls for scrutiny"},
+            {"url": action_url("list"), "label": _("Calls for scrutiny")},
             {"url": action_url("inspect", self.call.pk), "label": self.call.reference},
             {"url": "", "label": self.outcome.label},
         ]
@@ -722,7 +768,7 @@ def decision_refusal(call: CallForScrutiny, outcome: str, user) -> str:
         pipeline.machine.check(call, f"decide_{outcome}", user=user)
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         return str(error)
-    return f"{call.reference} is not awaiting the panel."
+    return _("%(reference)s is not awaiting the panel.") % {"reference": call.reference}
 
 
 def still_awaiting_panel(call: CallForScrutiny) -> bool:
@@ -743,26 +789,51 @@ def record_decision(request, call: CallForScrutiny, outcome: str, answers: dict)
     return None
 
 
+# What was decided, said in a sentence of its own for each outcome: (without a meeting, at one).
 DECIDED = {
-    DecisionOutcome.NOT_ACCEPTED: "not accepted yet",
-    DecisionOutcome.MONITORING: "referred for monitoring",
-    DecisionOutcome.ACCEPTED: "accepted",
-    DecisionOutcome.SERIOUS_FAILURE: "a serious failure of service",
+    DecisionOutcome.NOT_ACCEPTED: (
+        gettext_lazy("Decision recorded on %(reference)s (%(area)s): not accepted yet."),
+        gettext_lazy(
+            "Decision recorded on %(reference)s (%(area)s): not accepted yet, at %(meeting)s."
+        ),
+    ),
+    DecisionOutcome.MONITORING: (
+        gettext_lazy("Decision recorded on %(reference)s (%(area)s): referred for monitoring."),
+        gettext_lazy(
+            "Decision recorded on %(reference)s (%(area)s): referred for monitoring, "
+            "at %(meeting)s."
+        ),
+    ),
+    DecisionOutcome.ACCEPTED: (
+        gettext_lazy("Decision recorded on %(reference)s (%(area)s): accepted."),
+        gettext_lazy("Decision recorded on %(reference)s (%(area)s): accepted, at %(meeting)s."),
+    ),
+    DecisionOutcome.SERIOUS_FAILURE: (
+        gettext_lazy(
+            "Decision recorded on %(reference)s (%(area)s): a serious failure of service."
+        ),
+        gettext_lazy(
+            "Decision recorded on %(reference)s (%(area)s): a serious failure of service, "
+            "at %(meeting)s."
+        ),
+    ),
 }
 
 
 def decision_confirmation(call: CallForScrutiny, decision) -> str:
     """The message after a decision: which call, what was decided, where, and who is told."""
-    meeting = f", at {decision.meeting}" if decision.meeting else ""
+    without_meeting, at_meeting = DECIDED[decision.outcome]
+    decided = (at_meeting if decision.meeting else without_meeting) % {
+        "reference": call.reference,
+        "area": call.business_area,
+        "meeting": decision.meeting,
+    }
     told = (
-        "The resident is emailed the decision and the panel's reasons."
+        _("The resident is emailed the decision and the panel's reasons.")
         if call.email
-        else "The resident gave no email address: send them the decision by post."
+        else _("The resident gave no email address: send them the decision by post.")
     )
-    return (
-        f"Decision recorded on {call.reference} ({call.business_area}): "
-        f"{DECIDED[decision.outcome]}{meeting}. {told}"
-    )
+    return f"{decided} {told}"
 
 
 class CallWorkflowHistoryView(snippet_views.WorkflowHistoryView):

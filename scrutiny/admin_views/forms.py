@@ -7,6 +7,7 @@ the engine becomes the form's message, bad input a message on the page, and noth
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -19,9 +20,9 @@ class AdminFormView(WagtailAdminTemplateMixin, FormView):
     """One form in the admin whose valid answer is handed to a pipeline operation."""
 
     template_name = "scrutiny/admin/expense_claim_add.html"
-    submit_button_label = "Save"
+    submit_button_label = _("Save")
     # Shown above the form when it comes back with errors.
-    invalid_message = "Nothing was saved. Check the messages below."
+    invalid_message = _("Nothing was saved. Check the messages below.")
     # Fields that take a date, given Wagtail's date picker.
     date_fields: tuple[str, ...] = ()
 

@@ -7,7 +7,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
@@ -55,33 +58,35 @@ def admin_url_for(obj) -> str:
 class HistoryFilterForm(forms.Form):
     """The History area's filters: kind of record, person, dates and one record."""
 
-    kind = forms.ChoiceField(label="Kind of record", required=False)
-    person = forms.ChoiceField(label="Who", required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of record"), required=False)
+    person = forms.ChoiceField(label=gettext_lazy("Who"), required=False)
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     record = forms.CharField(
-        label="Record number or reference",
+        label=gettext_lazy("Record number or reference"),
         required=False,
         max_length=30,
-        help_text="A call's or an appeal's reference (CCS-2026-0013, APL-2026-0002), "
-        "or a record's number with a kind of record chosen.",
+        help_text=gettext_lazy(
+            "A call's or an appeal's reference (CCS-2026-0013, APL-2026-0002), "
+            "or a record's number with a kind of record chosen."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = history.history_kinds()
         self.fields["kind"].choices = [
-            ("", "Every kind"),
-            *sorted(((slug, kind.name) for slug, kind in kinds.items()), key=lambda c: c[1]),
-            (history.PAGE_KIND, "Programme and review pages"),
+            ("", _("Every kind")),
+            *sorted(((slug, str(kind.name)) for slug, kind in kinds.items()), key=lambda c: c[1]),
+            (history.PAGE_KIND, _("Programme and review pages")),
         ]
         self.fields["person"].choices = [
-            ("", "Anyone"),
-            ("system", "The system (tasks, commands, residents' forms)"),
+            ("", _("Anyone")),
+            ("system", _("The system (tasks, commands, residents' forms)")),
             *((str(user.pk), get_user_display_name(user)) for user in history.history_people()),
         ]
 
@@ -96,17 +101,20 @@ class HistoryFilterForm(forms.Form):
             if found is None:
                 self.add_error(
                     "record",
-                    f"No record has the reference “{record}”. A reference looks like "
-                    "CCS-2026-0013 (a call) or APL-2026-0002 (an appeal); other records "
-                    "are found by their number, with a kind of record chosen.",
+                    _(
+                        "No record has the reference “%(reference)s”. A reference looks like "
+                        "CCS-2026-0013 (a call) or APL-2026-0002 (an appeal); other records "
+                        "are found by their number, with a kind of record chosen."
+                    )
+                    % {"reference": record},
                 )
             else:
                 cleaned["kind"], cleaned["record"] = found
         elif record and not cleaned.get("kind"):
-            self.add_error("record", "Choose the kind of record as well as its number.")
+            self.add_error("record", _("Choose the kind of record as well as its number."))
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date cannot be before the start date.")
+            self.add_error("date_to", _("The end date cannot be before the start date."))
         return cleaned
 
     def filters(self) -> history.HistoryFilters:
@@ -128,7 +136,7 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "scrutiny/admin/history.html"
     header_icon = "history"
-    page_title = "History"
+    page_title = gettext_lazy("History")
 
     def dispatch(self, request, kind: str | None = None, pk: str | None = None):
         if not permissions.may_view_history(request.user):
@@ -137,7 +145,7 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
         if kind is not None:
             known = {*history.history_kinds(), history.PAGE_KIND}
             if kind not in known:
-                raise Http404("No such kind of record.")
+                raise Http404(_("No such kind of record."))
             data["kind"], data["record"] = kind, pk
         self.record_kind, self.record_pk = kind, pk
         self.form = HistoryFilterForm(data)
@@ -152,7 +160,7 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
         return ""
 
     def get_breadcrumbs_items(self):
-        index = {"url": reverse("scrutiny_history:index"), "label": "History"}
+        index = {"url": reverse("scrutiny_history:index"), "label": _("History")}
         items = [*super().get_breadcrumbs_items(), index]
         if self.record_kind:
             items.append({"url": "", "label": self.record_title})
@@ -164,7 +172,7 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
             from wagtail.models import Page
 
             page = Page.objects.filter(pk=self.record_pk).first()
-            return (page.title if page else f"Page #{self.record_pk}"), page
+            return (page.title if page else _("Page #%(pk)s") % {"pk": self.record_pk}), page
         kind = history.history_kinds()[self.record_kind]
         obj = history.record_object(kind, self.record_pk)
         if obj is not None:
@@ -181,8 +189,12 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
                 .select_related(*kind.related)
                 .first()
             )
-            title = kind.record_title(latest) if latest else f"{kind.name} #{self.record_pk}"
-        return f"{kind.name}: {title}", obj
+            title = (
+                kind.record_title(latest)
+                if latest
+                else _("%(kind)s #%(pk)s") % {"kind": kind.name, "pk": self.record_pk}
+            )
+        return _("%(kind)s: %(title)s") % {"kind": kind.name, "title": title}, obj
 
     def _timeline_object(self):
         """The live record whose timeline is asked for (one record, not a page), or None."""
@@ -251,13 +263,13 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
             return []
         if self.record_kind == history.PAGE_KIND:
             return [
-                ("Edit the page", reverse("wagtailadmin_pages:edit", args=(obj.pk,))),
+                (_("Edit the page"), reverse("wagtailadmin_pages:edit", args=(obj.pk,))),
             ]
         kind = history.history_kinds()[self.record_kind]
         links = []
         shown_on = history.parent_object(kind, obj)
         if url := admin_url_for(shown_on):
-            links.append(("Open the record", url))
+            links.append((_("Open the record"), url))
         viewset = getattr(type(obj), "snippet_viewset", None)
         if viewset is not None and hasattr(obj, "revisions"):
             try:
@@ -265,7 +277,7 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
             except NoReverseMatch:
                 url = ""
             if url:
-                links.append(("Its Wagtail revisions and log, to compare", url))
+                links.append((_("Its Wagtail revisions and log, to compare"), url))
         return links
 
     def export(self):
@@ -281,7 +293,17 @@ class HistoryView(WagtailAdminTemplateMixin, TemplateView):
 
         def lines():
             yield writer.writerow(
-                ["When", "Who", "Kind", "Record", "Record number", "Action", "Field", "Old", "New"]
+                [
+                    _("When"),
+                    _("Who"),
+                    _("Kind"),
+                    _("Record"),
+                    _("Record number"),
+                    _("Action"),
+                    _("Field"),
+                    _("Old"),
+                    _("New"),
+                ]
             )
             for entry in history.iter_history(self.filters, user=self.request.user):
                 if not entry.shows_something:
@@ -338,9 +360,9 @@ class PageRevisionsCompareView(RevisionsCompareView):
 
     def get_breadcrumbs_items(self):
         return [
-            {"url": reverse("scrutiny_history:index"), "label": "History"},
+            {"url": reverse("scrutiny_history:index"), "label": _("History")},
             {"url": self.get_history_url(), "label": self.get_page_subtitle()},
-            {"url": "", "label": "Compare", "sublabel": self.get_page_subtitle()},
+            {"url": "", "label": _("Compare"), "sublabel": self.get_page_subtitle()},
         ]
 
     @property
@@ -350,8 +372,13 @@ class PageRevisionsCompareView(RevisionsCompareView):
     def _get_revision_and_heading(self, revision_id):
         revision = get_object_or_404(self.object.revisions, pk=revision_id)
         who = get_user_display_name(revision.user) if revision.user else history.SYSTEM
-        when = localtime(revision.created_at).strftime("%-d %B %Y at %H:%M")
-        return revision.as_object(), f"{when}, by {who}"
+        saved = localtime(revision.created_at)
+        heading = _("%(day)s at %(time)s, by %(who)s") % {
+            "day": date_format(saved, "j F Y"),
+            "time": date_format(saved, "H:i"),
+            "who": who,
+        }
+        return revision.as_object(), heading
 
 
 class TimelineHistoryMixin:
@@ -382,7 +409,7 @@ class HistoryViewSet(ViewSet):
     name = "scrutiny_history"
     url_prefix = "scrutiny/history"
     icon = "history"
-    menu_label = "History"
+    menu_label = gettext_lazy("History")
     menu_item_class = HistoryMenuItem
 
     def get_urlpatterns(self):
@@ -404,7 +431,7 @@ class ChangeHistoryButtonMixin:
         buttons = list(super().get_header_more_buttons())
         obj = getattr(self, "object", None)
         if obj is not None and (url := history_url_for(obj, self.request.user)):
-            buttons.append(Button("Change history", url=url, icon_name="history", priority=40))
+            buttons.append(Button(_("Change history"), url=url, icon_name="history", priority=40))
         return buttons
 
 
@@ -429,4 +456,4 @@ def listing_button(instance, user) -> list:
     if not url:
         return []
     # A plain Button goes in the row's "More" menu; a ListingButton would sit under the title.
-    return [Button("Change history", url=url, icon_name="history", priority=45)]
+    return [Button(_("Change history"), url=url, icon_name="history", priority=45)]

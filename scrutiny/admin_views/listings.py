@@ -8,6 +8,8 @@ import datetime
 
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.utils import get_user_display_name
 
@@ -78,12 +80,12 @@ def status_tone(choices, value: str) -> str:
 
 def yes_no(value) -> str:
     """Yes or No, in words."""
-    return "Yes" if value else "No"
+    return _("Yes") if value else _("No")
 
 
 def yes_or_blank(value) -> str:
     """Yes, or nothing: for a column that marks the few rows that need attention."""
-    return "Yes" if value else ""
+    return _("Yes") if value else ""
 
 
 def day(value) -> str:
@@ -106,7 +108,7 @@ class StatusTagColumn(Column):
     cell_template_name = "scrutiny/admin/tables/status_tag_cell.html"
 
     def __init__(self, name="status", *, choices, **kwargs):
-        kwargs.setdefault("label", "Status")
+        kwargs.setdefault("label", gettext_lazy("Status"))
         kwargs.setdefault("sort_key", name)
         kwargs.setdefault("classname", "w-whitespace-nowrap")
         super().__init__(name, **kwargs)

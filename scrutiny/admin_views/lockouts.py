@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
@@ -17,13 +19,13 @@ from .. import lockouts, permissions
 class UnlockForm(forms.Form):
     """One account or one network address to unlock."""
 
-    username = forms.CharField(required=False, max_length=255)
-    ip_address = forms.GenericIPAddressField(required=False)
+    username = forms.CharField(label=gettext_lazy("Username"), required=False, max_length=255)
+    ip_address = forms.GenericIPAddressField(label=gettext_lazy("Network address"), required=False)
 
     def clean(self):
         data = super().clean()
         if bool(data.get("username")) == bool(data.get("ip_address")):
-            raise forms.ValidationError("Choose one account or one network address to unlock.")
+            raise forms.ValidationError(_("Choose one account or one network address to unlock."))
         return data
 
 
@@ -32,7 +34,7 @@ class LockoutIndexView(WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "scrutiny/admin/lockouts.html"
     header_icon = "lock"
-    page_title = "Sign-in lock-outs"
+    page_title = gettext_lazy("Sign-in lock-outs")
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.may_unlock(request.user):
@@ -56,15 +58,23 @@ def lockout_unlock(request):
         raise PermissionDenied
     form = UnlockForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("__all__", ["Choose what to unlock."])))
+        messages.error(request, " ".join(form.errors.get("__all__", [_("Choose what to unlock.")])))
         return redirect("scrutiny_lockouts:index")
     username, address = form.cleaned_data["username"], form.cleaned_data["ip_address"]
     cleared = lockouts.lockout_clear(username=username, ip_address=address, user=request.user)
-    what = f"The account “{username}”" if username else f"The network address {address}"
-    if cleared:
-        messages.success(request, f"{what} is unlocked and may sign in again.")
+    if username and cleared:
+        said = _("The account “%(name)s” is unlocked and may sign in again.")
+    elif username:
+        said = _("The account “%(name)s” had no failed sign-ins to forget.")
+    elif cleared:
+        said = _("The network address %(address)s is unlocked and may sign in again.")
     else:
-        messages.warning(request, f"{what} had no failed sign-ins to forget.")
+        said = _("The network address %(address)s had no failed sign-ins to forget.")
+    said %= {"name": username, "address": address}
+    if cleared:
+        messages.success(request, said)
+    else:
+        messages.warning(request, said)
     return redirect("scrutiny_lockouts:index")
 
 
@@ -81,7 +91,7 @@ class LockoutViewSet(ViewSet):
     name = "scrutiny_lockouts"
     url_prefix = "lockouts"
     icon = "lock"
-    menu_label = "Sign-in lock-outs"
+    menu_label = gettext_lazy("Sign-in lock-outs")
     menu_item_class = LockoutMenuItem
     add_to_settings_menu = True
 

@@ -8,6 +8,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied as file_refused
 from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn, TitleColumn
@@ -101,8 +103,12 @@ class MeetingSaveMixin:
         message = super().get_success_message(instance)
         moved = getattr(self, "agenda_moved", 0)
         if message and moved:
-            calls = "call awaiting the panel is" if moved == 1 else "calls awaiting the panel are"
-            message = f"{message} {moved} {calls} now on the next formal meeting's agenda."
+            on_agenda = ngettext(
+                "%(count)s call awaiting the panel is now on the next formal meeting's agenda.",
+                "%(count)s calls awaiting the panel are now on the next formal meeting's agenda.",
+                moved,
+            ) % {"count": moved}
+            message = f"{message} {on_agenda}"
         return message
 
 
@@ -126,7 +132,7 @@ class MeetingInspectView(snippet_views.InspectView):
         return [
             *super().header_more_buttons,
             Button(
-                "Print agenda",
+                _("Print agenda"),
                 url=url_for("agenda", self.object.pk),
                 icon_name="doc-full",
                 priority=30,
@@ -186,15 +192,29 @@ def meeting_cancel(request, pk: int):
         messages.error(request, str(error))
         return _back(meeting)
     if not moved:
-        messages.success(request, f"{meeting} is cancelled. It had no calls on its agenda.")
+        messages.success(
+            request,
+            _("%(meeting)s is cancelled. It had no calls on its agenda.") % {"meeting": meeting},
+        )
         return _back(meeting)
     replacement = pipeline.next_formal_meeting(after=max(meeting.starts_at, timezone.now()))
-    calls = "1 call" if moved == 1 else f"{moved} calls"
     if replacement is None:
-        where = "will go on the next formal meeting once one is scheduled"
+        said = ngettext(
+            "%(meeting)s is cancelled. %(count)s call will go on the next formal meeting once "
+            "one is scheduled.",
+            "%(meeting)s is cancelled. %(count)s calls will go on the next formal meeting once "
+            "one is scheduled.",
+            moved,
+        )
     else:
-        where = f"moved to {replacement}"
-    messages.success(request, f"{meeting} is cancelled. {calls} {where}.")
+        said = ngettext(
+            "%(meeting)s is cancelled. %(count)s call moved to %(replacement)s.",
+            "%(meeting)s is cancelled. %(count)s calls moved to %(replacement)s.",
+            moved,
+        )
+    messages.success(
+        request, said % {"meeting": meeting, "count": moved, "replacement": replacement}
+    )
     return _back(meeting)
 
 
@@ -207,7 +227,7 @@ def meeting_mark_held(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{meeting} is recorded as held.")
+        messages.success(request, _("%(meeting)s is recorded as held.") % {"meeting": meeting})
     return _back(meeting)
 
 
@@ -244,7 +264,7 @@ class PanelMeetingViewSet(SnippetViewSet):
     model = PanelMeeting
     history_view_class = MeetingHistoryView
     icon = "date"
-    menu_label = "Panel meetings"
+    menu_label = gettext_lazy("Panel meetings")
     chooser_viewset_class = chooser_for(permissions.VIEW_MEETINGS)
     index_view_class = MeetingIndexView
     add_view_class = MeetingCreateView
@@ -258,16 +278,16 @@ class PanelMeetingViewSet(SnippetViewSet):
     ordering = "-starts_at"
     list_display = [
         "__str__",
-        Column("starts_at", label="When", accessor=when, sort_key="starts_at"),
-        Column("kind", label="Kind", accessor="get_kind_display", sort_key="kind"),
+        Column("starts_at", label=gettext_lazy("When"), accessor=when, sort_key="starts_at"),
+        Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display", sort_key="kind"),
         StatusTagColumn(
             "get_status_display",
-            label="Status",
+            label=gettext_lazy("Status"),
             sort_key="status",
             primary=lambda meeting: meeting.status == MeetingStatus.SCHEDULED,
         ),
         "place",
-        Column("agenda_count", label="Calls on the agenda", sort_key="agenda_count"),
+        Column("agenda_count", label=gettext_lazy("Calls on the agenda"), sort_key="agenda_count"),
     ]
     list_filter = ["kind", "status"]
     search_fields = ["title", "place", "minutes"]
@@ -290,12 +310,12 @@ class NotAcceptedReasonViewSet(SnippetViewSet):
 
     model = NotAcceptedReason
     icon = "list-ul"
-    menu_label = "Reasons for not accepting"
+    menu_label = gettext_lazy("Reasons for not accepting")
     chooser_viewset_class = chooser_for(permissions.VIEW_NOT_ACCEPTED_REASONS)
     # Officers drag the reasons into the order the panel sees them in.
     sort_order_field = "sort_order"
     ordering = "sort_order"
-    list_display = ["label", "code", BooleanColumn("active", label="Active")]
+    list_display = ["label", "code", BooleanColumn("active", label=gettext_lazy("Active"))]
     list_filter = ["active"]
     search_fields = ["label", "code"]
     copy_view_enabled = False

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied as file_refused
 from wagtail.admin.auth import permission_denied
@@ -84,9 +86,9 @@ class InspectTitleIndexMixin:
 
 
 MOVE_LABELS = {
-    ApplicationStage.SHORTLISTED: "Shortlist",
-    ApplicationStage.INTERVIEWED: "Mark as interviewed",
-    ApplicationStage.DECLINED: "Decline",
+    ApplicationStage.SHORTLISTED: gettext_lazy("Shortlist"),
+    ApplicationStage.INTERVIEWED: gettext_lazy("Mark as interviewed"),
+    ApplicationStage.DECLINED: gettext_lazy("Decline"),
 }
 
 
@@ -100,8 +102,10 @@ class ApplicationMoveForm(forms.Form):
 class AppointForm(forms.Form):
     """Appoint an interviewed applicant."""
 
-    role = forms.ChoiceField(choices=MemberRole.choices, initial=MemberRole.MEMBER)
-    started_on = forms.DateField(label="Start date", widget=AdminDateInput)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=MemberRole.choices, initial=MemberRole.MEMBER
+    )
+    started_on = forms.DateField(label=gettext_lazy("Start date"), widget=AdminDateInput)
 
 
 class ApplicationIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
@@ -113,7 +117,7 @@ class ApplicationIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
         if permissions.may_manage_applications(self.request.user):
             buttons.append(
                 HeaderButton(
-                    "Enter an application for a resident",
+                    _("Enter an application for a resident"),
                     url=application_url("enter"),
                     icon_name="mail",
                 )
@@ -184,11 +188,11 @@ def application_move(request, pk: int):
         else:
             messages.success(
                 request,
-                f"{application.name}'s application is now "
-                f"{application.get_stage_display().lower()}.",
+                _("%(name)s's application is now %(stage)s.")
+                % {"name": application.name, "stage": application.get_stage_display().lower()},
             )
     else:
-        messages.error(request, "Choose a stage.")
+        messages.error(request, _("Choose a stage."))
     return redirect(application_url("inspect", application.pk))
 
 
@@ -203,7 +207,7 @@ def application_note(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Note added.")
+        messages.success(request, _("Note added."))
     return redirect(application_url("inspect", application.pk))
 
 
@@ -213,7 +217,7 @@ def application_appoint(request, pk: int):
     application = _managed_application(request, pk)
     form = AppointForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a role and a start date.")
+        messages.error(request, _("Choose a role and a start date."))
         return redirect(application_url("inspect", application.pk))
     try:
         member = pipeline.application_appoint(
@@ -227,8 +231,11 @@ def application_appoint(request, pk: int):
         return redirect(application_url("inspect", application.pk))
     messages.success(
         request,
-        f"{application.name} is appointed. Their username is {member.user.get_username()}; "
-        "they have been emailed a link to set their password.",
+        _(
+            "%(name)s is appointed. Their username is %(username)s; they have been emailed a "
+            "link to set their password."
+        )
+        % {"name": application.name, "username": member.user.get_username()},
     )
     return redirect(member_url("inspect", member.pk))
 
@@ -238,7 +245,7 @@ class PanelApplicationViewSet(SnippetViewSet):
 
     model = PanelApplication
     icon = "user"
-    menu_label = "Applications to join"
+    menu_label = gettext_lazy("Applications to join")
     chooser_viewset_class = chooser_for(permissions.VIEW_APPLICATIONS)
     index_view_class = ApplicationIndexView
     inspect_view_class = ApplicationInspectView
@@ -250,13 +257,15 @@ class PanelApplicationViewSet(SnippetViewSet):
         "name",
         StatusTagColumn(
             "get_stage_display",
-            label="Stage",
+            label=gettext_lazy("Stage"),
             sort_key="stage",
             primary=lambda application: application.stage == ApplicationStage.RECEIVED,
         ),
-        Column("tenure", label="Tenure", accessor="get_tenure_display"),
-        Column("payment_choice", label="Payment", accessor="get_payment_choice_display"),
-        DateColumn("submitted_at", label="Received", sort_key="submitted_at"),
+        Column("tenure", label=gettext_lazy("Tenure"), accessor="get_tenure_display"),
+        Column(
+            "payment_choice", label=gettext_lazy("Payment"), accessor="get_payment_choice_display"
+        ),
+        DateColumn("submitted_at", label=gettext_lazy("Received"), sort_key="submitted_at"),
     ]
     list_filter = ["stage"]
     search_fields = ["name", "email"]
@@ -321,7 +330,7 @@ class PanelMemberViewSet(SnippetViewSet):
 
     model = PanelMember
     icon = "group"
-    menu_label = "Panel members"
+    menu_label = gettext_lazy("Panel members")
     chooser_viewset_class = chooser_for(permissions.VIEW_MEMBERS)
     index_view_class = MemberIndexView
     inspect_view_class = MemberInspectView
@@ -336,10 +345,12 @@ class PanelMemberViewSet(SnippetViewSet):
     ]
     list_display = [
         "__str__",
-        Column("role", label="Role", accessor="get_role_display"),
-        Column("payment_choice", label="Payment", accessor="get_payment_choice_display"),
-        Column("started_on", label="Started", sort_key="started_on"),
-        Column("ended_on", label="Ended"),
+        Column("role", label=gettext_lazy("Role"), accessor="get_role_display"),
+        Column(
+            "payment_choice", label=gettext_lazy("Payment"), accessor="get_payment_choice_display"
+        ),
+        Column("started_on", label=gettext_lazy("Started"), sort_key="started_on"),
+        Column("ended_on", label=gettext_lazy("Ended")),
     ]
     list_filter = ["role", "payment_choice"]
 
@@ -354,7 +365,7 @@ class PanelMemberViewSet(SnippetViewSet):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class OwnClaimsMixin:
@@ -383,7 +394,8 @@ class ClaimIndexView(InspectTitleIndexMixin, snippet_views.IndexView):
             year = financial_year_of(timezone.localdate())
             buttons.append(
                 Button(
-                    f"Payments and expenses {year}/{str(year + 1)[-2:]} (CSV)",
+                    _("Payments and expenses %(year)s (CSV)")
+                    % {"year": f"{year}/{str(year + 1)[-2:]}"},
                     url=claim_url("payments_csv", year),
                     icon_name="download",
                     priority=30,
@@ -428,9 +440,9 @@ class ClaimCreateView(AdminFormView):
 
     form_class = ExpenseClaimForm
     header_icon = "form"
-    page_title = "Claim expenses"
-    submit_button_label = "Send the claim"
-    invalid_message = "The claim could not be sent. Check the messages below."
+    page_title = gettext_lazy("Claim expenses")
+    submit_button_label = gettext_lazy("Send the claim")
+    invalid_message = gettext_lazy("The claim could not be sent. Check the messages below.")
     date_fields = ("spent_on",)
 
     def may_open(self, user) -> bool:
@@ -441,7 +453,10 @@ class ClaimCreateView(AdminFormView):
 
     def submit(self, data):
         claim = pipeline.expense_submit(user=self.request.user, **data)
-        messages.success(self.request, f"Your claim for £{claim.amount} is sent for approval.")
+        messages.success(
+            self.request,
+            _("Your claim for £%(amount)s is sent for approval.") % {"amount": claim.amount},
+        )
         return redirect(claim_url("inspect", claim.pk))
 
 
@@ -459,7 +474,7 @@ def claim_decide(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Claim approved." if approve else "Claim rejected.")
+        messages.success(request, _("Claim approved.") if approve else _("Claim rejected."))
     return redirect(claim_url("inspect", claim.pk))
 
 
@@ -471,7 +486,7 @@ def claim_receipt(request, pk: int):
     try:
         return private_file_response(claim.receipt, filename=claim.receipt_name or "receipt")
     except Http404:
-        messages.error(request, "The receipt file is missing from the private store.")
+        messages.error(request, _("The receipt file is missing from the private store."))
         return redirect(claim_url("inspect", claim.pk))
 
 
@@ -485,7 +500,9 @@ def payments_csv(request, year: int):
     )
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
-    writer.writerow(["Member", "Username", "Payment choice", "Payment", "Expenses", "Total"])
+    writer.writerow(
+        [_("Member"), _("Username"), _("Payment choice"), _("Payment"), _("Expenses"), _("Total")]
+    )
     for row in selectors.payments_and_expenses(year):
         writer.writerow(
             [
@@ -509,7 +526,7 @@ class ExpenseClaimViewSet(SnippetViewSet):
 
     model = ExpenseClaim
     icon = "tasks"
-    menu_label = "Expense claims"
+    menu_label = gettext_lazy("Expense claims")
     # Members see only their own claims; the chooser would list everyone's.
     chooser_viewset_class = chooser_for(permissions.DECIDE_EXPENSES)
     index_view_class = ClaimIndexView
@@ -521,12 +538,12 @@ class ExpenseClaimViewSet(SnippetViewSet):
     copy_view_enabled = False
     list_display = [
         "description",
-        Column("member", label="Member", accessor=claim_member_name),
-        Column("spent_on", label="Date", sort_key="spent_on"),
-        Column("amount", label="Amount (£)", sort_key="amount"),
+        Column("member", label=gettext_lazy("Member"), accessor=claim_member_name),
+        Column("spent_on", label=gettext_lazy("Date"), sort_key="spent_on"),
+        Column("amount", label=gettext_lazy("Amount (£)"), sort_key="amount"),
         StatusTagColumn(
             "get_status_display",
-            label="Status",
+            label=gettext_lazy("Status"),
             sort_key="status",
             primary=lambda claim: claim.status == ExpenseStatus.SUBMITTED,
         ),

@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -39,37 +41,44 @@ class ForResidentMixin:
     """What an officer adds to a resident's form: how and on which day it reached us (first, as
     on the paper the officer holds), the resident named in the third person, no honeypot."""
 
-    what = "call"
+    # What the officer is told and asked, said of a call (an application says its own).
+    received_via_label = gettext_lazy("How did the call reach us?")
+    received_via_missing = gettext_lazy("Choose how the call reached us")
+    received_on_missing = gettext_lazy("Enter the day the call reached us")
+    received_on_invalid = gettext_lazy(
+        "Enter the day the call reached us as a date, like 2026-12-03"
+    )
+    received_on_too_old = gettext_lazy(
+        "The day it reached us must be within the last year; ask the resident to give the call "
+        "again"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields[HONEYPOT_FIELD]
-        what = self.what
         self.fields["received_via"] = forms.ChoiceField(
-            label=f"How did the {what} reach us?",
+            label=self.received_via_label,
             choices=[choice for choice in ReceivedVia.choices if choice[0] != ReceivedVia.WEB],
             widget=forms.RadioSelect,
             error_messages={
-                "required": f"Choose how the {what} reached us",
-                "invalid_choice": f"Choose how the {what} reached us",
+                "required": self.received_via_missing,
+                "invalid_choice": self.received_via_missing,
             },
         )
         self.fields["received_on"] = forms.DateField(
-            label="The day it reached us",
+            label=_("The day it reached us"),
             widget=AdminDateInput,
-            help_text="The date on the letter's postmark or the day of the call or visit.",
+            help_text=_("The date on the letter's postmark or the day of the call or visit."),
             error_messages={
-                "required": f"Enter the day the {what} reached us",
-                "invalid": f"Enter the day the {what} reached us as a date, like 2026-12-03",
+                "required": self.received_on_missing,
+                "invalid": self.received_on_invalid,
             },
         )
-        self.fields["name"].label = "The resident's name"
-        self.fields[
-            "privacy_agreed"
-        ].label = (
+        self.fields["name"].label = _("The resident's name")
+        self.fields["privacy_agreed"].label = _(
             "The resident has been told how their details are used (the privacy notice) and agrees"
         )
-        self.fields["privacy_agreed"].error_messages["required"] = (
+        self.fields["privacy_agreed"].error_messages["required"] = _(
             "Confirm that the resident has been told about the privacy notice and agrees"
         )
         self.order_fields(["received_via", "received_on"])
@@ -78,12 +87,9 @@ class ForResidentMixin:
         day = self.cleaned_data["received_on"]
         today = timezone.localdate()
         if day > today:
-            raise forms.ValidationError("The day it reached us cannot be in the future")
+            raise forms.ValidationError(_("The day it reached us cannot be in the future"))
         if day < today - datetime.timedelta(days=366):
-            raise forms.ValidationError(
-                f"The day it reached us must be within the last year; ask the resident to "
-                f"give the {self.what} again"
-            )
+            raise forms.ValidationError(self.received_on_too_old)
         return day
 
     def received_at(self) -> datetime.datetime:
@@ -98,7 +104,7 @@ class CallForResidentForm(ForResidentMixin, CallForScrutinyForm):
     """The pro-forma as an officer fills it in with or for a resident."""
 
     contact_needed = ("email", "phone", "address", "postcode")
-    contact_message = (
+    contact_message = gettext_lazy(
         "Enter how to reach the resident: an email address, a phone number or their address"
     )
 
@@ -107,20 +113,29 @@ class ApplicationForResidentForm(ForResidentMixin, JoinThePanelForm):
     """The application to join the panel as an officer fills it in for a resident, who may have
     no email: a phone number or an address will do."""
 
-    what = "application"
+    received_via_label = gettext_lazy("How did the application reach us?")
+    received_via_missing = gettext_lazy("Choose how the application reached us")
+    received_on_missing = gettext_lazy("Enter the day the application reached us")
+    received_on_invalid = gettext_lazy(
+        "Enter the day the application reached us as a date, like 2026-12-03"
+    )
+    received_on_too_old = gettext_lazy(
+        "The day it reached us must be within the last year; ask the resident to give the "
+        "application again"
+    )
 
     address = forms.CharField(
-        label="Address (optional)",
+        label=gettext_lazy("Address (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Where to write to a resident with no email address.",
+        help_text=gettext_lazy("Where to write to a resident with no email address."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
-        self.fields["email"].label = "Email address (optional)"
+        self.fields["email"].label = _("Email address (optional)")
         self.order_fields([*self.fields][: [*self.fields].index("postcode") + 1] + ["address"])
 
     def clean(self):
@@ -130,8 +145,10 @@ class ApplicationForResidentForm(ForResidentMixin, JoinThePanelForm):
         ):
             self.add_error(
                 "email",
-                "Enter how to reach the resident: an email address, a phone number or their "
-                "address",
+                _(
+                    "Enter how to reach the resident: an email address, a phone number or their "
+                    "address"
+                ),
             )
         return data
 
@@ -145,7 +162,7 @@ class CallForResidentView(WagtailAdminTemplateMixin, FormView):
     template_name = "scrutiny/admin/call_for_resident.html"
     form_class = CallForResidentForm
     header_icon = "mail"
-    page_title = "Enter a call for a resident"
+    page_title = gettext_lazy("Enter a call for a resident")
 
     def dispatch(self, request, *args, **kwargs):
         if not can_enter_for_resident(request.user):
@@ -154,8 +171,10 @@ class CallForResidentView(WagtailAdminTemplateMixin, FormView):
         if self.call_page is None:
             messages.error(
                 request,
-                "There is no published call form on the site, so its questions are not known: "
-                "ask Communications to publish the call form page first.",
+                _(
+                    "There is no published call form on the site, so its questions are not "
+                    "known: ask Communications to publish the call form page first."
+                ),
             )
             return redirect(calls_listing_url())
         return super().dispatch(request, *args, **kwargs)
@@ -169,7 +188,7 @@ class CallForResidentView(WagtailAdminTemplateMixin, FormView):
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": calls_listing_url(), "label": "Calls for scrutiny"},
+            {"url": calls_listing_url(), "label": _("Calls for scrutiny")},
             {"url": "", "label": self.page_title},
         ]
 
@@ -178,8 +197,8 @@ class CallForResidentView(WagtailAdminTemplateMixin, FormView):
         context.update(
             {
                 "action_url": self.request.path,
-                "submit_button_label": "Enter the call",
-                "submit_button_active_label": "Entering…",
+                "submit_button_label": _("Enter the call"),
+                "submit_button_active_label": _("Entering…"),
                 "privacy_notice": self.call_page.privacy_notice,
             }
         )
@@ -196,12 +215,13 @@ class CallForResidentView(WagtailAdminTemplateMixin, FormView):
         )
         from .calls import action_url
 
+        title = _("%(reference)s is entered") % {"reference": call.reference}
         response = TemplateResponse(
             self.request,
             "scrutiny/admin/call_for_resident_done.html",
             {
-                "page_title": f"{call.reference} is entered",
-                "header_title": f"{call.reference} is entered",
+                "page_title": title,
+                "header_title": title,
                 "header_icon": "mail",
                 "breadcrumbs_items": self.get_breadcrumbs_items()[:-1]
                 + [{"url": "", "label": call.reference}],
@@ -232,7 +252,7 @@ class ApplicationForResidentView(WagtailAdminTemplateMixin, FormView):
     template_name = "scrutiny/admin/application_for_resident.html"
     form_class = ApplicationForResidentForm
     header_icon = "mail"
-    page_title = "Enter an application for a resident"
+    page_title = gettext_lazy("Enter an application for a resident")
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.may_manage_applications(request.user):
@@ -245,7 +265,7 @@ class ApplicationForResidentView(WagtailAdminTemplateMixin, FormView):
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": applications_listing_url(), "label": "Applications to join"},
+            {"url": applications_listing_url(), "label": _("Applications to join")},
             {"url": "", "label": self.page_title},
         ]
 
@@ -255,8 +275,8 @@ class ApplicationForResidentView(WagtailAdminTemplateMixin, FormView):
         context.update(
             {
                 "action_url": self.request.path,
-                "submit_button_label": "Enter the application",
-                "submit_button_active_label": "Entering…",
+                "submit_button_label": _("Enter the application"),
+                "submit_button_active_label": _("Entering…"),
                 "privacy_notice": getattr(page, "privacy_notice", ""),
             }
         )
@@ -269,8 +289,8 @@ class ApplicationForResidentView(WagtailAdminTemplateMixin, FormView):
             # As on the website: counted, never kept, and the answers that rule it out shown.
             pipeline.application_record_ineligible()
             for name in ruled_out:
-                form.add_error(name, "With this answer the resident cannot apply")
-            form.add_error(None, "The resident cannot apply, so nothing is kept.")
+                form.add_error(name, _("With this answer the resident cannot apply"))
+            form.add_error(None, _("The resident cannot apply, so nothing is kept."))
             return self.form_invalid(form)
         return super().post(request, *args, **kwargs)
 
@@ -284,9 +304,12 @@ class ApplicationForResidentView(WagtailAdminTemplateMixin, FormView):
         )
         messages.success(
             self.request,
-            f"{application.name}'s application is entered, received "
-            f"{application.get_received_via_display().lower()} on "
-            f"{date_format(timezone.localtime(application.submitted_at), 'j F Y')}.",
+            _("%(name)s's application is entered, received %(via)s on %(day)s.")
+            % {
+                "name": application.name,
+                "via": application.get_received_via_display().lower(),
+                "day": date_format(timezone.localtime(application.submitted_at), "j F Y"),
+            },
         )
         return redirect(applications_listing_url("inspect", application.pk))
 

@@ -8,7 +8,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -82,7 +85,7 @@ class OutboxAdmin(ReportsModelAdmin):
     """Every message to a resident: who was told what, when, how, and where it stands."""
 
     model = SentEmail
-    menu_label = "Outbox"
+    menu_label = gettext_lazy("Outbox")
     menu_icon = "mail"
     menu_order = 120
     permission_helper_class = OutboxPermissionHelper
@@ -107,11 +110,11 @@ class OutboxAdmin(ReportsModelAdmin):
     def get_list_display_add_buttons(self, request):
         return None
 
-    @admin_column("Written", "sent_at")
+    @admin_column(gettext_lazy("Written"), "sent_at")
     def written(self, obj):
-        return f"{timezone.localtime(obj.sent_at):%-d %b %Y %H:%M}"
+        return date_format(timezone.localtime(obj.sent_at), "j M Y H:i")
 
-    @admin_column("To")
+    @admin_column(gettext_lazy("To"))
     def recipient(self, obj):
         where = obj.postal_address if obj.is_letter else obj.to
         return format_html(
@@ -120,23 +123,28 @@ class OutboxAdmin(ReportsModelAdmin):
             format_html_join("", "{}<br>", ((line,) for line in where.splitlines())) or where,
         )
 
-    @admin_column("What happened")
+    @admin_column(gettext_lazy("What happened"))
     def letter_actions(self, obj):
         if obj.state == MessageState.POSTED and obj.posted_at:
-            said = f"Posted {timezone.localtime(obj.posted_at):%-d %b %Y}"
+            day = date_format(timezone.localtime(obj.posted_at), "j M Y")
             if obj.posted_by:
-                said += f" by {obj.posted_by.get_full_name() or obj.posted_by.get_username()}"
+                by = obj.posted_by.get_full_name() or obj.posted_by.get_username()
+                said = _("Posted %(day)s by %(name)s") % {"day": day, "name": by}
+            else:
+                said = _("Posted %(day)s") % {"day": day}
         elif obj.state == MessageState.FAILED and obj.failed_at:
-            said = f"Failed {timezone.localtime(obj.failed_at):%-d %b %Y %H:%M}; tried again"
+            said = _("Failed %(moment)s; tried again") % {
+                "moment": date_format(timezone.localtime(obj.failed_at), "j M Y H:i")
+            }
         else:
             said = ""
         if not obj.is_letter:
             return said
         pdf = reverse("scrutiny_outbox_letter_pdf", args=[obj.pk])
-        links = format_html('<a href="{}">Download the letter (PDF)</a>', pdf)
+        links = format_html('<a href="{}">{}</a>', pdf, _("Download the letter (PDF)"))
         if obj.state == MessageState.TO_POST:
             posted = reverse("scrutiny_outbox_letter_posted", args=[obj.pk])
-            links = format_html('{}<br><a href="{}">Mark posted</a>', links, posted)
+            links = format_html('{}<br><a href="{}">{}</a>', links, posted, _("Mark posted"))
         return format_html("{}{}", f"{said}. " if said else "", links)
 
     def get_admin_urls_for_registration(self):
@@ -159,7 +167,7 @@ class PrivacyLogAdmin(ReportsModelAdmin):
     """Every anonymisation run, erasure and export: when, by whom, what and how many."""
 
     model = PrivacyAction
-    menu_label = "Anonymisation log"
+    menu_label = gettext_lazy("Anonymisation log")
     menu_icon = "user"
     menu_order = 130
     permission_helper_class = PrivacyLogPermissionHelper
@@ -174,17 +182,17 @@ class PrivacyLogAdmin(ReportsModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
 
-    @admin_column("When", "happened_at")
+    @admin_column(gettext_lazy("When"), "happened_at")
     def happened(self, obj):
-        return f"{timezone.localtime(obj.happened_at):%-d %b %Y %H:%M}"
+        return date_format(timezone.localtime(obj.happened_at), "j M Y H:i")
 
-    @admin_column("By")
+    @admin_column(gettext_lazy("By"))
     def by_whom(self, obj):
         if obj.user is None:
-            return "The retention task"
+            return _("The retention task")
         return obj.user.get_full_name() or obj.user.get_username()
 
-    @admin_column("Records changed")
+    @admin_column(gettext_lazy("Records changed"))
     def what_changed(self, obj):
         return describe_counts(obj.counts)
 
@@ -192,7 +200,7 @@ class PrivacyLogAdmin(ReportsModelAdmin):
 def _letter(request, pk: int) -> SentEmail:
     letter = get_object_or_404(SentEmail, pk=pk, to_resident=True)
     if not letter.is_letter:
-        raise Http404("Only a letter can be printed.")
+        raise Http404(_("Only a letter can be printed."))
     return letter
 
 
@@ -225,8 +233,12 @@ def letter_posted_view(request, pk: int):
         else:
             messages.success(
                 request,
-                f"The letter to {letter.recipient_name} about {letter.reference} is marked "
-                f"posted on {timezone.localdate():%-d %B %Y}.",
+                _("The letter to %(name)s about %(reference)s is marked posted on %(day)s.")
+                % {
+                    "name": letter.recipient_name,
+                    "reference": letter.reference,
+                    "day": date_format(timezone.localdate(), "j F Y"),
+                },
             )
         return redirect(back)
     return TemplateResponse(
@@ -237,7 +249,7 @@ def letter_posted_view(request, pk: int):
             "today": timezone.localdate(),
             "back_url": back,
             "pdf_url": reverse("scrutiny_outbox_letter_pdf", args=[letter.pk]),
-            "page_title": "Mark a letter posted",
+            "page_title": _("Mark a letter posted"),
             "header_icon": "mail",
         },
     )

@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
@@ -50,10 +52,10 @@ class OutcomesYearForm(forms.Form):
     """Which financial year to show."""
 
     year = forms.IntegerField(
-        label="Financial year",
+        label=gettext_lazy("Financial year"),
         error_messages={
-            "required": "Choose a financial year.",
-            "invalid": "Choose a financial year from the list.",
+            "required": gettext_lazy("Choose a financial year."),
+            "invalid": gettext_lazy("Choose a financial year from the list."),
         },
     )
 
@@ -69,13 +71,13 @@ class OutcomesYearForm(forms.Form):
         first, last = self.years[0], self.years[-1]
         if year > last:
             raise ValidationError(
-                f"{financial_year_label(year)} has not started yet: choose "
-                f"{financial_year_label(last)} or an earlier year."
+                _("%(year)s has not started yet: choose %(last)s or an earlier year.")
+                % {"year": financial_year_label(year), "last": financial_year_label(last)}
             )
         if year < first:
             raise ValidationError(
-                f"There are no figures before {financial_year_label(first)}: choose it or a "
-                "later year."
+                _("There are no figures before %(first)s: choose it or a later year.")
+                % {"first": financial_year_label(first)}
             )
         return year
 
@@ -84,7 +86,7 @@ class OutcomesView(WagtailAdminTemplateMixin, TemplateView):
     """A year's outcome figures, with charts, the CSV and the public report page."""
 
     template_name = "scrutiny/admin/outcomes.html"
-    page_title = "Outcomes report"
+    page_title = gettext_lazy("Outcomes report")
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
@@ -128,8 +130,8 @@ def _year_or_none(request, year: int) -> int | None:
     if year not in available_years():
         messages.error(
             request,
-            f"There are no outcome figures for {financial_year_label(year)}: choose a year "
-            "from the list.",
+            _("There are no outcome figures for %(year)s: choose a year from the list.")
+            % {"year": financial_year_label(year)},
         )
         return None
     return year
@@ -153,14 +155,14 @@ def outcomes_csv(request, year: int):
     writer = csv.writer(response)
     organisation = ScrutinySettings.load().organisation_name
     rows = [
-        ("Scrutiny outcomes", organisation),
-        ("Financial year", label),
-        ("First day", outcomes.first_day.isoformat()),
-        ("Last day", outcomes.last_day.isoformat()),
-        ("Figures taken on", outcomes.taken_on.isoformat()),
-        ("Year closed", "yes" if outcomes.closed else "no, figures so far"),
+        (_("Scrutiny outcomes"), organisation),
+        (_("Financial year"), label),
+        (_("First day"), outcomes.first_day.isoformat()),
+        (_("Last day"), outcomes.last_day.isoformat()),
+        (_("Figures taken on"), outcomes.taken_on.isoformat()),
+        (_("Year closed"), _("yes") if outcomes.closed else _("no, figures so far")),
         (),
-        ("Figure", "Value"),
+        (_("Figure"), _("Value")),
         *outcomes.rows(),
     ]
     for row in rows:
@@ -178,11 +180,13 @@ def outcomes_report(request, year: int):
     report = OutcomesReportPage.objects.filter(financial_year=year).first()
     try:
         if report is None:
-            report, _ = pipeline.outcomes_report_draft(year=year, user=request.user)
-            done = f"“{report.title}” drafted with today's figures. Communications publish it."
+            report, _created = pipeline.outcomes_report_draft(year=year, user=request.user)
+            done = _("“%(title)s” drafted with today's figures. Communications publish it.") % {
+                "title": report.title
+            }
         else:
             report = pipeline.outcomes_report_refresh(page=report, user=request.user)
-            done = f"The figures in “{report.title}” were taken again."
+            done = _("The figures in “%(title)s” were taken again.") % {"title": report.title}
     except (pipeline.TransitionNotAllowed, PermissionDenied, YearNotStarted) as error:
         messages.error(request, str(error))
     else:
@@ -203,7 +207,7 @@ class OutcomesViewSet(ViewSet):
     name = "scrutiny_outcomes"
     url_prefix = "scrutiny/outcomes"
     icon = "doc-full"
-    menu_label = "Outcomes report"
+    menu_label = gettext_lazy("Outcomes report")
     menu_item_class = OutcomesMenuItem
 
     def get_urlpatterns(self):

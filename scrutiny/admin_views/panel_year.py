@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import Column, StatusTagColumn
@@ -97,13 +99,15 @@ class TopicCreateView(AdminFormView):
 
     form_class = ReferralForm
     header_icon = "doc-full-inverse"
-    submit_button_label = "Record the referral"
-    invalid_message = "The referral could not be recorded. Check the messages below."
+    submit_button_label = gettext_lazy("Record the referral")
+    invalid_message = gettext_lazy("The referral could not be recorded. Check the messages below.")
     date_fields = ("referred_on",)
 
     @property
     def page_title(self):
-        return f"Record a topic referred by {ScrutinySettings.load().oversight_body}"
+        return _("Record a topic referred by %(body)s") % {
+            "body": ScrutinySettings.load().oversight_body
+        }
 
     def may_open(self, user) -> bool:
         return permissions.may_record_referrals(user)
@@ -112,8 +116,11 @@ class TopicCreateView(AdminFormView):
         topic = pipeline.referral_record(user=self.request.user, **data)
         messages.success(
             self.request,
-            f"“{topic}” is recorded. Score the year's items on the ranking to rank it beside "
-            "the accepted calls.",
+            _(
+                "“%(topic)s” is recorded. Score the year's items on the ranking to rank it beside "
+                "the accepted calls."
+            )
+            % {"topic": topic},
         )
         return redirect(topic_url("inspect", topic.pk))
 
@@ -123,7 +130,7 @@ def topic_withdraw(request, pk: int):
     topic = get_object_or_404(ReferredTopic, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the body withdrew the topic.")
+        messages.error(request, _("Say why the body withdrew the topic."))
         return redirect(topic_url("inspect", topic.pk))
     try:
         pipeline.referral_withdraw(
@@ -132,7 +139,9 @@ def topic_withdraw(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"“{topic}” is withdrawn; it has left the ranking.")
+        messages.success(
+            request, _("“%(topic)s” is withdrawn; it has left the ranking.") % {"topic": topic}
+        )
     return redirect(topic_url("inspect", topic.pk))
 
 
@@ -145,7 +154,7 @@ class ReferredTopicViewSet(SnippetViewSet):
 
     model = ReferredTopic
     icon = "doc-full-inverse"
-    menu_label = "Referred topics"
+    menu_label = gettext_lazy("Referred topics")
     chooser_viewset_class = chooser_for(permissions.VIEW_REFERRALS)
     index_view_class = TopicIndexView
     inspect_view_class = TopicInspectView
@@ -154,11 +163,11 @@ class ReferredTopicViewSet(SnippetViewSet):
     copy_view_enabled = False
     list_display = [
         "title",
-        Column("business_area", label="Service", accessor=topic_area),
-        Column("referred_on", label="Referred on", sort_key="referred_on"),
+        Column("business_area", label=gettext_lazy("Service"), accessor=topic_area),
+        Column("referred_on", label=gettext_lazy("Referred on"), sort_key="referred_on"),
         StatusTagColumn(
             "get_status_display",
-            label="Status",
+            label=gettext_lazy("Status"),
             sort_key="status",
             primary=lambda topic: topic.status == ReferralStatus.REFERRED,
         ),
@@ -230,16 +239,19 @@ class ReviewCreateView(AdminFormView):
 
     form_class = PrepareForm
     header_icon = "tasks"
-    page_title = "Prepare an effectiveness review"
-    submit_button_label = "Prepare the review"
-    invalid_message = "The review could not be prepared. Check the messages below."
+    page_title = gettext_lazy("Prepare an effectiveness review")
+    submit_button_label = gettext_lazy("Prepare the review")
+    invalid_message = gettext_lazy("The review could not be prepared. Check the messages below.")
 
     def may_open(self, user) -> bool:
         return permissions.may_prepare_effectiveness(user)
 
     def submit(self, data):
         review = pipeline.effectiveness_prepare(year=data["financial_year"], user=self.request.user)
-        messages.success(self.request, f"{review} is prepared: the panel writes its assessment.")
+        messages.success(
+            self.request,
+            _("%(review)s is prepared: the panel writes its assessment.") % {"review": review},
+        )
         return redirect(review_url("inspect", review.pk))
 
 
@@ -267,7 +279,7 @@ def _review_post(handler):
 
 def _form_refused(form) -> str:
     errors = [error for field_errors in form.errors.values() for error in field_errors]
-    return " ".join(errors) or "Check the form and try again."
+    return " ".join(errors) or _("Check the form and try again.")
 
 
 @_review_post
@@ -283,14 +295,14 @@ def review_write(request, review):
         what_did_not=form.cleaned_data["what_did_not"],
         changes=form.cleaned_data["changes_next_year"],
     )
-    return "The panel's assessment is saved."
+    return _("The panel's assessment is saved.")
 
 
 @_review_post
 def review_refresh(request, review):
     """Take the year's figures and action plans again."""
     pipeline.effectiveness_refresh(review=review, user=request.user)
-    return "The figures and action plans are taken again as they stand today."
+    return _("The figures and action plans are taken again as they stand today.")
 
 
 @_review_post
@@ -302,7 +314,10 @@ def review_agree(request, review):
     review = pipeline.effectiveness_agree(
         review=review, meeting=form.cleaned_data["meeting"], user=request.user
     )
-    return f"{review} is agreed at {review.meeting}; it is part of the year's outcomes report."
+    return _("%(review)s is agreed at %(meeting)s; it is part of the year's outcomes report.") % {
+        "review": review,
+        "meeting": review.meeting,
+    }
 
 
 @_review_post
@@ -310,11 +325,11 @@ def review_reopen(request, review):
     """Back to a draft, before the body has acknowledged it."""
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        raise pipeline.TransitionNotAllowed("Say why the panel reopens its agreed review.")
+        raise pipeline.TransitionNotAllowed(_("Say why the panel reopens its agreed review."))
     pipeline.effectiveness_reopen(
         review=review, reason=form.cleaned_data["reason"], user=request.user
     )
-    return f"{review} is a draft again."
+    return _("%(review)s is a draft again.") % {"review": review}
 
 
 @_review_post
@@ -329,7 +344,7 @@ def review_acknowledge(request, review):
         note=form.cleaned_data["note"],
         user=request.user,
     )
-    return f"The acknowledgement of {review} is recorded."
+    return _("The acknowledgement of %(review)s is recorded.") % {"review": review}
 
 
 class EffectivenessReviewViewSet(SnippetViewSet):
@@ -337,7 +352,7 @@ class EffectivenessReviewViewSet(SnippetViewSet):
 
     model = EffectivenessReview
     icon = "tasks"
-    menu_label = "Effectiveness reviews"
+    menu_label = gettext_lazy("Effectiveness reviews")
     chooser_viewset_class = chooser_for(permissions.VIEW_EFFECTIVENESS)
     index_view_class = ReviewIndexView
     inspect_view_class = ReviewInspectView
@@ -348,7 +363,7 @@ class EffectivenessReviewViewSet(SnippetViewSet):
         "__str__",
         StatusTagColumn(
             "get_status_display",
-            label="Status",
+            label=gettext_lazy("Status"),
             sort_key="status",
             primary=lambda review: review.status != EffectivenessStatus.ACKNOWLEDGED,
         ),

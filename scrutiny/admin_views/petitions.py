@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.defaults import permission_denied as file_refused
 from django.views.generic import FormView
@@ -46,16 +48,16 @@ BURST_SIZE = 3
 BURST_WINDOW = timedelta(minutes=10)
 CSV_MAX_BYTES = 2 * 1024 * 1024
 EXPORT_HEADINGS = [
-    "Name",
-    "Email",
-    "Postcode",
-    "Address",
-    "Method",
-    "Created",
-    "Confirmed",
-    "Withdrawn",
-    "Invalidated",
-    "Reason",
+    gettext_lazy("Name"),
+    gettext_lazy("Email"),
+    gettext_lazy("Postcode"),
+    gettext_lazy("Address"),
+    gettext_lazy("Method"),
+    gettext_lazy("Created"),
+    gettext_lazy("Confirmed"),
+    gettext_lazy("Withdrawn"),
+    gettext_lazy("Invalidated"),
+    gettext_lazy("Reason"),
 ]
 
 
@@ -114,44 +116,49 @@ def signing_bursts(petition: Petition) -> list[dict]:
 class PetitionOpenForm(forms.Form):
     """What an officer writes when opening a petition for a call."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     summary = forms.CharField(
+        label=gettext_lazy("Summary"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=(
+        help_text=gettext_lazy(
             "Shown on the public petition page. Describe the problem; never give the resident's "
             "name, address or contact details."
         ),
     )
-    closes_on = forms.DateField(label="Closing date", widget=AdminDateInput)
-    target = forms.IntegerField(label="Target (signatures)", min_value=1)
+    closes_on = forms.DateField(label=gettext_lazy("Closing date"), widget=AdminDateInput)
+    target = forms.IntegerField(label=gettext_lazy("Target (signatures)"), min_value=1)
     target_change_reason = forms.CharField(
-        label="Reason for a different target",
+        label=gettext_lazy("Reason for a different target"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed only if the target is not the one the rule suggests.",
+        help_text=gettext_lazy("Needed only if the target is not the one the rule suggests."),
     )
 
 
 class TargetForm(forms.Form):
     """A new target for a petition, with the reason recorded."""
 
-    target = forms.IntegerField(label="New target", min_value=1)
+    target = forms.IntegerField(label=gettext_lazy("New target"), min_value=1)
     reason = forms.CharField(
-        label="Reason for the change", widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class PaperSignatureForm(forms.Form):
     """One signature from a paper sheet."""
 
-    name = forms.CharField(max_length=200)
-    postcode = forms.CharField(max_length=10)
-    address = forms.CharField(max_length=255, required=False)
-    email = forms.EmailField(required=False, help_text="Optional.")
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    postcode = forms.CharField(label=gettext_lazy("Postcode"), max_length=10)
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=255, required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("Email"), required=False, help_text=gettext_lazy("Optional.")
+    )
     tell_outcome = forms.BooleanField(
-        label="Asked to be told the outcome",
+        label=gettext_lazy("Asked to be told the outcome"),
         required=False,
-        help_text="By email, or by letter to the address above when no email is given.",
+        help_text=gettext_lazy(
+            "By email, or by letter to the address above when no email is given."
+        ),
     )
 
 
@@ -159,9 +166,11 @@ class SheetUploadForm(forms.Form):
     """A CSV sheet of paper signatures."""
 
     sheet = forms.FileField(
-        label="CSV file",
-        help_text="Columns: name, postcode, and optionally address and email. "
-        "If any row has a mistake, nothing is added.",
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "Columns: name, postcode, and optionally address and email. "
+            "If any row has a mistake, nothing is added."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -169,16 +178,24 @@ class SheetUploadForm(forms.Form):
 class InvalidateForm(forms.Form):
     """Which signatures to invalidate, and why."""
 
-    reason = forms.CharField(max_length=255)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255)
     email_domain = forms.CharField(
-        label="Email domain", required=False, help_text="For example example.com."
+        label=gettext_lazy("Email domain"),
+        required=False,
+        help_text=gettext_lazy("For example example.com."),
     )
-    address = forms.CharField(label="Address contains", required=False)
+    address = forms.CharField(label=gettext_lazy("Address contains"), required=False)
     ip_address = forms.GenericIPAddressField(
-        label="Network address", required=False, help_text="For example one from the bursts table."
+        label=gettext_lazy("Network address"),
+        required=False,
+        help_text=gettext_lazy("For example one from the bursts table."),
     )
-    since = forms.DateTimeField(label="Signed from", required=False, widget=AdminDateTimeInput)
-    until = forms.DateTimeField(label="Signed until", required=False, widget=AdminDateTimeInput)
+    since = forms.DateTimeField(
+        label=gettext_lazy("Signed from"), required=False, widget=AdminDateTimeInput
+    )
+    until = forms.DateTimeField(
+        label=gettext_lazy("Signed until"), required=False, widget=AdminDateTimeInput
+    )
 
 
 def _form_errors(request, form: forms.Form) -> None:
@@ -187,7 +204,10 @@ def _form_errors(request, form: forms.Form) -> None:
         field = form.fields.get(name)
         label = (field.label or pretty_name(name)) if field is not None else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(
+                request,
+                _("%(label)s: %(error)s") % {"label": label, "error": error} if label else error,
+            )
 
 
 # The views of the viewset.
@@ -240,7 +260,7 @@ class PetitionInspectView(snippet_views.InspectView):
         if permissions.may_see_signers(self.request.user):
             buttons.append(
                 Button(
-                    "Export signatures",
+                    _("Export signatures"),
                     url=url_for("signatures_csv", self.object.pk),
                     icon_name="download",
                     priority=30,
@@ -310,7 +330,10 @@ class PetitionOpenView(WagtailAdminTemplateMixin, FormView):
         )
         existing = Petition.objects.filter(call=self.call).first()
         if existing is not None:
-            messages.error(request, f"{self.call.reference} already has a petition.")
+            messages.error(
+                request,
+                _("%(reference)s already has a petition.") % {"reference": self.call.reference},
+            )
             return redirect(url_for("inspect", existing.pk))
         self.suggested, self.rule = pipeline.petition_target_for(
             households=self.call.households_affected
@@ -318,12 +341,12 @@ class PetitionOpenView(WagtailAdminTemplateMixin, FormView):
         return super().dispatch(request, call_pk=call_pk)
 
     def get_page_title(self):
-        return f"Open a petition for {self.call.reference}"
+        return _("Open a petition for %(reference)s") % {"reference": self.call.reference}
 
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": url_for("list"), "label": "Petitions"},
+            {"url": url_for("list"), "label": _("Petitions")},
             {"url": "", "label": self.get_page_title()},
         ]
 
@@ -336,7 +359,10 @@ class PetitionOpenView(WagtailAdminTemplateMixin, FormView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        form.fields["target"].help_text = f"Suggested: {self.suggested}. {self.rule}"
+        form.fields["target"].help_text = _("Suggested: %(target)s. %(rule)s") % {
+            "target": self.suggested,
+            "rule": self.rule,
+        }
         return form
 
     def get_context_data(self, **kwargs):
@@ -349,8 +375,8 @@ class PetitionOpenView(WagtailAdminTemplateMixin, FormView):
                 "suggested": self.suggested,
                 "rule": self.rule,
                 "action_url": self.request.path,
-                "submit_button_label": "Open the petition",
-                "submit_button_active_label": "Opening…",
+                "submit_button_label": _("Open the petition"),
+                "submit_button_active_label": _("Opening…"),
                 "media": form.media,
             }
         )
@@ -373,8 +399,12 @@ class PetitionOpenView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"The petition for {self.call.reference} is open, with a target of "
-            f"{petition.target} signatures.",
+            ngettext(
+                "The petition for %(reference)s is open, with a target of %(target)s signature.",
+                "The petition for %(reference)s is open, with a target of %(target)s signatures.",
+                petition.target,
+            )
+            % {"reference": self.call.reference, "target": petition.target},
         )
         return redirect(url_for("inspect", petition.pk))
 
@@ -408,7 +438,15 @@ def petition_change_target(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The target is now {petition.target} signatures.")
+        messages.success(
+            request,
+            ngettext(
+                "The target is now %(target)s signature.",
+                "The target is now %(target)s signatures.",
+                petition.target,
+            )
+            % {"target": petition.target},
+        )
     return _back(petition)
 
 
@@ -427,7 +465,9 @@ def petition_add_paper(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The paper signature of {signature.name} is added.")
+        messages.success(
+            request, _("The paper signature of %(name)s is added.") % {"name": signature.name}
+        )
     return _back(petition)
 
 
@@ -441,7 +481,7 @@ def petition_import_sheet(request, pk: int):
         return _back(petition)
     sheet = form.cleaned_data["sheet"]
     if sheet.size > CSV_MAX_BYTES:
-        messages.error(request, "The file is too large: split the sheet into files under 2 MB.")
+        messages.error(request, _("The file is too large: split the sheet into files under 2 MB."))
         return _back(petition)
     try:
         report = pipeline.signatures_import_csv(
@@ -451,12 +491,21 @@ def petition_import_sheet(request, pk: int):
         messages.error(request, str(error))
         return _back(petition)
     if report.errors:
-        messages.error(request, "Nothing was added. Correct these rows and upload the file again.")
+        messages.error(
+            request, _("Nothing was added. Correct these rows and upload the file again.")
+        )
         for error in report.errors:
             messages.error(request, error)
     else:
-        added = "1 paper signature" if report.added == 1 else f"{report.added} paper signatures"
-        messages.success(request, f"{added} added from {sheet.name}.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s paper signature added from %(file)s.",
+                "%(count)s paper signatures added from %(file)s.",
+                report.added,
+            )
+            % {"count": report.added, "file": sheet.name},
+        )
     return _back(petition)
 
 
@@ -475,8 +524,11 @@ def petition_invalidate(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        signatures = "1 signature" if count == 1 else f"{count} signatures"
-        messages.success(request, f"{signatures} invalidated.")
+        messages.success(
+            request,
+            ngettext("%(count)s signature invalidated.", "%(count)s signatures invalidated.", count)
+            % {"count": count},
+        )
     return _back(petition)
 
 
@@ -489,7 +541,9 @@ def petition_close(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The petition “{petition}” is closed.")
+        messages.success(
+            request, _("The petition “%(petition)s” is closed.") % {"petition": petition}
+        )
     return _back(petition)
 
 
@@ -514,7 +568,7 @@ def petition_signatures_csv(request, pk: int):
     writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(EXPORT_HEADINGS)
+        yield writer.writerow([str(heading) for heading in EXPORT_HEADINGS])
         for signature in signatures.iterator():
             yield writer.writerow(
                 [
@@ -549,7 +603,7 @@ class PetitionViewSet(SnippetViewSet):
     model = Petition
     history_view_class = PetitionHistoryView
     icon = "group"
-    menu_label = "Petitions"
+    menu_label = gettext_lazy("Petitions")
     chooser_viewset_class = chooser_for(permissions.VIEW_PETITIONS)
     index_view_class = PetitionIndexView
     inspect_view_class = PetitionInspectView
@@ -567,16 +621,21 @@ class PetitionViewSet(SnippetViewSet):
     index_template_name = "scrutiny/admin/listing_index.html"
     list_display = [
         "title",
-        Column("call", label="Call", accessor="call.reference", sort_key="call__reference"),
+        Column(
+            "call",
+            label=gettext_lazy("Call"),
+            accessor="call.reference",
+            sort_key="call__reference",
+        ),
         listings.StatusTagColumn(choices=PetitionStatus),
-        listings.YesNoColumn("published", label="Published"),
+        listings.YesNoColumn("published", label=gettext_lazy("Published")),
         Column(
             "signature_count",
-            label="Signatures / target",
+            label=gettext_lazy("Signatures / target"),
             accessor=signatures_progress,
             sort_key="signature_count",
         ),
-        listings.DayColumn("closes_on", label="Closes on"),
+        listings.DayColumn("closes_on", label=gettext_lazy("Closes on")),
     ]
     list_filter = ["status", "published"]
     search_fields = ["title", "call__reference"]

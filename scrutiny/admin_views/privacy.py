@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
@@ -22,20 +24,36 @@ from wagtail.admin.viewsets.base import ViewSet
 from .. import permissions, pipeline
 from ..models import PrivacyAction
 
+# How many of each kind of record an anonymisation, erasure or export touched; "count" is the
+# number that chooses the plural.
 COUNT_LABELS = {
-    "calls": ("call", "calls"),
-    "call_notes": ("officer's note on a call", "officers' notes on calls"),
-    "appeals": ("appeal", "appeals"),
-    "files_deleted": ("uploaded file deleted", "uploaded files deleted"),
-    "applications": ("application to join the panel", "applications to join the panel"),
-    "petitions": ("closed petition", "closed petitions"),
-    "signatures": ("petition signature", "petition signatures"),
-    "history_rows": ("history row", "history rows"),
-    "revisions": ("revision of a call", "revisions of calls"),
-    "log_entries": ("log entry", "log entries"),
-    "emails_sent": ("message in the outbox", "messages in the outbox"),
-    "members": ("panel membership", "panel memberships"),
-    "expense_claims": ("expense claim", "expense claims"),
+    "calls": ngettext_lazy("%(count)s call", "%(count)s calls", "count"),
+    "call_notes": ngettext_lazy(
+        "%(count)s officer's note on a call", "%(count)s officers' notes on calls", "count"
+    ),
+    "appeals": ngettext_lazy("%(count)s appeal", "%(count)s appeals", "count"),
+    "files_deleted": ngettext_lazy(
+        "%(count)s uploaded file deleted", "%(count)s uploaded files deleted", "count"
+    ),
+    "applications": ngettext_lazy(
+        "%(count)s application to join the panel",
+        "%(count)s applications to join the panel",
+        "count",
+    ),
+    "petitions": ngettext_lazy("%(count)s closed petition", "%(count)s closed petitions", "count"),
+    "signatures": ngettext_lazy(
+        "%(count)s petition signature", "%(count)s petition signatures", "count"
+    ),
+    "history_rows": ngettext_lazy("%(count)s history row", "%(count)s history rows", "count"),
+    "revisions": ngettext_lazy(
+        "%(count)s revision of a call", "%(count)s revisions of calls", "count"
+    ),
+    "log_entries": ngettext_lazy("%(count)s log entry", "%(count)s log entries", "count"),
+    "emails_sent": ngettext_lazy(
+        "%(count)s message in the outbox", "%(count)s messages in the outbox", "count"
+    ),
+    "members": ngettext_lazy("%(count)s panel membership", "%(count)s panel memberships", "count"),
+    "expense_claims": ngettext_lazy("%(count)s expense claim", "%(count)s expense claims", "count"),
 }
 
 
@@ -44,21 +62,23 @@ def describe_counts(counts: dict[str, int]) -> str:
     parts = []
     for kind, count in counts.items():
         if count:
-            one, many = COUNT_LABELS.get(kind, (kind, kind))
-            parts.append(f"{count} {one if count == 1 else many}")
-    return ", ".join(parts) or "nothing"
+            label = COUNT_LABELS.get(kind)
+            parts.append(label % {"count": count} if label is not None else f"{count} {kind}")
+    return ", ".join(parts) or _("nothing")
 
 
 class SubjectForm(forms.Form):
     """The email address a person gave us."""
 
     email = forms.EmailField(
-        label="Email address",
+        label=gettext_lazy("Email address"),
         max_length=254,
-        help_text="Every record with this address is found, whatever its capitals.",
+        help_text=gettext_lazy("Every record with this address is found, whatever its capitals."),
         error_messages={
-            "required": "Enter the email address the person gave us.",
-            "invalid": "Enter an email address in the right form, like name@example.org.",
+            "required": gettext_lazy("Enter the email address the person gave us."),
+            "invalid": gettext_lazy(
+                "Enter an email address in the right form, like name@example.org."
+            ),
         },
     )
 
@@ -68,7 +88,7 @@ class PersonalDataView(WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "scrutiny/admin/privacy_index.html"
     header_icon = "user"
-    page_title = "Personal data"
+    page_title = gettext_lazy("Personal data")
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.may_handle_personal_data(request.user):
@@ -141,17 +161,17 @@ def personal_data_erase(request):
         view = PersonalDataView()
         view.setup(request)
         view.template_name = "scrutiny/admin/privacy_confirm_erase.html"
-        view.page_title = "Erase personal data"
+        view.page_title = _("Erase personal data")
         records = pipeline.subject_records(email=email, user=request.user)
         return view.render_to_response(view.get_context_data(form=form, records=records))
     action = pipeline.subject_erase(email=email, user=request.user)
     if action is None:
-        messages.info(request, "Nothing was held about that address; nothing was erased.")
+        messages.info(request, _("Nothing was held about that address; nothing was erased."))
     else:
         messages.success(
             request,
-            f"Erased: {describe_counts(action.counts)}. The erasure is recorded without the "
-            "address.",
+            _("Erased: %(counts)s. The erasure is recorded without the address.")
+            % {"counts": describe_counts(action.counts)},
         )
     return redirect("scrutiny_personal_data:index")
 
@@ -169,7 +189,7 @@ class PersonalDataViewSet(ViewSet):
     name = "scrutiny_personal_data"
     url_prefix = "scrutiny/personal-data"
     icon = "user"
-    menu_label = "Personal data"
+    menu_label = gettext_lazy("Personal data")
     menu_item_class = PersonalDataMenuItem
 
     def get_urlpatterns(self):

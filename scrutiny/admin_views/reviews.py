@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
@@ -39,7 +41,7 @@ class DateField(forms.DateField):
     def __init__(self, **kwargs):
         super().__init__(
             required=False,
-            error_messages={"invalid": "Enter a real date, for example 14 3 2026."},
+            error_messages={"invalid": gettext_lazy("Enter a real date, for example 14 3 2026.")},
             **kwargs,
         )
 
@@ -48,12 +50,17 @@ class StepForm(forms.Form):
     """Where the review is with one step."""
 
     status = forms.ChoiceField(
-        choices=StepStatus.choices, error_messages={"required": "Choose the step's status."}
+        label=gettext_lazy("Status"),
+        choices=StepStatus.choices,
+        error_messages={"required": gettext_lazy("Choose the step's status.")},
     )
-    started_on = DateField(label="Date started")
-    completed_on = DateField(label="Date finished")
+    started_on = DateField(label=gettext_lazy("Date started"))
+    completed_on = DateField(label=gettext_lazy("Date finished"))
     notes = forms.CharField(
-        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Notes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -62,16 +69,20 @@ class ParticipantForm(forms.Form):
 
     member = forms.ModelChoiceField(
         queryset=None,
-        label="Panel member",
-        empty_label="Choose a member",
+        label=gettext_lazy("Panel member"),
+        empty_label=gettext_lazy("Choose a member"),
         error_messages={
-            "required": "Choose the panel member who is taking part.",
-            "invalid_choice": (
+            "required": gettext_lazy("Choose the panel member who is taking part."),
+            "invalid_choice": gettext_lazy(
                 "Choose a member who is serving on the panel and not yet taking part."
             ),
         },
     )
-    role = forms.ChoiceField(choices=ParticipantRole.choices, initial=ParticipantRole.MEMBER)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=ParticipantRole.choices,
+        initial=ParticipantRole.MEMBER,
+    )
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +98,7 @@ class ReviewIndexView(WagtailAdminTemplateMixin, TemplateView):
     """Every review with its year, service, status, progress and who takes part."""
 
     template_name = "scrutiny/admin/review_index.html"
-    page_title = "Reviews"
+    page_title = gettext_lazy("Reviews")
     header_icon = "clipboard-list"
 
     def dispatch(self, request, *args, **kwargs):
@@ -96,7 +107,7 @@ class ReviewIndexView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": "Reviews"}]
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": _("Reviews")}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,12 +137,12 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request)
 
     def get_page_title(self):
-        return f"Run the review: {self.review.title}"
+        return _("Run the review: %(title)s") % {"title": self.review.title}
 
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": reverse("scrutiny_reviews:index"), "label": "Reviews"},
+            {"url": reverse("scrutiny_reviews:index"), "label": _("Reviews")},
             {"url": "", "label": self.review.title},
         ]
 
@@ -145,7 +156,7 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
             return self.add_participant(request)
         if action == "remove_participant":
             return self.remove_participant(request)
-        messages.error(request, "That action is not one this page offers.")
+        messages.error(request, _("That action is not one this page offers."))
         return redirect(review_run_url(self.review))
 
     def update_step(self, request):
@@ -162,10 +173,18 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
                 messages.error(request, str(error))
                 return redirect(review_run_url(self.review))
             else:
-                messages.success(request, f"Step {step.position}, {step.step.name}, updated.")
+                messages.success(
+                    request,
+                    _("Step %(position)s, %(name)s, updated.")
+                    % {"position": step.position, "name": step.step.name},
+                )
                 return redirect(review_run_url(self.review) + f"#step-{step.pk}")
         self.step_forms[step.pk] = form
-        messages.error(request, f"Step {step.position} was not updated: see the message below.")
+        messages.error(
+            request,
+            _("Step %(position)s was not updated: see the message below.")
+            % {"position": step.position},
+        )
         return self.render_to_response(self.get_context_data())
 
     def add_participant(self, request):
@@ -184,10 +203,12 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
                 messages.error(request, str(error))
                 return redirect(review_run_url(self.review))
             else:
-                messages.success(request, f"{participant.member} is taking part.")
+                messages.success(
+                    request, _("%(member)s is taking part.") % {"member": participant.member}
+                )
                 return redirect(review_run_url(self.review) + "#participants")
         self.participant_form = form
-        messages.error(request, "Nobody was added: see the message below.")
+        messages.error(request, _("Nobody was added: see the message below."))
         return self.render_to_response(self.get_context_data())
 
     def remove_participant(self, request):
@@ -199,7 +220,9 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
         except PermissionDenied as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{participant.member} no longer takes part.")
+            messages.success(
+                request, _("%(member)s no longer takes part.") % {"member": participant.member}
+            )
         return redirect(review_run_url(self.review) + "#participants")
 
     def history(self):
@@ -215,16 +238,30 @@ class ReviewRunView(WagtailAdminTemplateMixin, TemplateView):
             .order_by("-history_date")[:50]
         )
         rows = []
+        participant_changes = {
+            "+": _("%(member)s added (%(role)s)"),
+            "-": _("%(member)s removed (%(role)s)"),
+            "~": _("%(member)s changed (%(role)s)"),
+        }
         for record in chain(steps, people):
             if isinstance(record, ReviewStepProgress.history.model):
                 if record.history_type == "+":
                     continue  # the steps made on scheduling, all "not started"
-                what = f"Step {record.position}, {record.step.name}: {record.get_status_display()}"
+                said = {
+                    "position": record.position,
+                    "name": record.step.name,
+                    "status": record.get_status_display(),
+                    "notes": record.notes,
+                }
                 if record.notes:
-                    what += f". Notes: {record.notes}"
+                    what = _("Step %(position)s, %(name)s: %(status)s. Notes: %(notes)s") % said
+                else:
+                    what = _("Step %(position)s, %(name)s: %(status)s") % said
             else:
-                verb = {"+": "added", "-": "removed", "~": "changed"}[record.history_type]
-                what = f"{record.member} {verb} ({record.get_role_display().lower()})"
+                what = participant_changes[record.history_type] % {
+                    "member": record.member,
+                    "role": record.get_role_display().lower(),
+                }
             rows.append({"when": record.history_date, "who": record.history_user, "what": what})
         return sorted(rows, key=lambda row: row["when"], reverse=True)[:50]
 
@@ -285,7 +322,7 @@ class ReviewViewSet(ViewSet):
     name = "scrutiny_reviews"
     url_prefix = "scrutiny/reviews"
     icon = "clipboard-list"
-    menu_label = "Reviews"
+    menu_label = gettext_lazy("Reviews")
     menu_item_class = ReviewMenuItem
 
     def get_urlpatterns(self):

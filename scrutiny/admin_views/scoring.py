@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
@@ -67,7 +69,7 @@ class MeasureIndexView(snippet_views.IndexView):
         if permissions.may_import_measures(self.request.user):
             buttons.append(
                 HeaderButton(
-                    "Import measures",
+                    _("Import measures"),
                     url=reverse(Measure.snippet_viewset.get_url_name("import")),
                     icon_name="upload",
                 )
@@ -95,11 +97,13 @@ class MeasureUploadForm(forms.Form):
     """A CSV or XLSX file of measures."""
 
     file = forms.FileField(
-        label="CSV or Excel file",
-        help_text="The first row names the columns: business_area, financial_year, period, "
-        "tsm_code, performance_percent, satisfaction_percent, complaints_count, "
-        "complaints_per_1000_homes, business_critical. You see a preview before anything "
-        "is saved.",
+        label=gettext_lazy("CSV or Excel file"),
+        help_text=gettext_lazy(
+            "The first row names the columns: business_area, financial_year, period, "
+            "tsm_code, performance_percent, satisfaction_percent, complaints_count, "
+            "complaints_per_1000_homes, business_critical. You see a preview before anything "
+            "is saved."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
@@ -108,7 +112,7 @@ class MeasureImportView(WagtailAdminTemplateMixin, TemplateView):
     """Upload a file, see every row with its errors, then confirm: all rows or none are saved."""
 
     template_name = "scrutiny/admin/measure_import.html"
-    page_title = "Import measures"
+    page_title = gettext_lazy("Import measures")
     header_icon = "upload"
 
     def dispatch(self, request, *args, **kwargs):
@@ -119,7 +123,10 @@ class MeasureImportView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": reverse(Measure.snippet_viewset.get_url_name("list")), "label": "Measures"},
+            {
+                "url": reverse(Measure.snippet_viewset.get_url_name("list")),
+                "label": _("Measures"),
+            },
             {"url": "", "label": self.page_title},
         ]
 
@@ -137,7 +144,7 @@ class MeasureImportView(WagtailAdminTemplateMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
-            form.add_error("file", "The file is too large: split it into files under 2 MB.")
+            form.add_error("file", _("The file is too large: split it into files under 2 MB."))
             return self.render_to_response(self.get_context_data(form=form))
         data = upload.read()
         result = pipeline.measures_parse(data=data, filename=upload.name)
@@ -155,7 +162,7 @@ class MeasureImportView(WagtailAdminTemplateMixin, TemplateView):
     def confirm(self, request):
         stored = request.session.pop(IMPORT_SESSION_KEY, None)
         if stored is None:
-            messages.error(request, "Upload the file again: the preview has expired.")
+            messages.error(request, _("Upload the file again: the preview has expired."))
             return redirect(request.path)
         try:
             result = pipeline.measures_import(
@@ -165,12 +172,19 @@ class MeasureImportView(WagtailAdminTemplateMixin, TemplateView):
             messages.error(request, str(error))
             return redirect(request.path)
         if not result.valid:
-            messages.error(request, "Nothing was saved: the file has mistakes.")
+            messages.error(request, _("Nothing was saved: the file has mistakes."))
             return self.render_to_response(
                 self.get_context_data(result=result, filename=stored["name"])
             )
-        rows = "1 measure" if result.saved == 1 else f"{result.saved} measures"
-        messages.success(request, f"{rows} saved from {stored['name']}; scores recalculated.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s measure saved from %(file)s; scores recalculated.",
+                "%(count)s measures saved from %(file)s; scores recalculated.",
+                result.saved,
+            )
+            % {"count": result.saved, "file": stored["name"]},
+        )
         return redirect(reverse(Measure.snippet_viewset.get_url_name("list")))
 
 
@@ -179,7 +193,7 @@ class MeasureViewSet(SnippetViewSet):
 
     model = Measure
     icon = "table"
-    menu_label = "Measures"
+    menu_label = gettext_lazy("Measures")
     chooser_viewset_class = chooser_for(permissions.VIEW_MEASURES)
     index_view_class = MeasureIndexView
     add_view_class = MeasureCreateView
@@ -187,22 +201,37 @@ class MeasureViewSet(SnippetViewSet):
     copy_view_enabled = False
     list_display = [
         "business_area",
-        Column("financial_year", label="Year", accessor=measure_year, sort_key="financial_year"),
-        Column("period", label="Period", accessor="get_period_display", sort_key="period"),
-        Column("tsm_code", label="TSM code"),
         Column(
-            "performance_percent", label="Performance %", accessor=_figure("performance_percent")
+            "financial_year",
+            label=gettext_lazy("Year"),
+            accessor=measure_year,
+            sort_key="financial_year",
         ),
         Column(
-            "satisfaction_percent", label="Satisfaction %", accessor=_figure("satisfaction_percent")
+            "period", label=gettext_lazy("Period"), accessor="get_period_display", sort_key="period"
         ),
-        Column("complaints_count", label="Complaints", accessor=_figure("complaints_count")),
+        Column("tsm_code", label=gettext_lazy("TSM code")),
+        Column(
+            "performance_percent",
+            label=gettext_lazy("Performance %"),
+            accessor=_figure("performance_percent"),
+        ),
+        Column(
+            "satisfaction_percent",
+            label=gettext_lazy("Satisfaction %"),
+            accessor=_figure("satisfaction_percent"),
+        ),
+        Column(
+            "complaints_count",
+            label=gettext_lazy("Complaints"),
+            accessor=_figure("complaints_count"),
+        ),
         Column(
             "complaints_per_1000_homes",
-            label="Per 1,000 homes",
+            label=gettext_lazy("Per 1,000 homes"),
             accessor=_figure("complaints_per_1000_homes"),
         ),
-        BooleanColumn("business_critical", label="Business critical"),
+        BooleanColumn("business_critical", label=gettext_lazy("Business critical")),
     ]
     list_filter = ["business_area", "financial_year", "period"]
     search_fields = ["business_area__name", "tsm_code"]
@@ -224,17 +253,19 @@ class ScoringCriterionViewSet(SnippetViewSet):
 
     model = ScoringCriterion
     icon = "list-ol"
-    menu_label = "Scoring matrix"
+    menu_label = gettext_lazy("Scoring matrix")
     chooser_viewset_class = chooser_for(permissions.VIEW_CRITERIA)
     copy_view_enabled = False
     sort_order_field = "sort_order"
     ordering = "sort_order"
     list_display = [
         "name",
-        Column("measure_field", label="Measure", accessor="get_measure_field_display"),
-        Column("weight", label="Weight"),
-        Column("bands", label="Bands (points)", accessor=criterion_bands),
-        BooleanColumn("active", label="Active"),
+        Column(
+            "measure_field", label=gettext_lazy("Measure"), accessor="get_measure_field_display"
+        ),
+        Column("weight", label=gettext_lazy("Weight")),
+        Column("bands", label=gettext_lazy("Bands (points)"), accessor=criterion_bands),
+        BooleanColumn("active", label=gettext_lazy("Active")),
     ]
     list_filter = ["active"]
 
@@ -264,7 +295,7 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request)
 
     def get_page_title(self):
-        return f"Ranking and programme {financial_year_label(self.year)}"
+        return _("Ranking and programme %(year)s") % {"year": financial_year_label(self.year)}
 
     def get_breadcrumbs_items(self):
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
@@ -277,9 +308,18 @@ class ProgrammeView(WagtailAdminTemplateMixin, TemplateView):
         if shortfall:
             messages.warning(
                 self.request,
-                f"The {financial_year_label(self.year)} programme has {len(reviews)} "
-                f"review{'s' if len(reviews) != 1 else ''}; at least "
-                f"{config.minimum_reviews_per_year} are needed each year.",
+                ngettext(
+                    "The %(year)s programme has %(count)s review; at least %(minimum)s are "
+                    "needed each year.",
+                    "The %(year)s programme has %(count)s reviews; at least %(minimum)s are "
+                    "needed each year.",
+                    len(reviews),
+                )
+                % {
+                    "year": financial_year_label(self.year),
+                    "count": len(reviews),
+                    "minimum": config.minimum_reviews_per_year,
+                },
             )
         first, last = financial_year_bounds(self.year)
         context.update(
@@ -314,7 +354,13 @@ def programme_rescore(request, year: int):
     except PermissionDenied as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{count} items scored for {financial_year_label(year)}.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s item scored for %(year)s.", "%(count)s items scored for %(year)s.", count
+            )
+            % {"count": count, "year": financial_year_label(year)},
+        )
     return redirect(programme_url(year))
 
 
@@ -331,8 +377,11 @@ def programme_schedule(request, pk: int):
     else:
         messages.success(
             request,
-            f"“{review.title}” is in the {score.financial_year_label} programme. Its page is "
-            "a draft until it is published.",
+            _(
+                "“%(title)s” is in the %(year)s programme. Its page is a draft until it is "
+                "published."
+            )
+            % {"title": review.title, "year": score.financial_year_label},
         )
     return redirect(programme_url(score.financial_year))
 
@@ -350,7 +399,7 @@ class ProgrammeViewSet(ViewSet):
     name = "scrutiny_programme"
     url_prefix = "scrutiny/programme"
     icon = "tasks"
-    menu_label = "Ranking and programme"
+    menu_label = gettext_lazy("Ranking and programme")
     menu_item_class = ProgrammeMenuItem
 
     def get_urlpatterns(self):

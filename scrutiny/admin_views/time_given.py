@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -95,12 +97,16 @@ def training_offer(request, pk: int):
     session = get_object_or_404(TrainingSession, pk=pk)
     form = TrainingOfferForm(request.POST, session=session)
     if not form.is_valid():
-        messages.error(request, "Choose at least one member to offer a place to.")
+        messages.error(request, _("Choose at least one member to offer a place to."))
     else:
         places = pipeline.training_offer(
             session=session, members=form.cleaned_data["members"], user=request.user
         )
-        messages.success(request, f"{len(places)} place{'s' if len(places) != 1 else ''} offered.")
+        messages.success(
+            request,
+            ngettext("%(count)s place offered.", "%(count)s places offered.", len(places))
+            % {"count": len(places)},
+        )
     return redirect(session_url("inspect", session.pk))
 
 
@@ -114,7 +120,11 @@ def training_place_move(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         _refused(request, error)
     else:
-        messages.success(request, f"{place.member}: {place.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("%(member)s: %(status)s.")
+            % {"member": place.member, "status": place.get_status_display().lower()},
+        )
     return redirect(session_url("inspect", place.session_id))
 
 
@@ -123,7 +133,7 @@ class TrainingSessionViewSet(SnippetViewSet):
 
     model = TrainingSession
     icon = "doc-full"
-    menu_label = "Training"
+    menu_label = gettext_lazy("Training")
     chooser_viewset_class = chooser_for(permissions.VIEW_TRAINING)
     index_view_class = SessionIndexView
     inspect_view_class = SessionInspectView
@@ -138,9 +148,9 @@ class TrainingSessionViewSet(SnippetViewSet):
     ]
     list_display = [
         "title",
-        Column("held_on", label="Date", sort_key="held_on"),
-        Column("provider", label="Provider"),
-        Column("hours", label="Hours"),
+        Column("held_on", label=gettext_lazy("Date"), sort_key="held_on"),
+        Column("provider", label=gettext_lazy("Provider")),
+        Column("hours", label=gettext_lazy("Hours")),
     ]
 
     def get_urlpatterns(self):
@@ -206,9 +216,9 @@ class TimeCreateView(AdminFormView):
     """A member logs their time; an officer logs it for a member who asks."""
 
     header_icon = "time"
-    page_title = "Log time"
-    submit_button_label = "Log the time"
-    invalid_message = "The time could not be logged. Check the messages below."
+    page_title = gettext_lazy("Log time")
+    submit_button_label = gettext_lazy("Log the time")
+    invalid_message = gettext_lazy("The time could not be logged. Check the messages below.")
     date_fields = ("worked_on",)
 
     def may_open(self, user) -> bool:
@@ -224,7 +234,11 @@ class TimeCreateView(AdminFormView):
 
     def submit(self, data):
         entry = pipeline.time_log(user=self.request.user, **data)
-        messages.success(self.request, f"{entry.hours} hours logged for {entry.member}.")
+        messages.success(
+            self.request,
+            _("%(hours)s hours logged for %(member)s.")
+            % {"hours": entry.hours, "member": entry.member},
+        )
         return redirect(time_url("inspect", entry.pk))
 
 
@@ -237,7 +251,7 @@ def time_withdraw(request, pk: int):
     except (pipeline.TransitionNotAllowed, PermissionDenied) as error:
         _refused(request, error)
     else:
-        messages.success(request, "The time is withdrawn; it no longer counts.")
+        messages.success(request, _("The time is withdrawn; it no longer counts."))
     return redirect(time_url("inspect", entry.pk))
 
 
@@ -250,7 +264,7 @@ class TimeEntryViewSet(SnippetViewSet):
 
     model = TimeEntry
     icon = "time"
-    menu_label = "Time given"
+    menu_label = gettext_lazy("Time given")
     chooser_viewset_class = chooser_for(permissions.LOG_TIME_FOR_OTHERS)
     index_view_class = TimeIndexView
     inspect_view_class = TimeInspectView
@@ -261,11 +275,11 @@ class TimeEntryViewSet(SnippetViewSet):
     copy_view_enabled = False
     list_display = [
         "__str__",
-        Column("member", label="Member", accessor=time_member_name),
-        Column("worked_on", label="Date", sort_key="worked_on"),
+        Column("member", label=gettext_lazy("Member"), accessor=time_member_name),
+        Column("worked_on", label=gettext_lazy("Date"), sort_key="worked_on"),
         StatusTagColumn(
             "get_status_display",
-            label="Status",
+            label=gettext_lazy("Status"),
             sort_key="status",
             primary=lambda entry: entry.status == TimeStatus.LOGGED,
         ),
