@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo serve lint format screenshots clean system-deps
+.PHONY: run test install migrate demo serve lint format messages screenshots clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ lint: install
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The plugin's message catalogue, in en-GB (the source language), for translators to copy:
+# scrutiny/locale/en/LC_MESSAGES/django.po. tests/scrutiny/test_translations.py fails when it
+# is out of date.
+messages: install
+	mkdir -p scrutiny/locale
+	cd scrutiny && ../$(BIN)/python ../manage.py makemessages --locale en --no-wrap \
+		--add-location file --no-obsolete --ignore 'migrations/*'
 
 format: install
 	$(BIN)/python -m ruff check --fix .

@@ -46,6 +46,7 @@ from scrutiny.models import MessageChannel, SentEmail
 PSEUDO = "en-xa"
 ROOT = Path(settings.BASE_DIR)
 EMAIL_TEMPLATES = Path(scrutiny.__file__).parent / "templates" / "scrutiny" / "email"
+CATALOGUE = Path(scrutiny.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
 # Kept as they are: placeholders of both formats, HTML tags and entities.
 KEEP = re.compile(r"%\([^)]*\)[a-z]|%[sdif%]|\{[^{}]*\}|<[^>]*>|&[#a-zA-Z0-9]+;")
 ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -76,10 +77,10 @@ def _widen(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in text)
 
 
-def extract_messages(into: Path) -> Path:
-    """The catalogue `makemessages` makes from the plugin and the host site's code."""
+def extract_messages(into: Path, folders=("scrutiny", "home", "templates")) -> Path:
+    """The catalogue `makemessages` makes from the code in `folders`, in a copy under `into`."""
     sources = into / "sources"
-    for folder in ("scrutiny", "home", "templates"):
+    for folder in folders:
         shutil.copytree(
             ROOT / folder,
             sources / folder,
@@ -87,20 +88,31 @@ def extract_messages(into: Path) -> Path:
         )
     (sources / "locale").mkdir()
     subprocess.run(  # noqa: S603 (our own manage.py, with fixed arguments)
-        [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "makemessages",
-            "--locale",
-            "en_XA",
-            "--no-wrap",
-            "--no-location",
-        ],
+        [sys.executable, str(ROOT / "manage.py"), "makemessages", "--locale", "en_XA"],
         cwd=sources,
         check=True,
         capture_output=True,
     )
     return sources / "locale" / "en_XA" / "LC_MESSAGES" / "django.po"
+
+
+def messages_of(catalogue: polib.POFile) -> set[tuple]:
+    return {
+        (entry.msgctxt, entry.msgid, entry.msgid_plural)
+        for entry in catalogue
+        if not entry.obsolete
+    }
+
+
+def test_the_plugins_catalogue_is_complete(tmp_path):
+    """scrutiny/locale/en holds every message of the plugin, as `make messages` writes it."""
+    fresh = messages_of(polib.pofile(str(extract_messages(tmp_path, folders=("scrutiny",)))))
+    committed = messages_of(polib.pofile(str(CATALOGUE)))
+    assert len(fresh) > 500
+    missing = sorted(str(message) for message in fresh - committed)
+    assert not missing, f"not in {CATALOGUE.relative_to(ROOT)}; run make messages: {missing[:20]}"
+    stale = sorted(str(message) for message in committed - fresh)
+    assert not stale, f"no longer in the code; run make messages: {stale[:20]}"
 
 
 def framework_catalogues() -> list[Path]:
