@@ -1,5 +1,6 @@
 """StreamField blocks for the host site's content pages."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 
@@ -33,7 +34,8 @@ class CallToActionBlock(blocks.StructBlock):
     link_text = blocks.CharBlock(max_length=80)
     page = blocks.PageChooserBlock(required=False)
     url = blocks.CharBlock(
-        required=False, help_text="Used when no page is chosen, for example /call-for-scrutiny/."
+        required=False,
+        help_text=_("Used when no page is chosen, for example /call-for-scrutiny/."),
     )
 
     class Meta:

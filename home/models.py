@@ -1,5 +1,6 @@
 """The host site's pages: a home page and standard content pages."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -14,7 +15,11 @@ class ContentPage(Page):
     introduction = RichTextField(features=["bold", "italic", "link"], blank=True)
     body = StreamField(ContentStreamBlock(), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction", heading=_("Introduction")),
+        FieldPanel("body", heading=_("Body")),
+    ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("introduction"),

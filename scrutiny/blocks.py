@@ -1,5 +1,6 @@
 """The methods a review uses, as StreamField blocks: who, when, what was found, and the evidence."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
@@ -10,17 +11,17 @@ class MethodBlock(blocks.StructBlock):
     """What every method records; each kind below adds what is particular to it."""
 
     who = blocks.CharBlock(
-        label="Who took part",
-        help_text="Panel members, staff and residents involved, by role rather than by name.",
+        label=_("Who took part"),
+        help_text=_("Panel members, staff and residents involved, by role rather than by name."),
     )
-    when = blocks.DateBlock(label="When", required=False)
-    what = blocks.TextBlock(label="What was done", required=False)
+    when = blocks.DateBlock(label=_("When"), required=False)
+    what = blocks.TextBlock(label=_("What was done"), required=False)
     findings = blocks.RichTextBlock(
-        label="What was found", features=FINDING_FEATURES, required=False
+        label=_("What was found"), features=FINDING_FEATURES, required=False
     )
     evidence = blocks.ListBlock(
-        DocumentChooserBlock(label="Document"),
-        label="Evidence attached",
+        DocumentChooserBlock(label=_("Document")),
+        label=_("Evidence attached"),
         default=[],
         required=False,
     )
@@ -32,45 +33,45 @@ class MethodBlock(blocks.StructBlock):
 
 class InterviewBlock(MethodBlock):
     class Meta:
-        label = "Interviews"
+        label = _("Interviews")
         icon = "user"
 
 
 class SurveyBlock(MethodBlock):
-    responses = blocks.IntegerBlock(label="Responses received", required=False, min_value=0)
+    responses = blocks.IntegerBlock(label=_("Responses received"), required=False, min_value=0)
 
     class Meta:
-        label = "Survey"
+        label = _("Survey")
         icon = "list-ul"
 
 
 class ShadowingBlock(MethodBlock):
     class Meta:
-        label = "Shadowing"
+        label = _("Shadowing")
         icon = "view"
 
 
 class MysteryShoppingBlock(MethodBlock):
-    contacts = blocks.IntegerBlock(label="Contacts made", required=False, min_value=0)
+    contacts = blocks.IntegerBlock(label=_("Contacts made"), required=False, min_value=0)
 
     class Meta:
-        label = "Mystery shopping"
+        label = _("Mystery shopping")
         icon = "search"
 
 
 class PolicyReviewBlock(MethodBlock):
     class Meta:
-        label = "Policy and performance review"
+        label = _("Policy and performance review")
         icon = "doc-full-inverse"
 
 
 class BenchmarkingBlock(MethodBlock):
     compared_with = blocks.TextBlock(
-        label="Compared with", required=False, help_text="The other landlords or standards."
+        label=_("Compared with"), required=False, help_text=_("The other landlords or standards.")
     )
 
     class Meta:
-        label = "Benchmarking"
+        label = _("Benchmarking")
         icon = "table"
 
 

@@ -7,6 +7,10 @@ from pathlib import PurePath
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .financial_years import financial_year_label
 from .models import BusinessArea, ComplaintStage, DecisionOutcome, QuestionType, Tenure
@@ -17,19 +21,42 @@ HONEYPOT_FIELD = "website"
 
 MAX_EVIDENCE_FILES = 5
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_KINDS_TEXT = "PDF, JPG, PNG, GIF, Word document (.docx) or text file"
 
-# Extension -> (what to call it, the content type we record, the bytes such a file starts with).
-# A text file has no signature: it must decode as UTF-8 and contain no NUL bytes. A Word document
-# is also opened as the zip it is, to be sure it is a document and not a macro-enabled one.
+# What we say when a file is not what its name says, by what its name says it is; each message
+# names the file as %(name)s and lists the kinds we accept.
+NOT_A_REAL_PDF = _(
+    "“%(name)s” is not a real PDF. Choose a PDF, JPG, PNG, GIF, Word document (.docx) or text file"
+)
+NOT_A_REAL_JPG = _(
+    "“%(name)s” is not a real JPG. Choose a PDF, JPG, PNG, GIF, Word document (.docx) or text file"
+)
+NOT_A_REAL_PNG = _(
+    "“%(name)s” is not a real PNG. Choose a PDF, JPG, PNG, GIF, Word document (.docx) or text file"
+)
+NOT_A_REAL_GIF = _(
+    "“%(name)s” is not a real GIF. Choose a PDF, JPG, PNG, GIF, Word document (.docx) or text file"
+)
+NOT_A_REAL_DOCX = _(
+    "“%(name)s” is not a real Word document. "
+    "Choose a PDF, JPG, PNG, GIF, Word document (.docx) or text file"
+)
+NOT_A_REAL_TEXT_FILE = _(
+    "“%(name)s” is not a real text file. "
+    "Choose a PDF, JPG, PNG, GIF, Word document (.docx) or text file"
+)
+
+# Extension -> (what we say if the file is not one, the content type we record, the bytes such a
+# file starts with). A text file has no signature: it must decode as UTF-8 and contain no NUL
+# bytes. A Word document is also opened as the zip it is, to be sure it is a document and not a
+# macro-enabled one.
 EVIDENCE_TYPES: dict[str, tuple[str, str, tuple[bytes, ...]]] = {
-    ".pdf": ("PDF", "application/pdf", (b"%PDF",)),
-    ".jpg": ("JPG", "image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("JPG", "image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("PNG", "image/png", (b"\x89PNG",)),
-    ".gif": ("GIF", "image/gif", (b"GIF8",)),
-    ".docx": ("Word document", DOCX_CONTENT_TYPE, (b"PK\x03\x04",)),
-    ".txt": ("text file", "text/plain", ()),
+    ".pdf": (NOT_A_REAL_PDF, "application/pdf", (b"%PDF",)),
+    ".jpg": (NOT_A_REAL_JPG, "image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": (NOT_A_REAL_JPG, "image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": (NOT_A_REAL_PNG, "image/png", (b"\x89PNG",)),
+    ".gif": (NOT_A_REAL_GIF, "image/gif", (b"GIF8",)),
+    ".docx": (NOT_A_REAL_DOCX, DOCX_CONTENT_TYPE, (b"PK\x03\x04",)),
+    ".txt": (NOT_A_REAL_TEXT_FILE, "text/plain", ()),
 }
 
 # Office files that are, or can carry, macros: the old binary formats and the macro-enabled ones.
@@ -42,12 +69,33 @@ MACRO_OFFICE_EXTENSIONS = frozenset(
     }
 )
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 PHONE = re.compile(r"^\+?[0-9 ()\-]+$")
 
 LONG_TEXT = 10_000
+
+
+class _Number(int):
+    """A whole number that prints as the active language writes numbers ("10,000" in en-GB), and
+    still counts as itself when a plural message picks its form."""
+
+    def __str__(self) -> str:
+        return number_format(int(self), force_grouping=True)
+
+
+def _with_numbers(message, numbers: dict[str, int]) -> str:
+    return message % {name: _Number(value) for name, value in numbers.items()}
+
+
+_with_numbers_lazy = lazy(_with_numbers, str)
+
+
+def with_numbers(message, **numbers: int):
+    """A lazy `message` with its %(name)s numbers filled in when it is shown, in the language then
+    active. A plural message (`ngettext_lazy(..., "name")`) picks its form by that number."""
+    return _with_numbers_lazy(message, numbers)
 
 
 class GovukBoundField(BoundField):
@@ -95,9 +143,10 @@ class GovukForm(forms.Form):
 
         Two unbound forms with the same fingerprint render the same HTML, so a page may keep its
         rendered questions under it (`scrutiny/includes/questions.html`): a new business area, a
-        changed question or a changed label gives a new fingerprint, so nothing stale is shown.
+        changed question, a changed label or another language gives a new fingerprint, so nothing
+        stale is shown.
         """
-        parts: list = [self.prefix, self.auto_id, self.label_suffix]
+        parts: list = [get_language(), self.prefix, self.auto_id, self.label_suffix]
         for bound in self:
             field, widget = bound.field, bound.field.widget
             widget_state = {
@@ -145,15 +194,17 @@ def yes_no_field(label: str, *, message: str, required: bool = True, **kwargs):
     )
 
 
-def text_field(label: str, *, message: str = "", max_length: int, noun: str, **kwargs):
-    """A text question, required when it has a message for a missing answer, and never too long."""
+def text_field(label: str, *, message: str = "", max_length: int, too_long: str, **kwargs):
+    """A text question, required when it has a message for a missing answer, and never too long.
+
+    `too_long` is a plural message keyed on "max_length", which it shows as %(max_length)s."""
     return forms.CharField(
         label=label,
         required=bool(message),
         max_length=max_length,
         error_messages={
             "required": message,
-            "max_length": f"{noun} must be {max_length:,} characters or fewer",
+            "max_length": with_numbers(too_long, max_length=max_length),
         },
         **kwargs,
     )
@@ -162,14 +213,21 @@ def text_field(label: str, *, message: str = "", max_length: int, noun: str, **k
 def email_field(*, required: bool = True, help_text: str = "") -> forms.EmailField:
     """A resident's email address, with the messages every public form gives."""
     return forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         required=required,
         max_length=254,
         help_text=help_text,
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+            "max_length": with_numbers(
+                ngettext_lazy(
+                    "Email address must be %(max_length)s character or fewer",
+                    "Email address must be %(max_length)s characters or fewer",
+                    "max_length",
+                ),
+                max_length=254,
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
@@ -196,7 +254,12 @@ class EvidenceField(forms.Field):
     def validate(self, value: list[UploadedFile]) -> None:
         if len(value) > MAX_EVIDENCE_FILES:
             raise forms.ValidationError(
-                f"You chose {len(value)} files. Choose {MAX_EVIDENCE_FILES} files or fewer",
+                ngettext(
+                    "You chose %(count)s file. Choose %(max_files)s files or fewer",
+                    "You chose %(count)s files. Choose %(max_files)s files or fewer",
+                    len(value),
+                )
+                % {"count": len(value), "max_files": MAX_EVIDENCE_FILES},
                 code="too_many",
             )
         problems = [problem for upload in value if (problem := evidence_problem(upload))]
@@ -210,17 +273,19 @@ def evidence_problem(upload: UploadedFile) -> str | None:
     extension = PurePath(name).suffix.lower()
     kind = EVIDENCE_TYPES.get(extension)
     if extension in MACRO_OFFICE_EXTENSIONS:
-        return (
-            f"“{name}” is an Office file that can carry macros, which we do not accept. "
+        return gettext(
+            "“%(name)s” is an Office file that can carry macros, which we do not accept. "
             "Save it as a Word document (.docx) or a PDF and choose it again"
-        )
+        ) % {"name": name}
     if kind is None:
-        return f"“{name}” must be a {EVIDENCE_KINDS_TEXT}"
+        return gettext(
+            "“%(name)s” must be a PDF, JPG, PNG, GIF, Word document (.docx) or text file"
+        ) % {"name": name}
     if upload.size == 0:
-        return f"“{name}” is empty. Choose a file with something in it"
+        return gettext("“%(name)s” is empty. Choose a file with something in it") % {"name": name}
     if upload.size > MAX_EVIDENCE_BYTES:
-        return f"“{name}” must be smaller than 10 MB"
-    label, content_type, signatures = kind
+        return gettext("“%(name)s” must be smaller than 10 MB") % {"name": name}
+    not_real, content_type, signatures = kind
     upload.seek(0)
     content = upload.read() if not signatures else upload.read(8)
     upload.seek(0)
@@ -229,9 +294,9 @@ def evidence_problem(upload: UploadedFile) -> str | None:
     else:
         ok = b"\x00" not in content and _decodes_as_utf8(content)
     if not ok:
-        return f"“{name}” is not a real {label}. Choose a {EVIDENCE_KINDS_TEXT}"
+        return not_real % {"name": name}
     if extension == ".docx" and (problem := docx_problem(upload)):
-        return f"“{name}” {problem}"
+        return problem % {"name": name}
     upload.content_type = content_type
     return None
 
@@ -253,148 +318,195 @@ class CallForScrutinyForm(GovukForm):
     """The pro-forma's fixed questions, plus the extra questions editors added to the page."""
 
     name = text_field(
-        "Your name",
-        message="Enter your name",
+        _("Your name"),
+        message=_("Enter your name"),
         max_length=200,
-        noun="Your name",
+        too_long=ngettext_lazy(
+            "Your name must be %(max_length)s character or fewer",
+            "Your name must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
     email = email_field(
         required=False,
-        help_text=(
+        help_text=_(
             "We will send your reference here. Give an email address, a phone number or both."
         ),
     )
     phone = text_field(
-        "Phone number",
+        _("Phone number"),
         max_length=40,
-        noun="Phone number",
+        too_long=ngettext_lazy(
+            "Phone number must be %(max_length)s character or fewer",
+            "Phone number must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     address = text_field(
-        "Address",
+        _("Address"),
         max_length=1000,
-        noun="Address",
-        help_text="Give your address, your postcode or both.",
+        too_long=ngettext_lazy(
+            "Address must be %(max_length)s character or fewer",
+            "Address must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
+        help_text=_("Give your address, your postcode or both."),
         widget=forms.Textarea(attrs={"autocomplete": "street-address", "rows": 3}),
     )
     postcode = text_field(
-        "Postcode",
+        _("Postcode"),
         max_length=10,
-        noun="Postcode",
+        too_long=ngettext_lazy(
+            "Postcode must be %(max_length)s character or fewer",
+            "Postcode must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "input--postcode"}),
     )
     tenure = forms.ChoiceField(
-        label="Do you rent or own your home?",
+        label=_("Do you rent or own your home?"),
         choices=[
-            (Tenure.TENANT, "I rent it from you (tenant)"),
-            (Tenure.LEASEHOLDER, "I own it on a lease (leaseholder)"),
-            (Tenure.SHARED_OWNER, "I part-own and part-rent it (shared owner)"),
-            (Tenure.OTHER, "None of these"),
+            (Tenure.TENANT, _("I rent it from you (tenant)")),
+            (Tenure.LEASEHOLDER, _("I own it on a lease (leaseholder)")),
+            (Tenure.SHARED_OWNER, _("I part-own and part-rent it (shared owner)")),
+            (Tenure.OTHER, _("None of these")),
         ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether you rent or own your home",
-            "invalid_choice": "Select whether you rent or own your home",
+            "required": _("Select whether you rent or own your home"),
+            "invalid_choice": _("Select whether you rent or own your home"),
         },
     )
 
     business_area = forms.ModelChoiceField(
-        label="Which service is your call about?",
+        label=_("Which service is your call about?"),
         queryset=BusinessArea.objects.none(),
-        empty_label="Choose a service",
+        empty_label=_("Choose a service"),
         error_messages={
-            "required": "Select the service your call is about",
-            "invalid_choice": "Select the service your call is about",
+            "required": _("Select the service your call is about"),
+            "invalid_choice": _("Select the service your call is about"),
         },
     )
     concerns = text_field(
-        "What are your concerns about this service?",
-        message="Tell us your concerns",
+        _("What are your concerns about this service?"),
+        message=_("Tell us your concerns"),
         max_length=LONG_TEXT,
-        noun="Your concerns",
+        too_long=ngettext_lazy(
+            "Your concerns must be %(max_length)s character or fewer",
+            "Your concerns must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
         widget=forms.Textarea,
     )
     actions_taken = text_field(
-        "What have you already done to sort this out?",
-        message="Tell us what you have already done",
+        _("What have you already done to sort this out?"),
+        message=_("Tell us what you have already done"),
         max_length=LONG_TEXT,
-        noun="What you have already done",
-        help_text="For example, who you contacted, when, and what they said.",
+        too_long=ngettext_lazy(
+            "What you have already done must be %(max_length)s character or fewer",
+            "What you have already done must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
+        help_text=_("For example, who you contacted, when, and what they said."),
         widget=forms.Textarea,
     )
     complaint_stage = forms.ChoiceField(
-        label="How far has your complaint gone?",
+        label=_("How far has your complaint gone?"),
         choices=ComplaintStage.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select how far your complaint has gone",
-            "invalid_choice": "Select how far your complaint has gone",
+            "required": _("Select how far your complaint has gone"),
+            "invalid_choice": _("Select how far your complaint has gone"),
         },
     )
     complaint_reference = text_field(
-        "Complaint reference (optional)",
+        _("Complaint reference (optional)"),
         max_length=60,
-        noun="Complaint reference",
-        help_text="If you made a complaint, the reference we gave you.",
+        too_long=ngettext_lazy(
+            "Complaint reference must be %(max_length)s character or fewer",
+            "Complaint reference must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
+        help_text=_("If you made a complaint, the reference we gave you."),
     )
     complaint_finished = yes_no_field(
-        "If you made a complaint, has it finished at that stage?",
-        message="Select yes if your complaint has finished at that stage",
+        _("If you made a complaint, has it finished at that stage?"),
+        message=_("Select yes if your complaint has finished at that stage"),
         required=False,
-        help_text="Select yes if you have had our final response at that stage.",
+        help_text=_("Select yes if you have had our final response at that stage."),
     )
     service_failures = text_field(
-        "What service failures have you experienced?",
-        message="Tell us about the service failures",
+        _("What service failures have you experienced?"),
+        message=_("Tell us about the service failures"),
         max_length=LONG_TEXT,
-        noun="Service failures",
-        help_text="For example, missed appointments, repairs not done, or letters not answered.",
+        too_long=ngettext_lazy(
+            "Service failures must be %(max_length)s character or fewer",
+            "Service failures must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
+        help_text=_("For example, missed appointments, repairs not done, or letters not answered."),
         widget=forms.Textarea,
     )
     others_affected = yes_no_field(
-        "Are other residents affected?",
-        message="Select yes if other residents are affected",
+        _("Are other residents affected?"),
+        message=_("Select yes if other residents are affected"),
     )
     others_affected_why = text_field(
-        "If yes, why do you think other residents are affected?",
+        _("If yes, why do you think other residents are affected?"),
         max_length=LONG_TEXT,
-        noun="Why others are affected",
+        too_long=ngettext_lazy(
+            "Why others are affected must be %(max_length)s character or fewer",
+            "Why others are affected must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     households_affected = forms.IntegerField(
-        label="If yes, roughly how many households are affected? (optional)",
+        label=_("If yes, roughly how many households are affected? (optional)"),
         required=False,
         min_value=1,
         max_value=100_000,
         error_messages={
-            "invalid": "Enter the number of households as a whole number, like 12",
-            "min_value": "Enter the number of households as a whole number, like 12",
-            "max_value": "Enter a number of households of 100,000 or fewer",
+            "invalid": _("Enter the number of households as a whole number, like 12"),
+            "min_value": _("Enter the number of households as a whole number, like 12"),
+            "max_value": with_numbers(
+                ngettext_lazy(
+                    "Enter a number of households of %(max_value)s or fewer",
+                    "Enter a number of households of %(max_value)s or fewer",
+                    "max_value",
+                ),
+                max_value=100_000,
+            ),
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--short"}),
     )
 
     support_requested = yes_no_field(
-        "Would you like an officer to help you with your call?",
-        message="Select yes if you would like an officer to help you",
-        help_text="An officer can help you gather evidence, fill in forms or come to meetings.",
+        _("Would you like an officer to help you with your call?"),
+        message=_("Select yes if you would like an officer to help you"),
+        help_text=_("An officer can help you gather evidence, fill in forms or come to meetings."),
     )
     support_contact = text_field(
-        "If yes, how should the officer contact you?",
+        _("If yes, how should the officer contact you?"),
         max_length=1000,
-        noun="How to contact you",
-        help_text=(
+        too_long=ngettext_lazy(
+            "How to contact you must be %(max_length)s character or fewer",
+            "How to contact you must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
+        help_text=_(
             "For example, the best time to phone, or if you need an interpreter or large print."
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     may_be_listed = yes_no_field(
-        "May we list your call in the public register of calls?",
-        message="Select yes if we may list your call in the register",
+        _("May we list your call in the public register of calls?"),
+        message=_("Select yes if we may list your call in the register"),
         required=False,
-        help_text=(
+        help_text=_(
             "The register shows the service, the date we received the call, the panel's "
             "decision and its reasons, so that other residents can see what has been raised. "
             "It never shows your name, address or contact details. If you do not answer, we "
@@ -403,30 +515,38 @@ class CallForScrutinyForm(GovukForm):
     )
 
     evidence = EvidenceField(
-        label="Evidence (optional)",
+        label=_("Evidence (optional)"),
         required=False,
-        help_text=(
-            f"Up to {MAX_EVIDENCE_FILES} files, each smaller than 10 MB: {EVIDENCE_KINDS_TEXT}. "
-            "For example, letters, emails or photos."
+        help_text=with_numbers(
+            ngettext_lazy(
+                "Up to %(count)s file, each smaller than 10 MB: PDF, JPG, PNG, GIF, Word document "
+                "(.docx) or text file. For example, letters, emails or photos.",
+                "Up to %(count)s files, each smaller than 10 MB: PDF, JPG, PNG, GIF, Word document "
+                "(.docx) or text file. For example, letters, emails or photos.",
+                "count",
+            ),
+            count=MAX_EVIDENCE_FILES,
         ),
         widget=MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
     )
 
     privacy_agreed = forms.BooleanField(
-        label="I have read the privacy notice and agree to my details being used as it describes",
-        error_messages={"required": "Confirm that you agree to the privacy notice"},
+        label=_(
+            "I have read the privacy notice and agree to my details being used as it describes"
+        ),
+        error_messages={"required": _("Confirm that you agree to the privacy notice")},
         widget=forms.CheckboxInput(attrs={"aria-describedby": "privacy-notice"}),
     )
 
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     # The answers of which at least one must be given, so that we can reach the resident.
     contact_needed = ("email", "phone")
-    contact_message = "Enter an email address or a phone number, so we can contact you"
+    contact_message = _("Enter an email address or a phone number, so we can contact you")
 
     def __init__(self, *args, page, **kwargs):
         super().__init__(*args, **kwargs)
@@ -460,14 +580,16 @@ class CallForScrutinyForm(GovukForm):
         digits = re.sub(r"\D", "", phone)
         if phone and (not PHONE.match(phone) or not 10 <= len(digits) <= 15):
             raise forms.ValidationError(
-                "Enter a phone number, like 01632 960 001 or 07700 900 982", code="invalid"
+                gettext("Enter a phone number, like 01632 960 001 or 07700 900 982"), code="invalid"
             )
         return phone
 
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"]
         if postcode and not POSTCODE.match("".join(postcode.split()).upper()):
-            raise forms.ValidationError("Enter a real postcode, like SW1A 1AA", code="invalid")
+            raise forms.ValidationError(
+                gettext("Enter a real postcode, like SW1A 1AA"), code="invalid"
+            )
         return postcode_formatted(postcode) if postcode else ""
 
     def clean(self):
@@ -475,18 +597,20 @@ class CallForScrutinyForm(GovukForm):
         if self.contact_needed and not self._answered_either(*self.contact_needed):
             self.add_error("email", self.contact_message)
         if not self._answered_either("address", "postcode"):
-            self.add_error("address", "Enter your address or postcode")
+            self.add_error("address", gettext("Enter your address or postcode"))
         stage = data.get("complaint_stage")
         if stage and stage != ComplaintStage.NOT_MADE and data.get("complaint_finished") is None:
             self.add_error(
-                "complaint_finished", "Select yes if your complaint has finished at that stage"
+                "complaint_finished",
+                gettext("Select yes if your complaint has finished at that stage"),
             )
         if data.get("others_affected") and not self._answered_either("others_affected_why"):
             self.add_error(
-                "others_affected_why", "Tell us why you think other residents are affected"
+                "others_affected_why",
+                gettext("Tell us why you think other residents are affected"),
             )
         if data.get("support_requested") and not self._answered_either("support_contact"):
-            self.add_error("support_contact", "Tell us how the officer should contact you")
+            self.add_error("support_contact", gettext("Tell us how the officer should contact you"))
         return data
 
     def _answered_either(self, *names: str) -> bool:
@@ -532,7 +656,7 @@ class CallForScrutinyForm(GovukForm):
             if value is None:
                 answer = ""
             elif question.question_type == QuestionType.YES_NO:
-                answer = "Yes" if value else "No"
+                answer = "Yes" if value else "No"  # kept in the call's record, in one language
             else:
                 answer = str(value)
             answers.append({"label": question.label, "answer": answer})
@@ -541,17 +665,18 @@ class CallForScrutinyForm(GovukForm):
 
 def extra_question_field(question) -> forms.Field:
     """A form field for a question an editor added, with messages that name the question."""
+    label = question.label
     common = {
-        "label": question.label if question.required else f"{question.label} (optional)",
+        "label": label if question.required else gettext("%(label)s (optional)") % {"label": label},
         "required": question.required,
         "help_text": question.help_text,
     }
-    label = question.label
     kind = question.question_type
     if kind == QuestionType.YES_NO:
-        return yes_no_field(message=f"Select yes or no for “{label}”", **common)
+        message = gettext("Select yes or no for “%(label)s”") % {"label": label}
+        return yes_no_field(message=message, **common)
     if kind == QuestionType.CHOICE:
-        message = f"Select an answer for “{label}”"
+        message = gettext("Select an answer for “%(label)s”") % {"label": label}
         return forms.ChoiceField(
             choices=[(choice, choice) for choice in question.choice_list()],
             widget=forms.RadioSelect,
@@ -559,7 +684,7 @@ def extra_question_field(question) -> forms.Field:
             **common,
         )
     if kind == QuestionType.NUMBER:
-        message = f"Enter a whole number for “{label}”, like 3"
+        message = gettext("Enter a whole number for “%(label)s”, like 3") % {"label": label}
         return forms.IntegerField(
             widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--short"}),
             error_messages={"required": message, "invalid": message},
@@ -571,23 +696,28 @@ def extra_question_field(question) -> forms.Field:
         max_length=max_length,
         widget=forms.Textarea if multi_line else forms.TextInput,
         error_messages={
-            "required": f"Answer the question “{label}”",
-            "max_length": f"Your answer to “{label}” must be {max_length:,} characters or fewer",
+            "required": gettext("Answer the question “%(label)s”") % {"label": label},
+            "max_length": ngettext(
+                "Your answer to “%(label)s” must be %(max_length)s character or fewer",
+                "Your answer to “%(label)s” must be %(max_length)s characters or fewer",
+                max_length,
+            )
+            % {"label": label, "max_length": number_format(max_length, force_grouping=True)},
         },
         **common,
     )
 
 
 ACCESS_CODE_FIELD = forms.CharField(
-    label="Access code",
+    label=_("Access code"),
     max_length=40,
-    help_text=(
+    help_text=_(
         "The 10 letters and numbers in the email or letter we sent you, for example "
         "K7QXM-PR9TA. Capitals and dashes do not matter."
     ),
     error_messages={
-        "required": "Enter your access code",
-        "max_length": "Enter your access code, like K7QXM-PR9TA",
+        "required": _("Enter your access code"),
+        "max_length": _("Enter your access code, like K7QXM-PR9TA"),
     },
     widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
 )
@@ -597,30 +727,30 @@ class RegisterFilterForm(GovukForm):
     """The public register's filters, sent with GET; every one may be left at "all"."""
 
     year = forms.TypedChoiceField(
-        label="Year received",
+        label=_("Year received"),
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": "Choose a year from the list"},
+        error_messages={"invalid_choice": _("Choose a year from the list")},
     )
     service = forms.ModelChoiceField(
-        label="Service",
+        label=_("Service"),
         queryset=BusinessArea.objects.none(),
         required=False,
-        empty_label="All services",
-        error_messages={"invalid_choice": "Choose a service from the list"},
+        empty_label=_("All services"),
+        error_messages={"invalid_choice": _("Choose a service from the list")},
     )
     outcome = forms.ChoiceField(
-        label="Decision",
+        label=_("Decision"),
         required=False,
-        choices=[("", "All decisions"), *DecisionOutcome.choices],
-        error_messages={"invalid_choice": "Choose a decision from the list"},
+        choices=[("", _("All decisions")), *DecisionOutcome.choices],
+        error_messages={"invalid_choice": _("Choose a decision from the list")},
     )
 
     def __init__(self, *args, years: list[int], outcomes: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [("", "All decisions"), *outcomes.items()]
-        self.fields["year"].choices = [("", "All years")] + [
+        self.fields["outcome"].choices = [("", gettext("All decisions")), *outcomes.items()]
+        self.fields["year"].choices = [("", gettext("All years"))] + [
             (str(year), financial_year_label(year)) for year in years
         ]
         self.fields["service"].queryset = BusinessArea.objects.order_by("name")
@@ -631,12 +761,12 @@ class CallTrackingForm(GovukForm):
     postcode they gave (only the stage the call has reached)."""
 
     reference = forms.CharField(
-        label="Your call reference",
+        label=_("Your call reference"),
         max_length=20,
-        help_text="For example, CCS-2026-0012. It is in the email or letter we sent you.",
+        help_text=_("For example, CCS-2026-0012. It is in the email or letter we sent you."),
         error_messages={
-            "required": "Enter your call reference",
-            "max_length": "Enter your call reference, like CCS-2026-0012",
+            "required": _("Enter your call reference"),
+            "max_length": _("Enter your call reference, like CCS-2026-0012"),
         },
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
@@ -649,14 +779,14 @@ class CallTrackingForm(GovukForm):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     email_or_postcode = forms.CharField(
-        label="No access code? The email address or postcode you gave us",
+        label=_("No access code? The email address or postcode you gave us"),
         max_length=254,
         required=False,
-        help_text=(
+        help_text=_(
             "This shows only the stage your call has reached, not the panel's decision or its "
             "reasons, and you cannot appeal with it."
         ),
-        error_messages={"max_length": "Enter the email address or postcode you gave us"},
+        error_messages={"max_length": _("Enter the email address or postcode you gave us")},
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
 
@@ -670,7 +800,7 @@ class CallTrackingForm(GovukForm):
         ):
             self.add_error(
                 "access_code",
-                "Enter your access code, or the email address or postcode you gave us",
+                gettext("Enter your access code, or the email address or postcode you gave us"),
             )
         return cleaned
 
@@ -679,42 +809,58 @@ class PetitionSignatureForm(GovukForm):
     """One person's online signature: who they are, where they live, and that they agree."""
 
     name = text_field(
-        "Full name",
-        message="Enter your full name",
+        _("Full name"),
+        message=_("Enter your full name"),
         max_length=200,
-        noun="Your full name",
+        too_long=ngettext_lazy(
+            "Your full name must be %(max_length)s character or fewer",
+            "Your full name must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
     email = email_field(
-        help_text="We will email you a link. Your signature counts only once you follow it."
+        help_text=_("We will email you a link. Your signature counts only once you follow it.")
     )
     postcode = text_field(
-        "Postcode",
-        message="Enter your postcode",
+        _("Postcode"),
+        message=_("Enter your postcode"),
         max_length=10,
-        noun="Postcode",
-        help_text="With your name, this makes sure each person is counted once.",
+        too_long=ngettext_lazy(
+            "Postcode must be %(max_length)s character or fewer",
+            "Postcode must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
+        help_text=_("With your name, this makes sure each person is counted once."),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "input--postcode"}),
     )
     address = text_field(
-        "Address (optional)",
+        _("Address (optional)"),
         max_length=255,
-        noun="Address",
+        too_long=ngettext_lazy(
+            "Address must be %(max_length)s character or fewer",
+            "Address must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
         widget=forms.Textarea(attrs={"autocomplete": "street-address", "rows": 3}),
     )
     tell_outcome = forms.BooleanField(
-        label="Email me what the panel decides, and what its review finds",
+        label=_("Email me what the panel decides, and what its review finds"),
         required=False,
-        help_text="We will email you at most three times: the panel's decision, its report, and "
-        "when the changes it asked for are done. We delete your address with your signature.",
+        help_text=_(
+            "We will email you at most three times: the panel's decision, its report, and "
+            "when the changes it asked for are done. We delete your address with your signature."
+        ),
     )
     privacy_agreed = forms.BooleanField(
-        label="I have read the privacy notice and agree to my details being used as it describes",
-        error_messages={"required": "Confirm that you agree to the privacy notice"},
+        label=_(
+            "I have read the privacy notice and agree to my details being used as it describes"
+        ),
+        error_messages={"required": _("Confirm that you agree to the privacy notice")},
         widget=forms.CheckboxInput(attrs={"aria-describedby": "privacy-notice"}),
     )
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -722,7 +868,9 @@ class PetitionSignatureForm(GovukForm):
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"]
         if postcode and not POSTCODE.match("".join(postcode.split()).upper()):
-            raise forms.ValidationError("Enter a real postcode, like SW1A 1AA", code="invalid")
+            raise forms.ValidationError(
+                gettext("Enter a real postcode, like SW1A 1AA"), code="invalid"
+            )
         return postcode_formatted(postcode)
 
     def signature_fields(self) -> dict:
@@ -744,23 +892,34 @@ class AppealForm(GovukForm):
     reference = CallTrackingForm.base_fields["reference"]
     access_code = ACCESS_CODE_FIELD
     grounds = text_field(
-        "Why are you appealing against the panel's decision?",
-        message="Tell us why you are appealing",
+        _("Why are you appealing against the panel's decision?"),
+        message=_("Tell us why you are appealing"),
         max_length=LONG_TEXT,
-        noun="Your grounds for appeal",
-        help_text="Explain what you think the panel got wrong, and anything it did not know.",
+        too_long=ngettext_lazy(
+            "Your grounds for appeal must be %(max_length)s character or fewer",
+            "Your grounds for appeal must be %(max_length)s characters or fewer",
+            "max_length",
+        ),
+        help_text=_("Explain what you think the panel got wrong, and anything it did not know."),
         widget=forms.Textarea,
     )
     evidence = EvidenceField(
-        label="Files to support your appeal (optional)",
+        label=_("Files to support your appeal (optional)"),
         required=False,
-        help_text=(
-            f"Up to {MAX_EVIDENCE_FILES} files, each smaller than 10 MB: {EVIDENCE_KINDS_TEXT}."
+        help_text=with_numbers(
+            ngettext_lazy(
+                "Up to %(count)s file, each smaller than 10 MB: PDF, JPG, PNG, GIF, Word document "
+                "(.docx) or text file.",
+                "Up to %(count)s files, each smaller than 10 MB: PDF, JPG, PNG, GIF, Word document "
+                "(.docx) or text file.",
+                "count",
+            ),
+            count=MAX_EVIDENCE_FILES,
         ),
         widget=MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}),
     )
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )

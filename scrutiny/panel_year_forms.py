@@ -4,49 +4,50 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .financial_years import current_financial_year, financial_year_label
 from .models import BusinessArea, EffectivenessReview, MeetingKind, MeetingStatus, PanelMeeting
 
-DATE_ERRORS = {"required": "Enter the date", "invalid": "Enter a real date, like 12/11/2026"}
+DATE_ERRORS = {"required": _("Enter the date"), "invalid": _("Enter a real date, like 12/11/2026")}
 
 
 class ReferralForm(forms.Form):
     """A topic the oversight body referred, recorded by an officer on its behalf."""
 
     title = forms.CharField(
-        label="Topic",
+        label=_("Topic"),
         max_length=200,
-        error_messages={"required": "Enter the topic the body referred"},
+        error_messages={"required": _("Enter the topic the body referred")},
     )
     business_area = forms.ModelChoiceField(
         queryset=BusinessArea.objects.filter(active=True).order_by("name"),
-        label="Service",
-        error_messages={"required": "Choose the service it is about"},
+        label=_("Service"),
+        error_messages={"required": _("Choose the service it is about")},
     )
     evidence = forms.CharField(
-        label="What prompted it",
+        label=_("What prompted it"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=(
+        help_text=_(
             "The satisfaction measures, complaints or other influences on the service the body "
             "looked at."
         ),
-        error_messages={"required": "Say what prompted the referral"},
+        error_messages={"required": _("Say what prompted the referral")},
     )
     body_meeting = forms.CharField(
-        label="Meeting",
+        label=_("Meeting"),
         max_length=200,
-        help_text="The body's meeting that referred it, e.g. 'Quarterly meeting'.",
-        error_messages={"required": "Name the meeting that referred it"},
+        help_text=_("The body's meeting that referred it, e.g. 'Quarterly meeting'."),
+        error_messages={"required": _("Name the meeting that referred it")},
     )
-    referred_on = forms.DateField(label="Date of the meeting", error_messages=DATE_ERRORS)
+    referred_on = forms.DateField(label=_("Date of the meeting"), error_messages=DATE_ERRORS)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Why",
+        label=_("Why"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why"},
+        error_messages={"required": _("Say why")},
     )
 
 
@@ -54,7 +55,7 @@ class PrepareForm(forms.Form):
     """Which year to review: one that has begun and has no review yet."""
 
     financial_year = forms.TypedChoiceField(
-        label="Financial year", coerce=int, error_messages={"required": "Choose the year"}
+        label=_("Financial year"), coerce=int, error_messages={"required": _("Choose the year")}
     )
 
     def __init__(self, *args, **kwargs):
@@ -82,8 +83,8 @@ class AgreeForm(forms.Form):
 
     meeting = forms.ModelChoiceField(
         queryset=PanelMeeting.objects.none(),
-        label="Meeting",
-        error_messages={"required": "Choose the meeting at which the panel agreed the review"},
+        label=_("Meeting"),
+        error_messages={"required": _("Choose the meeting at which the panel agreed the review")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -103,9 +104,9 @@ class AgreeForm(forms.Form):
 class AcknowledgeForm(forms.Form):
     """When the oversight body acknowledged the review, and what it said."""
 
-    acknowledged_on = forms.DateField(label="Date acknowledged", error_messages=DATE_ERRORS)
+    acknowledged_on = forms.DateField(label=_("Date acknowledged"), error_messages=DATE_ERRORS)
     note = forms.CharField(
-        label="What the body said",
+        label=_("What the body said"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

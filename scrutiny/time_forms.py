@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .models import Activity, PanelMember, ScrutinyReviewPage
@@ -14,41 +16,44 @@ class TimeEntryForm(forms.Form):
 
     member = forms.ModelChoiceField(
         queryset=PanelMember.objects.none(),
-        label="Member",
-        error_messages={"required": "Choose the member whose time this is"},
+        label=_("Member"),
+        error_messages={"required": _("Choose the member whose time this is")},
     )
     activity = forms.ChoiceField(
-        label="What kind of work",
+        label=_("What kind of work"),
         choices=Activity.choices,
-        error_messages={"required": "Choose what kind of work it was"},
+        error_messages={"required": _("Choose what kind of work it was")},
     )
     worked_on = forms.DateField(
-        label="Date",
-        error_messages={"required": "Enter the date of the work", "invalid": "Enter a real date"},
+        label=_("Date"),
+        error_messages={
+            "required": _("Enter the date of the work"),
+            "invalid": _("Enter a real date"),
+        },
     )
     hours = forms.DecimalField(
-        label="Hours",
+        label=_("Hours"),
         min_value=Decimal("0.5"),
         max_value=Decimal("12"),
         max_digits=4,
         decimal_places=1,
-        help_text="In hours and tenths, like 2.5 for two and a half hours.",
+        help_text=_("In hours and tenths, like 2.5 for two and a half hours."),
         error_messages={
-            "required": "Enter the hours",
-            "invalid": "Enter the hours as a number, like 2.5",
-            "min_value": "Enter at least half an hour (0.5)",
-            "max_value": "Enter at most 12 hours for one day",
-            "max_decimal_places": "Enter the hours to one decimal place, like 2.5",
-            "max_digits": "Enter at most 12 hours for one day",
+            "required": _("Enter the hours"),
+            "invalid": _("Enter the hours as a number, like 2.5"),
+            "min_value": _("Enter at least half an hour (0.5)"),
+            "max_value": _("Enter at most 12 hours for one day"),
+            "max_decimal_places": _("Enter the hours to one decimal place, like 2.5"),
+            "max_digits": _("Enter at most 12 hours for one day"),
         },
     )
     review = forms.ModelChoiceField(
         queryset=ScrutinyReviewPage.objects.none(),
         required=False,
-        label="Review",
-        empty_label="The panel as a whole",
+        label=_("Review"),
+        empty_label=_("The panel as a whole"),
     )
-    note = forms.CharField(label="What you did", max_length=255, required=False)
+    note = forms.CharField(label=_("What you did"), max_length=255, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +70,9 @@ class TimeEntryForm(forms.Form):
     def clean_worked_on(self):
         worked_on = self.cleaned_data["worked_on"]
         if worked_on > timezone.localdate():
-            raise forms.ValidationError("Log time once the work is done: the date is in the future")
+            raise forms.ValidationError(
+                gettext("Log time once the work is done: the date is in the future")
+            )
         return worked_on
 
 
@@ -75,8 +82,8 @@ class TrainingOfferForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
         queryset=PanelMember.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Offer a place to",
-        error_messages={"required": "Choose at least one member"},
+        label=_("Offer a place to"),
+        error_messages={"required": _("Choose at least one member")},
     )
 
     def __init__(self, *args, session, **kwargs):

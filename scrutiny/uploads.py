@@ -4,6 +4,8 @@ import re
 import zipfile
 import zlib
 
+from django.utils.translation import gettext_lazy as _
+
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The content type a .docx gives its main part; a macro-enabled document (.docm) says
@@ -14,15 +16,19 @@ CONTENT_TYPES_PART = "[Content_Types].xml"
 CONTENT_TYPES_MAX_BYTES = 1024 * 1024
 CONTENT_TYPE_ATTRIBUTE = re.compile(r"""ContentType\s*=\s*["']([^"']*)["']""")
 
-NOT_A_DOCUMENT = "is not a real Word document. Choose a Word document (.docx) saved by Word"
-MACROS = (
-    "is a Word document with macros, which we do not accept. Save it as a Word document "
-    "(.docx) without macros, or as a PDF, and choose it again"
+# What we tell the resident, with the file's name as %(name)s.
+NOT_A_DOCUMENT = _(
+    "“%(name)s” is not a real Word document. Choose a Word document (.docx) saved by Word"
+)
+MACROS = _(
+    "“%(name)s” is a Word document with macros, which we do not accept. Save it as a Word "
+    "document (.docx) without macros, or as a PDF, and choose it again"
 )
 
 
 def docx_problem(upload) -> str | None:
-    """What is wrong with an uploaded .docx, to follow its name in a message; None if nothing.
+    """What is wrong with an uploaded .docx, as a message that names the file as %(name)s; None
+    if nothing.
 
     It must be a zip whose `[Content_Types].xml` names a Word document's main part and nothing
     macro-enabled, and which holds no `vbaProject.bin`.

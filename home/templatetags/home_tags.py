@@ -1,6 +1,8 @@
 """Template tags for the host site's layout."""
 
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language, to_locale
 from wagtail.models import Page, Site
 
 register = template.Library()
@@ -14,3 +16,9 @@ def main_menu(context) -> list[Page]:
     if site is None:
         return []
     return list(site.root_page.get_children().live().in_menu())
+
+
+@register.simple_tag
+def html_lang() -> str:
+    """The active language as HTML's lang attribute writes it: "en-gb" -> "en-GB"."""
+    return to_locale(get_language() or settings.LANGUAGE_CODE).replace("_", "-")

@@ -1,6 +1,7 @@
 """Template helpers for the scrutiny plugin's pages and emails."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from ..selectors import decision_in_plain_english
 
@@ -62,34 +63,36 @@ def _resident_links(request) -> dict:
 RESIDENT_TASKS = [
     (
         "call",
-        "Raise a Community Call for Scrutiny",
-        "Ask the resident panel to look into a service that keeps letting you and your "
-        "neighbours down.",
-        "Start your call",
+        _("Raise a Community Call for Scrutiny"),
+        _(
+            "Ask the resident panel to look into a service that keeps letting you and your "
+            "neighbours down."
+        ),
+        _("Start your call"),
     ),
     (
         "petitions",
-        "Sign a petition",
-        "Show the panel that a problem raised by a neighbour affects you too.",
-        "See the petitions",
+        _("Sign a petition"),
+        _("Show the panel that a problem raised by a neighbour affects you too."),
+        _("See the petitions"),
     ),
     (
         "track",
-        "Track your call",
-        "See what is happening to a call you raised, with your reference and access code.",
-        "Track your call",
+        _("Track your call"),
+        _("See what is happening to a call you raised, with your reference and access code."),
+        _("Track your call"),
     ),
     (
         "appeal",
-        "Appeal against the panel's decision",
-        "Ask an independent panel to look again if you think the panel got it wrong.",
-        "Start your appeal",
+        _("Appeal against the panel's decision"),
+        _("Ask an independent panel to look again if you think the panel got it wrong."),
+        _("Start your appeal"),
     ),
     (
         "join",
-        "Join the panel",
-        "Check whether you can apply, and tell us what you would bring.",
-        "Check if you can apply",
+        _("Join the panel"),
+        _("Check whether you can apply, and tell us what you would bring."),
+        _("Check if you can apply"),
     ),
 ]
 
@@ -116,9 +119,9 @@ def resident_shortcuts(context) -> list[tuple[str, str]]:
     return [
         (label, links[key])
         for key, label in (
-            ("track", "Track your call"),
-            ("appeal", "Appeal a decision"),
-            ("register", "Register of calls"),
+            ("track", _("Track your call")),
+            ("appeal", _("Appeal a decision")),
+            ("register", _("Register of calls")),
         )
         if key in links
     ]
