@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.routable_page.models import path as route_path
@@ -23,7 +24,7 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
     """
 
     financial_year = models.PositiveSmallIntegerField(
-        unique=True, help_text="The calendar year in which it starts: 2025 for 2025/26."
+        unique=True, help_text=_("The calendar year in which it starts: 2025 for 2025/26.")
     )
     introduction = RichTextField(features=TEXT_FEATURES, blank=True)
     figures = models.JSONField(default=dict, blank=True, editable=False)
@@ -41,7 +42,7 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
     is_creatable = False
 
     class Meta:
-        verbose_name = "outcomes report"
+        verbose_name = _("outcomes report")
         permissions = [
             ("view_outcomes", "Can see the yearly outcome figures"),
             ("refresh_outcomes", "Can draft an outcomes report and refresh its figures"),
