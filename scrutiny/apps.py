@@ -1,13 +1,14 @@
 """App configuration for the scrutiny plugin."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScrutinyConfig(AppConfig):
     """The scrutiny plugin; docs/install.md says what a host site adds, checks.py what it lacks."""
 
     name = "scrutiny"
-    verbose_name = "Scrutiny"
+    verbose_name = _("Scrutiny")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -25,16 +27,16 @@ class InvolvementGroup(index.Indexed, models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="involvement_groups"
     )
     hears_appeals = models.BooleanField(
-        "offered for appeals",
+        _("offered for appeals"),
         default=True,
-        help_text="Its members may sit on independent appeal panels.",
+        help_text=_("Its members may sit on independent appeal panels."),
     )
     business_areas = models.ManyToManyField(
         BusinessArea,
         blank=True,
         related_name="involvement_groups",
-        verbose_name="services it serves",
-        help_text="Its members never hear an appeal about these services.",
+        verbose_name=_("services it serves"),
+        help_text=_("Its members never hear an appeal about these services."),
     )
 
     panels = [
@@ -50,26 +52,26 @@ class InvolvementGroup(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "involvement group"
+        verbose_name = _("involvement group")
 
     def __str__(self) -> str:
         return self.name
 
 
 class AppealStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    PANEL_CONVENED = "panel_convened", "Appeal panel convened"
-    DECIDED = "decided", "Decided"
+    RECEIVED = "received", pgettext_lazy("appeal status", "Received")
+    PANEL_CONVENED = "panel_convened", pgettext_lazy("appeal status", "Appeal panel convened")
+    DECIDED = "decided", pgettext_lazy("appeal status", "Decided")
 
 
 class AppealOutcome(models.TextChoices):
-    UPHELD = "upheld", "Upheld"
-    DISMISSED = "dismissed", "Dismissed"
+    UPHELD = "upheld", pgettext_lazy("appeal outcome", "Upheld")
+    DISMISSED = "dismissed", pgettext_lazy("appeal outcome", "Dismissed")
 
 
 class AppealDirection(models.TextChoices):
-    RETURN_TO_PANEL = "return_to_panel", "Return the call to the panel"
-    ACCEPT = "accept", "Accept the call"
+    RETURN_TO_PANEL = "return_to_panel", _("Return the call to the panel")
+    ACCEPT = "accept", _("Accept the call")
 
 
 class Appeal(models.Model):
@@ -82,18 +84,18 @@ class Appeal(models.Model):
     call = models.ForeignKey(
         CallForScrutiny, on_delete=models.PROTECT, related_name="appeals", editable=False
     )
-    grounds = models.TextField("the resident's grounds")
+    grounds = models.TextField(_("the resident's grounds"))
     status = models.CharField(
         max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED, db_index=True
     )
     received_at = models.DateTimeField(default=timezone.now, editable=False)
     received_via = models.CharField(
-        "received",
+        pgettext_lazy("how it reached us", "received"),
         max_length=12,
         choices=ReceivedVia.choices,
         default=ReceivedVia.WEB,
         editable=False,
-        help_text="How the appeal reached us; an officer records any but the online form.",
+        help_text=_("How the appeal reached us; an officer records any but the online form."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -102,11 +104,14 @@ class Appeal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="The officer who recorded an appeal given by post, by phone or in person.",
+        help_text=_("The officer who recorded an appeal given by post, by phone or in person."),
     )
 
     panel = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="appeals_heard", verbose_name="panel"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="appeals_heard",
+        verbose_name=pgettext_lazy("the appeal panel", "panel"),
     )
     convened_at = models.DateTimeField(null=True, blank=True)
     convened_by = models.ForeignKey(
@@ -115,7 +120,7 @@ class Appeal(models.Model):
 
     outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
     direction = models.CharField(max_length=20, choices=AppealDirection.choices, blank=True)
-    decision_reasons = models.TextField("the appeal panel's reasons", blank=True)
+    decision_reasons = models.TextField(_("the appeal panel's reasons"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,10 +128,13 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Who recorded the decision on the appeal panel's behalf.",
+        help_text=_("Who recorded the decision on the appeal panel's behalf."),
     )
     anonymised_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When its personal data was anonymised."),
     )
 
     history = HistoricalRecords(m2m_fields=[panel])
@@ -138,7 +146,10 @@ class Appeal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference}: appeal on {self.call.reference}"
+        return gettext("%(reference)s: appeal on %(call)s") % {
+            "reference": self.reference,
+            "call": self.call.reference,
+        }
 
 
 class AppealEvidence(PrivateUpload):
@@ -151,5 +162,5 @@ class AppealEvidence(PrivateUpload):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
-        verbose_name = "appeal evidence"
-        verbose_name_plural = "appeal evidence"
+        verbose_name = _("appeal evidence")
+        verbose_name_plural = _("appeal evidence")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
@@ -18,56 +20,56 @@ def private_storage():
 
 
 class Tenure(models.TextChoices):
-    TENANT = "tenant", "Tenant"
-    LEASEHOLDER = "leaseholder", "Leaseholder"
-    SHARED_OWNER = "shared_owner", "Shared owner"
-    OTHER = "other", "Other"
+    TENANT = "tenant", pgettext_lazy("tenure", "Tenant")
+    LEASEHOLDER = "leaseholder", pgettext_lazy("tenure", "Leaseholder")
+    SHARED_OWNER = "shared_owner", pgettext_lazy("tenure", "Shared owner")
+    OTHER = "other", pgettext_lazy("tenure", "Other")
 
 
 class ComplaintStage(models.TextChoices):
-    NOT_MADE = "not_made", "I have not made a complaint"
-    STAGE_1 = "stage_1", "Stage 1 of the complaints procedure"
-    STAGE_2 = "stage_2", "Stage 2 of the complaints procedure"
-    OMBUDSMAN = "ombudsman", "The Housing Ombudsman"
+    NOT_MADE = "not_made", _("I have not made a complaint")
+    STAGE_1 = "stage_1", _("Stage 1 of the complaints procedure")
+    STAGE_2 = "stage_2", _("Stage 2 of the complaints procedure")
+    OMBUDSMAN = "ombudsman", _("The Housing Ombudsman")
 
 
 class CallStatus(models.TextChoices):
     """Where a call is in the process; its moves are in scrutiny.pipeline.machine.CALL."""
 
-    SUBMITTED = "submitted", "Submitted"
-    TRIAGE = "triage", "Triage"
-    GATHERING_EVIDENCE = "gathering_evidence", "Gathering evidence"
-    AWAITING_PANEL = "awaiting_panel", "Awaiting panel"
-    NOT_ACCEPTED = "not_accepted", "Not accepted yet"
-    MONITORING = "monitoring", "Referred for monitoring"
-    ACCEPTED = "accepted", "Accepted"
-    SERIOUS_FAILURE = "serious_failure", "Serious failure"
-    SCHEDULED = "scheduled", "Scheduled"
-    IN_REVIEW = "in_review", "In review"
-    REPORTED = "reported", "Reported"
-    CLOSED = "closed", "Closed"
+    SUBMITTED = "submitted", pgettext_lazy("call status", "Submitted")
+    TRIAGE = "triage", pgettext_lazy("call status", "Triage")
+    GATHERING_EVIDENCE = "gathering_evidence", pgettext_lazy("call status", "Gathering evidence")
+    AWAITING_PANEL = "awaiting_panel", pgettext_lazy("call status", "Awaiting panel")
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("call status", "Not accepted yet")
+    MONITORING = "monitoring", pgettext_lazy("call status", "Referred for monitoring")
+    ACCEPTED = "accepted", pgettext_lazy("call status", "Accepted")
+    SERIOUS_FAILURE = "serious_failure", pgettext_lazy("call status", "Serious failure")
+    SCHEDULED = "scheduled", pgettext_lazy("call status", "Scheduled")
+    IN_REVIEW = "in_review", pgettext_lazy("call status", "In review")
+    REPORTED = "reported", pgettext_lazy("call status", "Reported")
+    CLOSED = "closed", pgettext_lazy("call status", "Closed")
 
 
 class CallClosure(models.TextChoices):
     """Why a closed call ended; a closed call never moves again."""
 
-    WITHDRAWN = "withdrawn", "Withdrawn by the resident"
-    DUPLICATE = "duplicate", "A duplicate of another call"
-    OUT_OF_SCOPE = "out_of_scope", "Out of scope for the panel"
-    NOT_ACCEPTED = "not_accepted", "Not accepted, and the time to appeal has passed"
-    IMPROVED = "improved", "The service improved while the panel monitored it"
-    RESOLVED = "resolved", "The serious failure was put right"
-    REVIEWED = "reviewed", "Answered by a review whose action plan is complete"
+    WITHDRAWN = "withdrawn", _("Withdrawn by the resident")
+    DUPLICATE = "duplicate", _("A duplicate of another call")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope for the panel")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted, and the time to appeal has passed")
+    IMPROVED = "improved", _("The service improved while the panel monitored it")
+    RESOLVED = "resolved", _("The serious failure was put right")
+    REVIEWED = "reviewed", _("Answered by a review whose action plan is complete")
 
 
 class ReceivedVia(models.TextChoices):
     """How a resident's call, appeal, application or signature reached us."""
 
-    WEB = "web", "Online form"
-    POST = "post", "By post"
-    PHONE = "phone", "By phone"
-    IN_PERSON = "in_person", "In person"
-    EMAIL = "email", "By email"
+    WEB = "web", _("Online form")
+    POST = "post", _("By post")
+    PHONE = "phone", _("By phone")
+    IN_PERSON = "in_person", _("In person")
+    EMAIL = "email", _("By email")
 
 
 class CallForScrutiny(
@@ -95,7 +97,7 @@ class CallForScrutiny(
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     received_via = models.CharField(
-        "received",
+        pgettext_lazy("how it reached us", "received"),
         max_length=12,
         choices=ReceivedVia.choices,
         default=ReceivedVia.WEB,
@@ -108,7 +110,9 @@ class CallForScrutiny(
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="The officer who entered a call the resident gave by post, phone or in person.",
+        help_text=_(
+            "The officer who entered a call the resident gave by post, phone or in person."
+        ),
     )
 
     # The resident: seen by officers and managers only.
@@ -121,32 +125,35 @@ class CallForScrutiny(
 
     # What the call is about.
     business_area = models.ForeignKey(
-        BusinessArea, on_delete=models.PROTECT, related_name="calls", verbose_name="service"
+        BusinessArea,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        verbose_name=_("service"),
     )
-    concerns = models.TextField("concerns")
-    actions_taken = models.TextField("what the resident has already done")
+    concerns = models.TextField(_("concerns"))
+    actions_taken = models.TextField(_("what the resident has already done"))
     complaint_stage = models.CharField(
         max_length=20, choices=ComplaintStage.choices, default=ComplaintStage.NOT_MADE
     )
     complaint_reference = models.CharField(max_length=60, blank=True)
     complaint_finished = models.BooleanField(
-        default=False, help_text="The resident has had the final response at that stage."
+        default=False, help_text=_("The resident has had the final response at that stage.")
     )
-    service_failures = models.TextField("service failures")
+    service_failures = models.TextField(_("service failures"))
     others_affected = models.BooleanField(default=False)
-    others_affected_why = models.TextField("why others are affected", blank=True)
+    others_affected_why = models.TextField(_("why others are affected"), blank=True)
     households_affected = models.PositiveIntegerField(null=True, blank=True)
 
     support_requested = models.BooleanField(default=False, db_index=True)
-    support_contact = models.TextField("how to reach the resident for support", blank=True)
+    support_contact = models.TextField(_("how to reach the resident for support"), blank=True)
     # The resident's answer: the public register shows the call (never who sent it) only if yes.
-    may_be_listed = models.BooleanField("may be listed in the public register", default=False)
+    may_be_listed = models.BooleanField(_("may be listed in the public register"), default=False)
     support_given_at = models.DateTimeField(null=True, blank=True)
 
     extra_answers = models.JSONField(
         default=list,
         blank=True,
-        help_text="Answers to the questions editors added to the form: [{label, answer}].",
+        help_text=_("Answers to the questions editors added to the form: [{label, answer}]."),
     )
     privacy_agreed_at = models.DateTimeField(null=True, blank=True)
 
@@ -163,14 +170,17 @@ class CallForScrutiny(
         blank=True,
         on_delete=models.PROTECT,
         related_name="agenda_calls",
-        help_text="The formal meeting at which the panel will consider the call.",
+        help_text=_("The formal meeting at which the panel will consider the call."),
     )
     awaiting_panel_since = models.DateTimeField(null=True, blank=True, editable=False)
     closure = models.CharField(
         max_length=20, choices=CallClosure.choices, blank=True, editable=False
     )
     closure_reason = models.TextField(
-        "why it was closed", blank=True, editable=False, help_text="As told to the resident."
+        _("why it was closed"),
+        blank=True,
+        editable=False,
+        help_text=_("As told to the resident."),
     )
     duplicate_of = models.ForeignKey(
         "self",
@@ -179,10 +189,13 @@ class CallForScrutiny(
         on_delete=models.PROTECT,
         related_name="duplicates",
         editable=False,
-        help_text="The call this one repeats, which carries it on.",
+        help_text=_("The call this one repeats, which carries it on."),
     )
     anonymised_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When its personal data was anonymised."),
     )
     # The resident's secret (scrutiny.access_codes says why it is kept readable): never in the
     # history, the log, exports or the admin's pages.
@@ -191,7 +204,7 @@ class CallForScrutiny(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the resident was last given an access code; empty if never.",
+        help_text=_("When the resident was last given an access code; empty if never."),
     )
 
     search_fields = [
@@ -222,8 +235,8 @@ class CallForScrutiny(
 
     class Meta:
         ordering = ["-submitted_at"]
-        verbose_name = "call for scrutiny"
-        verbose_name_plural = "calls for scrutiny"
+        verbose_name = _("call for scrutiny")
+        verbose_name_plural = _("calls for scrutiny")
         permissions = [
             ("view_contact_details", "Can see residents' names and contact details"),
             ("move_call", "Can move a call through the first stages"),
@@ -284,8 +297,8 @@ class CallEvidence(PrivateUpload):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
-        verbose_name = "evidence"
-        verbose_name_plural = "evidence"
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
 
 
 class CallNote(models.Model):
@@ -304,4 +317,4 @@ class CallNote(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Note on {self.call.reference}"
+        return gettext("Note on %(reference)s") % {"reference": self.call.reference}

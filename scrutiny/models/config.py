@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import (
     FieldPanel,
@@ -22,18 +24,18 @@ from wagtail.search import index
 from .people import PersonField, person_name
 
 MONTHS = [
-    (1, "January"),
-    (2, "February"),
-    (3, "March"),
-    (4, "April"),
-    (5, "May"),
-    (6, "June"),
-    (7, "July"),
-    (8, "August"),
-    (9, "September"),
-    (10, "October"),
-    (11, "November"),
-    (12, "December"),
+    (1, pgettext_lazy("month name", "January")),
+    (2, pgettext_lazy("month name", "February")),
+    (3, pgettext_lazy("month name", "March")),
+    (4, pgettext_lazy("month name", "April")),
+    (5, pgettext_lazy("month name", "May")),
+    (6, pgettext_lazy("month name", "June")),
+    (7, pgettext_lazy("month name", "July")),
+    (8, pgettext_lazy("month name", "August")),
+    (9, pgettext_lazy("month name", "September")),
+    (10, pgettext_lazy("month name", "October")),
+    (11, pgettext_lazy("month name", "November")),
+    (12, pgettext_lazy("month name", "December")),
 ]
 
 
@@ -45,12 +47,14 @@ class ScrutinySettings(BaseGenericSetting):
     panel_name = models.CharField(
         max_length=200,
         default="Customer Empowerment Panel",
-        help_text="What residents call the scrutiny panel.",
+        help_text=_("What residents call the scrutiny panel."),
     )
     oversight_body = models.CharField(
         max_length=200,
         default="EMT and Board",
-        help_text="Who receives the panel's reports, for example the Customer Assurance Committee.",
+        help_text=_(
+            "Who receives the panel's reports, for example the Customer Assurance Committee."
+        ),
     )
     report_workflow = models.ForeignKey(
         "wagtailcore.Workflow",
@@ -58,7 +62,7 @@ class ScrutinySettings(BaseGenericSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=(
+        help_text=_(
             "The workflow every review's report goes through before it is published (panel "
             "sign-off, then the oversight body). With none, no report can be published."
         ),
@@ -66,27 +70,31 @@ class ScrutinySettings(BaseGenericSetting):
     contact_role = models.CharField(
         max_length=200,
         default="Customer Empowerment Manager",
-        help_text="Who residents write to about scrutiny and appeals.",
+        help_text=_("Who residents write to about scrutiny and appeals."),
     )
     contact_email = models.EmailField(default="scrutiny@example.org")
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_address = models.TextField(blank=True)
 
     financial_year_start_month = models.PositiveSmallIntegerField(
-        choices=MONTHS, default=4, help_text="The month in which the scrutiny year begins."
+        choices=MONTHS, default=4, help_text=_("The month in which the scrutiny year begins.")
     )
     minimum_reviews_per_year = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1)]
     )
     community_call_bonus = models.PositiveSmallIntegerField(
         default=10,
-        help_text="Points added to the score of an area that residents asked about in an "
-        "accepted Community Call for Scrutiny.",
+        help_text=_(
+            "Points added to the score of an area that residents asked about in an "
+            "accepted Community Call for Scrutiny."
+        ),
     )
     appeal_window_days = models.PositiveSmallIntegerField(
         default=28,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="Days, counted from the day a decision is sent, in which a resident may appeal.",
+        help_text=_(
+            "Days, counted from the day a decision is sent, in which a resident may appeal."
+        ),
     )
     appeal_panel_minimum = models.PositiveSmallIntegerField(
         default=4, validators=[MinValueValidator(1)]
@@ -96,46 +104,51 @@ class ScrutinySettings(BaseGenericSetting):
     )
 
     minimum_formal_meetings = models.PositiveSmallIntegerField(
-        default=3, help_text="Formal meetings each member attends in a year, at least."
+        default=3, help_text=_("Formal meetings each member attends in a year, at least.")
     )
     minimum_member_reviews = models.PositiveSmallIntegerField(
-        default=3, help_text="Scrutiny reviews each member takes part in during a year, at least."
+        default=3,
+        help_text=_("Scrutiny reviews each member takes part in during a year, at least."),
     )
     away_days = models.PositiveSmallIntegerField(default=2)
     board_away_days = models.PositiveSmallIntegerField(default=1)
     commitment_days_per_year = models.PositiveSmallIntegerField(
-        default=24, help_text="The estimated time a member gives in a year, in days."
+        default=24, help_text=_("The estimated time a member gives in a year, in days.")
     )
     hours_per_day = models.DecimalField(
         max_digits=3,
         decimal_places=1,
         default=Decimal("7.0"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("12"))],
-        help_text="Hours of training or logged scrutiny work that count as one day.",
+        help_text=_("Hours of training or logged scrutiny work that count as one day."),
     )
     commitment_flag_percent = models.PositiveSmallIntegerField(
         default=50,
         validators=[MinValueValidator(10), MaxValueValidator(100)],
-        help_text="The dashboard flags a member whose days so far are this many per cent below "
-        "or above their share of the year's days to date.",
+        help_text=_(
+            "The dashboard flags a member whose days so far are this many per cent below "
+            "or above their share of the year's days to date."
+        ),
     )
     member_payment = models.DecimalField(
         max_digits=8,
         decimal_places=2,
         default=Decimal("2500.00"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="Yearly payment to each member, in pounds. Zero if members are volunteers.",
+        help_text=_("Yearly payment to each member, in pounds. Zero if members are volunteers."),
     )
     voluntary_option = models.BooleanField(
         default=True,
-        help_text="Members may serve without payment, for example where it would affect benefits.",
+        help_text=_(
+            "Members may serve without payment, for example where it would affect benefits."
+        ),
     )
     expenses_covered = models.BooleanField(default=True)
 
     data_retention_months = models.PositiveSmallIntegerField(
         default=24,
         validators=[MinValueValidator(1)],
-        help_text="Months after closure before residents' personal data is anonymised.",
+        help_text=_("Months after closure before residents' personal data is anonymised."),
     )
 
     petition_percentage = models.DecimalField(
@@ -143,48 +156,58 @@ class ScrutinySettings(BaseGenericSetting):
         decimal_places=2,
         default=Decimal("10.00"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
-        help_text="Signatures needed, as a percentage of the households affected.",
+        help_text=_("Signatures needed, as a percentage of the households affected."),
     )
     petition_minimum = models.PositiveIntegerField(
-        default=10, validators=[MinValueValidator(1)], help_text="Never fewer signatures than this."
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Never fewer signatures than this."),
     )
     petition_maximum = models.PositiveIntegerField(
-        default=100, validators=[MinValueValidator(1)], help_text="Never more signatures than this."
+        default=100,
+        validators=[MinValueValidator(1)],
+        help_text=_("Never more signatures than this."),
     )
     petition_days_open = models.PositiveSmallIntegerField(
-        default=42, validators=[MinValueValidator(1)], help_text="How long a petition stays open."
+        default=42,
+        validators=[MinValueValidator(1)],
+        help_text=_("How long a petition stays open."),
     )
     decision_overdue_days = models.PositiveSmallIntegerField(
         default=56,
         validators=[MinValueValidator(1)],
-        help_text="Days a call may wait for the panel's decision before it is flagged overdue.",
+        help_text=_("Days a call may wait for the panel's decision before it is flagged overdue."),
     )
     monitoring_review_days = models.PositiveSmallIntegerField(
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(730)],
-        help_text="When the panel refers a call for monitoring, the days until it reviews what "
-        "it watched (the panel can choose another date).",
+        help_text=_(
+            "When the panel refers a call for monitoring, the days until it reviews what "
+            "it watched (the panel can choose another date)."
+        ),
     )
     action_reminder_days = models.PositiveSmallIntegerField(
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="Days before an action-plan item is due that its owner is reminded.",
+        help_text=_("Days before an action-plan item is due that its owner is reminded."),
     )
     action_overdue_days = models.PositiveSmallIntegerField(
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="Days after the due date of an unfinished action that its owner, and the "
-        "officers, are told it is overdue; a first notice goes the day after it is due.",
+        help_text=_(
+            "Days after the due date of an unfinished action that its owner, and the "
+            "officers, are told it is overdue; a first notice goes the day after it is due."
+        ),
     )
     form_submissions_per_hour = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1)],
-        help_text="Forms one network address may send in an hour before being asked to wait.",
+        help_text=_("Forms one network address may send in an hour before being asked to wait."),
     )
     tracking_attempts_per_hour = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(1)],
-        help_text="Look-ups of a call's progress one network address may make in an hour.",
+        help_text=_("Look-ups of a call's progress one network address may make in an hour."),
     )
 
     edit_handler = TabbedInterface(
@@ -202,10 +225,10 @@ class ScrutinySettings(BaseGenericSetting):
                             FieldPanel("contact_phone"),
                             FieldPanel("contact_address"),
                         ],
-                        heading="Contact for residents",
+                        heading=_("Contact for residents"),
                     ),
                 ],
-                heading="Organisation",
+                heading=_("Organisation"),
             ),
             ObjectList(
                 [
@@ -216,7 +239,7 @@ class ScrutinySettings(BaseGenericSetting):
                     FieldPanel("monitoring_review_days"),
                     FieldRowPanel(
                         [FieldPanel("action_reminder_days"), FieldPanel("action_overdue_days")],
-                        heading="Action-plan reminders",
+                        heading=_("Action-plan reminders"),
                     ),
                     FieldRowPanel(
                         [
@@ -224,16 +247,16 @@ class ScrutinySettings(BaseGenericSetting):
                             FieldPanel("petition_minimum"),
                             FieldPanel("petition_maximum"),
                         ],
-                        heading="Petition signatures needed",
+                        heading=_("Petition signatures needed"),
                     ),
                     FieldPanel("petition_days_open"),
                     FieldPanel("appeal_window_days"),
                     FieldRowPanel(
                         [FieldPanel("appeal_panel_minimum"), FieldPanel("appeal_panel_maximum")],
-                        heading="Appeal panel size",
+                        heading=_("Appeal panel size"),
                     ),
                 ],
-                heading="Process",
+                heading=_("Process"),
             ),
             ObjectList(
                 [
@@ -255,7 +278,7 @@ class ScrutinySettings(BaseGenericSetting):
                     FieldPanel("voluntary_option"),
                     FieldPanel("expenses_covered"),
                 ],
-                heading="Members",
+                heading=_("Members"),
             ),
             ObjectList(
                 [
@@ -263,7 +286,7 @@ class ScrutinySettings(BaseGenericSetting):
                     FieldPanel("form_submissions_per_hour"),
                     FieldPanel("tracking_attempts_per_hour"),
                 ],
-                heading="Personal data and public forms",
+                heading=_("Personal data and public forms"),
             ),
         ]
     )
@@ -271,10 +294,12 @@ class ScrutinySettings(BaseGenericSetting):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Scrutiny settings"
+        verbose_name = _("Scrutiny settings")
 
     def __str__(self) -> str:
-        return f"Scrutiny settings for {self.organisation_name}"
+        return gettext("Scrutiny settings for %(organisation)s") % {
+            "organisation": self.organisation_name
+        }
 
     def clean(self) -> None:
         """Refuse an appeal panel whose smallest size is larger than its largest."""
@@ -285,7 +310,11 @@ class ScrutinySettings(BaseGenericSetting):
             and self.appeal_panel_minimum > self.appeal_panel_maximum
         ):
             raise ValidationError(
-                {"appeal_panel_maximum": "The largest panel cannot be smaller than the smallest."}
+                {
+                    "appeal_panel_maximum": gettext(
+                        "The largest panel cannot be smaller than the smallest."
+                    )
+                }
             )
         if (
             self.petition_minimum
@@ -293,7 +322,11 @@ class ScrutinySettings(BaseGenericSetting):
             and self.petition_minimum > self.petition_maximum
         ):
             raise ValidationError(
-                {"petition_maximum": "The most signatures cannot be fewer than the fewest."}
+                {
+                    "petition_maximum": gettext(
+                        "The most signatures cannot be fewer than the fewest."
+                    )
+                }
             )
 
 
@@ -309,12 +342,14 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
         null=True,
         blank=True,
         related_name="business_areas_headed",
-        verbose_name="head of operations",
-        help_text="Who answers for this service: a member of staff who can sign in to the admin.",
+        verbose_name=_("head of operations"),
+        help_text=_(
+            "Who answers for this service: a member of staff who can sign in to the admin."
+        ),
     )
-    head_of_operations_title = models.CharField("job title", max_length=120, blank=True)
+    head_of_operations_title = models.CharField(_("job title"), max_length=120, blank=True)
     active = models.BooleanField(
-        default=True, help_text="Only active areas are offered to residents on the public forms."
+        default=True, help_text=_("Only active areas are offered to residents on the public forms.")
     )
 
     panels = [
@@ -326,7 +361,7 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
                 FieldPanel("head_of_operations"),
                 FieldPanel("head_of_operations_title"),
             ],
-            heading="Responsible head of operations",
+            heading=_("Responsible head of operations"),
         ),
         FieldPanel("active"),
     ]
@@ -341,7 +376,7 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "business area"
+        verbose_name = _("business area")
 
     def __str__(self) -> str:
         return self.name
@@ -363,4 +398,4 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
 
     def get_head_of_operations_display(self) -> str:
         """The head of operations by name, as the admin's inspect view shows them."""
-        return self.head_of_operations_name or "Nobody named"
+        return self.head_of_operations_name or gettext("Nobody named")

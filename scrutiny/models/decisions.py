@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 
@@ -11,10 +13,10 @@ from .meetings import PanelMeeting
 
 
 class DecisionOutcome(models.TextChoices):
-    NOT_ACCEPTED = "not_accepted", "Not accepted yet"
-    MONITORING = "monitoring", "Refer for monitoring"
-    ACCEPTED = "accepted", "Accept"
-    SERIOUS_FAILURE = "serious_failure", "Serious failure"
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("panel decision", "Not accepted yet")
+    MONITORING = "monitoring", pgettext_lazy("panel decision", "Refer for monitoring")
+    ACCEPTED = "accepted", pgettext_lazy("panel decision", "Accept")
+    SERIOUS_FAILURE = "serious_failure", pgettext_lazy("panel decision", "Serious failure")
 
 
 # Where each decision puts the call.
@@ -32,9 +34,9 @@ class NotAcceptedReason(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     label = models.CharField(max_length=200)
     avenues = models.TextField(
-        "what the resident can do first",
+        _("what the resident can do first"),
         blank=True,
-        help_text="Suggested wording for the avenues that remain; the panel can change it.",
+        help_text=_("Suggested wording for the avenues that remain; the panel can change it."),
     )
     active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -51,8 +53,8 @@ class NotAcceptedReason(models.Model):
 
     class Meta:
         ordering = ["sort_order", "label"]
-        verbose_name = "reason for not accepting"
-        verbose_name_plural = "reasons for not accepting"
+        verbose_name = _("reason for not accepting")
+        verbose_name_plural = _("reasons for not accepting")
 
     def __str__(self) -> str:
         return self.label
@@ -66,8 +68,8 @@ class PanelDecision(models.Model):
     reason = models.ForeignKey(
         NotAcceptedReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reasons = models.TextField("the panel's reasons")
-    avenues = models.TextField("avenues that remain", blank=True)
+    reasons = models.TextField(_("the panel's reasons"))
+    avenues = models.TextField(_("avenues that remain"), blank=True)
     immediate_recommendations = models.TextField(blank=True)
     meeting = models.ForeignKey(
         PanelMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
@@ -76,9 +78,11 @@ class PanelDecision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
-    sent_on = models.DateField(help_text="The day the decision was sent to the resident.")
+    sent_on = models.DateField(help_text=_("The day the decision was sent to the resident."))
     appeal_deadline = models.DateField(
-        null=True, blank=True, help_text="The last day an appeal is accepted; none for acceptance."
+        null=True,
+        blank=True,
+        help_text=_("The last day an appeal is accepted; none for acceptance."),
     )
 
     history = HistoricalRecords()
@@ -88,7 +92,10 @@ class PanelDecision(models.Model):
         get_latest_by = "decided_at"
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} on {self.call.reference}"
+        return gettext("%(outcome)s on %(reference)s") % {
+            "outcome": self.get_outcome_display(),
+            "reference": self.call.reference,
+        }
 
     @property
     def appealable(self) -> bool:

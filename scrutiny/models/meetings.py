@@ -4,6 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
@@ -17,16 +20,16 @@ def _to_the_minute(moment):
 
 
 class MeetingKind(models.TextChoices):
-    FORMAL = "formal", "Formal meeting"
-    AWAY_DAY = "away_day", "Away day"
-    BOARD_AWAY_DAY = "board_away_day", "Whole board away day"
-    REVIEW_SESSION = "review_session", "Review session"
+    FORMAL = "formal", _("Formal meeting")
+    AWAY_DAY = "away_day", _("Away day")
+    BOARD_AWAY_DAY = "board_away_day", _("Whole board away day")
+    REVIEW_SESSION = "review_session", _("Review session")
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", pgettext_lazy("meeting status", "Scheduled")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
 
 class PanelMeetingQuerySet(models.QuerySet):
@@ -55,7 +58,7 @@ class PanelMeeting(StateOutsideRevisions, RevisionMixin, index.Indexed, models.M
     """A meeting of the panel; calls awaiting a decision go on the next formal one's agenda."""
 
     title = models.CharField(
-        max_length=200, blank=True, help_text="Optional, e.g. 'Spring away day'."
+        max_length=200, blank=True, help_text=_("Optional, e.g. 'Spring away day'.")
     )
     kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.FORMAL)
     status = models.CharField(
@@ -65,21 +68,21 @@ class PanelMeeting(StateOutsideRevisions, RevisionMixin, index.Indexed, models.M
     place = models.CharField(max_length=255, blank=True)
     online_link = models.URLField(blank=True)
     agenda_notes = models.TextField(
-        "other agenda items", blank=True, help_text="Items beyond the calls, one per line."
+        _("other agenda items"), blank=True, help_text=_("Items beyond the calls, one per line.")
     )
     minutes = models.TextField(blank=True)
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="panel_meetings_attended",
-        help_text="Panel members who attended.",
+        help_text=_("Panel members who attended."),
     )
 
     panels = [
         FieldPanel("title"),
         FieldPanel("kind"),
         FieldPanel("starts_at"),
-        MultiFieldPanel([FieldPanel("place"), FieldPanel("online_link")], heading="Where"),
+        MultiFieldPanel([FieldPanel("place"), FieldPanel("online_link")], heading=_("Where")),
         FieldPanel("agenda_notes"),
         FieldPanel("minutes"),
         FieldPanel("attendees"),
@@ -92,10 +95,10 @@ class PanelMeeting(StateOutsideRevisions, RevisionMixin, index.Indexed, models.M
 
     class Meta:
         ordering = ["-starts_at"]
-        verbose_name = "panel meeting"
+        verbose_name = _("panel meeting")
 
     def __str__(self) -> str:
-        when = timezone.localtime(self.starts_at).strftime("%-d %B %Y")
+        when = date_format(timezone.localtime(self.starts_at), "j F Y")
         return f"{self.title or self.get_kind_display()}, {when}"
 
     def clean(self):
@@ -108,17 +111,23 @@ class PanelMeeting(StateOutsideRevisions, RevisionMixin, index.Indexed, models.M
         if stored is None or not self.decisions.exists():
             return
         count = self.decisions.count()
-        decided = "a decision was" if count == 1 else f"{count} decisions were"
         errors = {}
         if self.starts_at and _to_the_minute(self.starts_at) == _to_the_minute(stored["starts_at"]):
             # The form shows minutes: an unchanged form keeps the stored seconds.
             self.starts_at = stored["starts_at"]
         if self.starts_at and self.starts_at != stored["starts_at"]:
-            errors["starts_at"] = (
-                f"The panel's {decided} taken at this meeting, so its date and time stay as "
-                "they are on the record."
-            )
+            errors["starts_at"] = ngettext(
+                "The panel took a decision at this meeting, so its date and time stay as they "
+                "are on the record.",
+                "The panel took %(count)d decisions at this meeting, so its date and time stay "
+                "as they are on the record.",
+                count,
+            ) % {"count": count}
         if self.kind != stored["kind"]:
-            errors["kind"] = f"The panel's {decided} taken at this meeting, so it stays formal."
+            errors["kind"] = ngettext(
+                "The panel took a decision at this meeting, so it stays formal.",
+                "The panel took %(count)d decisions at this meeting, so it stays formal.",
+                count,
+            ) % {"count": count}
         if errors:
             raise ValidationError(errors)

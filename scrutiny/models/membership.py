@@ -6,31 +6,34 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .calls import ReceivedVia, Tenure, private_storage
 
 SKILLS = [
-    ("outlook", "A positive and neutral outlook"),
-    ("viewpoints", "Looking at things from a different point of view"),
-    ("group_work", "Confidence working in a group and putting ideas forward"),
-    ("analysis", "Understanding reports: performance, finance, survey data"),
-    ("it", "Basic IT: email and online meetings"),
-    ("equality", "Understanding of, and commitment to, equality and diversity"),
+    ("outlook", _("A positive and neutral outlook")),
+    ("viewpoints", _("Looking at things from a different point of view")),
+    ("group_work", _("Confidence working in a group and putting ideas forward")),
+    ("analysis", _("Understanding reports: performance, finance, survey data")),
+    ("it", _("Basic IT: email and online meetings")),
+    ("equality", _("Understanding of, and commitment to, equality and diversity")),
 ]
 
 
 class ApplicationStage(models.TextChoices):
-    RECEIVED = "received", "Received"
-    SHORTLISTED = "shortlisted", "Shortlisted"
-    INTERVIEWED = "interviewed", "Interviewed"
-    APPOINTED = "appointed", "Appointed"
-    DECLINED = "declined", "Declined"
+    RECEIVED = "received", pgettext_lazy("application stage", "Received")
+    SHORTLISTED = "shortlisted", pgettext_lazy("application stage", "Shortlisted")
+    INTERVIEWED = "interviewed", pgettext_lazy("application stage", "Interviewed")
+    APPOINTED = "appointed", pgettext_lazy("application stage", "Appointed")
+    DECLINED = "declined", pgettext_lazy("application stage", "Declined")
 
 
 class PaymentChoice(models.TextChoices):
-    PAID = "paid", "Paid"
-    VOLUNTARY = "voluntary", "Voluntary"
+    PAID = "paid", pgettext_lazy("member payment", "Paid")
+    VOLUNTARY = "voluntary", pgettext_lazy("member payment", "Voluntary")
 
 
 class PanelApplication(models.Model):
@@ -38,30 +41,32 @@ class PanelApplication(models.Model):
 
     name = models.CharField(max_length=200)
     email = models.EmailField(
-        blank=True, help_text="Online applicants give one; an officer may enter one without."
+        blank=True, help_text=_("Online applicants give one; an officer may enter one without.")
     )
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     tenure = models.CharField(max_length=20, choices=Tenure.choices)
-    why_join = models.TextField("why they want to join")
-    skills = models.JSONField(default=list, blank=True, help_text="Codes from SKILLS.")
-    skills_more = models.TextField("what else they bring", blank=True)
+    why_join = models.TextField(_("why they want to join"))
+    skills = models.JSONField(default=list, blank=True, help_text=_("Codes from SKILLS."))
+    skills_more = models.TextField(_("what else they bring"), blank=True)
     availability = models.TextField(blank=True)
     payment_choice = models.CharField(
         max_length=20, choices=PaymentChoice.choices, default=PaymentChoice.PAID
     )
-    adjustments = models.TextField("reasonable adjustments", blank=True)
+    adjustments = models.TextField(_("reasonable adjustments"), blank=True)
     stage = models.CharField(
         max_length=20,
         choices=ApplicationStage.choices,
         default=ApplicationStage.RECEIVED,
         db_index=True,
     )
-    notes = models.TextField(blank=True, help_text="Officers' notes; never shown to the applicant.")
+    notes = models.TextField(
+        blank=True, help_text=_("Officers' notes; never shown to the applicant.")
+    )
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     received_via = models.CharField(
-        "received",
+        pgettext_lazy("how it reached us", "received"),
         max_length=12,
         choices=ReceivedVia.choices,
         default=ReceivedVia.WEB,
@@ -74,7 +79,7 @@ class PanelApplication(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="The officer who entered an application given by post, by phone or in person.",
+        help_text=_("The officer who entered an application given by post, by phone or in person."),
     )
     member = models.OneToOneField(
         "PanelMember",
@@ -84,14 +89,17 @@ class PanelApplication(models.Model):
         related_name="application",
     )
     anonymised_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When its personal data was anonymised."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
-        verbose_name = "panel application"
+        verbose_name = _("panel application")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_stage_display().lower()})"
@@ -104,11 +112,13 @@ class PanelApplication(models.Model):
 class IneligibleApplicationCount(models.Model):
     """How many applications were turned away in a financial year; nothing about who."""
 
-    financial_year = models.PositiveSmallIntegerField(unique=True, help_text="Year it starts in.")
+    financial_year = models.PositiveSmallIntegerField(
+        unique=True, help_text=_("Year it starts in.")
+    )
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "ineligible application count"
+        verbose_name = _("ineligible application count")
 
     def __str__(self) -> str:
         return f"{self.financial_year}: {self.count}"
@@ -128,15 +138,15 @@ class EqualityMonitoring(models.Model):
     disability = models.CharField(max_length=40, blank=True)
 
     class Meta:
-        verbose_name = "equality monitoring answer"
+        verbose_name = _("equality monitoring answer")
 
     def __str__(self) -> str:
-        return f"Equality monitoring, {self.financial_year}"
+        return gettext("Equality monitoring, %(year)s") % {"year": self.financial_year}
 
 
 class MemberRole(models.TextChoices):
-    MEMBER = "member", "Member"
-    CHAIR = "chair", "Chair"
+    MEMBER = "member", pgettext_lazy("panel role", "Member")
+    CHAIR = "chair", pgettext_lazy("panel role", "Chair")
 
 
 class PanelMember(models.Model):
@@ -156,7 +166,7 @@ class PanelMember(models.Model):
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]
-        verbose_name = "panel member"
+        verbose_name = _("panel member")
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
@@ -167,17 +177,17 @@ class PanelMember(models.Model):
 
 
 class ExpenseStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Waiting for approval"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    SUBMITTED = "submitted", pgettext_lazy("expense claim status", "Waiting for approval")
+    APPROVED = "approved", pgettext_lazy("expense claim status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("expense claim status", "Rejected")
 
 
 class ExpenseClaim(models.Model):
     """A member's claim for money spent on panel work, with its receipt kept privately."""
 
     member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="expense_claims")
-    spent_on = models.DateField("date")
-    description = models.CharField("what it was for", max_length=255)
+    spent_on = models.DateField(_("date"))
+    description = models.CharField(_("what it was for"), max_length=255)
     amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
     receipt = models.FileField(upload_to="expense-receipts/%Y/%m/", storage=private_storage)
     receipt_name = models.CharField(max_length=255, blank=True)
@@ -202,7 +212,11 @@ class ExpenseClaim(models.Model):
 
     class Meta:
         ordering = ["-spent_on", "-pk"]
-        verbose_name = "expense claim"
+        verbose_name = _("expense claim")
 
     def __str__(self) -> str:
-        return f"£{self.amount} on {self.spent_on:%-d %B %Y}: {self.description}"
+        return gettext("£%(amount)s on %(date)s: %(description)s") % {
+            "amount": self.amount,
+            "date": date_format(self.spent_on, "j F Y"),
+            "description": self.description,
+        }

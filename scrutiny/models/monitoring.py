@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .calls import CallForScrutiny
@@ -10,10 +12,10 @@ from .decisions import PanelDecision
 
 
 class MonitoringStatus(models.TextChoices):
-    WATCHING = "watching", "Being monitored"
-    IMPROVED = "improved", "Improved: closed"
-    ESCALATED = "escalated", "Escalated to the panel"
-    ENDED_BY_APPEAL = "ended_by_appeal", "Ended by an appeal"
+    WATCHING = "watching", _("Being monitored")
+    IMPROVED = "improved", _("Improved: closed")
+    ESCALATED = "escalated", _("Escalated to the panel")
+    ENDED_BY_APPEAL = "ended_by_appeal", _("Ended by an appeal")
 
 
 class Monitoring(models.Model):
@@ -29,8 +31,8 @@ class Monitoring(models.Model):
     call = models.ForeignKey(
         CallForScrutiny, on_delete=models.PROTECT, related_name="monitorings", editable=False
     )
-    watching = models.TextField("what the panel will watch")
-    review_on = models.DateField("review date")
+    watching = models.TextField(_("what the panel will watch"))
+    review_on = models.DateField(_("review date"))
     status = models.CharField(
         max_length=20,
         choices=MonitoringStatus.choices,
@@ -38,7 +40,9 @@ class Monitoring(models.Model):
         db_index=True,
     )
     findings = models.TextField(
-        "what the panel found", blank=True, help_text="Told to the resident with each outcome."
+        _("what the panel found"),
+        blank=True,
+        help_text=_("Told to the resident with each outcome."),
     )
     concluded_at = models.DateTimeField(null=True, blank=True)
     concluded_by = models.ForeignKey(
@@ -50,11 +54,11 @@ class Monitoring(models.Model):
 
     class Meta:
         ordering = ["review_on", "pk"]
-        verbose_name = "monitoring"
-        verbose_name_plural = "monitoring"
+        verbose_name = _("monitoring")
+        verbose_name_plural = _("monitoring")
 
     def __str__(self) -> str:
-        return f"Monitoring of {self.call.reference}"
+        return gettext("Monitoring of %(reference)s") % {"reference": self.call.reference}
 
     @property
     def due(self) -> bool:

@@ -1,6 +1,7 @@
 """The yearly outcomes report as a public page, its figures frozen when they were taken."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.routable_page.models import path as route_path
@@ -22,7 +23,7 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
     """
 
     financial_year = models.PositiveSmallIntegerField(
-        unique=True, help_text="The calendar year in which it starts: 2025 for 2025/26."
+        unique=True, help_text=_("The calendar year in which it starts: 2025 for 2025/26.")
     )
     introduction = RichTextField(features=TEXT_FEATURES, blank=True)
     figures = models.JSONField(default=dict, blank=True, editable=False)
@@ -40,7 +41,7 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
     is_creatable = False
 
     class Meta:
-        verbose_name = "outcomes report"
+        verbose_name = _("outcomes report")
         permissions = [
             ("view_outcomes", "Can see the yearly outcome figures"),
             ("refresh_outcomes", "Can draft an outcomes report and refresh its figures"),

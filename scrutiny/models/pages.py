@@ -1,6 +1,7 @@
 """Wagtail pages the plugin adds to the public site."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -13,11 +14,11 @@ TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h2", "h3"]
 
 
 class QuestionType(models.TextChoices):
-    SINGLE_LINE = "single_line", "A line of text"
-    MULTI_LINE = "multi_line", "A paragraph of text"
-    YES_NO = "yes_no", "Yes or no"
-    CHOICE = "choice", "One choice from a list"
-    NUMBER = "number", "A whole number"
+    SINGLE_LINE = "single_line", _("A line of text")
+    MULTI_LINE = "multi_line", _("A paragraph of text")
+    YES_NO = "yes_no", _("Yes or no")
+    CHOICE = "choice", _("One choice from a list")
+    NUMBER = "number", _("A whole number")
 
 
 class ExtraQuestion(models.Model):
@@ -28,7 +29,7 @@ class ExtraQuestion(models.Model):
     question_type = models.CharField(
         max_length=20, choices=QuestionType.choices, default=QuestionType.SINGLE_LINE
     )
-    choices = models.TextField(blank=True, help_text="For a choice from a list: one per line.")
+    choices = models.TextField(blank=True, help_text=_("For a choice from a list: one per line."))
     required = models.BooleanField(default=False)
 
     panels = [
@@ -56,20 +57,20 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
     guidance = RichTextField(
         features=TEXT_FEATURES,
         blank=True,
-        help_text="Shown before the questions: what to have ready, and that help is available.",
+        help_text=_("Shown before the questions: what to have ready, and that help is available."),
     )
     privacy_notice = RichTextField(
-        features=TEXT_FEATURES, help_text="How residents' details are used and kept."
+        features=TEXT_FEATURES, help_text=_("How residents' details are used and kept.")
     )
     confirmation_text = RichTextField(
         features=TEXT_FEATURES,
         blank=True,
-        help_text="Shown under the reference after a call is sent: what happens next.",
+        help_text=_("Shown under the reference after a call is sent: what happens next."),
     )
     complaints_advice = RichTextField(
         features=TEXT_FEATURES,
         blank=True,
-        help_text=(
+        help_text=_(
             "Shown on the confirmation page and in the email when the resident's complaint "
             "could still go further."
         ),
@@ -80,11 +81,11 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
         *Page.content_panels,
         FieldPanel("introduction"),
         FieldPanel("guidance"),
-        InlinePanel("extra_questions", heading="Extra questions", label="Question"),
+        InlinePanel("extra_questions", heading=_("Extra questions"), label=_("Question")),
         FieldPanel("privacy_notice"),
         MultiFieldPanel(
             [FieldPanel("confirmation_text"), FieldPanel("complaints_advice")],
-            heading="After sending",
+            heading=_("After sending"),
         ),
         FieldPanel("tracking_introduction"),
     ]
@@ -93,7 +94,7 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "call for scrutiny form"
+        verbose_name = _("call for scrutiny form")
 
     def subpage_url(self, request, name: str) -> str:
         """The address of one of this page's routes."""
@@ -148,12 +149,12 @@ class PetitionIndexPage(RoutablePageMixin, Page):
 
     introduction = RichTextField(features=TEXT_FEATURES, blank=True)
     privacy_notice = RichTextField(
-        features=TEXT_FEATURES, help_text="How signers' details are used and kept."
+        features=TEXT_FEATURES, help_text=_("How signers' details are used and kept.")
     )
     signed_text = RichTextField(
         features=TEXT_FEATURES,
         blank=True,
-        help_text="Shown after signing, while the signer checks their email.",
+        help_text=_("Shown after signing, while the signer checks their email."),
     )
 
     content_panels = [
@@ -167,7 +168,7 @@ class PetitionIndexPage(RoutablePageMixin, Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "petitions page"
+        verbose_name = _("petitions page")
 
     def subpage_url(self, request, name: str, *args) -> str:
         """The address of one of this page's routes."""
@@ -205,25 +206,28 @@ class JoinThePanelPage(RoutablePageMixin, Page):
     """
 
     introduction = RichTextField(
-        features=TEXT_FEATURES, blank=True, help_text="What the role involves."
+        features=TEXT_FEATURES, blank=True, help_text=_("What the role involves.")
     )
     skills_text = RichTextField(
-        "skills", features=TEXT_FEATURES, blank=True, help_text="The skills the panel looks for."
-    )
-    commitment_text = RichTextField(
-        "commitment and payment",
+        _("skills"),
         features=TEXT_FEATURES,
         blank=True,
-        help_text=(
+        help_text=_("The skills the panel looks for."),
+    )
+    commitment_text = RichTextField(
+        _("commitment and payment"),
+        features=TEXT_FEATURES,
+        blank=True,
+        help_text=_(
             "Shown under the list of commitments and the payment, which come from the "
             "Scrutiny settings: do not type the numbers here."
         ),
     )
     privacy_notice = RichTextField(
-        features=TEXT_FEATURES, help_text="How applicants' details are used and kept."
+        features=TEXT_FEATURES, help_text=_("How applicants' details are used and kept.")
     )
     confirmation_text = RichTextField(
-        features=TEXT_FEATURES, blank=True, help_text="Shown after an application is sent."
+        features=TEXT_FEATURES, blank=True, help_text=_("Shown after an application is sent.")
     )
 
     content_panels = [
@@ -239,7 +243,7 @@ class JoinThePanelPage(RoutablePageMixin, Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "join the panel page"
+        verbose_name = _("join the panel page")
 
     def subpage_url(self, request, name: str) -> str:
         """The address of one of this page's routes."""

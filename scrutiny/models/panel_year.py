@@ -4,6 +4,9 @@ the panel's yearly review of its own effectiveness."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..financial_years import financial_year_label
@@ -13,10 +16,10 @@ from .programme import ScrutinyReviewPage
 
 
 class ReferralStatus(models.TextChoices):
-    REFERRED = "referred", "Referred, waiting for the programme"
-    SCHEDULED = "scheduled", "Scheduled into a review"
-    REPORTED = "reported", "Reported on"
-    WITHDRAWN = "withdrawn", "Withdrawn by the body"
+    REFERRED = "referred", _("Referred, waiting for the programme")
+    SCHEDULED = "scheduled", _("Scheduled into a review")
+    REPORTED = "reported", _("Reported on")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the body")
 
 
 class ReferredTopic(models.Model):
@@ -27,12 +30,12 @@ class ReferredTopic(models.Model):
     and ranked beside calls; scheduled, it joins a review of its area.
     """
 
-    title = models.CharField(max_length=200, help_text="The topic, as the body put it.")
+    title = models.CharField(max_length=200, help_text=_("The topic, as the body put it."))
     business_area = models.ForeignKey(
         BusinessArea, on_delete=models.PROTECT, related_name="referrals"
     )
     evidence = models.TextField(
-        help_text=(
+        help_text=_(
             "What prompted it: the satisfaction measures, complaints or other influences on the "
             "service the body looked at."
         )
@@ -40,14 +43,14 @@ class ReferredTopic(models.Model):
     referred_by = models.CharField(
         max_length=200,
         editable=False,
-        help_text="The body that referred it, as named in Scrutiny settings at the time.",
+        help_text=_("The body that referred it, as named in Scrutiny settings at the time."),
     )
     body_meeting = models.CharField(
-        "meeting",
+        pgettext_lazy("the referring body's meeting", "meeting"),
         max_length=200,
-        help_text="The body's meeting that referred it, e.g. 'Quarterly meeting'.",
+        help_text=_("The body's meeting that referred it, e.g. 'Quarterly meeting'."),
     )
-    referred_on = models.DateField("date of the meeting")
+    referred_on = models.DateField(_("date of the meeting"))
     status = models.CharField(
         max_length=20,
         choices=ReferralStatus.choices,
@@ -78,7 +81,7 @@ class ReferredTopic(models.Model):
 
     class Meta:
         ordering = ["-referred_on", "title"]
-        verbose_name = "referred topic"
+        verbose_name = _("referred topic")
 
     def __str__(self) -> str:
         return self.title
@@ -86,13 +89,20 @@ class ReferredTopic(models.Model):
     @property
     def source(self) -> str:
         """Where the topic came from, as the ranking, the programme and the report say it."""
-        return f"Referred by {self.referred_by}, {self.body_meeting}, {self.referred_on:%-d %B %Y}"
+        return gettext("Referred by %(body)s, %(meeting)s, %(date)s") % {
+            "body": self.referred_by,
+            "meeting": self.body_meeting,
+            "date": date_format(self.referred_on, "j F Y"),
+        }
 
 
 class EffectivenessStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    AGREED = "agreed", "Agreed by the panel"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged by the oversight body"
+    DRAFT = "draft", pgettext_lazy("effectiveness review status", "Draft")
+    AGREED = "agreed", pgettext_lazy("effectiveness review status", "Agreed by the panel")
+    ACKNOWLEDGED = (
+        "acknowledged",
+        pgettext_lazy("effectiveness review status", "Acknowledged by the oversight body"),
+    )
 
 
 class EffectivenessReview(models.Model):
@@ -106,13 +116,13 @@ class EffectivenessReview(models.Model):
     """
 
     financial_year = models.PositiveSmallIntegerField(
-        unique=True, help_text="The calendar year in which it starts: 2025 for 2025/26."
+        unique=True, help_text=_("The calendar year in which it starts: 2025 for 2025/26.")
     )
     figures = models.JSONField(default=dict, editable=False)
     figures_taken_at = models.DateTimeField(null=True, editable=False)
     what_worked = models.TextField(blank=True)
-    what_did_not = models.TextField("what did not work", blank=True)
-    changes_next_year = models.TextField("what changes next year", blank=True)
+    what_did_not = models.TextField(_("what did not work"), blank=True)
+    changes_next_year = models.TextField(_("what changes next year"), blank=True)
     status = models.CharField(
         max_length=20,
         choices=EffectivenessStatus.choices,
@@ -130,14 +140,14 @@ class EffectivenessReview(models.Model):
     )
     acknowledged_on = models.DateField(null=True, blank=True, editable=False)
     acknowledgement = models.TextField(
-        blank=True, editable=False, help_text="What the oversight body said, if anything."
+        blank=True, editable=False, help_text=_("What the oversight body said, if anything.")
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-financial_year"]
-        verbose_name = "effectiveness review"
+        verbose_name = _("effectiveness review")
         permissions = [
             ("agree_effectivenessreview", "Can agree the panel's effectiveness review"),
             (
@@ -147,7 +157,7 @@ class EffectivenessReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Effectiveness review {self.financial_year_label}"
+        return gettext("Effectiveness review %(year)s") % {"year": self.financial_year_label}
 
     @property
     def financial_year_label(self) -> str:

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # The permission that lets an account sign in to the Wagtail admin.
 ADMIN_ACCESS = {"content_type__app_label": "wagtailadmin", "codename": "access_admin"}
@@ -49,8 +51,10 @@ class PersonChoiceField(forms.ModelChoiceField):
     """
 
     default_error_messages = {
-        "invalid_choice": "Choose someone from the list: only active staff who can sign in to "
-        "the admin can be named on the record.",
+        "invalid_choice": _(
+            "Choose someone from the list: only active staff who can sign in to "
+            "the admin can be named on the record."
+        ),
     }
 
     def __init__(self, queryset=None, **kwargs):
@@ -77,7 +81,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         if obj.email:
             label = f"{label} ({obj.email})"
         if getattr(obj, "may_be_named", True) is False:
-            label = f"{label}: cannot sign in to the admin"
+            label = gettext("%(person)s: cannot sign in to the admin") % {"person": label}
         return label
 
 

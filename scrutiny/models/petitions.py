@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from wagtail.search import index
 
@@ -13,9 +15,9 @@ from .calls import CallForScrutiny
 
 
 class PetitionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", pgettext_lazy("petition status", "Draft")
+    OPEN = "open", pgettext_lazy("petition status", "Open")
+    CLOSED = "closed", pgettext_lazy("petition status", "Closed")
 
 
 class Petition(index.Indexed, models.Model):
@@ -25,11 +27,11 @@ class Petition(index.Indexed, models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(
-        help_text="Written by the officer for the public page; never the resident's details."
+        help_text=_("Written by the officer for the public page; never the resident's details.")
     )
     target = models.PositiveIntegerField()
     target_rule = models.CharField(
-        max_length=255, blank=True, help_text="How the target was worked out."
+        max_length=255, blank=True, help_text=_("How the target was worked out.")
     )
     target_change_reason = models.TextField(blank=True)
     status = models.CharField(
@@ -46,12 +48,12 @@ class Petition(index.Indexed, models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     signatures_anonymised_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When its signers were anonymised."
+        null=True, blank=True, editable=False, help_text=_("When its signers were anonymised.")
     )
     people_counted = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text=(
+        help_text=_(
             "How many people have signed (confirmed or on paper, not withdrawn or invalidated), "
             "kept by the pipeline as signatures change, so pages need not count them."
         ),
@@ -85,8 +87,8 @@ class Petition(index.Indexed, models.Model):
 
 
 class SignatureMethod(models.TextChoices):
-    ONLINE = "online", "Online"
-    PAPER = "paper", "Paper"
+    ONLINE = "online", pgettext_lazy("signature method", "Online")
+    PAPER = "paper", pgettext_lazy("signature method", "Paper")
 
 
 def new_token() -> str:
@@ -113,7 +115,7 @@ class PetitionSignature(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     address = models.CharField(max_length=255, blank=True)
     person_key = models.CharField(
-        max_length=255, db_index=True, help_text="Name and postcode, normalised: one person."
+        max_length=255, db_index=True, help_text=_("Name and postcode, normalised: one person.")
     )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -123,10 +125,12 @@ class PetitionSignature(models.Model):
     invalidation_reason = models.CharField(max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     tell_outcome = models.BooleanField(
-        "told the outcome",
+        _("told the outcome"),
         default=False,
-        help_text="The signer asked to be emailed what the panel decides and what its review "
-        "finds; cleared with their other details.",
+        help_text=_(
+            "The signer asked to be emailed what the panel decides and what its review "
+            "finds; cleared with their other details."
+        ),
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,10 +138,10 @@ class PetitionSignature(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The officer who entered a paper signature.",
+        help_text=_("The officer who entered a paper signature."),
     )
     anonymised_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When its personal data was anonymised."
+        null=True, blank=True, editable=False, help_text=_("When its personal data was anonymised.")
     )
 
     history = HistoricalRecords(excluded_fields=["token"])
@@ -166,4 +170,4 @@ class PetitionSignature(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Signature on {self.petition}"
+        return gettext("Signature on %(petition)s") % {"petition": self.petition}

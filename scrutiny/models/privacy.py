@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyActionKind(models.TextChoices):
-    RETENTION = "retention", "Retention (scheduled anonymisation)"
-    ERASURE = "erasure", "Erasure on request"
-    EXPORT = "export", "Subject access export"
+    RETENTION = "retention", _("Retention (scheduled anonymisation)")
+    ERASURE = "erasure", _("Erasure on request")
+    EXPORT = "export", _("Subject access export")
 
 
 class PrivacyAction(models.Model):
@@ -26,19 +28,20 @@ class PrivacyAction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The officer who asked for it; empty for the scheduled task.",
+        help_text=_("The officer who asked for it; empty for the scheduled task."),
     )
-    counts = models.JSONField(default=dict, help_text="Records changed, by kind.")
+    counts = models.JSONField(default=dict, help_text=_("Records changed, by kind."))
 
     class Meta:
         ordering = ["-happened_at", "-pk"]
-        verbose_name = "personal data action"
+        verbose_name = _("personal data action")
         permissions = [
             ("export_personal_data", "Can export and erase the personal data held about someone"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {timezone.localtime(self.happened_at):%-d %B %Y %H:%M}"
+        when = date_format(timezone.localtime(self.happened_at), "j F Y H:i")
+        return f"{self.get_kind_display()}, {when}"
 
     @property
     def total(self) -> int:

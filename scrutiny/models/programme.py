@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
@@ -23,11 +25,11 @@ from .state import StateOutsideRevisions
 class ReviewStatus(models.TextChoices):
     """Where a review in the programme is, from scheduling to its action plan being done."""
 
-    SCHEDULED = "scheduled", "Scheduled"
-    IN_REVIEW = "in_review", "In review"
-    REPORTING = "reporting", "Report in approval"
-    REPORTED = "reported", "Report published"
-    COMPLETED = "completed", "Action plan complete"
+    SCHEDULED = "scheduled", pgettext_lazy("review status", "Scheduled")
+    IN_REVIEW = "in_review", pgettext_lazy("review status", "In review")
+    REPORTING = "reporting", pgettext_lazy("review status", "Report in approval")
+    REPORTED = "reported", pgettext_lazy("review status", "Report published")
+    COMPLETED = "completed", pgettext_lazy("review status", "Action plan complete")
 
 
 class ProgrammeIndexPage(RecordPageMixin, Page):
@@ -41,7 +43,7 @@ class ProgrammeIndexPage(RecordPageMixin, Page):
     subpage_types = ["scrutiny.ProgrammeYearPage", "scrutiny.OutcomesReportPage"]
 
     class Meta:
-        verbose_name = "programme of scrutiny"
+        verbose_name = _("programme of scrutiny")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -58,7 +60,7 @@ class ProgrammeYearPage(RecordPageMixin, Page):
     """One financial year's programme: the reviews scheduled, running and completed."""
 
     financial_year = models.PositiveSmallIntegerField(
-        unique=True, help_text="The calendar year in which it starts: 2026 for 2026/27."
+        unique=True, help_text=_("The calendar year in which it starts: 2026 for 2026/27.")
     )
     introduction = RichTextField(features=TEXT_FEATURES, blank=True)
 
@@ -72,7 +74,7 @@ class ProgrammeYearPage(RecordPageMixin, Page):
     subpage_types = ["scrutiny.ScrutinyReviewPage"]
 
     class Meta:
-        verbose_name = "programme year"
+        verbose_name = _("programme year")
 
     @property
     def financial_year_label(self) -> str:
@@ -190,9 +192,11 @@ class ReviewPageForm(WagtailAdminPageForm):
             if answered:
                 self.add_error(
                     None,
-                    "A recommendation that has a response or actions cannot be removed from "
-                    "the report. Change its wording instead, or ask an officer to close its "
-                    "actions.",
+                    gettext(
+                        "A recommendation that has a response or actions cannot be removed from "
+                        "the report. Change its wording instead, or ask an officer to close its "
+                        "actions."
+                    ),
                 )
         return cleaned_data
 
@@ -214,26 +218,26 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
         "scrutiny.CallForScrutiny",
         blank=True,
         related_name="reviews",
-        help_text="The residents' calls this review answers.",
+        help_text=_("The residents' calls this review answers."),
     )
     status = models.CharField(
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED
     )
     summary = RichTextField(features=TEXT_FEATURES, blank=True)
-    starts_on = models.DateField("review starts", null=True, blank=True)
-    ends_on = models.DateField("review ends", null=True, blank=True)
+    starts_on = models.DateField(_("review starts"), null=True, blank=True)
+    ends_on = models.DateField(_("review ends"), null=True, blank=True)
     scope = RichTextField(features=TEXT_FEATURES, blank=True)
     terms_of_reference = RichTextField(features=TEXT_FEATURES, blank=True)
     methods = StreamField(MethodsBlock(), blank=True, use_json_field=True)
-    working_well = RichTextField("what is working well", features=TEXT_FEATURES, blank=True)
+    working_well = RichTextField(_("what is working well"), features=TEXT_FEATURES, blank=True)
     below_standard = RichTextField(
-        "standards that fall below the expected level", features=TEXT_FEATURES, blank=True
+        _("standards that fall below the expected level"), features=TEXT_FEATURES, blank=True
     )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("business_area"),
-        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")], heading="Dates"),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")], heading=_("Dates")),
         FieldPanel("scope"),
         FieldPanel("terms_of_reference"),
     ]
@@ -242,14 +246,14 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
         FieldPanel("summary"),
         FieldPanel("working_well"),
         FieldPanel("below_standard"),
-        InlinePanel("recommendations", heading="Recommendations", label="Recommendation"),
+        InlinePanel("recommendations", heading=_("Recommendations"), label=_("Recommendation")),
     ]
     edit_handler = TabbedInterface(
         [
-            ObjectList(content_panels, heading="Review"),
-            ObjectList(methods_panels, heading="Methods"),
-            ObjectList(report_panels, heading="Report"),
-            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(content_panels, heading=pgettext_lazy("review editor tab", "Review")),
+            ObjectList(methods_panels, heading=_("Methods")),
+            ObjectList(report_panels, heading=pgettext_lazy("review editor tab", "Report")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
         ]
     )
 
@@ -258,7 +262,7 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
     base_form_class = ReviewPageForm
 
     class Meta:
-        verbose_name = "scrutiny review"
+        verbose_name = _("scrutiny review")
         permissions = [
             ("draft_review", "Can edit every review page and send its report for sign-off"),
         ]

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
@@ -20,7 +22,7 @@ class ReviewStep(models.Model):
     description = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(
-        default=True, help_text="Only active steps are added to reviews scheduled from now on."
+        default=True, help_text=_("Only active steps are added to reviews scheduled from now on.")
     )
 
     panels = [
@@ -34,17 +36,17 @@ class ReviewStep(models.Model):
 
     class Meta:
         ordering = ["sort_order", "pk"]
-        verbose_name = "review step"
+        verbose_name = _("review step")
 
     def __str__(self) -> str:
         return self.name
 
 
 class StepStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    SKIPPED = "skipped", "Not needed"
+    NOT_STARTED = "not_started", pgettext_lazy("review step status", "Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("review step status", "In progress")
+    DONE = "done", pgettext_lazy("review step status", "Done")
+    SKIPPED = "skipped", pgettext_lazy("review step status", "Not needed")
 
 
 class ReviewStepProgress(models.Model):
@@ -66,8 +68,8 @@ class ReviewStepProgress(models.Model):
 
     class Meta:
         ordering = ["review", "position"]
-        verbose_name = "review step progress"
-        verbose_name_plural = "review step progress"
+        verbose_name = _("review step progress")
+        verbose_name_plural = _("review step progress")
         constraints = [
             models.UniqueConstraint(fields=["review", "step"], name="review_step_once"),
         ]
@@ -81,8 +83,8 @@ class ReviewStepProgress(models.Model):
 
 
 class ParticipantRole(models.TextChoices):
-    LEAD = "lead", "Lead member"
-    MEMBER = "member", "Member"
+    LEAD = "lead", pgettext_lazy("review role", "Lead member")
+    MEMBER = "member", pgettext_lazy("review role", "Member")
 
 
 class ReviewParticipant(models.Model):
@@ -103,7 +105,7 @@ class ReviewParticipant(models.Model):
 
     class Meta:
         ordering = ["review", "role", "pk"]
-        verbose_name = "review participant"
+        verbose_name = _("review participant")
         constraints = [
             models.UniqueConstraint(fields=["review", "member"], name="review_member_once"),
         ]
@@ -113,9 +115,9 @@ class ReviewParticipant(models.Model):
 
 
 class Priority(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+    HIGH = "high", pgettext_lazy("priority", "High")
+    MEDIUM = "medium", pgettext_lazy("priority", "Medium")
+    LOW = "low", pgettext_lazy("priority", "Low")
 
 
 class Recommendation(Orderable):
@@ -125,7 +127,7 @@ class Recommendation(Orderable):
         "scrutiny.ScrutinyReviewPage", on_delete=models.PROTECT, related_name="recommendations"
     )
     recommendation = models.TextField()
-    evidence = models.TextField(help_text="What the panel found that supports it.")
+    evidence = models.TextField(help_text=_("What the panel found that supports it."))
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     responsible = PersonField(
         settings.AUTH_USER_MODEL,
@@ -133,8 +135,8 @@ class Recommendation(Orderable):
         null=True,
         blank=True,
         related_name="recommendations_answered",
-        verbose_name="responsible head of operations",
-        help_text="Left blank, the head of operations of the review's service.",
+        verbose_name=_("responsible head of operations"),
+        help_text=_("Left blank, the head of operations of the review's service."),
     )
 
     panels = [
@@ -149,7 +151,7 @@ class Recommendation(Orderable):
     history = HistoricalRecords(excluded_fields=["page"])
 
     class Meta(Orderable.Meta):
-        verbose_name = "recommendation"
+        verbose_name = _("recommendation")
 
     def __str__(self) -> str:
         return self.recommendation[:80]
@@ -177,9 +179,12 @@ class Recommendation(Orderable):
 
 
 class ResponseDecision(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
-    NOT_ACCEPTED = "not_accepted", "Not accepted"
+    ACCEPTED = "accepted", pgettext_lazy("response to a recommendation", "Accepted")
+    PARTLY_ACCEPTED = (
+        "partly_accepted",
+        pgettext_lazy("response to a recommendation", "Partly accepted"),
+    )
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("response to a recommendation", "Not accepted")
 
 
 class RecommendationResponse(models.Model):
@@ -195,7 +200,7 @@ class RecommendationResponse(models.Model):
     )
     responded_at = models.DateTimeField(default=timezone.now)
     plan_agreed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the panel agreed the action plan."
+        null=True, blank=True, help_text=_("When the panel agreed the action plan.")
     )
     plan_agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -203,13 +208,15 @@ class RecommendationResponse(models.Model):
     plan_changed_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the response or its actions last changed after the panel agreed the plan.",
+        help_text=_(
+            "When the response or its actions last changed after the panel agreed the plan."
+        ),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "response to a recommendation"
+        verbose_name = _("response to a recommendation")
         permissions = [("agree_action_plan", "Can agree an action plan for the panel")]
 
     def __str__(self) -> str:
@@ -231,10 +238,10 @@ class RecommendationResponse(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    NOT_STARTED = "not_started", pgettext_lazy("action status", "Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+    DONE = "done", pgettext_lazy("action status", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
 
 OPEN_ACTION_STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
@@ -268,16 +275,16 @@ class ActionItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="actions",
-        help_text="A serious-failure decision whose immediate recommendations this answers.",
+        help_text=_("A serious-failure decision whose immediate recommendations this answers."),
     )
     action = models.TextField()
     owner = PersonField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="actions_owned",
-        verbose_name="owner",
+        verbose_name=_("owner"),
     )
-    due_on = models.DateField("due date")
+    due_on = models.DateField(_("due date"))
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
@@ -301,7 +308,7 @@ class ActionItem(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        verbose_name = "action-plan item"
+        verbose_name = _("action-plan item")
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
@@ -29,11 +31,11 @@ from .config import BusinessArea
 class Period(models.TextChoices):
     """The part of a financial year a measure covers; the full year is preferred when scoring."""
 
-    Q1 = "q1", "Quarter 1"
-    Q2 = "q2", "Quarter 2"
-    Q3 = "q3", "Quarter 3"
-    Q4 = "q4", "Quarter 4"
-    YEAR = "year", "Full year"
+    Q1 = "q1", _("Quarter 1")
+    Q2 = "q2", _("Quarter 2")
+    Q3 = "q3", _("Quarter 3")
+    Q4 = "q4", _("Quarter 4")
+    YEAR = "year", _("Full year")
 
 
 # Later periods rank higher: the full year, then the latest quarter.
@@ -43,11 +45,11 @@ PERIOD_RANK = {Period.Q1: 1, Period.Q2: 2, Period.Q3: 3, Period.Q4: 4, Period.YE
 class MeasureField(models.TextChoices):
     """The values of a measure a criterion can read."""
 
-    PERFORMANCE = "performance_percent", "Performance against target (%)"
-    SATISFACTION = "satisfaction_percent", "Customer satisfaction (%)"
-    COMPLAINTS = "complaints_count", "Complaints (count)"
-    COMPLAINTS_PER_1000 = "complaints_per_1000_homes", "Complaints per 1,000 homes"
-    BUSINESS_CRITICAL = "business_critical", "Business critical (yes = 1, no = 0)"
+    PERFORMANCE = "performance_percent", _("Performance against target (%)")
+    SATISFACTION = "satisfaction_percent", _("Customer satisfaction (%)")
+    COMPLAINTS = "complaints_count", _("Complaints (count)")
+    COMPLAINTS_PER_1000 = "complaints_per_1000_homes", _("Complaints per 1,000 homes")
+    BUSINESS_CRITICAL = "business_critical", _("Business critical (yes = 1, no = 0)")
 
 
 percent_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))]
@@ -60,35 +62,37 @@ class Measure(models.Model):
         BusinessArea, on_delete=models.PROTECT, related_name="measures"
     )
     financial_year = models.PositiveSmallIntegerField(
-        help_text="The calendar year in which the financial year starts: 2026 for 2026/27."
+        help_text=_("The calendar year in which the financial year starts: 2026 for 2026/27.")
     )
     period = models.CharField(max_length=4, choices=Period.choices, default=Period.YEAR)
     tsm_code = models.CharField(
-        "Tenant Satisfaction Measure code",
+        _("Tenant Satisfaction Measure code"),
         max_length=10,
         blank=True,
-        help_text="For figures taken as they are from the regulator's measures, e.g. TP01, CH01.",
+        help_text=_(
+            "For figures taken as they are from the regulator's measures, e.g. TP01, CH01."
+        ),
     )
     performance_percent = models.DecimalField(
-        "performance against target (%)",
+        _("performance against target (%)"),
         max_digits=6,
         decimal_places=2,
         null=True,
         blank=True,
         validators=percent_validators,
-        help_text="How much of its target the service met: 100 means on target.",
+        help_text=_("How much of its target the service met: 100 means on target."),
     )
     satisfaction_percent = models.DecimalField(
-        "customer satisfaction (%)",
+        _("customer satisfaction (%)"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    complaints_count = models.PositiveIntegerField("complaints", null=True, blank=True)
+    complaints_count = models.PositiveIntegerField(_("complaints"), null=True, blank=True)
     complaints_per_1000_homes = models.DecimalField(
-        "complaints per 1,000 homes",
+        _("complaints per 1,000 homes"),
         max_digits=8,
         decimal_places=2,
         null=True,
@@ -156,17 +160,20 @@ class ScoringCriterion(RevisionMixin, ClusterableModel):
 
     name = models.CharField(max_length=120, unique=True)
     measure_field = models.CharField(
-        "measure", max_length=40, choices=MeasureField.choices, help_text="The figure it reads."
+        _("measure"),
+        max_length=40,
+        choices=MeasureField.choices,
+        help_text=_("The figure it reads."),
     )
     weight = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="The band's points are multiplied by this.",
+        help_text=_("The band's points are multiplied by this."),
     )
     explanation = models.TextField(
-        blank=True, help_text="Why this matters, in words a panel member can say to a resident."
+        blank=True, help_text=_("Why this matters, in words a panel member can say to a resident.")
     )
     active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -178,8 +185,10 @@ class ScoringCriterion(RevisionMixin, ClusterableModel):
         FieldPanel("explanation"),
         FieldPanel("active"),
         MultiFieldPanel(
-            [InlinePanel("bands", label="Band")],
-            heading="Bands: from (inclusive) up to (not including); leave a bound empty for none",
+            [InlinePanel("bands", label=_("Band"))],
+            heading=_(
+                "Bands: from (inclusive) up to (not including); leave a bound empty for none"
+            ),
         ),
     ]
 
@@ -187,8 +196,8 @@ class ScoringCriterion(RevisionMixin, ClusterableModel):
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = "scoring criterion"
-        verbose_name_plural = "scoring criteria"
+        verbose_name = _("scoring criterion")
+        verbose_name_plural = _("scoring criteria")
 
     def __str__(self) -> str:
         return self.name
@@ -226,10 +235,10 @@ class ScoringBand(Orderable):
 
     criterion = ParentalKey(ScoringCriterion, on_delete=models.CASCADE, related_name="bands")
     lower = models.DecimalField(
-        "from (inclusive)", max_digits=10, decimal_places=2, null=True, blank=True
+        _("from (inclusive)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     upper = models.DecimalField(
-        "up to (not including)", max_digits=10, decimal_places=2, null=True, blank=True
+        _("up to (not including)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     points = models.IntegerField()
 
@@ -238,15 +247,19 @@ class ScoringBand(Orderable):
     history = ChildHistoricalRecords()
 
     class Meta(Orderable.Meta):
-        verbose_name = "band"
+        verbose_name = _("band")
 
     def __str__(self) -> str:
-        return f"{self.describe()}: {self.points} points"
+        return ngettext(
+            "%(band)s: %(points)d point", "%(band)s: %(points)d points", self.points
+        ) % {"band": self.describe(), "points": self.points}
 
     def clean(self) -> None:
         super().clean()
         if self.lower is not None and self.upper is not None and self.lower >= self.upper:
-            raise ValidationError({"upper": "The upper bound must be above the lower bound."})
+            raise ValidationError(
+                {"upper": gettext("The upper bound must be above the lower bound.")}
+            )
 
     def contains(self, value) -> bool:
         """Whether lower <= value < upper, an empty bound being no limit."""
@@ -258,12 +271,15 @@ class ScoringBand(Orderable):
     def describe(self) -> str:
         """The band in words, e.g. "from 70 up to 80"."""
         if self.lower is None and self.upper is None:
-            return "any value"
+            return gettext("any value")
         if self.lower is None:
-            return f"below {self.upper.normalize():f}"
+            return gettext("below %(upper)s") % {"upper": f"{self.upper.normalize():f}"}
         if self.upper is None:
-            return f"{self.lower.normalize():f} or more"
-        return f"from {self.lower.normalize():f} up to {self.upper.normalize():f}"
+            return gettext("%(lower)s or more") % {"lower": f"{self.lower.normalize():f}"}
+        return gettext("from %(lower)s up to %(upper)s") % {
+            "lower": f"{self.lower.normalize():f}",
+            "upper": f"{self.upper.normalize():f}",
+        }
 
 
 class Score(models.Model):

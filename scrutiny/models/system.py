@@ -4,6 +4,8 @@ the log of changes as each user may read it."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 
@@ -29,17 +31,17 @@ class ReferenceCounter(models.Model):
 class MessageChannel(models.TextChoices):
     """How a message reached its recipient."""
 
-    EMAIL = "email", "Email"
-    LETTER = "letter", "Letter"
+    EMAIL = "email", pgettext_lazy("message channel", "Email")
+    LETTER = "letter", pgettext_lazy("message channel", "Letter")
 
 
 class MessageState(models.TextChoices):
     """Where a message is: an email sent or failed, a letter waiting to be posted or posted."""
 
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed (tried again)"
-    TO_POST = "to_post", "To post"
-    POSTED = "posted", "Posted"
+    SENT = "sent", pgettext_lazy("message state", "Sent")
+    FAILED = "failed", pgettext_lazy("message state", "Failed (tried again)")
+    TO_POST = "to_post", pgettext_lazy("message state", "To post")
+    POSTED = "posted", pgettext_lazy("message state", "Posted")
 
 
 class SentEmail(models.Model):
@@ -50,16 +52,18 @@ class SentEmail(models.Model):
     """
 
     key = models.CharField(max_length=200, unique=True)
-    to = models.TextField("email to", blank=True)
+    to = models.TextField(_("email to"), blank=True)
     subject = models.CharField(max_length=255)
-    sent_at = models.DateTimeField("written", default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("written"), default=timezone.now, db_index=True)
     to_resident = models.BooleanField(
-        default=False, db_index=True, help_text="A message to a resident: listed in the outbox."
+        default=False, db_index=True, help_text=_("A message to a resident: listed in the outbox.")
     )
-    recipient_name = models.CharField("to", max_length=200, blank=True)
-    postal_address = models.TextField(blank=True, help_text="Where a letter is posted.")
+    recipient_name = models.CharField(
+        pgettext_lazy("a message's recipient", "to"), max_length=200, blank=True
+    )
+    postal_address = models.TextField(blank=True, help_text=_("Where a letter is posted."))
     reference = models.CharField(
-        max_length=40, blank=True, db_index=True, help_text="The record the message is about."
+        max_length=40, blank=True, db_index=True, help_text=_("The record the message is about.")
     )
     channel = models.CharField(
         max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL
@@ -68,8 +72,8 @@ class SentEmail(models.Model):
         max_length=10, choices=MessageState.choices, default=MessageState.SENT, db_index=True
     )
     failed_at = models.DateTimeField(null=True, blank=True)
-    body = models.TextField(blank=True, help_text="A letter's words, as printed.")
-    sender = models.TextField(blank=True, help_text="A letter's address block, as printed.")
+    body = models.TextField(blank=True, help_text=_("A letter's words, as printed."))
+    sender = models.TextField(blank=True, help_text=_("A letter's address block, as printed."))
     posted_at = models.DateTimeField(null=True, blank=True)
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,8 +85,8 @@ class SentEmail(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
-        verbose_name = "message to a resident"
-        verbose_name_plural = "outbox"
+        verbose_name = _("message to a resident")
+        verbose_name_plural = _("outbox")
         permissions = [("post_letters", "Can print letters to residents and mark them posted")]
 
     def __str__(self) -> str:
@@ -100,12 +104,12 @@ class FormAttempts(models.Model):
     begin.
     """
 
-    key = models.CharField(max_length=100, help_text="The form and the hashed address.")
-    hour = models.PositiveIntegerField(db_index=True, help_text="Hours since 1970 (UTC).")
+    key = models.CharField(max_length=100, help_text=_("The form and the hashed address."))
+    hour = models.PositiveIntegerField(db_index=True, help_text=_("Hours since 1970 (UTC)."))
     attempts = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name_plural = "form attempts"
+        verbose_name_plural = _("form attempts")
         constraints = [
             models.UniqueConstraint(fields=["key", "hour"], name="one_count_per_form_address_hour")
         ]
@@ -124,11 +128,11 @@ class ChangeHistory(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("view_history", "Can see and export the history of every change")]
-        verbose_name = "change history"
-        verbose_name_plural = "change history"
+        verbose_name = _("change history")
+        verbose_name_plural = _("change history")
 
     def __str__(self) -> str:
-        return "Change history"
+        return gettext("Change history")
 
 
 class RecordLogEntryManager(ModelLogEntryManager):
@@ -156,5 +160,5 @@ class RecordLogEntry(ModelLogEntry):
     class Meta:
         proxy = True
         default_permissions = ()
-        verbose_name = "log entry"
-        verbose_name_plural = "log entries"
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")

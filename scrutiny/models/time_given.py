@@ -7,6 +7,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .membership import PanelMember
@@ -16,21 +19,21 @@ class TrainingSession(models.Model):
     """A course or session offered to members: what, when, by whom, how long and its cost."""
 
     title = models.CharField(max_length=200)
-    held_on = models.DateField("date")
-    provider = models.CharField(max_length=200, help_text="Who runs it, e.g. 'TPAS'.")
+    held_on = models.DateField(_("date"))
+    provider = models.CharField(max_length=200, help_text=_("Who runs it, e.g. 'TPAS'."))
     hours = models.DecimalField(
         max_digits=4,
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("40"))],
-        help_text="How long it lasts; attended hours count towards a member's days.",
+        help_text=_("How long it lasts; attended hours count towards a member's days."),
     )
     cost = models.DecimalField(
-        "cost (£)",
+        _("cost (£)"),
         max_digits=8,
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
-        help_text="What the organisation pays for it, for the yearly outcomes.",
+        help_text=_("What the organisation pays for it, for the yearly outcomes."),
     )
     description = models.TextField(blank=True)
 
@@ -38,18 +41,18 @@ class TrainingSession(models.Model):
 
     class Meta:
         ordering = ["-held_on", "title"]
-        verbose_name = "training session"
+        verbose_name = _("training session")
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on:%-d %B %Y})"
+        return f"{self.title} ({date_format(self.held_on, 'j F Y')})"
 
 
 class PlaceStatus(models.TextChoices):
-    OFFERED = "offered", "Offered"
-    BOOKED = "booked", "Booked"
-    ATTENDED = "attended", "Attended"
-    MISSED = "missed", "Did not attend"
-    DECLINED = "declined", "Declined or cancelled"
+    OFFERED = "offered", pgettext_lazy("training place", "Offered")
+    BOOKED = "booked", pgettext_lazy("training place", "Booked")
+    ATTENDED = "attended", pgettext_lazy("training place", "Attended")
+    MISSED = "missed", pgettext_lazy("training place", "Did not attend")
+    DECLINED = "declined", pgettext_lazy("training place", "Declined or cancelled")
 
 
 class TrainingPlace(models.Model):
@@ -66,26 +69,29 @@ class TrainingPlace(models.Model):
 
     class Meta:
         ordering = ["-session__held_on", "member__user__last_name"]
-        verbose_name = "training place"
+        verbose_name = _("training place")
         constraints = [
             models.UniqueConstraint(fields=["session", "member"], name="one_place_per_member")
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} on {self.session}"
+        return gettext("%(member)s on %(session)s") % {
+            "member": self.member,
+            "session": self.session,
+        }
 
 
 class Activity(models.TextChoices):
-    INTERVIEWS = "interviews", "Customer or staff interviews"
-    EVIDENCE = "evidence", "Reading evidence or performance information"
-    SITE_VISIT = "site_visit", "Site visit or mystery shopping"
-    TRAINING = "training", "Training not booked here (reading, e-learning)"
-    OTHER = "other", "Other scrutiny work"
+    INTERVIEWS = "interviews", _("Customer or staff interviews")
+    EVIDENCE = "evidence", _("Reading evidence or performance information")
+    SITE_VISIT = "site_visit", _("Site visit or mystery shopping")
+    TRAINING = "training", _("Training not booked here (reading, e-learning)")
+    OTHER = "other", _("Other scrutiny work")
 
 
 class TimeStatus(models.TextChoices):
-    LOGGED = "logged", "Counted"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    LOGGED = "logged", pgettext_lazy("time given status", "Counted")
+    WITHDRAWN = "withdrawn", pgettext_lazy("time given status", "Withdrawn")
 
 
 class TimeEntry(models.Model):
@@ -93,7 +99,7 @@ class TimeEntry(models.Model):
 
     member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="time_entries")
     activity = models.CharField(max_length=20, choices=Activity.choices)
-    worked_on = models.DateField("date")
+    worked_on = models.DateField(_("date"))
     hours = models.DecimalField(
         max_digits=4,
         decimal_places=1,
@@ -105,9 +111,9 @@ class TimeEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Leave empty for work for the panel as a whole.",
+        help_text=_("Leave empty for work for the panel as a whole."),
     )
-    note = models.CharField("what you did", max_length=255, blank=True)
+    note = models.CharField(_("what you did"), max_length=255, blank=True)
     status = models.CharField(
         max_length=12, choices=TimeStatus.choices, default=TimeStatus.LOGGED, db_index=True
     )
@@ -120,8 +126,12 @@ class TimeEntry(models.Model):
 
     class Meta:
         ordering = ["-worked_on", "-pk"]
-        verbose_name = "time given"
-        verbose_name_plural = "time given"
+        verbose_name = _("time given")
+        verbose_name_plural = _("time given")
 
     def __str__(self) -> str:
-        return f"{self.hours} hours on {self.worked_on:%-d %B %Y}: {self.get_activity_display()}"
+        return gettext("%(hours)s hours on %(date)s: %(activity)s") % {
+            "hours": self.hours,
+            "date": date_format(self.worked_on, "j F Y"),
+            "activity": self.get_activity_display(),
+        }

@@ -3,6 +3,9 @@
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask
 
 from .calls import CallForScrutiny
@@ -15,7 +18,11 @@ from .meetings import PanelMeeting
 def meeting_label(meeting: PanelMeeting) -> str:
     """A meeting as the decision form lists it: its name, day and time."""
     when = timezone.localtime(meeting.starts_at)
-    return f"{meeting.title or meeting.get_kind_display()}, {when:%A %-d %B %Y at %H:%M}"
+    return gettext("%(meeting)s, %(day)s at %(time)s") % {
+        "meeting": meeting.title or meeting.get_kind_display(),
+        "day": date_format(when, "l j F Y"),
+        "time": date_format(when, "H:i"),
+    }
 
 
 class DecisionForm(forms.Form):
@@ -26,35 +33,39 @@ class DecisionForm(forms.Form):
     the call was on the agenda is chosen to begin with.
     """
 
-    meeting = forms.ChoiceField(label="Meeting at which the panel decided")
+    meeting = forms.ChoiceField(label=_("Meeting at which the panel decided"))
     reasons = forms.CharField(
-        label="Reasons the resident will read",
-        help_text=(
+        label=_("Reasons the resident will read"),
+        help_text=_(
             "Sent to the resident word for word, in the decision email and on their tracking "
             "page. Write to them in plain English."
         ),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Give the panel's reasons."},
+        error_messages={"required": _("Give the panel's reasons.")},
     )
 
     def __init__(self, *args, call: CallForScrutiny | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["meeting"]
-        field.error_messages["required"] = "Choose the meeting."
-        field.error_messages["invalid_choice"] = (
+        field.error_messages["required"] = gettext("Choose the meeting.")
+        field.error_messages["invalid_choice"] = gettext(
             "Choose one of the meetings listed: the panel decides at a formal meeting that "
             "has taken place since the call reached it."
         )
         since = call.awaiting_panel_since if call is not None else None
         meetings = list(PanelMeeting.objects.held_since(since)[:12]) if call is not None else []
-        field.choices = [("", "Choose the meeting")] + [
+        field.choices = [("", gettext("Choose the meeting"))] + [
             (str(meeting.pk), meeting_label(meeting)) for meeting in meetings
         ]
-        if call is not None and not meetings:
-            field.help_text = (
-                "No formal meeting has taken place since this call reached the panel"
-                + (f" on {timezone.localtime(since):%-d %B %Y}" if since else "")
-                + ": record the decision after the meeting at which the panel takes it."
+        if call is not None and not meetings and since:
+            field.help_text = gettext(
+                "No formal meeting has taken place since this call reached the panel on "
+                "%(date)s: record the decision after the meeting at which the panel takes it."
+            ) % {"date": date_format(timezone.localtime(since), "j F Y")}
+        elif call is not None and not meetings:
+            field.help_text = gettext(
+                "No formal meeting has taken place since this call reached the panel: record "
+                "the decision after the meeting at which the panel takes it."
             )
         elif call is not None and not self.is_bound:
             agenda = {call.agenda_meeting_id} | set(
@@ -69,40 +80,42 @@ class DecisionForm(forms.Form):
 
 class NotAcceptedForm(DecisionForm):
     reason = forms.ChoiceField(
-        label="Category for reporting",
-        help_text=(
+        label=_("Category for reporting"),
+        help_text=_(
             "A coded reason, kept with the decision so that officers can count why calls are "
             "not accepted. The resident is not shown it: they read your reasons."
         ),
-        error_messages={"required": "Choose a category."},
+        error_messages={"required": _("Choose a category.")},
     )
     avenues = forms.CharField(
-        label="What the resident can do first",
+        label=_("What the resident can do first"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say which avenues remain open to the resident."},
+        error_messages={"required": _("Say which avenues remain open to the resident.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", "Choose a category")] + [
+        self.fields["reason"].choices = [("", gettext("Choose a category"))] + [
             (reason.code, reason.label) for reason in NotAcceptedReason.objects.filter(active=True)
         ]
 
 
 class MonitoringForm(DecisionForm):
     watching = forms.CharField(
-        label="What the panel will watch",
-        help_text="For example the measures or complaints it will look at. Told to the resident.",
+        label=_("What the panel will watch"),
+        help_text=_(
+            "For example the measures or complaints it will look at. Told to the resident."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what the panel will watch."},
+        error_messages={"required": _("Say what the panel will watch.")},
     )
     review_on = forms.DateField(
-        label="Review date",
-        help_text="When the panel looks again; officers are reminded on the day.",
+        label=_("Review date"),
+        help_text=_("When the panel looks again; officers are reminded on the day."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Give the review date.",
-            "invalid": "Give the review date as a date, such as 3 March 2027.",
+            "required": _("Give the review date."),
+            "invalid": _("Give the review date as a date, such as 3 March 2027."),
         },
     )
 
@@ -114,16 +127,16 @@ class MonitoringForm(DecisionForm):
     def clean_review_on(self):
         review_on = self.cleaned_data["review_on"]
         if review_on <= timezone.localdate():
-            raise forms.ValidationError("The review date must be after today.")
+            raise forms.ValidationError(gettext("The review date must be after today."))
         return review_on.isoformat()
 
 
 class SeriousFailureForm(DecisionForm):
     immediate_recommendations = forms.CharField(
-        label="Immediate recommendations",
-        help_text="Sent at once to the head of operations for the service.",
+        label=_("Immediate recommendations"),
+        help_text=_("Sent at once to the head of operations for the service."),
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Write the panel's immediate recommendations."},
+        error_messages={"required": _("Write the panel's immediate recommendations.")},
     )
 
 
@@ -168,11 +181,11 @@ class PanelDecisionTask(AbstractGroupApprovalTask):
 
     @classmethod
     def get_description(cls):
-        return (
+        return _(
             "Members of the chosen groups take the panel's decision: not accepted yet, "
             "refer for monitoring, accept, or serious failure."
         )
 
     class Meta:
-        verbose_name = "Panel decision task"
-        verbose_name_plural = "Panel decision tasks"
+        verbose_name = _("Panel decision task")
+        verbose_name_plural = _("Panel decision tasks")

@@ -5,6 +5,7 @@ from contextlib import suppress
 
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from scrutiny import forms, pipeline, ratelimit, selectors
 from scrutiny.models import PetitionSignature
@@ -20,11 +21,11 @@ def signature_link_outcome(signature, action: str) -> tuple[bool, str]:
     if action == "withdraw":
         return signature.withdrawn_at is not None, ""
     if signature.withdrawn_at or signature.invalidated_at:
-        return False, "This signature can no longer be confirmed."
+        return False, _("This signature can no longer be confirmed.")
     if signature.confirmed_at:
         return True, ""
     if not signature.petition.is_open:
-        return False, "This petition closed before the signature was confirmed."
+        return False, _("This petition closed before the signature was confirmed.")
     return False, ""
 
 

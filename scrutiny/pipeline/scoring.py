@@ -84,7 +84,7 @@ def score_breakdown(
     if bonus is None:
         bonus = ScrutinySettings.load().community_call_bonus if call is not None else 0
     measure = measure_for(business_area=business_area, year=year)
-    labels = dict(MeasureField.choices)
+    labels = {value: str(label) for value, label in MeasureField.choices}
     rows = []
     subtotal = Decimal("0")
     for criterion in criteria:
