@@ -9,6 +9,7 @@ from django.db import IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_q.brokers import get_broker
 from django_q.brokers.orm import ORM
 from django_q.conf import Conf
@@ -191,8 +192,8 @@ def organisation_address_block(config) -> str:
     """The organisation's name, postal address, phone and email, as a letter heads them."""
     lines = [config.organisation_name, *config.contact_address.splitlines()]
     if config.contact_phone:
-        lines.append(f"Phone: {config.contact_phone}")
-    lines.append(f"Email: {config.contact_email}")
+        lines.append(_("Phone: %(phone)s") % {"phone": config.contact_phone})
+    lines.append(_("Email: %(email)s") % {"email": config.contact_email})
     return "\n".join(line.strip() for line in lines if line.strip())
 
 
