@@ -1249,7 +1249,7 @@ def _refusal(machine: Machine, record, move: Move, state) -> str:
         moment = timezone.localtime(moment)
         when = {"time": date_format(moment, "H:i"), "date": date_format(moment, "j F Y")}
         if move.done and move.done in reached_by:
-            # Translators: who is a person's name, or "the system".
+            # Translators: in place of a person's name, for a change no person made.
             by = who or pgettext("who made a change", "the system")
             return ALREADY[move.done] % {"record": name, "who": by, **when}
     template = move.refusal or gettext_lazy(

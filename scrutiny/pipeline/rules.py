@@ -329,8 +329,8 @@ def appeal_panel_problems(*, appeal: Appeal, members) -> list[str]:
     }
     if chosen < config.appeal_panel_minimum:
         reasons.append(
-            # Translators: the count is of the members chosen; the minimum is always several.
             ngettext(
+                # Translators: the count is of the members chosen; the minimum is always several.
                 "An appeal panel needs at least %(minimum)s members; %(chosen)s was chosen.",
                 "An appeal panel needs at least %(minimum)s members; %(chosen)s were chosen.",
                 chosen,
