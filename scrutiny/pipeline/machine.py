@@ -1252,9 +1252,7 @@ def _refusal(machine: Machine, record, move: Move, state) -> str:
             # Translators: in place of a person's name, for a change no person made.
             by = who or pgettext("who made a change", "the system")
             return ALREADY[move.done] % {"record": name, "who": by, **when}
-    template = move.refusal or gettext_lazy(
-        "%(record)s is %(state)s, so it cannot be moved with “%(label)s”."
-    )
+    template = move.refusal or _("%(record)s is %(state)s, so it cannot be moved with “%(label)s”.")
     message = template % {"record": name, "state": state_label, "label": move.label}
     if move.done and last is not None:
         if who is None:

@@ -38,9 +38,6 @@ REQUIRED = ["business_area", "financial_year"]
 MAX_ROWS = 2000
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
-PERIODS = {value: value for value in Period.values} | {
-    label.lower(): value for value, label in Period.choices
-}
 YEAR_PATTERN = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 
 
@@ -139,6 +136,14 @@ def _read_table(data: bytes, filename: str) -> list[list[str]]:
     raise ImportRefused(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
 
 
+def _periods() -> dict[str, str]:
+    """The periods a file may name, by code or by label (as labels read now: they may be
+    translated, so they are not read when the module is imported)."""
+    return {value: value for value in Period.values} | {
+        str(label).lower(): value for value, label in Period.choices
+    }
+
+
 def _year(text: str) -> int:
     match = YEAR_PATTERN.match(text.replace(".0", "") if text.endswith(".0") else text)
     if not match:
@@ -204,12 +209,13 @@ def _parse_row(number: int, row: dict, areas: dict) -> MeasureRow:
     def period(text):
         if not text:
             return Period.YEAR
-        if text.lower() not in PERIODS:
+        periods = _periods()
+        if text.lower() not in periods:
             raise CellRefused(
                 _("Row %(row)s: the period '%(value)s' should be one of q1, q2, q3, q4 or year."),
                 value=text,
             )
-        return PERIODS[text.lower()]
+        return periods[text.lower()]
 
     check("period", period)
     values["tsm_code"] = row.get("tsm_code", "").upper()[:10]

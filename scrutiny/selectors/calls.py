@@ -174,8 +174,8 @@ CLOSED_FOR_RESIDENT = {
 def call_stage_for_resident(call: CallForScrutiny) -> str:
     """The call's stage in plain English, as the resident sees it."""
     if call.status == CallStatus.CLOSED and call.closure in CLOSED_FOR_RESIDENT:
-        return CLOSED_FOR_RESIDENT[call.closure]
-    return RESIDENT_STAGES[CallStatus(call.status)]
+        return str(CLOSED_FOR_RESIDENT[call.closure])
+    return str(RESIDENT_STAGES[CallStatus(call.status)])
 
 
 # What reference and postcode (or email) show: where the call is, in a word or two. Not the
@@ -201,7 +201,7 @@ BARE_STAGES = {
 
 def call_bare_stage(call: CallForScrutiny) -> str:
     """The call's stage in a word or two, for someone who gave a postcode, not the code."""
-    return BARE_STAGES[CallStatus(call.status)]
+    return str(BARE_STAGES[CallStatus(call.status)])
 
 
 def call_timeline(call: CallForScrutiny) -> list[tuple]:

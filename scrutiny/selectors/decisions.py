@@ -25,7 +25,7 @@ DECISION_SENTENCES = {
 
 def decision_in_plain_english(decision) -> str:
     """One sentence a resident understands for a panel decision."""
-    return DECISION_SENTENCES[decision.outcome]
+    return str(DECISION_SENTENCES[decision.outcome])
 
 
 def call_latest_decision(call: CallForScrutiny):

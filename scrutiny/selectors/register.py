@@ -78,7 +78,7 @@ def register_entry(row: dict) -> RegisterEntry:
         received=timezone.localdate(row["submitted_at"]),
         decided=timezone.localdate(row["latest_decided_at"]),
         outcome=row["latest_outcome"],
-        outcome_label=OUTCOME_WORDS.get(row["latest_outcome"], row["latest_outcome"]),
+        outcome_label=str(OUTCOME_WORDS.get(row["latest_outcome"], row["latest_outcome"])),
         reasons=row["latest_reasons"],
     )
 
