@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from .ratelimit import client_address, counted_address
@@ -50,18 +51,22 @@ def cool_off() -> timedelta:
     return get_cool_off() or timedelta(0)
 
 
-def _minutes(delta: timedelta) -> str:
-    minutes = max(1, round(delta.total_seconds() / 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+def _minutes(delta: timedelta) -> int:
+    return max(1, round(delta.total_seconds() / 60))
 
 
 def lockout_message() -> str:
     """What a locked-out person reads on the login page."""
-    return (
+    minutes = _minutes(cool_off())
+    return ngettext(
         "Too many failed sign-ins. Signing in to this account, or from your network, is paused "
-        f"for {_minutes(cool_off())}. Wait that long and try again, or ask an administrator to "
-        "unlock it."
-    )
+        "for %(minutes)s minute. Wait that long and try again, or ask an administrator to "
+        "unlock it.",
+        "Too many failed sign-ins. Signing in to this account, or from your network, is paused "
+        "for %(minutes)s minutes. Wait that long and try again, or ask an administrator to "
+        "unlock it.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -34,6 +34,9 @@ from dataclasses import asdict, dataclass, fields
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .financial_years import (
     current_financial_year,
@@ -121,51 +124,54 @@ class Outcomes:
 
     def sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Every figure as (label, value), under a heading: the admin, the CSV, the public page."""
-        minimum = "met" if self.minimum_met else "not met"
-        as_at = f"{self.overdue_as_at.day} {self.overdue_as_at:%B %Y}"
+        if self.minimum_met:
+            minimum = _("%(minimum)s (met)") % {"minimum": self.reviews_minimum}
+        else:
+            minimum = _("%(minimum)s (not met)") % {"minimum": self.reviews_minimum}
+        as_at = date_format(self.overdue_as_at, "j F Y")
         return [
             (
-                "Calls for scrutiny",
+                _("Calls for scrutiny"),
                 [
-                    ("Calls for scrutiny received", str(self.calls_received)),
-                    ("Panel decisions taken", str(self.decisions)),
-                    ("Accepted for review", str(self.accepted)),
-                    ("Of which accepted on appeal", str(self.accepted_on_appeal)),
-                    ("Not accepted yet", str(self.not_accepted)),
-                    ("Referred for monitoring", str(self.monitoring)),
-                    ("Serious failure", str(self.serious_failure)),
-                    ("Appeals received", str(self.appealed)),
-                    ("Appeals upheld", str(self.appeals_upheld)),
-                    ("Median days from call to first decision", self.median_days_label),
-                    ("Calls in that median", str(self.calls_timed)),
+                    (_("Calls for scrutiny received"), str(self.calls_received)),
+                    (_("Panel decisions taken"), str(self.decisions)),
+                    (_("Accepted for review"), str(self.accepted)),
+                    (_("Of which accepted on appeal"), str(self.accepted_on_appeal)),
+                    (pgettext("decision on a call", "Not accepted yet"), str(self.not_accepted)),
+                    (_("Referred for monitoring"), str(self.monitoring)),
+                    (pgettext("decision on a call", "Serious failure"), str(self.serious_failure)),
+                    (_("Appeals received"), str(self.appealed)),
+                    (_("Appeals upheld"), str(self.appeals_upheld)),
+                    (_("Median days from call to first decision"), self.median_days_label),
+                    (_("Calls in that median"), str(self.calls_timed)),
                 ],
             ),
             (
-                "Reviews",
+                _("Reviews"),
                 [
-                    ("Reviews in the programme", str(self.reviews_in_programme)),
-                    ("Reviews completed (report published)", str(self.reviews_completed)),
-                    ("Minimum reviews a year", f"{self.reviews_minimum} ({minimum})"),
+                    (_("Reviews in the programme"), str(self.reviews_in_programme)),
+                    (_("Reviews completed (report published)"), str(self.reviews_completed)),
+                    (_("Minimum reviews a year"), minimum),
                 ],
             ),
             (
-                "Recommendations and actions",
+                _("Recommendations and actions"),
                 [
-                    ("Recommendations made", str(self.recommendations_made)),
+                    (_("Recommendations made"), str(self.recommendations_made)),
                     (
-                        "Recommendations accepted (fully or partly)",
+                        _("Recommendations accepted (fully or partly)"),
                         str(self.recommendations_accepted),
                     ),
-                    ("Recommendations implemented", str(self.recommendations_implemented)),
-                    (f"Actions overdue on {as_at}", str(self.actions_overdue)),
+                    (_("Recommendations implemented"), str(self.recommendations_implemented)),
+                    (_("Actions overdue on %(date)s") % {"date": as_at}, str(self.actions_overdue)),
                 ],
             ),
             (
-                "Training and time given",
+                _("Training and time given"),
                 [
-                    ("Training sessions held", str(self.training_sessions)),
-                    ("Hours of training attended by members", f"{self.training_hours:g}"),
-                    ("Hours of scrutiny work logged by members", f"{self.logged_hours:g}"),
+                    (_("Training sessions held"), str(self.training_sessions)),
+                    (_("Hours of training attended by members"), f"{self.training_hours:g}"),
+                    (_("Hours of scrutiny work logged by members"), f"{self.logged_hours:g}"),
                 ],
             ),
         ]
@@ -221,7 +227,9 @@ def outcomes_for_year(year: int, *, today: datetime.date | None = None) -> Outco
     today = today or timezone.localdate()
     first, last = financial_year_bounds(year)
     if first > today:
-        raise YearNotStarted(f"{financial_year_label(year)} has not started yet.")
+        raise YearNotStarted(
+            _("%(year)s has not started yet.") % {"year": financial_year_label(year)}
+        )
     closed = last < today
     start, end = _day_start(first), _day_start(last + datetime.timedelta(days=1))
     in_year = {"gte": start, "lt": end}
@@ -398,7 +406,12 @@ def bar_chart(
                 value_y=top + LABEL_OFFSET + 8 + 21,
             )
         )
-    description = "; ".join(f"{label}: {value}" for label, value in bars) + "."
+    # Translators: the chart's figures for a screen reader, one "label: value" after another.
+    figures = pgettext("between a chart's figures", "; ").join(
+        pgettext("a chart's figure", "%(label)s: %(value)s") % {"label": label, "value": value}
+        for label, value in bars
+    )
+    description = pgettext("a chart's figures", "%(figures)s.") % {"figures": figures}
     return BarChart(
         slug=slug,
         title=title,
@@ -412,29 +425,33 @@ def bar_chart(
 
 def outcome_charts(outcomes: Outcomes) -> list[BarChart]:
     """The report's two charts: the panel's decisions, and what came of recommendations."""
-    label = outcomes.year_label
+    year = {"year": outcomes.year_label}
     return [
         bar_chart(
             slug="decisions",
-            title=f"Decisions on calls for scrutiny, with calls accepted on appeal, {label}",
-            label_heading="Outcome",
-            value_heading="Decisions",
+            title=_("Decisions on calls for scrutiny, with calls accepted on appeal, %(year)s")
+            % year,
+            label_heading=pgettext("heading of a chart's labels", "Outcome"),
+            value_heading=pgettext("heading of a chart's figures", "Decisions"),
             bars=[
-                ("Accepted for review", outcomes.accepted),
-                ("Not accepted yet", outcomes.not_accepted),
-                ("Referred for monitoring", outcomes.monitoring),
-                ("Serious failure", outcomes.serious_failure),
+                (_("Accepted for review"), outcomes.accepted),
+                (pgettext("decision on a call", "Not accepted yet"), outcomes.not_accepted),
+                (_("Referred for monitoring"), outcomes.monitoring),
+                (pgettext("decision on a call", "Serious failure"), outcomes.serious_failure),
             ],
         ),
         bar_chart(
             slug="recommendations",
-            title=f"Recommendations from reviews, {label}",
-            label_heading="Stage",
-            value_heading="Recommendations",
+            title=_("Recommendations from reviews, %(year)s") % year,
+            label_heading=pgettext("heading of a chart's labels", "Stage"),
+            value_heading=pgettext("heading of a chart's figures", "Recommendations"),
             bars=[
-                ("Made", outcomes.recommendations_made),
-                ("Accepted (fully or partly)", outcomes.recommendations_accepted),
-                ("Implemented", outcomes.recommendations_implemented),
+                (pgettext("recommendations", "Made"), outcomes.recommendations_made),
+                (
+                    pgettext("recommendations", "Accepted (fully or partly)"),
+                    outcomes.recommendations_accepted,
+                ),
+                (pgettext("recommendations", "Implemented"), outcomes.recommendations_implemented),
             ],
         ),
     ]

@@ -25,7 +25,10 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import ScrutinySettings
 
@@ -68,7 +71,7 @@ def _local_url_fetcher_class():
             if urlsplit(url).scheme in ("http", "https"):
                 local = _local_path(url)
                 if local is not None:
-                    mime_type, _ = mimetypes.guess_type(local.name)
+                    mime_type, _encoding = mimetypes.guess_type(local.name)
                     return URLFetcherResponse(
                         url,
                         local.read_bytes(),
@@ -121,10 +124,10 @@ class ReportPdf:
 
 def file_size_label(size: int) -> str:
     if size < 1024:
-        return f"{size} bytes"
+        return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
     if size < 1024 * 1024:
-        return f"{round(size / 1024)} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        return _("%(size)s KB") % {"size": round(size / 1024)}
+    return _("%(size)s MB") % {"size": number_format(round(size / (1024 * 1024), 1), 1)}
 
 
 def _base_url(page) -> str:
@@ -158,7 +161,7 @@ def review_report_html(review, *, draft: bool = False) -> str:
             "print": True,
             "generated_on": timezone.localdate(),
             "document_title": review.title,
-            "document_subject": f"Scrutiny review report: {review.title}",
+            "document_subject": _("Scrutiny review report: %(title)s") % {"title": review.title},
         },
     )
 
@@ -192,7 +195,8 @@ def outcomes_report_html(page) -> str:
             "draft": not page.live,
             "print": True,
             "document_title": page.title,
-            "document_subject": f"Scrutiny outcomes report {page.financial_year_label}",
+            "document_subject": _("Scrutiny outcomes report %(year)s")
+            % {"year": page.financial_year_label},
         },
     )
 

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from .access_codes import format_access_code
 from .models import (
@@ -234,7 +235,12 @@ def send_petition_milestone(petition_pk: int, milestone: str) -> bool:
         template="petition_milestone",
         context={
             "petition": petition,
-            "milestone": {"1/3": "a third", "2/3": "two thirds"}.get(milestone, milestone),
+            "milestone": {
+                # Translators: as in "has passed a third of its target", "a third of the way".
+                "1/3": pgettext("a petition's milestone", "a third"),
+                "2/3": pgettext("a petition's milestone", "two thirds"),
+            }.get(milestone, milestone),
+            "fraction": milestone,
             "count": petition_count(petition),
         },
     )

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.utils import get_user_display_name
 from wagtail.log_actions import log
 
@@ -44,9 +46,9 @@ DUE_SOON = "due_soon"
 OVERDUE = "overdue"
 STILL_OVERDUE = "still_overdue"
 REMINDER_STAGES = {
-    DUE_SOON: "Due soon",
-    OVERDUE: "Overdue",
-    STILL_OVERDUE: "Still overdue",
+    DUE_SOON: gettext_lazy("Due soon"),
+    OVERDUE: gettext_lazy("Overdue"),
+    STILL_OVERDUE: gettext_lazy("Still overdue"),
 }
 
 
@@ -92,14 +94,20 @@ def _locked_recommendation(recommendation: Recommendation) -> Recommendation:
     )
     if not report_published(recommendation.page):
         raise ActionRefused(
-            f"The report of “{recommendation.page.title}” is not published, so its "
-            "recommendations cannot be answered yet."
+            _(
+                "The report of “%(review)s” is not published, so its recommendations cannot be "
+                "answered yet."
+            )
+            % {"review": recommendation.page.title}
         )
     if _left_out_of_the_draft(recommendation):
         raise ActionRefused(
-            f"The latest draft of “{recommendation.page.title}” takes this recommendation out of "
-            "the report, so it cannot be answered. Ask whoever is editing the report to put it "
-            "back in the draft."
+            _(
+                "The latest draft of “%(review)s” takes this recommendation out of the report, "
+                "so it cannot be answered. Ask whoever is editing the report to put it back in "
+                "the draft."
+            )
+            % {"review": recommendation.page.title}
         )
     return recommendation
 
@@ -141,23 +149,28 @@ def recommendation_respond(
     """Record or change the response to a recommendation of a published report."""
     if not permissions.can_respond(user, recommendation):
         raise PermissionDenied(
-            "Only the responsible head of operations or a manager may respond to a recommendation."
+            _(
+                "Only the responsible head of operations or a manager may respond to a "
+                "recommendation."
+            )
         )
     recommendation = _locked_recommendation(recommendation)
     try:
         decision = ResponseDecision(decision)
     except ValueError as error:
-        raise ActionRefused("Choose whether the recommendation is accepted.") from error
+        raise ActionRefused(_("Choose whether the recommendation is accepted.")) from error
     reasons = (reasons or "").strip()
     if not reasons:
-        raise ActionRefused("Give the reasons for the response.")
+        raise ActionRefused(_("Give the reasons for the response."))
     if (
         decision == ResponseDecision.NOT_ACCEPTED
         and ActionItem.objects.open().filter(recommendation=recommendation).exists()
     ):
         raise ActionRefused(
-            "This recommendation has open actions: cancel them before recording that it is "
-            "not accepted."
+            _(
+                "This recommendation has open actions: cancel them before recording that it is "
+                "not accepted."
+            )
         )
     now = timezone.now()
     response = _response_of(recommendation)
@@ -166,7 +179,7 @@ def recommendation_respond(
         previous = None
     else:
         if response.decision == decision and response.reasons == reasons:
-            raise ActionRefused("Nothing was changed.")
+            raise ActionRefused(_("Nothing was changed."))
         previous = response.decision
         if response.plan_agreed_at is not None:
             response.plan_changed_at = now
@@ -186,21 +199,33 @@ def recommendation_respond(
     return response
 
 
-def _owner(chosen, *, default, where: str, current=None):
+def _owner(chosen, *, default, area=None, current=None):
     """The owner chosen, or the default for this plan when nobody is chosen.
 
     A newly named owner must be someone who may be named on the record (see
-    permissions.may_be_named); the owner an action already has may stay.
+    permissions.may_be_named); the owner an action already has may stay. `area` is the service
+    whose head of operations is the default (None: the action's own service).
     """
     owner = chosen or default
     if owner is None:
+        if area is None:
+            raise ActionRefused(
+                _(
+                    "Choose the owner of this action: the service has no head of operations "
+                    "recorded."
+                )
+            )
         raise ActionRefused(
-            f"Choose the owner of this action: {where} has no head of operations recorded."
+            _("Choose the owner of this action: %(area)s has no head of operations recorded.")
+            % {"area": area}
         )
     if (current is None or owner.pk != current.pk) and not permissions.may_be_named(owner):
         raise ActionRefused(
-            f"{person_name(owner)} cannot sign in to the admin, so cannot own an action: "
-            "choose someone who can."
+            _(
+                "%(name)s cannot sign in to the admin, so cannot own an action: choose someone "
+                "who can."
+            )
+            % {"name": person_name(owner)}
         )
     return owner
 
@@ -208,13 +233,13 @@ def _owner(chosen, *, default, where: str, current=None):
 def _action_text(action: str) -> str:
     action = (action or "").strip()
     if not action:
-        raise ActionRefused("Say what the action is.")
+        raise ActionRefused(_("Say what the action is."))
     return action
 
 
 def _due_date(due_on) -> datetime.date:
     if not isinstance(due_on, datetime.date):
-        raise ActionRefused("Give the date the action is due.")
+        raise ActionRefused(_("Give the date the action is due."))
     return due_on
 
 
@@ -234,30 +259,31 @@ def action_add(
     (or, for a decision, the service's head of operations).
     """
     if (recommendation is None) == (decision is None):
-        raise ActionRefused("An action answers one recommendation or one decision.")
+        raise ActionRefused(_("An action answers one recommendation or one decision."))
     response = None
     if recommendation is not None:
         if not permissions.can_plan_actions(user, recommendation):
-            raise PermissionDenied("Only officers and managers may add actions.")
+            raise PermissionDenied(_("Only officers and managers may add actions."))
         recommendation = _locked_recommendation(recommendation)
         response = _response_of(recommendation)
         if response is None or not response.needs_plan:
             raise ActionRefused(
-                "Record the response first: actions follow a recommendation that is accepted "
-                "or partly accepted."
+                _(
+                    "Record the response first: actions follow a recommendation that is "
+                    "accepted or partly accepted."
+                )
             )
         default = recommendation.responsible_person
-        where = str(recommendation.page.business_area)
+        area = recommendation.page.business_area
     else:
         if not permissions.can_plan_actions(user):
-            raise PermissionDenied("Only officers and managers may add actions.")
+            raise PermissionDenied(_("Only officers and managers may add actions."))
         decision = PanelDecision.objects.select_related("call__business_area").get(pk=decision.pk)
         if decision.outcome != DecisionOutcome.SERIOUS_FAILURE:
-            raise ActionRefused("Only a serious-failure decision has actions of its own.")
+            raise ActionRefused(_("Only a serious-failure decision has actions of its own."))
         area = decision.call.business_area
         default = area.head_of_operations
-        where = str(area)
-    owner = _owner(owner, default=default, where=where)
+    owner = _owner(owner, default=default, area=area)
     now = timezone.now()
     item = ActionItem(
         recommendation=recommendation,
@@ -304,7 +330,7 @@ def _locked_item(item: ActionItem) -> ActionItem:
 
 def _check_may_plan(user, item: ActionItem) -> None:
     if not permissions.can_plan_actions(user, item.recommendation):
-        raise PermissionDenied("Only officers and managers may change actions.")
+        raise PermissionDenied(_("Only officers and managers may change actions."))
 
 
 @transaction.atomic
@@ -323,7 +349,7 @@ def action_change(
         if item.recommendation_id
         else item.decision.call.business_area.head_of_operations
     )
-    owner = _owner(owner, default=default, where="the service", current=item.owner)
+    owner = _owner(owner, default=default, current=item.owner)
     new = {"action": _action_text(action), "owner": owner, "due_on": _due_date(due_on)}
     changed = {
         field: [_logged(getattr(item, field)), _logged(value)]
@@ -331,7 +357,7 @@ def action_change(
         if getattr(item, field) != value
     }
     if not changed:
-        raise ActionRefused("Nothing was changed.")
+        raise ActionRefused(_("Nothing was changed."))
     item = machine.apply(item, "change", user=user, changes=new, data=_about(item) | changed)
     if item.recommendation_id:
         _mark_plan_changed(_response_of(item.recommendation), user=user, now=timezone.now())
@@ -357,18 +383,18 @@ def action_progress(
     try:
         status = ActionStatus(status)
     except ValueError as error:
-        raise ActionRefused("Choose the action's status.") from error
+        raise ActionRefused(_("Choose the action's status.")) from error
     note = (note or "").strip()
     previous = ActionStatus(item.status)
     if status == previous and not note:
-        raise ActionRefused("Choose a new status or write a progress note.")
+        raise ActionRefused(_("Choose a new status or write a progress note."))
     if status == ActionStatus.CANCELLED and status != previous and not note:
-        raise ActionRefused("Say in the progress note why the action is cancelled.")
+        raise ActionRefused(_("Say in the progress note why the action is cancelled."))
     today = timezone.localdate()
     completed = None
     if status == ActionStatus.DONE:
         if completed_on is not None and completed_on > today:
-            raise ActionRefused("The day the action was done cannot be in the future.")
+            raise ActionRefused(_("The day the action was done cannot be in the future."))
         completed = item.completed_on
         if status != previous or completed_on is not None:
             completed = completed_on or today
@@ -397,17 +423,19 @@ def action_progress(
 def action_plan_agree(*, recommendation: Recommendation, user) -> RecommendationResponse:
     """The panel agrees the action plan of an accepted or partly accepted recommendation."""
     if not permissions.can_agree_action_plan(user):
-        raise PermissionDenied("Only panel members agree action plans.")
+        raise PermissionDenied(_("Only panel members agree action plans."))
     recommendation = _locked_recommendation(recommendation)
     response = _response_of(recommendation)
     if response is None or not response.needs_plan:
         raise ActionRefused(
-            "There is no plan to agree: the recommendation has no response, or was not accepted."
+            _("There is no plan to agree: the recommendation has no response, or was not accepted.")
         )
     if not recommendation.actions.exclude(status=ActionStatus.CANCELLED).exists():
-        raise ActionRefused("The plan has no actions yet: add them before the panel agrees it.")
+        raise ActionRefused(_("The plan has no actions yet: add them before the panel agrees it."))
     if response.plan_agreed_at is not None and not response.changed_since_agreed:
-        raise ActionRefused("The panel has already agreed this plan, and it has not changed since.")
+        raise ActionRefused(
+            _("The panel has already agreed this plan, and it has not changed since.")
+        )
     response.plan_agreed_at = timezone.now()
     response.plan_agreed_by = user
     response._history_user = user

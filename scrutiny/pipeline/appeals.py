@@ -12,6 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from .. import permissions
@@ -46,46 +49,55 @@ class AppealNotFound(TransitionNotAllowed):
 
 
 def _contact_sentence(config: ScrutinySettings) -> str:
-    where = f"email {config.contact_email}"
-    if config.contact_address.strip():
-        where += " or write to " + ", ".join(
-            line.strip() for line in config.contact_address.splitlines() if line.strip()
+    contact = {"role": config.contact_role, "email": config.contact_email}
+    address = [line.strip() for line in config.contact_address.splitlines() if line.strip()]
+    if not address:
+        return (
+            _(
+                "If you think there is a good reason your appeal is late, contact the %(role)s: "
+                "email %(email)s."
+            )
+            % contact
         )
-    return (
-        "If you think there is a good reason your appeal is late, "
-        f"contact the {config.contact_role}: {where}."
-    )
+    return _(
+        # Translators: the address is the organisation's postal address, its lines joined by ", ".
+        "If you think there is a good reason your appeal is late, contact the %(role)s: email "
+        "%(email)s or write to %(address)s."
+    ) % {**contact, "address": ", ".join(address)}
 
 
 def appeal_refusal(*, decision: PanelDecision | None, today=None) -> str | None:
     """Why an appeal on this decision cannot be made today, or None if it can."""
     if decision is None:
-        return "The panel has not decided on this call yet, so there is no decision to appeal."
+        return _("The panel has not decided on this call yet, so there is no decision to appeal.")
     if not decision.appealable:
-        return f"The panel accepted {decision.call.reference}, so there is no decision to appeal."
+        return _("The panel accepted %(reference)s, so there is no decision to appeal.") % {
+            "reference": decision.call.reference
+        }
     if Appeal.objects.filter(decision=decision).exists():
-        return (
-            f"The panel's decision on {decision.call.reference} has already been appealed. "
-            "There can be one appeal on each decision, and the appeal panel's decision is final."
-        )
+        return _(
+            "The panel's decision on %(reference)s has already been appealed. There can be one "
+            "appeal on each decision, and the appeal panel's decision is final."
+        ) % {"reference": decision.call.reference}
     today = today or timezone.localdate()
     if decision.appeal_deadline is None or today > decision.appeal_deadline:
         config = ScrutinySettings.load()
-        last = decision.appeal_deadline.strftime("%A %-d %B %Y") if decision.appeal_deadline else ""
-        return (
-            f"The last day to appeal against the panel's decision on {decision.call.reference} "
-            f"was {last}, so we cannot accept this appeal. " + _contact_sentence(config)
-        )
+        last = date_format(decision.appeal_deadline, "l j F Y") if decision.appeal_deadline else ""
+        refusal = _(
+            "The last day to appeal against the panel's decision on %(reference)s was %(date)s, "
+            "so we cannot accept this appeal."
+        ) % {"reference": decision.call.reference, "date": last}
+        return f"{refusal} {_contact_sentence(config)}"
     call = CallForScrutiny.objects.only("reference", "status").get(pk=decision.call_id)
     if call.status != CALL_STATUS_FOR_OUTCOME[decision.outcome]:
-        return (
-            f"{call.reference} has moved on since the panel's decision (it is now "
-            f"{call.get_status_display().lower()}), so the decision can no longer be appealed."
-        )
+        return _(
+            "%(reference)s has moved on since the panel's decision (it is now %(status)s), so "
+            "the decision can no longer be appealed."
+        ) % {"reference": call.reference, "status": call.get_status_display().lower()}
     return None
 
 
-NOT_FOUND = (
+NOT_FOUND = gettext_lazy(
     "We could not find a call with that reference and access code. Check both against the "
     "email or letter we sent you."
 )
@@ -107,7 +119,7 @@ def appeal_submit(
 
     call = call_find_for_resident(reference=reference, access_code=access_code)
     if call is None:
-        raise AppealNotFound(NOT_FOUND)
+        raise AppealNotFound(str(NOT_FOUND))
     return _appeal_receive(call=call, grounds=grounds, evidence=evidence)
 
 
@@ -129,13 +141,13 @@ def appeal_record_for_resident(
     the officer and how the appeal came.
     """
     if not permissions.can_manage_appeals(user):
-        raise PermissionDenied("Only scrutiny officers may record an appeal for a resident.")
+        raise PermissionDenied(_("Only scrutiny officers may record an appeal for a resident."))
     if received_via == ReceivedVia.WEB:
-        raise AppealRefused("Say how the appeal reached us: by post, by phone or in person.")
+        raise AppealRefused(_("Say how the appeal reached us: by post, by phone or in person."))
     today = timezone.localdate()
     received_on = received_on or today
     if received_on > today:
-        raise AppealRefused("The day the appeal reached us cannot be in the future.")
+        raise AppealRefused(_("The day the appeal reached us cannot be in the future."))
     return _appeal_receive(
         call=call,
         grounds=grounds,
@@ -161,9 +173,11 @@ def _appeal_receive(
     decision = call.decisions.order_by("-decided_at", "-pk").first()
     if decision is not None and received_on is not None and received_on < decision.sent_on:
         raise AppealRefused(
-            f"The panel's decision on {call.reference} was sent on "
-            f"{decision.sent_on.strftime('%-d %B %Y')}: an appeal against it cannot have "
-            "reached us before that day."
+            _(
+                "The panel's decision on %(reference)s was sent on %(date)s: an appeal against "
+                "it cannot have reached us before that day."
+            )
+            % {"reference": call.reference, "date": date_format(decision.sent_on, "j F Y")}
         )
     problem = appeal_refusal(decision=decision, today=received_on)
     if problem:
@@ -171,9 +185,9 @@ def _appeal_receive(
     grounds = (grounds or "").strip()
     if not grounds:
         raise AppealRefused(
-            "Write down the resident's grounds for appeal, as their letter gives them."
+            _("Write down the resident's grounds for appeal, as their letter gives them.")
             if recorded_by
-            else "Tell us why you are appealing."
+            else _("Tell us why you are appealing.")
         )
     now = timezone.now()
     for_resident = recorded_by is not None
@@ -238,15 +252,15 @@ def _locked(appeal: Appeal) -> Appeal:
     return Appeal.objects.select_for_update().select_related("call", "decision").get(pk=appeal.pk)
 
 
-def _check_officer(user, what: str) -> None:
+def _check_officer(user, refusal: str) -> None:
     if not permissions.can_manage_appeals(user):
-        raise PermissionDenied(f"Only scrutiny officers may {what}.")
+        raise PermissionDenied(refusal)
 
 
 @transaction.atomic
 def appeal_convene(*, appeal: Appeal, members: Iterable, user) -> Appeal:
     """Set the appeal panel, once every rule is met; it can be changed until the decision."""
-    _check_officer(user, "convene an appeal panel")
+    _check_officer(user, _("Only scrutiny officers may convene an appeal panel."))
     members = list({member.pk: member for member in members}.values())
     appeal = machine.apply(
         appeal,
@@ -268,20 +282,20 @@ def appeal_decide(
     *, appeal: Appeal, outcome: str, reasons: str, user, direction: str = ""
 ) -> Appeal:
     """Record the appeal panel's final decision; an upheld appeal moves the call as directed."""
-    _check_officer(user, "record an appeal decision")
+    _check_officer(user, _("Only scrutiny officers may record an appeal decision."))
     try:
         outcome = AppealOutcome(outcome)
     except ValueError as error:
-        raise AppealRefused("Choose whether the appeal is upheld or dismissed.") from error
+        raise AppealRefused(_("Choose whether the appeal is upheld or dismissed.")) from error
     reasons = (reasons or "").strip()
     if not reasons:
-        raise AppealRefused("Give the appeal panel's reasons.")
+        raise AppealRefused(_("Give the appeal panel's reasons."))
     if outcome == AppealOutcome.UPHELD:
         try:
             direction = AppealDirection(direction)
         except ValueError as error:
             raise AppealRefused(
-                "Say whether the call returns to the panel or is accepted."
+                _("Say whether the call returns to the panel or is accepted.")
             ) from error
     else:
         direction = ""

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
@@ -134,7 +135,7 @@ def call_submit(
     now = timezone.now()
     on_behalf = received_via != ReceivedVia.WEB
     if on_behalf and (recorded_by is None or not permissions.can_enter_for_resident(recorded_by)):
-        raise PermissionDenied("Only scrutiny officers enter a call for a resident.")
+        raise PermissionDenied(_("Only scrutiny officers enter a call for a resident."))
     received = min(received_at or now, now)
     call = CallForScrutiny(
         **fields,
@@ -180,7 +181,9 @@ def call_move(*, call: CallForScrutiny, transition: str, user) -> CallForScrutin
     """Move a call along the first stages with one of the officers' buttons."""
     move = machine.CALL.move(transition)
     if not move.button:
-        raise TransitionNotAllowed(f"'{move.label}' is not one of the officers' buttons.")
+        raise TransitionNotAllowed(
+            _("'%(label)s' is not one of the officers' buttons.") % {"label": move.label}
+        )
     previous = call.status
     call = machine.apply(call, transition, user=user)
     call_arrived(call=call, previous=previous, user=user)
@@ -243,7 +246,7 @@ def call_close(
     The reason is told to the resident; an open petition closes with the call.
     """
     if closure not in CLOSING_MOVES:
-        raise TransitionNotAllowed("Choose why the call is closing.")
+        raise TransitionNotAllowed(_("Choose why the call is closing."))
     reason = (reason or "").strip()
     previous = call.status
     call = machine.apply(
@@ -288,9 +291,11 @@ def call_close_not_accepted(*, call: CallForScrutiny) -> CallForScrutiny:
 def call_assign(*, call: CallForScrutiny, officer, user) -> CallForScrutiny:
     """Give a call to an officer (or to nobody), who then supports the resident."""
     if not permissions.can_manage_calls(user):
-        raise PermissionDenied("Only scrutiny officers may assign calls.")
+        raise PermissionDenied(_("Only scrutiny officers may assign calls."))
     if officer is not None and not permissions.is_officer(officer):
-        raise TransitionNotAllowed(f"{officer} is not a scrutiny officer.")
+        raise TransitionNotAllowed(
+            _("%(officer)s is not a scrutiny officer.") % {"officer": officer}
+        )
     call = _locked(call)
     call.assigned_officer = officer
     call._history_user = user
@@ -308,10 +313,10 @@ def call_assign(*, call: CallForScrutiny, officer, user) -> CallForScrutiny:
 def call_add_note(*, call: CallForScrutiny, text: str, user) -> CallNote:
     """Add an internal note to a call."""
     if not permissions.can_manage_calls(user):
-        raise PermissionDenied("Only scrutiny officers may add notes.")
+        raise PermissionDenied(_("Only scrutiny officers may add notes."))
     text = text.strip()
     if not text:
-        raise TransitionNotAllowed("Write the note before saving it.")
+        raise TransitionNotAllowed(_("Write the note before saving it."))
     note = CallNote(call=call, author=user, text=text)
     note._history_user = user
     note.save()
@@ -323,12 +328,17 @@ def call_add_note(*, call: CallForScrutiny, text: str, user) -> CallNote:
 def call_mark_support_given(*, call: CallForScrutiny, user) -> CallForScrutiny:
     """Record that an officer has helped the resident who asked for support."""
     if not permissions.can_manage_calls(user):
-        raise PermissionDenied("Only scrutiny officers may record support.")
+        raise PermissionDenied(_("Only scrutiny officers may record support."))
     call = _locked(call)
     if not call.support_requested:
-        raise TransitionNotAllowed(f"The resident did not ask for support on {call.reference}.")
+        raise TransitionNotAllowed(
+            _("The resident did not ask for support on %(reference)s.")
+            % {"reference": call.reference}
+        )
     if call.support_given_at:
-        raise TransitionNotAllowed(f"Support on {call.reference} is already recorded.")
+        raise TransitionNotAllowed(
+            _("Support on %(reference)s is already recorded.") % {"reference": call.reference}
+        )
     call.support_given_at = timezone.now()
     call._history_user = user
     call.save(update_fields=["support_given_at"])
@@ -342,9 +352,9 @@ def call_correct(
 ) -> CallForScrutiny:
     """Correct which service a call is about, or how many households it affects."""
     if not permissions.can_manage_calls(user):
-        raise PermissionDenied("Only scrutiny officers may correct a call.")
+        raise PermissionDenied(_("Only scrutiny officers may correct a call."))
     if households_affected is not None and households_affected < 0:
-        raise TransitionNotAllowed("The number of households cannot be negative.")
+        raise TransitionNotAllowed(_("The number of households cannot be negative."))
     call = _locked(call)
     changed = {}
     if business_area is not None and business_area.pk != call.business_area_id:
@@ -354,7 +364,7 @@ def call_correct(
         changed["households_affected"] = [call.households_affected, households_affected]
         call.households_affected = households_affected
     if not changed:
-        raise TransitionNotAllowed("Nothing was changed.")
+        raise TransitionNotAllowed(_("Nothing was changed."))
     call._history_user = user
     call.save(update_fields=["business_area", "households_affected"])
     log(instance=call, action="scrutiny.call.correct", user=user, data=changed)
@@ -370,11 +380,12 @@ def call_issue_access_code(*, call: CallForScrutiny, user) -> str:
     the code.
     """
     if not permissions.can_manage_calls(user):
-        raise PermissionDenied("Only scrutiny officers may issue an access code.")
+        raise PermissionDenied(_("Only scrutiny officers may issue an access code."))
     call = _locked(call)
     if call.anonymised_at:
         raise TransitionNotAllowed(
-            f"{call.reference} has been anonymised: there is nobody to give a code to."
+            _("%(reference)s has been anonymised: there is nobody to give a code to.")
+            % {"reference": call.reference}
         )
     now = timezone.now()
     call.access_code = new_access_code()

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..history import acting_as
@@ -50,7 +51,7 @@ def _date(value) -> datetime.date | None:
         return datetime.date.fromisoformat(str(value))
     except ValueError as error:
         raise DecisionIncomplete(
-            "Give the review date as a date, for example 3 March 2027."
+            _("Give the review date as a date, for example 3 March 2027.")
         ) from error
 
 
@@ -75,14 +76,16 @@ def call_decide(
     for monitoring says what the panel will watch and when it will look again.
     """
     if not permissions.may_decide_calls(user):
-        raise PermissionDenied("Only panel members may take the panel's decision.")
+        raise PermissionDenied(_("Only panel members may take the panel's decision."))
     try:
         outcome = DecisionOutcome(outcome)
     except ValueError as error:
-        raise TransitionNotAllowed(f"'{outcome}' is not one of the panel's decisions.") from error
+        raise TransitionNotAllowed(
+            _("'%(outcome)s' is not one of the panel's decisions.") % {"outcome": outcome}
+        ) from error
     reasons = (reasons or "").strip()
     if not reasons:
-        raise DecisionIncomplete("Give the panel's reasons.")
+        raise DecisionIncomplete(_("Give the panel's reasons."))
     if isinstance(meeting, PanelMeeting):
         meeting_obj = meeting
     else:
@@ -95,18 +98,18 @@ def call_decide(
     if outcome == DecisionOutcome.NOT_ACCEPTED:
         reason_obj = NotAcceptedReason.objects.filter(code=reason or "", active=True).first()
         if reason_obj is None:
-            raise DecisionIncomplete("Choose a reason for not accepting the call yet.")
+            raise DecisionIncomplete(_("Choose a reason for not accepting the call yet."))
         if not avenues.strip():
-            raise DecisionIncomplete("Say which avenues remain open to the resident.")
+            raise DecisionIncomplete(_("Say which avenues remain open to the resident."))
     if outcome == DecisionOutcome.SERIOUS_FAILURE and not immediate_recommendations.strip():
-        raise DecisionIncomplete("Write the panel's immediate recommendations.")
+        raise DecisionIncomplete(_("Write the panel's immediate recommendations."))
     review_date = None
     if outcome == DecisionOutcome.MONITORING:
         if not watching.strip():
-            raise DecisionIncomplete("Say what the panel will watch.")
+            raise DecisionIncomplete(_("Say what the panel will watch."))
         review_date = _date(review_on) or monitoring_review_default()
         if review_date <= timezone.localdate():
-            raise DecisionIncomplete("The review date must be after today.")
+            raise DecisionIncomplete(_("The review date must be after today."))
 
     now = timezone.now()
     sent_on = timezone.localdate(now)

@@ -22,6 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
@@ -90,6 +92,7 @@ class Move:
     """One allowed change of a record's state."""
 
     name: str
+    # What people read: the button, the history. `name` is the move's identifier.
     label: str
     sources: frozenset
     # None: the record stays where it is (a panel changed, a review date put back).
@@ -98,16 +101,17 @@ class Move:
     # A permission name, or a predicate (user, record) -> bool; None for the resident's own
     # moves and the system's, which their operations alone make.
     permission: str | Callable | None = None
-    # Who may make it, for the refusal: "Only {who} may ...".
-    who: str = ""
+    # The refusal, in one sentence, of a user who may not make it: "Only ... may ...".
+    forbidden: str = ""
     guards: tuple[Guard, ...] = ()
     # Tasks queued with the record's primary key once the move commits.
     notify: tuple[str, ...] = ()
     # Offered as a button on the record's admin page.
     button: bool = False
-    # Past tense shared by moves of one kind ("decided"), for "already decided by ... at ...".
+    # The kind of move, shared by moves of one kind ("decided"): a key of ALREADY, which says
+    # "already decided by ... at ...".
     done: str = ""
-    # The refusal when the record is not in a source state: {record}, {state} and {label}.
+    # The refusal when the record is not in a source state: %(record)s, %(state)s, %(label)s.
     refusal: str = ""
 
 
@@ -133,7 +137,7 @@ class Machine:
         for move in self.moves:
             if move.name == name:
                 return move
-        raise TransitionNotAllowed(f"There is no step called '{name}'.")
+        raise TransitionNotAllowed(_("There is no step called '%(name)s'.") % {"name": name})
 
     def state_of(self, record) -> str:
         return getattr(record, self.field)
@@ -174,8 +178,47 @@ def permits(move: Move, user, record=None) -> bool:
 C = CallStatus
 BEFORE_PANEL = frozenset({C.SUBMITTED, C.TRIAGE, C.GATHERING_EVIDENCE})
 DECIDED_NOT_ACCEPTED = frozenset({C.NOT_ACCEPTED, C.MONITORING, C.SERIOUS_FAILURE})
-OFFICERS = "scrutiny officers"
-NOT_AWAITING = "{record} is {state}, not awaiting the panel, so no decision can be taken on it."
+NOT_AWAITING = gettext_lazy(
+    "%(record)s is %(state)s, not awaiting the panel, so no decision can be taken on it."
+)
+SCHEDULE_FORBIDDEN = gettext_lazy(
+    "Only scrutiny officers and panel members may schedule into a review."
+)
+
+# "Already ... by ... at ...", for each kind of move (`Move.done`): the refusal of a second
+# person who makes the same kind of move on a record that the first has just made.
+ALREADY = {
+    "decided": gettext_lazy("%(record)s was already decided by %(who)s at %(time)s on %(date)s."),
+    "moved": gettext_lazy("%(record)s was already moved by %(who)s at %(time)s on %(date)s."),
+    "closed": gettext_lazy("%(record)s was already closed by %(who)s at %(time)s on %(date)s."),
+    "scheduled": gettext_lazy(
+        "%(record)s was already scheduled by %(who)s at %(time)s on %(date)s."
+    ),
+    "escalated": gettext_lazy(
+        "%(record)s was already escalated by %(who)s at %(time)s on %(date)s."
+    ),
+    "extended": gettext_lazy("%(record)s was already extended by %(who)s at %(time)s on %(date)s."),
+    "concluded": gettext_lazy(
+        "%(record)s was already concluded by %(who)s at %(time)s on %(date)s."
+    ),
+    "recorded as held": gettext_lazy(
+        "%(record)s was already recorded as held by %(who)s at %(time)s on %(date)s."
+    ),
+    "cancelled": gettext_lazy(
+        "%(record)s was already cancelled by %(who)s at %(time)s on %(date)s."
+    ),
+    "appointed": gettext_lazy(
+        "%(record)s was already appointed by %(who)s at %(time)s on %(date)s."
+    ),
+    "recorded": gettext_lazy("%(record)s was already recorded by %(who)s at %(time)s on %(date)s."),
+    "withdrawn": gettext_lazy(
+        "%(record)s was already withdrawn by %(who)s at %(time)s on %(date)s."
+    ),
+    "agreed": gettext_lazy("%(record)s was already agreed by %(who)s at %(time)s on %(date)s."),
+    "acknowledged": gettext_lazy(
+        "%(record)s was already acknowledged by %(who)s at %(time)s on %(date)s."
+    ),
+}
 
 
 def _decide(outcome: str, label: str) -> Move:
@@ -186,7 +229,7 @@ def _decide(outcome: str, label: str) -> Move:
         outcome,
         "scrutiny.call.decide",
         permission="scrutiny.decide_call",
-        who="panel members",
+        forbidden=gettext_lazy("Only panel members may take the panel's decision."),
         guards=(rules.meeting_held,),
         done="decided",
         refusal=NOT_AWAITING,
@@ -199,130 +242,148 @@ CALL = Machine(
     name_of=lambda call: call.reference,
     final=frozenset({C.CLOSED}),
     moves=(
-        Move("submit", "Submit", frozenset({BORN}), C.SUBMITTED, "scrutiny.call.submit"),
+        Move(
+            "submit",
+            pgettext_lazy("move of a call", "Submit"),
+            frozenset({BORN}),
+            C.SUBMITTED,
+            "scrutiny.call.submit",
+        ),
         Move(
             "start_triage",
-            "Start triage",
+            gettext_lazy("Start triage"),
             frozenset({C.SUBMITTED}),
             C.TRIAGE,
             "scrutiny.call.move",
             permission="scrutiny.move_call",
+            forbidden=gettext_lazy("You may not start triage."),
             button=True,
             done="moved",
         ),
         Move(
             "gather_evidence",
-            "Gather evidence",
+            gettext_lazy("Gather evidence"),
             frozenset({C.TRIAGE}),
             C.GATHERING_EVIDENCE,
             "scrutiny.call.move",
             permission="scrutiny.move_call",
+            forbidden=gettext_lazy("You may not gather evidence."),
             button=True,
             done="moved",
         ),
         Move(
             "send_to_panel",
-            "Send to the panel",
+            gettext_lazy("Send to the panel"),
             frozenset({C.TRIAGE, C.GATHERING_EVIDENCE}),
             C.AWAITING_PANEL,
             "scrutiny.call.move",
             permission="scrutiny.move_call",
+            forbidden=gettext_lazy("You may not send to the panel."),
             button=True,
             done="moved",
         ),
         Move(
             "return_to_triage",
-            "Return to triage",
+            gettext_lazy("Return to triage"),
             frozenset({C.GATHERING_EVIDENCE, C.AWAITING_PANEL}),
             C.TRIAGE,
             "scrutiny.call.move",
             permission="scrutiny.move_call",
+            forbidden=gettext_lazy("You may not return to triage."),
             button=True,
             done="moved",
         ),
         # The petition reached its target: the call goes to the panel by itself.
         Move(
             "target_reached",
-            "Petition target reached",
+            gettext_lazy("Petition target reached"),
             frozenset({C.GATHERING_EVIDENCE}),
             C.AWAITING_PANEL,
             "scrutiny.call.move",
         ),
-        _decide(C.NOT_ACCEPTED, "Not accepted yet"),
-        _decide(C.MONITORING, "Refer for monitoring"),
-        _decide(C.ACCEPTED, "Accept"),
-        _decide(C.SERIOUS_FAILURE, "Serious failure"),
+        _decide(C.NOT_ACCEPTED, pgettext_lazy("decision on a call", "Not accepted yet")),
+        _decide(C.MONITORING, gettext_lazy("Refer for monitoring")),
+        _decide(C.ACCEPTED, pgettext_lazy("decision on a call", "Accept")),
+        _decide(C.SERIOUS_FAILURE, pgettext_lazy("decision on a call", "Serious failure")),
         # Ends before the panel's decision, each with a reason told to the resident.
         Move(
             "withdraw",
-            "Record that the resident withdrew it",
+            gettext_lazy("Record that the resident withdrew it"),
             BEFORE_PANEL | {C.AWAITING_PANEL},
             C.CLOSED,
             "scrutiny.call.withdraw",
             permission="scrutiny.move_call",
-            who=OFFICERS,
-            guards=(rules.text_given("Say why the resident withdrew the call."),),
+            forbidden=gettext_lazy(
+                "Only scrutiny officers may record that the resident withdrew it."
+            ),
+            guards=(rules.text_given(gettext_lazy("Say why the resident withdrew the call.")),),
             notify=("scrutiny.tasks.send_call_closed",),
             done="closed",
         ),
         Move(
             "close_duplicate",
-            "Close it as a duplicate",
+            gettext_lazy("Close it as a duplicate"),
             BEFORE_PANEL | {C.AWAITING_PANEL},
             C.CLOSED,
             "scrutiny.call.duplicate",
             permission="scrutiny.move_call",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may close it as a duplicate."),
             guards=(
                 rules.duplicate_of_another,
-                rules.text_given("Say why the call repeats the other one."),
+                rules.text_given(gettext_lazy("Say why the call repeats the other one.")),
             ),
             notify=("scrutiny.tasks.send_call_closed",),
             done="closed",
         ),
         Move(
             "close_out_of_scope",
-            "Close it as out of scope",
+            gettext_lazy("Close it as out of scope"),
             BEFORE_PANEL,
             C.CLOSED,
             "scrutiny.call.out_of_scope",
             permission="scrutiny.move_call",
-            who=OFFICERS,
-            guards=(rules.text_given("Say why the call is outside what the panel can look at."),),
+            forbidden=gettext_lazy("Only scrutiny officers may close it as out of scope."),
+            guards=(
+                rules.text_given(
+                    gettext_lazy("Say why the call is outside what the panel can look at.")
+                ),
+            ),
             notify=("scrutiny.tasks.send_call_closed",),
             done="closed",
-            refusal="{record} is {state}: only the panel can decide on it now.",
+            refusal=gettext_lazy("%(record)s is %(state)s: only the panel can decide on it now."),
         ),
         # After the panel's decision.
         Move(
             "schedule",
-            "Schedule into a review",
+            gettext_lazy("Schedule into a review"),
             frozenset({C.ACCEPTED}),
             C.SCHEDULED,
             "scrutiny.call.schedule",
             permission="scrutiny.schedule_review",
-            who="scrutiny officers and panel members",
+            forbidden=SCHEDULE_FORBIDDEN,
             guards=(rules.review_not_reported,),
             done="scheduled",
-            refusal="{record} is {state}, not accepted, so it cannot be scheduled.",
+            refusal=gettext_lazy(
+                "%(record)s is %(state)s, not accepted, so it cannot be scheduled."
+            ),
         ),
         Move(
             "start_review",
-            "The review started",
+            gettext_lazy("The review started"),
             frozenset({C.SCHEDULED}),
             C.IN_REVIEW,
             "scrutiny.call.review",
         ),
         Move(
             "report",
-            "The review reported",
+            gettext_lazy("The review reported"),
             frozenset({C.SCHEDULED, C.IN_REVIEW}),
             C.REPORTED,
             "scrutiny.call.review",
         ),
         Move(
             "close_reviewed",
-            "The review's action plan is complete",
+            gettext_lazy("The review's action plan is complete"),
             frozenset({C.SCHEDULED, C.IN_REVIEW, C.REPORTED}),
             C.CLOSED,
             "scrutiny.call.close",
@@ -330,25 +391,27 @@ CALL = Machine(
         ),
         Move(
             "appeal_return",
-            "Returned to the panel on appeal",
+            gettext_lazy("Returned to the panel on appeal"),
             DECIDED_NOT_ACCEPTED,
             C.AWAITING_PANEL,
             "scrutiny.call.appeal_decided",
             permission="scrutiny.change_appeal",
-            who=OFFICERS,
+            forbidden=gettext_lazy(
+                "Only scrutiny officers may return a call to the panel on appeal."
+            ),
         ),
         Move(
             "appeal_accept",
-            "Accepted on appeal",
+            gettext_lazy("Accepted on appeal"),
             DECIDED_NOT_ACCEPTED,
             C.ACCEPTED,
             "scrutiny.call.appeal_decided",
             permission="scrutiny.change_appeal",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may accept a call on appeal."),
         ),
         Move(
             "close_not_accepted",
-            "The time to appeal has passed",
+            gettext_lazy("The time to appeal has passed"),
             frozenset({C.NOT_ACCEPTED}),
             C.CLOSED,
             "scrutiny.call.close",
@@ -356,29 +419,29 @@ CALL = Machine(
         ),
         Move(
             "monitoring_improved",
-            "Close it: the service improved",
+            gettext_lazy("Close it: the service improved"),
             frozenset({C.MONITORING}),
             C.CLOSED,
             "scrutiny.call.monitoring",
             permission="scrutiny.change_monitoring",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may close it: the service improved."),
             guards=(rules.no_appeal_pending,),
             done="closed",
         ),
         Move(
             "monitoring_escalated",
-            "Escalate to the panel",
+            gettext_lazy("Escalate to the panel"),
             frozenset({C.MONITORING}),
             C.AWAITING_PANEL,
             "scrutiny.call.monitoring",
             permission="scrutiny.change_monitoring",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may escalate to the panel."),
             guards=(rules.no_appeal_pending,),
             done="escalated",
         ),
         Move(
             "serious_failure_resolved",
-            "The serious failure was put right",
+            gettext_lazy("The serious failure was put right"),
             frozenset({C.SERIOUS_FAILURE}),
             C.CLOSED,
             "scrutiny.call.close",
@@ -391,44 +454,52 @@ CALL = Machine(
 M = MonitoringStatus
 MONITORING = Machine(
     model=Monitoring,
-    name_of=lambda monitoring: f"The monitoring of {monitoring.call.reference}",
+    name_of=lambda monitoring: (
+        _("The monitoring of %(reference)s") % {"reference": monitoring.call.reference}
+    ),
     log_on=lambda monitoring: monitoring.call,
     final=frozenset({M.IMPROVED, M.ESCALATED, M.ENDED_BY_APPEAL}),
     moves=(
-        Move("start", "Refer for monitoring", frozenset({BORN}), M.WATCHING, "scrutiny.monitoring"),
+        Move(
+            "start",
+            gettext_lazy("Refer for monitoring"),
+            frozenset({BORN}),
+            M.WATCHING,
+            "scrutiny.monitoring",
+        ),
         Move(
             "extend",
-            "Extend the monitoring",
+            gettext_lazy("Extend the monitoring"),
             frozenset({M.WATCHING}),
             None,
             "scrutiny.monitoring.extend",
             permission="scrutiny.change_monitoring",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may extend the monitoring."),
             done="extended",
         ),
         Move(
             "improved",
-            "Close it: the service improved",
+            gettext_lazy("Close it: the service improved"),
             frozenset({M.WATCHING}),
             M.IMPROVED,
             "scrutiny.monitoring.conclude",
             permission="scrutiny.change_monitoring",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may close it: the service improved."),
             done="concluded",
         ),
         Move(
             "escalate",
-            "Escalate to the panel",
+            gettext_lazy("Escalate to the panel"),
             frozenset({M.WATCHING}),
             M.ESCALATED,
             "scrutiny.monitoring.conclude",
             permission="scrutiny.change_monitoring",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may escalate to the panel."),
             done="concluded",
         ),
         Move(
             "end_by_appeal",
-            "Ended by an appeal",
+            gettext_lazy("Ended by an appeal"),
             frozenset({M.WATCHING}),
             M.ENDED_BY_APPEAL,
             "scrutiny.monitoring.conclude",
@@ -439,33 +510,33 @@ MONITORING = Machine(
 P = PetitionStatus
 PETITION = Machine(
     model=Petition,
-    name_of=lambda petition: f"The petition “{petition.title}”",
+    name_of=lambda petition: _("The petition “%(title)s”") % {"title": petition.title},
     final=frozenset({P.CLOSED}),
     moves=(
         Move(
             "open",
-            "Open a petition",
+            gettext_lazy("Open a petition"),
             frozenset({BORN, P.DRAFT}),
             P.OPEN,
             "scrutiny.petition.open",
             permission="scrutiny.add_petition",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may open a petition."),
         ),
         Move(
             "close",
-            "Close the petition",
+            gettext_lazy("Close the petition"),
             frozenset({P.OPEN, P.DRAFT}),
             P.CLOSED,
             "scrutiny.petition.close",
             permission="scrutiny.change_petition",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may close the petition."),
             notify=("scrutiny.tasks.send_petition_closed",),
             done="closed",
         ),
         # On its closing date, or when its call ends: by the system.
         Move(
             "expire",
-            "Closing date passed",
+            gettext_lazy("Closing date passed"),
             frozenset({P.OPEN, P.DRAFT}),
             P.CLOSED,
             "scrutiny.petition.close",
@@ -479,31 +550,31 @@ MS = MeetingStatus
 MEETING = Machine(
     model=PanelMeeting,
     final=frozenset({MS.HELD, MS.CANCELLED}),
-    name_of=lambda meeting: f"The meeting “{meeting}”",
+    name_of=lambda meeting: _("The meeting “%(meeting)s”") % {"meeting": meeting},
     moves=(
         Move(
             "hold",
-            "Record as held",
+            gettext_lazy("Record as held"),
             frozenset({MS.SCHEDULED}),
             MS.HELD,
             "scrutiny.meeting.held",
             permission="scrutiny.change_panelmeeting",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may record a meeting as held."),
             guards=(rules.meeting_begun,),
             done="recorded as held",
-            refusal="{record} is {state}.",
+            refusal=gettext_lazy("%(record)s is %(state)s."),
         ),
         Move(
             "cancel",
-            "Cancel the meeting",
+            gettext_lazy("Cancel the meeting"),
             frozenset({MS.SCHEDULED}),
             MS.CANCELLED,
             "scrutiny.meeting.cancel",
             permission="scrutiny.change_panelmeeting",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may cancel the meeting."),
             guards=(rules.no_decisions_taken_at,),
             done="cancelled",
-            refusal="{record} is {state}.",
+            refusal=gettext_lazy("%(record)s is %(state)s."),
         ),
     ),
 )
@@ -514,39 +585,47 @@ APPEAL = Machine(
     name_of=lambda appeal: appeal.reference,
     final=frozenset({A.DECIDED}),
     moves=(
-        Move("submit", "Appeal", frozenset({BORN}), A.RECEIVED, "scrutiny.appeal.submit"),
+        Move(
+            "submit",
+            pgettext_lazy("move of an appeal", "Appeal"),
+            frozenset({BORN}),
+            A.RECEIVED,
+            "scrutiny.appeal.submit",
+        ),
         # The resident wrote in, phoned or came in: an officer records it, under the same rules.
         Move(
             "record_for_resident",
-            "Record an appeal for a resident",
+            gettext_lazy("Record an appeal for a resident"),
             frozenset({BORN}),
             A.RECEIVED,
             "scrutiny.appeal.for_resident",
             permission="scrutiny.change_appeal",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may record an appeal for a resident."),
         ),
         Move(
             "convene",
-            "Convene the appeal panel",
+            gettext_lazy("Convene the appeal panel"),
             frozenset({A.RECEIVED, A.PANEL_CONVENED}),
             A.PANEL_CONVENED,
             "scrutiny.appeal.convene",
             permission="scrutiny.change_appeal",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may convene the appeal panel."),
             guards=(rules.appeal_panel_independent,),
-            refusal="{record} is decided; its panel can no longer change.",
+            refusal=gettext_lazy("%(record)s is decided; its panel can no longer change."),
         ),
         Move(
             "decide",
-            "Record the appeal panel's decision",
+            gettext_lazy("Record the appeal panel's decision"),
             frozenset({A.PANEL_CONVENED}),
             A.DECIDED,
             "scrutiny.appeal.decide",
             permission="scrutiny.change_appeal",
-            who=OFFICERS,
+            forbidden=gettext_lazy(
+                "Only scrutiny officers may record the appeal panel's decision."
+            ),
             done="decided",
-            refusal=(
-                "{record} is {state}: a decision is recorded once its panel is convened, "
+            refusal=gettext_lazy(
+                "%(record)s is %(state)s: a decision is recorded once its panel is convened, "
                 "and only once."
             ),
         ),
@@ -558,18 +637,18 @@ REVIEW = Machine(
     model=ScrutinyReviewPage,
     page=True,
     final=frozenset({R.COMPLETED}),
-    name_of=lambda review: f"“{review.title}”",
+    name_of=lambda review: pgettext("a title in quotes", "“%(title)s”") % {"title": review.title},
     moves=(
         Move(
             "start",
-            "Start the review",
+            gettext_lazy("Start the review"),
             frozenset({R.SCHEDULED}),
             R.IN_REVIEW,
             "scrutiny.review.status",
         ),
         Move(
             "submit_report",
-            "Submit the report for sign-off",
+            gettext_lazy("Submit the report for sign-off"),
             frozenset({R.SCHEDULED, R.IN_REVIEW}),
             R.REPORTING,
             "scrutiny.review.status",
@@ -577,14 +656,14 @@ REVIEW = Machine(
         ),
         Move(
             "return_report",
-            "The report came back",
+            gettext_lazy("The report came back"),
             frozenset({R.REPORTING}),
             R.IN_REVIEW,
             "scrutiny.review.status",
         ),
         Move(
             "publish_report",
-            "The report was published",
+            gettext_lazy("The report was published"),
             frozenset({R.REPORTING}),
             R.REPORTED,
             "scrutiny.review.status",
@@ -592,7 +671,7 @@ REVIEW = Machine(
         ),
         Move(
             "complete",
-            "Every action done",
+            gettext_lazy("Every action done"),
             frozenset({R.REPORTED}),
             R.COMPLETED,
             "scrutiny.review.complete",
@@ -600,13 +679,15 @@ REVIEW = Machine(
         ),
         Move(
             "reopen",
-            "An action reopened or added",
+            gettext_lazy("An action reopened or added"),
             frozenset({R.COMPLETED}),
             R.REPORTED,
             "scrutiny.review.reopen",
         ),
     ),
 )
+
+STEP_FORBIDDEN = gettext_lazy("Only scrutiny officers and panel members may update review steps.")
 
 
 def _step_move(target: str, label: str) -> Move:
@@ -617,9 +698,13 @@ def _step_move(target: str, label: str) -> Move:
         target,
         "scrutiny.review.step",
         permission="scrutiny.change_reviewstepprogress",
-        who="scrutiny officers and panel members",
+        forbidden=STEP_FORBIDDEN,
         guards=(rules.review_running,)
-        + ((rules.text_given("Say why the step is not needed."),) if target == "skipped" else ()),
+        + (
+            (rules.text_given(gettext_lazy("Say why the step is not needed.")),)
+            if target == "skipped"
+            else ()
+        ),
     )
 
 
@@ -627,32 +712,36 @@ S = StepStatus
 STEP = Machine(
     model=ReviewStepProgress,
     final=frozenset(),
-    name_of=lambda step: f"Step {step.position}, {step.step.name},",
+    name_of=lambda step: (
+        _("Step %(position)s, %(name)s,") % {"position": step.position, "name": step.step.name}
+    ),
     log_on=lambda step: step.review,
     moves=(
-        _step_move(S.NOT_STARTED, "Not started"),
-        _step_move(S.IN_PROGRESS, "In progress"),
-        _step_move(S.DONE, "Done"),
-        _step_move(S.SKIPPED, "Not needed"),
+        _step_move(S.NOT_STARTED, pgettext_lazy("review step move", "Not started")),
+        _step_move(S.IN_PROGRESS, pgettext_lazy("review step move", "In progress")),
+        _step_move(S.DONE, pgettext_lazy("review step move", "Done")),
+        _step_move(S.SKIPPED, pgettext_lazy("review step move", "Not needed")),
         # Dates and notes written down without a change of status.
         Move(
             "note",
-            "Update",
+            pgettext_lazy("review step move", "Update"),
             frozenset(StepStatus.values),
             None,
             "scrutiny.review.step",
             permission="scrutiny.change_reviewstepprogress",
-            who="scrutiny officers and panel members",
+            forbidden=STEP_FORBIDDEN,
             guards=(rules.review_running,),
         ),
     ),
 )
 
 AS = ActionStatus
-ACTION_REFUSAL = "An action that is {state} cannot be marked {label}."
+ACTION_FORBIDDEN = gettext_lazy(
+    "Only officers, managers and the responsible head of operations may change actions."
+)
 
 
-def _action_move(target: str, sources: set[str], label: str) -> Move:
+def _action_move(target: str, sources: set[str], label: str, refusal: str) -> Move:
     return Move(
         f"mark_{target}",
         label,
@@ -660,8 +749,8 @@ def _action_move(target: str, sources: set[str], label: str) -> Move:
         target,
         "scrutiny.action.progress",
         permission=_may_plan,
-        who="officers, managers and the responsible head of operations",
-        refusal=ACTION_REFUSAL,
+        forbidden=ACTION_FORBIDDEN,
+        refusal=refusal,
     )
 
 
@@ -672,49 +761,71 @@ def _may_plan(user, item) -> bool:
 ACTION = Machine(
     model=ActionItem,
     final=frozenset(),
-    name_of=lambda item: f"The action “{item}”",
+    name_of=lambda item: _("The action “%(action)s”") % {"action": item},
     log_on=lambda item: item.recommendation.page if item.recommendation_id else item.decision.call,
     moves=(
         Move(
             "add",
-            "Add an action",
+            gettext_lazy("Add an action"),
             frozenset({BORN}),
             AS.NOT_STARTED,
             "scrutiny.action.add",
             permission=_may_plan,
-            who="officers, managers and the responsible head of operations",
+            forbidden=gettext_lazy(
+                "Only officers, managers and the responsible head of operations may add an action."
+            ),
         ),
-        _action_move(AS.NOT_STARTED, {AS.IN_PROGRESS, AS.CANCELLED}, "not started"),
-        _action_move(AS.IN_PROGRESS, {AS.NOT_STARTED, AS.DONE}, "in progress"),
-        _action_move(AS.DONE, {AS.NOT_STARTED, AS.IN_PROGRESS}, "done"),
-        _action_move(AS.CANCELLED, {AS.NOT_STARTED, AS.IN_PROGRESS}, "cancelled"),
+        _action_move(
+            AS.NOT_STARTED,
+            {AS.IN_PROGRESS, AS.CANCELLED},
+            pgettext_lazy("action move", "not started"),
+            gettext_lazy("An action that is %(state)s cannot be marked not started."),
+        ),
+        _action_move(
+            AS.IN_PROGRESS,
+            {AS.NOT_STARTED, AS.DONE},
+            pgettext_lazy("action move", "in progress"),
+            gettext_lazy("An action that is %(state)s cannot be marked in progress."),
+        ),
+        _action_move(
+            AS.DONE,
+            {AS.NOT_STARTED, AS.IN_PROGRESS},
+            pgettext_lazy("action move", "done"),
+            gettext_lazy("An action that is %(state)s cannot be marked done."),
+        ),
+        _action_move(
+            AS.CANCELLED,
+            {AS.NOT_STARTED, AS.IN_PROGRESS},
+            pgettext_lazy("action move", "cancelled"),
+            gettext_lazy("An action that is %(state)s cannot be marked cancelled."),
+        ),
         # A dated progress note, or a change of what, who or when: not a change of status.
         Move(
             "note",
-            "Write a progress note",
+            gettext_lazy("Write a progress note"),
             frozenset(AS.values),
             None,
             "scrutiny.action.progress",
             permission=_may_plan,
-            who="officers, managers and the responsible head of operations",
+            forbidden=ACTION_FORBIDDEN,
         ),
         Move(
             "change",
-            "Change the action",
+            gettext_lazy("Change the action"),
             frozenset(AS.values),
             None,
             "scrutiny.action.change",
             permission=_may_plan,
-            who="officers, managers and the responsible head of operations",
+            forbidden=ACTION_FORBIDDEN,
         ),
     ),
 )
 
 AP = ApplicationStage
-APPLICATION_REFUSAL = "An application that is {state} cannot be moved to {label}."
+APPLICATION_FORBIDDEN = gettext_lazy("Only scrutiny officers may manage applications.")
 
 
-def _application_move(target: str, sources: set[str], label: str) -> Move:
+def _application_move(target: str, sources: set[str], label: str, refusal: str) -> Move:
     return Move(
         target,
         label,
@@ -722,8 +833,8 @@ def _application_move(target: str, sources: set[str], label: str) -> Move:
         target,
         "scrutiny.application.move",
         permission="scrutiny.change_panelapplication",
-        who=OFFICERS,
-        refusal=APPLICATION_REFUSAL,
+        forbidden=APPLICATION_FORBIDDEN,
+        refusal=refusal,
     )
 
 
@@ -731,31 +842,54 @@ APPLICATION = Machine(
     model=PanelApplication,
     field="stage",
     final=frozenset({AP.APPOINTED, AP.DECLINED}),
-    name_of=lambda application: f"{application.name}'s application",
+    name_of=lambda application: _("%(name)s's application") % {"name": application.name},
     moves=(
-        Move("submit", "Apply", frozenset({BORN}), AP.RECEIVED, "scrutiny.application.submit"),
-        _application_move(AP.SHORTLISTED, {AP.RECEIVED}, "shortlisted"),
-        _application_move(AP.INTERVIEWED, {AP.SHORTLISTED}, "interviewed"),
-        _application_move(AP.DECLINED, {AP.RECEIVED, AP.SHORTLISTED, AP.INTERVIEWED}, "declined"),
+        Move(
+            "submit",
+            pgettext_lazy("move of an application", "Apply"),
+            frozenset({BORN}),
+            AP.RECEIVED,
+            "scrutiny.application.submit",
+        ),
+        _application_move(
+            AP.SHORTLISTED,
+            {AP.RECEIVED},
+            pgettext_lazy("application move", "shortlisted"),
+            gettext_lazy("An application that is %(state)s cannot be moved to shortlisted."),
+        ),
+        _application_move(
+            AP.INTERVIEWED,
+            {AP.SHORTLISTED},
+            pgettext_lazy("application move", "interviewed"),
+            gettext_lazy("An application that is %(state)s cannot be moved to interviewed."),
+        ),
+        _application_move(
+            AP.DECLINED,
+            {AP.RECEIVED, AP.SHORTLISTED, AP.INTERVIEWED},
+            pgettext_lazy("application move", "declined"),
+            gettext_lazy("An application that is %(state)s cannot be moved to declined."),
+        ),
         Move(
             "appoint",
-            "Appoint",
+            gettext_lazy("Appoint"),
             frozenset({AP.INTERVIEWED}),
             AP.APPOINTED,
             "scrutiny.application.appoint",
             permission="scrutiny.change_panelapplication",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may appoint."),
             done="appointed",
-            refusal=("{record} is {state}; only an interviewed applicant can be appointed, once."),
+            refusal=gettext_lazy(
+                "%(record)s is %(state)s; only an interviewed applicant can be appointed, once."
+            ),
         ),
         Move(
             "note",
-            "Add a note",
+            gettext_lazy("Add a note"),
             frozenset(AP.values),
             None,
             "scrutiny.application.note",
             permission="scrutiny.change_panelapplication",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may add a note."),
         ),
     ),
 )
@@ -764,35 +898,41 @@ E = ExpenseStatus
 EXPENSE = Machine(
     model=ExpenseClaim,
     final=frozenset({E.APPROVED, E.REJECTED}),
-    name_of=lambda claim: "This claim",
+    name_of=lambda claim: _("This claim"),
     moves=(
-        Move("submit", "Claim", frozenset({BORN}), E.SUBMITTED, "scrutiny.expense.submit"),
+        Move(
+            "submit",
+            pgettext_lazy("move of an expense claim", "Claim"),
+            frozenset({BORN}),
+            E.SUBMITTED,
+            "scrutiny.expense.submit",
+        ),
         Move(
             "approve",
-            "Approve",
+            pgettext_lazy("move of an expense claim", "Approve"),
             frozenset({E.SUBMITTED}),
             E.APPROVED,
             "scrutiny.expense.approve",
             permission="scrutiny.change_expenseclaim",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may approve."),
             guards=(rules.not_own_claim,),
             done="decided",
-            refusal="{record} is already {state}.",
+            refusal=gettext_lazy("%(record)s is already %(state)s."),
         ),
         Move(
             "reject",
-            "Reject",
+            pgettext_lazy("move of an expense claim", "Reject"),
             frozenset({E.SUBMITTED}),
             E.REJECTED,
             "scrutiny.expense.reject",
             permission="scrutiny.change_expenseclaim",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may reject."),
             guards=(
                 rules.not_own_claim,
-                rules.text_given("Give the reason for rejecting the claim."),
+                rules.text_given(gettext_lazy("Give the reason for rejecting the claim.")),
             ),
             done="decided",
-            refusal="{record} is already {state}.",
+            refusal=gettext_lazy("%(record)s is already %(state)s."),
         ),
     ),
 )
@@ -807,7 +947,9 @@ def _own_place_or_officer(user, place) -> bool:
     return place is not None and place.member.user_id == user.pk
 
 
-def _place_move(name: str, label: str, sources: set, target: str, past: str, *, member: bool):
+def _place_move(
+    name: str, label: str, sources: set, target: str, *, forbidden: str, refusal: str, member: bool
+):
     """A move of a place: the member's own before the session (book, decline), or an officer's
     record of attendance after it."""
     return Move(
@@ -817,11 +959,11 @@ def _place_move(name: str, label: str, sources: set, target: str, past: str, *, 
         target,
         f"scrutiny.training.{name}",
         permission=_own_place_or_officer if member else "scrutiny.change_trainingplace",
-        who="the member or scrutiny officers" if member else OFFICERS,
+        forbidden=forbidden,
         guards=(rules.session_to_come,) if member else (rules.session_held,),
         button=True,
         done="" if member else "recorded",
-        refusal=f"{{record}} is {{state}}, so it cannot be {past}.",
+        refusal=refusal,
     )
 
 
@@ -829,23 +971,56 @@ TRAINING_PLACE = Machine(
     model=TrainingPlace,
     final=frozenset({P.ATTENDED, P.MISSED}),
     changed_at="status_changed_at",
-    name_of=lambda place: f"{place.member}'s place on {place.session.title}",
+    name_of=lambda place: (
+        _("%(member)s's place on %(session)s")
+        % {"member": place.member, "session": place.session.title}
+    ),
     moves=(
         Move(
             "offer",
-            "Offer a place",
+            gettext_lazy("Offer a place"),
             frozenset({BORN}),
             P.OFFERED,
             "scrutiny.training.offer",
             permission="scrutiny.add_trainingplace",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may offer a place."),
         ),
-        _place_move("book", "Book", {P.OFFERED, P.DECLINED}, P.BOOKED, "booked", member=True),
         _place_move(
-            "decline", "Decline", {P.OFFERED, P.BOOKED}, P.DECLINED, "declined", member=True
+            "book",
+            pgettext_lazy("move of a training place", "Book"),
+            {P.OFFERED, P.DECLINED},
+            P.BOOKED,
+            forbidden=gettext_lazy("Only the member or scrutiny officers may book."),
+            refusal=gettext_lazy("%(record)s is %(state)s, so it cannot be booked."),
+            member=True,
         ),
-        _place_move("attend", "Attended", {P.BOOKED}, P.ATTENDED, "marked attended", member=False),
-        _place_move("miss", "Did not attend", {P.BOOKED}, P.MISSED, "marked missed", member=False),
+        _place_move(
+            "decline",
+            pgettext_lazy("move of a training place", "Decline"),
+            {P.OFFERED, P.BOOKED},
+            P.DECLINED,
+            forbidden=gettext_lazy("Only the member or scrutiny officers may decline."),
+            refusal=gettext_lazy("%(record)s is %(state)s, so it cannot be declined."),
+            member=True,
+        ),
+        _place_move(
+            "attend",
+            pgettext_lazy("move of a training place", "Attended"),
+            {P.BOOKED},
+            P.ATTENDED,
+            forbidden=gettext_lazy("Only scrutiny officers may record who attended."),
+            refusal=gettext_lazy("%(record)s is %(state)s, so it cannot be marked attended."),
+            member=False,
+        ),
+        _place_move(
+            "miss",
+            gettext_lazy("Did not attend"),
+            {P.BOOKED},
+            P.MISSED,
+            forbidden=gettext_lazy("Only scrutiny officers may record who attended."),
+            refusal=gettext_lazy("%(record)s is %(state)s, so it cannot be marked missed."),
+            member=False,
+        ),
     ),
 )
 
@@ -853,11 +1028,11 @@ T = TimeStatus
 TIME = Machine(
     model=TimeEntry,
     final=frozenset({T.WITHDRAWN}),
-    name_of=lambda entry: "This time",
+    name_of=lambda entry: _("This time"),
     moves=(
         Move(
             "log",
-            "Log time",
+            gettext_lazy("Log time"),
             frozenset({BORN}),
             T.LOGGED,
             "scrutiny.time.log",
@@ -865,7 +1040,7 @@ TIME = Machine(
         ),
         Move(
             "withdraw",
-            "Withdraw",
+            pgettext_lazy("move of logged time", "Withdraw"),
             frozenset({T.LOGGED}),
             T.WITHDRAWN,
             "scrutiny.time.withdraw",
@@ -873,10 +1048,10 @@ TIME = Machine(
                 permissions.may_log_time_for_others(user)
                 or (entry is not None and entry.member.user_id == user.pk)
             ),
-            who="the member or scrutiny officers",
+            forbidden=gettext_lazy("Only the member or scrutiny officers may withdraw."),
             button=True,
             done="withdrawn",
-            refusal="{record} is already {state}.",
+            refusal=gettext_lazy("%(record)s is already %(state)s."),
         ),
     ),
 )
@@ -886,49 +1061,51 @@ REFERRAL = Machine(
     model=ReferredTopic,
     final=frozenset({RF.REPORTED, RF.WITHDRAWN}),
     changed_at="status_changed_at",
-    name_of=lambda topic: f"“{topic}”",
+    name_of=lambda topic: pgettext("a title in quotes", "“%(title)s”") % {"title": topic},
     moves=(
         Move(
             "refer",
-            "Record a referral",
+            gettext_lazy("Record a referral"),
             frozenset({BORN}),
             RF.REFERRED,
             "scrutiny.referral.refer",
             permission="scrutiny.add_referredtopic",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may record a referral."),
             guards=(rules.referred_at_a_past_meeting,),
         ),
         Move(
             "schedule",
-            "Schedule into a review",
+            gettext_lazy("Schedule into a review"),
             frozenset({RF.REFERRED}),
             RF.SCHEDULED,
             "scrutiny.referral.schedule",
             permission="scrutiny.schedule_review",
-            who="scrutiny officers and panel members",
+            forbidden=SCHEDULE_FORBIDDEN,
             guards=(rules.review_not_reported,),
             done="scheduled",
-            refusal="{record} is {state}, so it cannot be scheduled.",
+            refusal=gettext_lazy("%(record)s is %(state)s, so it cannot be scheduled."),
         ),
         Move(
             "report",
-            "The review reported",
+            gettext_lazy("The review reported"),
             frozenset({RF.SCHEDULED}),
             RF.REPORTED,
             "scrutiny.referral.report",
         ),
         Move(
             "withdraw",
-            "Withdraw",
+            pgettext_lazy("move of a referred topic", "Withdraw"),
             frozenset({RF.REFERRED}),
             RF.WITHDRAWN,
             "scrutiny.referral.withdraw",
             permission="scrutiny.change_referredtopic",
-            who=OFFICERS,
-            guards=(rules.text_given("Say why the body withdrew the topic."),),
+            forbidden=gettext_lazy("Only scrutiny officers may withdraw."),
+            guards=(rules.text_given(gettext_lazy("Say why the body withdrew the topic.")),),
             button=True,
             done="withdrawn",
-            refusal="{record} is {state}: only a topic waiting for the programme is withdrawn.",
+            refusal=gettext_lazy(
+                "%(record)s is %(state)s: only a topic waiting for the programme is withdrawn."
+            ),
         ),
     ),
 )
@@ -941,48 +1118,60 @@ EFFECTIVENESS = Machine(
     moves=(
         Move(
             "prepare",
-            "Prepare the review",
+            gettext_lazy("Prepare the review"),
             frozenset({BORN}),
             EF.DRAFT,
             "scrutiny.effectiveness.prepare",
             permission="scrutiny.add_effectivenessreview",
-            who=OFFICERS,
+            forbidden=gettext_lazy("Only scrutiny officers may prepare the review."),
         ),
         Move(
             "agree",
-            "Agreed at a meeting",
+            gettext_lazy("Agreed at a meeting"),
             frozenset({EF.DRAFT}),
             EF.AGREED,
             "scrutiny.effectiveness.agree",
             permission="scrutiny.agree_effectivenessreview",
-            who="panel members and scrutiny officers",
+            forbidden=gettext_lazy(
+                "Only panel members and scrutiny officers may record that the panel agreed the "
+                "review."
+            ),
             guards=(rules.assessment_written, rules.agreed_at_a_held_meeting),
             done="agreed",
-            refusal="{record} is {state}, so it cannot be agreed again.",
+            refusal=gettext_lazy("%(record)s is %(state)s, so it cannot be agreed again."),
         ),
         Move(
             "reopen",
-            "Reopen for changes",
+            gettext_lazy("Reopen for changes"),
             frozenset({EF.AGREED}),
             EF.DRAFT,
             "scrutiny.effectiveness.reopen",
             permission="scrutiny.agree_effectivenessreview",
-            who="panel members and scrutiny officers",
-            guards=(rules.text_given("Say why the panel reopens its agreed review."),),
+            forbidden=gettext_lazy(
+                "Only panel members and scrutiny officers may reopen for changes."
+            ),
+            guards=(
+                rules.text_given(gettext_lazy("Say why the panel reopens its agreed review.")),
+            ),
             button=True,
-            refusal="{record} is {state}: only an agreed review not yet acknowledged reopens.",
+            refusal=gettext_lazy(
+                "%(record)s is %(state)s: only an agreed review not yet acknowledged reopens."
+            ),
         ),
         Move(
             "acknowledge",
-            "Acknowledged by the oversight body",
+            gettext_lazy("Acknowledged by the oversight body"),
             frozenset({EF.AGREED}),
             EF.ACKNOWLEDGED,
             "scrutiny.effectiveness.acknowledge",
             permission="scrutiny.acknowledge_effectivenessreview",
-            who="scrutiny officers and managers",
+            forbidden=gettext_lazy(
+                "Only scrutiny officers and managers may record the oversight body's "
+                "acknowledgement."
+            ),
             guards=(rules.acknowledged_after_agreement,),
             done="acknowledged",
-            refusal="{record} is {state}, so it cannot be acknowledged.",
+            refusal=gettext_lazy("%(record)s is %(state)s, so it cannot be acknowledged."),
         ),
     ),
 )
@@ -1024,12 +1213,9 @@ def available(record, user) -> list[Move]:
 # --- The one path ---------------------------------------------------------------------------
 
 
-# Who made a change no person made (a scheduled task, the public form).
-SYSTEM = "the system"
-
-
-def _last_change(machine: Machine, record) -> tuple[str, object] | None:
-    """Who moved the record to its current state, and when, from its history."""
+def _last_change(machine: Machine, record) -> tuple[str | None, object] | None:
+    """Who moved the record to its current state, and when, from its history; who is None
+    for a change no person made (a scheduled task, the public form)."""
     state = machine.state_of(record)
     if machine.page:
         entry = (
@@ -1048,32 +1234,32 @@ def _last_change(machine: Machine, record) -> tuple[str, object] | None:
         reached = row
     if reached is None:
         return None
-    who = rules.person_name(reached.history_user) if reached.history_user else SYSTEM
+    who = rules.person_name(reached.history_user) if reached.history_user else None
     return who, reached.history_date
 
 
 def _refusal(machine: Machine, record, move: Move, state) -> str:
     """Why a move cannot be made from where the record is, and who put it there."""
     name = machine.name_of(record)
+    state_label = machine.state_label(state).lower()
     last = _last_change(machine, record)
-    when = since = ""
+    reached_by = {m.done for m in machine.moves if m.target == state and m.done}
     if last is not None:
         who, moment = last
         moment = timezone.localtime(moment)
-        at = f"{date_format(moment, 'H:i')} on {date_format(moment, 'j F Y')}"
-        when = f"{who} at {at}"
-        since = f" It has been {machine.state_label(state).lower()} since {at}."
-        if who != SYSTEM:
-            since = f" It was moved there by {when}."
-    reached_by = {m.done for m in machine.moves if m.target == state and m.done}
-    if move.done and move.done in reached_by and when:
-        return f"{name} was already {move.done} by {when}."
-    template = move.refusal or "{record} is {state}, so it cannot be moved with “{label}”."
-    message = template.format(
-        record=name, state=machine.state_label(state).lower(), label=move.label
-    )
-    if move.done:
-        message += since
+        when = {"time": date_format(moment, "H:i"), "date": date_format(moment, "j F Y")}
+        if move.done and move.done in reached_by:
+            # Translators: in place of a person's name, for a change no person made.
+            by = who or pgettext("who made a change", "the system")
+            return ALREADY[move.done] % {"record": name, "who": by, **when}
+    template = move.refusal or _("%(record)s is %(state)s, so it cannot be moved with “%(label)s”.")
+    message = template % {"record": name, "state": state_label, "label": move.label}
+    if move.done and last is not None:
+        if who is None:
+            since = _("It has been %(state)s since %(time)s on %(date)s.")
+        else:
+            since = _("It was moved there by %(who)s at %(time)s on %(date)s.")
+        message += " " + since % {"state": state_label, "who": who, **when}
     return message
 
 
@@ -1081,15 +1267,14 @@ def _refuse_unless_guards_pass(move: Move, record, user, context: dict) -> None:
     for guard in move.guards:
         reason = guard(record, user=user, **context)
         if isinstance(reason, list) and reason:
-            raise TransitionNotAllowed(" ".join(reason), reasons=reason)
+            reasons = [str(each) for each in reason]
+            raise TransitionNotAllowed(" ".join(reasons), reasons=reasons)
         if reason:
-            raise TransitionNotAllowed(reason)
+            raise TransitionNotAllowed(str(reason))
 
 
 def _forbidden(move: Move) -> PermissionDenied:
-    if move.who:
-        return PermissionDenied(f"Only {move.who} may {move.label[0].lower()}{move.label[1:]}.")
-    return PermissionDenied(f"You may not {move.label.lower()}.")
+    return PermissionDenied(str(move.forbidden or _("You may not make this change.")))
 
 
 def check(record, name: str, *, user=None, **context) -> None:

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from .. import permissions
@@ -36,14 +38,47 @@ REQUIRED = ["business_area", "financial_year"]
 MAX_ROWS = 2000
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
-PERIODS = {value: value for value in Period.values} | {
-    label.lower(): value for value, label in Period.choices
-}
 YEAR_PATTERN = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 
 
 # The engine's one refusal: the file cannot be read at all; the message says why.
 ImportRefused = TransitionNotAllowed
+
+
+class CellRefused(ValueError):
+    """A cell that cannot be read: a message naming its row (%(row)s), and what fills it."""
+
+    def __init__(self, message: str, **values):
+        super().__init__(message)
+        self.message = message
+        self.values = values
+
+    def in_row(self, number: int) -> str:
+        return self.message % {"row": number, **self.values}
+
+
+# What is wrong with a number in a row, for each column that holds one.
+NUMBER_REFUSALS = {
+    "performance": {
+        "not_a_number": gettext_lazy("Row %(row)s: performance '%(value)s' is not a number."),
+        "negative": gettext_lazy("Row %(row)s: performance cannot be negative."),
+        "too_high": gettext_lazy("Row %(row)s: performance %(value)s is above %(maximum)s."),
+    },
+    "satisfaction": {
+        "not_a_number": gettext_lazy("Row %(row)s: satisfaction '%(value)s' is not a number."),
+        "negative": gettext_lazy("Row %(row)s: satisfaction cannot be negative."),
+        "too_high": gettext_lazy("Row %(row)s: satisfaction %(value)s is above %(maximum)s."),
+    },
+    "complaints_per_1000_homes": {
+        "not_a_number": gettext_lazy(
+            "Row %(row)s: complaints per 1,000 homes '%(value)s' is not a number."
+        ),
+        "negative": gettext_lazy("Row %(row)s: complaints per 1,000 homes cannot be negative."),
+        "too_high": gettext_lazy(
+            "Row %(row)s: complaints per 1,000 homes %(value)s is above %(maximum)s."
+        ),
+    },
+}
 
 
 @dataclass
@@ -83,7 +118,7 @@ def _read_table(data: bytes, filename: str) -> list[list[str]]:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a broken file
             raise ImportRefused(
-                "The file is not an Excel workbook (.xlsx) that can be read."
+                _("The file is not an Excel workbook (.xlsx) that can be read.")
             ) from error
         sheet = workbook.worksheets[0]
         table = [
@@ -96,36 +131,53 @@ def _read_table(data: bytes, filename: str) -> list[list[str]]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ImportRefused("The file is not a UTF-8 CSV file.") from error
+            raise ImportRefused(_("The file is not a UTF-8 CSV file.")) from error
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise ImportRefused("Upload a CSV (.csv) or Excel (.xlsx) file.")
+    raise ImportRefused(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
+
+
+def _periods() -> dict[str, str]:
+    """The periods a file may name, by code or by label (as labels read now: they may be
+    translated, so they are not read when the module is imported)."""
+    return {value: value for value in Period.values} | {
+        str(label).lower(): value for value, label in Period.choices
+    }
 
 
 def _year(text: str) -> int:
     match = YEAR_PATTERN.match(text.replace(".0", "") if text.endswith(".0") else text)
     if not match:
-        raise ValueError(f"the financial year '{text}' should look like 2026/27")
+        raise CellRefused(
+            _("Row %(row)s: the financial year '%(value)s' should look like 2026/27."), value=text
+        )
     start = int(match.group(1))
     if match.group(2):
         end = int(match.group(2))
         if end % 100 != (start + 1) % 100:
-            raise ValueError(f"the financial year '{text}' should be two years in a row")
+            raise CellRefused(
+                _("Row %(row)s: the financial year '%(value)s' should be two years in a row."),
+                value=text,
+            )
     if not 2000 <= start <= 2100:
-        raise ValueError(f"the financial year '{text}' is out of range")
+        raise CellRefused(
+            _("Row %(row)s: the financial year '%(value)s' is out of range."), value=text
+        )
     return start
 
 
-def _decimal(text: str, label: str, *, maximum: Decimal | None = None):
+def _decimal(text: str, refusals: dict, *, maximum: Decimal | None = None):
+    """A number with two decimal places, or None for an empty cell; `refusals` say what is
+    wrong with it (one of NUMBER_REFUSALS)."""
     if text == "":
         return None
     try:
         value = Decimal(text.rstrip("%").replace(",", ""))
     except InvalidOperation:
-        raise ValueError(f"{label} '{text}' is not a number") from None
+        raise CellRefused(str(refusals["not_a_number"]), value=text) from None
     if value < 0:
-        raise ValueError(f"{label} cannot be negative")
+        raise CellRefused(str(refusals["negative"]), value=text)
     if maximum is not None and value > maximum:
-        raise ValueError(f"{label} {text} is above {maximum}")
+        raise CellRefused(str(refusals["too_high"]), value=text, maximum=maximum)
     return value.quantize(Decimal("0.01"))
 
 
@@ -136,48 +188,64 @@ def _parse_row(number: int, row: dict, areas: dict) -> MeasureRow:
     def check(name, convert):
         try:
             values[name] = convert(row.get(name, ""))
-        except ValueError as error:
-            parsed.errors.append(f"Row {number}: {error}.")
+        except CellRefused as error:
+            parsed.errors.append(error.in_row(number))
 
     area_text = row.get("business_area", "")
     area = areas.get(area_text.lower())
     if not area_text:
-        parsed.errors.append(f"Row {number}: the business area is missing.")
+        parsed.errors.append(_("Row %(row)s: the business area is missing.") % {"row": number})
     elif area is None:
-        parsed.errors.append(f"Row {number}: there is no business area called '{area_text}'.")
+        parsed.errors.append(
+            _("Row %(row)s: there is no business area called '%(value)s'.")
+            % {"row": number, "value": area_text}
+        )
     values["business_area"] = area
     if not row.get("financial_year"):
-        parsed.errors.append(f"Row {number}: the financial year is missing.")
+        parsed.errors.append(_("Row %(row)s: the financial year is missing.") % {"row": number})
     else:
         check("financial_year", _year)
 
     def period(text):
         if not text:
             return Period.YEAR
-        if text.lower() not in PERIODS:
-            raise ValueError(f"the period '{text}' should be one of q1, q2, q3, q4 or year")
-        return PERIODS[text.lower()]
+        periods = _periods()
+        if text.lower() not in periods:
+            raise CellRefused(
+                _("Row %(row)s: the period '%(value)s' should be one of q1, q2, q3, q4 or year."),
+                value=text,
+            )
+        return periods[text.lower()]
 
     check("period", period)
     values["tsm_code"] = row.get("tsm_code", "").upper()[:10]
-    check("performance_percent", lambda t: _decimal(t, "performance", maximum=Decimal("1000")))
-    check("satisfaction_percent", lambda t: _decimal(t, "satisfaction", maximum=Decimal("100")))
+    check(
+        "performance_percent",
+        lambda t: _decimal(t, NUMBER_REFUSALS["performance"], maximum=Decimal("1000")),
+    )
+    check(
+        "satisfaction_percent",
+        lambda t: _decimal(t, NUMBER_REFUSALS["satisfaction"], maximum=Decimal("100")),
+    )
 
     def count(text):
         if text == "":
             return None
+        not_whole = CellRefused(
+            _("Row %(row)s: complaints '%(value)s' is not a whole number."), value=text
+        )
         try:
             value = int(Decimal(text))
         except (InvalidOperation, ValueError):
-            raise ValueError(f"complaints '{text}' is not a whole number") from None
+            raise not_whole from None
         if value < 0 or Decimal(text) != value:
-            raise ValueError(f"complaints '{text}' is not a whole number")
+            raise not_whole
         return value
 
     check("complaints_count", count)
     check(
         "complaints_per_1000_homes",
-        lambda t: _decimal(t, "complaints per 1,000 homes"),
+        lambda t: _decimal(t, NUMBER_REFUSALS["complaints_per_1000_homes"]),
     )
 
     def critical(text):
@@ -185,7 +253,9 @@ def _parse_row(number: int, row: dict, areas: dict) -> MeasureRow:
             return True
         if text.lower() in NO:
             return False
-        raise ValueError(f"business critical '{text}' should be yes or no")
+        raise CellRefused(
+            _("Row %(row)s: business critical '%(value)s' should be yes or no."), value=text
+        )
 
     check("business_critical", critical)
     return parsed
@@ -201,20 +271,22 @@ def measures_parse(*, data: bytes, filename: str) -> MeasureImport:
         return result
     table = [row for row in table if any(cell for cell in row)]
     if not table:
-        result.errors.append("The file is empty.")
+        result.errors.append(_("The file is empty."))
         return result
     header = [cell.strip().lower().replace(" ", "_") for cell in table[0]]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        result.errors.append(
-            "The first row must name the columns; missing: " + ", ".join(missing) + "."
-        )
+        # Translators: the columns are the names a file's first row gives, as they are written.
+        refusal = _("The first row must name the columns; missing: %(columns)s.")
+        result.errors.append(refusal % {"columns": ", ".join(missing)})
         return result
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
-        result.errors.append("Unknown columns: " + ", ".join(unknown) + ".")
+        result.errors.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
     if len(table) - 1 > MAX_ROWS:
-        result.errors.append(f"The file has more than {MAX_ROWS} rows: split it.")
+        result.errors.append(
+            _("The file has more than %(rows)s rows: split it.") % {"rows": MAX_ROWS}
+        )
         return result
     areas = {}
     for area in BusinessArea.objects.all():
@@ -229,12 +301,13 @@ def measures_parse(*, data: bytes, filename: str) -> MeasureImport:
             key = (values["business_area"].pk, values["financial_year"], values["period"])
             if key in seen:
                 parsed.errors.append(
-                    f"Row {number}: the same area, year and period as row {seen[key]}."
+                    _("Row %(row)s: the same area, year and period as row %(other)s.")
+                    % {"row": number, "other": seen[key]}
                 )
             seen[key] = number
         result.rows.append(parsed)
     if not result.rows:
-        result.errors.append("The file has no measures in it.")
+        result.errors.append(_("The file has no measures in it."))
     if not result.errors:
         _mark_replacements(result)
     return result
@@ -263,7 +336,7 @@ def _mark_replacements(result: MeasureImport) -> None:
 def measures_import(*, data: bytes, filename: str, user) -> MeasureImport:
     """Save the measures in a file if every row is right; otherwise save nothing."""
     if not permissions.may_import_measures(user):
-        raise PermissionDenied("Only scrutiny officers may import measures.")
+        raise PermissionDenied(_("Only scrutiny officers may import measures."))
     result = measures_parse(data=data, filename=filename)
     if not result.valid:
         return result

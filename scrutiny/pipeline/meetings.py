@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .. import permissions
@@ -65,7 +66,7 @@ def _put_on_agenda(call: CallForScrutiny, meeting: PanelMeeting | None, *, user,
 def meeting_cancel(*, meeting: PanelMeeting, user) -> int:
     """Cancel a scheduled meeting and move the calls on its agenda to the next formal one."""
     if not permissions.may_change_meetings(user):
-        raise PermissionDenied("Only scrutiny officers may cancel meetings.")
+        raise PermissionDenied(_("Only scrutiny officers may cancel meetings."))
     meeting = machine.apply(meeting, "cancel", user=user)
     replacement = next_formal_meeting(after=max(meeting.starts_at, timezone.now()))
     calls = CallForScrutiny.objects.select_for_update().filter(
@@ -82,5 +83,5 @@ def meeting_cancel(*, meeting: PanelMeeting, user) -> int:
 def meeting_mark_held(*, meeting: PanelMeeting, user) -> PanelMeeting:
     """Record that a scheduled meeting took place."""
     if not permissions.may_change_meetings(user):
-        raise PermissionDenied("Only scrutiny officers may record meetings.")
+        raise PermissionDenied(_("Only scrutiny officers may record meetings."))
     return machine.apply(meeting, "hold", user=user)

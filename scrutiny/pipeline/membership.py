@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..financial_years import financial_year_of
@@ -44,7 +45,7 @@ def application_moves_available(application: PanelApplication) -> list[str]:
 def application_record_ineligible(*, on: date | None = None) -> int:
     """Count one ineligible application in its financial year; nothing about who is kept."""
     year = financial_year_of(on or timezone.localdate())
-    counter, _ = IneligibleApplicationCount.objects.get_or_create(financial_year=year)
+    counter, _created = IneligibleApplicationCount.objects.get_or_create(financial_year=year)
     IneligibleApplicationCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
     counter.refresh_from_db()
     return counter.count
@@ -65,7 +66,7 @@ def application_submit(
     applications (`recorded_by`) and dated the day it reached us (`received_at`)."""
     on_behalf = received_via != ReceivedVia.WEB
     if on_behalf and (recorded_by is None or not permissions.may_manage_applications(recorded_by)):
-        raise PermissionDenied("Only scrutiny officers enter an application for a resident.")
+        raise PermissionDenied(_("Only scrutiny officers enter an application for a resident."))
     now = timezone.now()
     application = PanelApplication(
         **fields,
@@ -91,7 +92,7 @@ def application_submit(
 
 def _locked_application(application: PanelApplication, user) -> PanelApplication:
     if not permissions.may_manage_applications(user):
-        raise PermissionDenied("Only scrutiny officers may manage applications.")
+        raise PermissionDenied(_("Only scrutiny officers may manage applications."))
     return PanelApplication.objects.select_for_update().get(pk=application.pk)
 
 
@@ -102,9 +103,9 @@ def application_move(
     """Move an application to its next stage (appointing is application_appoint)."""
     application = _locked_application(application, user)
     if stage == ApplicationStage.APPOINTED:
-        raise TransitionNotAllowed("Appoint the applicant with the appoint button.")
+        raise TransitionNotAllowed(_("Appoint the applicant with the appoint button."))
     if stage not in ApplicationStage.values or stage == ApplicationStage.RECEIVED:
-        raise TransitionNotAllowed("Choose the stage the application moves to.")
+        raise TransitionNotAllowed(_("Choose the stage the application moves to."))
     notes = _add_note(application.notes, note, user) if note.strip() else application.notes
     return machine.apply(application, stage, user=user, changes={"notes": notes})
 
@@ -120,7 +121,7 @@ def application_add_note(*, application: PanelApplication, user, note: str) -> P
     """Add an officer's note to an application."""
     application = _locked_application(application, user)
     if not note.strip():
-        raise TransitionNotAllowed("Write the note first.")
+        raise TransitionNotAllowed(_("Write the note first."))
     notes = _add_note(application.notes, note, user)
     return machine.apply(application, "note", user=user, changes={"notes": notes})
 
@@ -152,9 +153,10 @@ def application_appoint(
     User = get_user_model()
     if User.objects.filter(email__iexact=application.email).exists():
         raise TransitionNotAllowed(
-            f"An account with the email address {application.email} already exists."
+            _("An account with the email address %(email)s already exists.")
+            % {"email": application.email}
         )
-    first, _, last = application.name.partition(" ")
+    first, _space, last = application.name.partition(" ")
     account = User(
         username=_free_username(application),
         email=application.email,
@@ -190,13 +192,13 @@ def expense_submit(
     """A member claims money spent on panel work; a receipt and a positive amount are needed."""
     member = PanelMember.objects.filter(user=user).first()
     if member is None or not permissions.may_claim_expenses(user):
-        raise PermissionDenied("Only panel members may claim expenses.")
+        raise PermissionDenied(_("Only panel members may claim expenses."))
     if not receipt:
-        raise ExpenseRefused("Attach the receipt.")
+        raise ExpenseRefused(_("Attach the receipt."))
     if amount is None or amount <= 0:
-        raise ExpenseRefused("The amount must be more than £0.")
+        raise ExpenseRefused(_("The amount must be more than £0."))
     if spent_on > timezone.localdate():
-        raise ExpenseRefused("The date cannot be in the future.")
+        raise ExpenseRefused(_("The date cannot be in the future."))
     claim = ExpenseClaim(
         member=member,
         spent_on=spent_on,
@@ -212,7 +214,7 @@ def expense_submit(
 def expense_decide(*, claim: ExpenseClaim, user, approve: bool, reason: str = "") -> ExpenseClaim:
     """An officer approves a waiting claim, or rejects it with a reason."""
     if not permissions.may_decide_expenses(user):
-        raise PermissionDenied("Only scrutiny officers may approve expenses.")
+        raise PermissionDenied(_("Only scrutiny officers may approve expenses."))
     reason = "" if approve else reason.strip()
     return machine.apply(
         claim,

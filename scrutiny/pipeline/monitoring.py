@@ -10,6 +10,8 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import CallClosure, Monitoring, MonitoringStatus
 from ..notifications import queue_task
@@ -21,9 +23,9 @@ IMPROVED = "improved"
 ESCALATE = "escalate"
 EXTEND = "extend"
 OUTCOMES = {
-    IMPROVED: "The service improved: close the call",
-    ESCALATE: "The panel needs to decide again: put the call back on its agenda",
-    EXTEND: "Keep watching until a later date",
+    IMPROVED: gettext_lazy("The service improved: close the call"),
+    ESCALATE: gettext_lazy("The panel needs to decide again: put the call back on its agenda"),
+    EXTEND: gettext_lazy("Keep watching until a later date"),
 }
 
 
@@ -34,7 +36,7 @@ def _review_date(value) -> datetime.date:
         return datetime.date.fromisoformat(str(value or ""))
     except ValueError as error:
         raise TransitionNotAllowed(
-            "Give the new review date as a date, such as 3 March 2027."
+            _("Give the new review date as a date, such as 3 March 2027.")
         ) from error
 
 
@@ -49,14 +51,14 @@ def monitoring_conclude(
 ) -> Monitoring:
     """Record what the panel found when it looked again, and move the call as that says."""
     if outcome not in OUTCOMES:
-        raise TransitionNotAllowed("Choose what happens next.")
+        raise TransitionNotAllowed(_("Choose what happens next."))
     findings = (findings or "").strip()
     if not findings:
-        raise TransitionNotAllowed("Say what the panel found: it is told to the resident.")
+        raise TransitionNotAllowed(_("Say what the panel found: it is told to the resident."))
     if outcome == EXTEND:
         review_on = _review_date(review_on)
         if review_on <= timezone.localdate():
-            raise TransitionNotAllowed("The new review date must be after today.")
+            raise TransitionNotAllowed(_("The new review date must be after today."))
         previous = monitoring.review_on
         monitoring = machine.apply(
             monitoring,

@@ -5,7 +5,9 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .. import permissions
@@ -20,15 +22,17 @@ from .calls import TransitionNotAllowed
 def _check(user) -> None:
     # None is the yearly task acting for the system.
     if user is not None and not permissions.may_refresh_outcomes(user):
-        raise PermissionDenied("Only scrutiny officers may draft or refresh the outcomes report.")
+        raise PermissionDenied(
+            _("Only scrutiny officers may draft or refresh the outcomes report.")
+        )
 
 
 def _closed_year_outcomes(year: int, today: datetime.date | None) -> Outcomes:
     outcomes = outcomes_for_year(year, today=today)
     if not outcomes.closed:
         raise TransitionNotAllowed(
-            f"{outcomes.year_label} is not over yet: its report is drafted once it ends "
-            f"on {outcomes.last_day.day} {outcomes.last_day:%B %Y}."
+            _("%(year)s is not over yet: its report is drafted once it ends on %(date)s.")
+            % {"year": outcomes.year_label, "date": date_format(outcomes.last_day, "j F Y")}
         )
     return outcomes
 
@@ -49,12 +53,12 @@ def outcomes_report_draft(
         return existing, False
     if index is None:
         raise TransitionNotAllowed(
-            "There is no programme page on the site yet: ask Communications to add one."
+            _("There is no programme page on the site yet: ask Communications to add one.")
         )
     outcomes = _closed_year_outcomes(year, today)
     label = financial_year_label(year)
     page = OutcomesReportPage(
-        title=f"Scrutiny outcomes {label}",
+        title=_("Scrutiny outcomes %(year)s") % {"year": label},
         slug=slugify(f"outcomes {label.replace('/', '-')}"),
         financial_year=year,
         figures=outcomes.to_json(),
@@ -84,8 +88,11 @@ def outcomes_report_refresh(
     page = OutcomesReportPage.objects.select_for_update().get(pk=page.pk)
     if page.live:
         raise TransitionNotAllowed(
-            f"The {page.financial_year_label} report is published, so its figures stay as they "
-            "were. Unpublish it first to take them again."
+            _(
+                "The %(year)s report is published, so its figures stay as they were. Unpublish "
+                "it first to take them again."
+            )
+            % {"year": page.financial_year_label}
         )
     outcomes = _closed_year_outcomes(page.financial_year, today)
     taken_at = timezone.now()

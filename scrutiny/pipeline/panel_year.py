@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..financial_years import financial_year_label
@@ -108,7 +109,8 @@ def _figures(year: int) -> dict:
         outcomes = outcomes_for_year(year)
     except YearNotStarted as error:
         raise TransitionNotAllowed(
-            f"{financial_year_label(year)} has not begun, so there is nothing to review yet."
+            _("%(year)s has not begun, so there is nothing to review yet.")
+            % {"year": financial_year_label(year)}
         ) from error
     return {"outcomes": outcomes.to_json(), "reviews": action_plan_progress(year)}
 
@@ -117,10 +119,11 @@ def _figures(year: int) -> dict:
 def effectiveness_prepare(*, year: int, user) -> EffectivenessReview:
     """Start the year's effectiveness review from its outcome figures and action plans."""
     if not permissions.may_prepare_effectiveness(user):
-        raise PermissionDenied("Only scrutiny officers prepare the effectiveness review.")
+        raise PermissionDenied(_("Only scrutiny officers prepare the effectiveness review."))
     if EffectivenessReview.objects.filter(financial_year=year).exists():
         raise TransitionNotAllowed(
-            f"The effectiveness review of {financial_year_label(year)} is already prepared."
+            _("The effectiveness review of %(year)s is already prepared.")
+            % {"year": financial_year_label(year)}
         )
     review = EffectivenessReview(
         financial_year=year, figures=_figures(year), figures_taken_at=timezone.now()
@@ -132,7 +135,8 @@ def _draft(review: EffectivenessReview) -> EffectivenessReview:
     locked = EffectivenessReview.objects.select_for_update().get(pk=review.pk)
     if locked.status != EffectivenessStatus.DRAFT:
         raise TransitionNotAllowed(
-            f"{locked} is {locked.get_status_display().lower()}: reopen it to change it."
+            _("%(review)s is %(status)s: reopen it to change it.")
+            % {"review": locked, "status": locked.get_status_display().lower()}
         )
     return locked
 
@@ -141,7 +145,7 @@ def _draft(review: EffectivenessReview) -> EffectivenessReview:
 def effectiveness_refresh(*, review: EffectivenessReview, user) -> EffectivenessReview:
     """Take the figures again while the review is a draft."""
     if not permissions.may_write_effectiveness(user):
-        raise PermissionDenied("Only panel members and scrutiny officers change the review.")
+        raise PermissionDenied(_("Only panel members and scrutiny officers change the review."))
     review = _draft(review)
     review.figures, review.figures_taken_at = _figures(review.financial_year), timezone.now()
     review._history_user = user
@@ -155,7 +159,7 @@ def effectiveness_write(
 ) -> EffectivenessReview:
     """The panel's own assessment, written while the review is a draft."""
     if not permissions.may_write_effectiveness(user):
-        raise PermissionDenied("Only panel members and scrutiny officers change the review.")
+        raise PermissionDenied(_("Only panel members and scrutiny officers change the review."))
     review = _draft(review)
     review.what_worked = what_worked.strip()
     review.what_did_not = what_did_not.strip()

@@ -13,6 +13,8 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from .. import permissions
@@ -61,14 +63,24 @@ def petition_target_for(*, households: int | None) -> tuple[int, str]:
     config = ScrutinySettings.load()
     minimum, maximum = config.petition_minimum, config.petition_maximum
     if not households:
-        return minimum, f"No number of households was given, so the minimum of {minimum} applies."
+        return minimum, _(
+            "No number of households was given, so the minimum of %(minimum)s applies."
+        ) % {"minimum": minimum}
     share = math.ceil(households * config.petition_percentage / 100)
     target = min(max(share, minimum), maximum)
-    return target, (
-        f"{format(config.petition_percentage.normalize(), 'f')}% of {households} households "
-        f"is {share}; "
-        f"the target is kept between {minimum} and {maximum}."
-    )
+    return target, ngettext(
+        "%(percentage)s%% of %(households)s household is %(share)s; the target is kept between "
+        "%(minimum)s and %(maximum)s.",
+        "%(percentage)s%% of %(households)s households is %(share)s; the target is kept "
+        "between %(minimum)s and %(maximum)s.",
+        households,
+    ) % {
+        "percentage": format(config.petition_percentage.normalize(), "f"),
+        "households": households,
+        "share": share,
+        "minimum": minimum,
+        "maximum": maximum,
+    }
 
 
 def petition_count(petition: Petition) -> int:
@@ -155,29 +167,39 @@ def petition_open(
 ) -> Petition:
     """Open a petition for a call in triage or gathering evidence, with a representative target."""
     if not permissions.may_open_petitions(user):
-        raise PermissionDenied("Only scrutiny officers may open petitions.")
+        raise PermissionDenied(_("Only scrutiny officers may open petitions."))
     call = CallForScrutiny.objects.select_for_update().get(pk=call.pk)
     if call.status not in {CallStatus.TRIAGE, CallStatus.GATHERING_EVIDENCE}:
         raise TransitionNotAllowed(
-            f"{call.reference} is {call.get_status_display().lower()}; a petition can be opened "
-            "during triage or while gathering evidence."
+            _(
+                "%(reference)s is %(status)s; a petition can be opened during triage or while "
+                "gathering evidence."
+            )
+            % {"reference": call.reference, "status": call.get_status_display().lower()}
         )
     if Petition.objects.filter(call=call).exists():
-        raise TransitionNotAllowed(f"{call.reference} already has a petition.")
+        raise TransitionNotAllowed(
+            _("%(reference)s already has a petition.") % {"reference": call.reference}
+        )
     suggested, rule = petition_target_for(households=call.households_affected)
     if target is not None and target != suggested:
         if target < 1:
-            raise TransitionNotAllowed("The target must be at least one signature.")
+            raise TransitionNotAllowed(_("The target must be at least one signature."))
         if not target_change_reason.strip():
             raise TransitionNotAllowed(
-                f"The rule suggests {suggested} signatures; give a reason for {target}."
+                ngettext(
+                    "The rule suggests %(suggested)s signature; give a reason for %(target)s.",
+                    "The rule suggests %(suggested)s signatures; give a reason for %(target)s.",
+                    suggested,
+                )
+                % {"suggested": suggested, "target": target}
             )
     else:
         target, target_change_reason = suggested, ""
     today = timezone.localdate()
     closes_on = closes_on or today + timedelta(days=ScrutinySettings.load().petition_days_open)
     if closes_on < today:
-        raise TransitionNotAllowed("The closing date cannot be in the past.")
+        raise TransitionNotAllowed(_("The closing date cannot be in the past."))
     petition = Petition(
         call=call,
         slug=slugify(call.reference),
@@ -202,14 +224,14 @@ def petition_open(
 def petition_change_target(*, petition: Petition, target: int, reason: str, user) -> Petition:
     """Change a petition's target, recording why."""
     if not permissions.may_change_petitions(user):
-        raise PermissionDenied("Only scrutiny officers may change a petition's target.")
+        raise PermissionDenied(_("Only scrutiny officers may change a petition's target."))
     if target < 1:
-        raise TransitionNotAllowed("The target must be at least one signature.")
+        raise TransitionNotAllowed(_("The target must be at least one signature."))
     if not reason.strip():
-        raise TransitionNotAllowed("Give a reason for changing the target.")
+        raise TransitionNotAllowed(_("Give a reason for changing the target."))
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.status == PetitionStatus.CLOSED:
-        raise TransitionNotAllowed("The petition has closed; its target can no longer change.")
+        raise TransitionNotAllowed(_("The petition has closed; its target can no longer change."))
     previous = petition.target
     petition.target = target
     petition.target_change_reason = reason.strip()
@@ -227,7 +249,7 @@ def petition_change_target(*, petition: Petition, target: int, reason: str, user
 
 def _require_open(petition: Petition) -> None:
     if not petition.is_open:
-        raise SignatureRefused("This petition has closed, so it cannot take new signatures.")
+        raise SignatureRefused(_("This petition has closed, so it cannot take new signatures."))
 
 
 def _online_signature(petition: Petition, email: str) -> PetitionSignature | None:
@@ -301,7 +323,7 @@ def signature_confirm(*, token: str) -> PetitionSignature | None:
         return signature
     signature, petition = confirmed
     if not petition.is_open:  # undoes the confirmation with the rest of the transaction
-        raise SignatureRefused("This petition closed before the signature was confirmed.")
+        raise SignatureRefused(_("This petition closed before the signature was confirmed."))
     _count_person(petition, signature, +1)
     _after_count_change(petition)
     return signature
@@ -342,15 +364,15 @@ def signature_add_paper(
     """Enter a signature collected on paper; it counts at once. A signer who asked to be told
     the outcome is emailed, or written to at their address when they gave no email."""
     if not permissions.may_add_paper_signatures(user):
-        raise PermissionDenied("Only scrutiny officers may enter paper signatures.")
+        raise PermissionDenied(_("Only scrutiny officers may enter paper signatures."))
     if not name.strip() or not postcode.strip():
-        raise SignatureRefused("A paper signature needs a name and a postcode.")
+        raise SignatureRefused(_("A paper signature needs a name and a postcode."))
     if tell_outcome and not email.strip() and not address.strip():
         raise SignatureRefused(
-            "To tell the signer the outcome, give their email or their address for a letter."
+            _("To tell the signer the outcome, give their email or their address for a letter.")
         )
     if petition.status == PetitionStatus.CLOSED:
-        raise SignatureRefused("The petition has closed, so it cannot take new signatures.")
+        raise SignatureRefused(_("The petition has closed, so it cannot take new signatures."))
     now = timezone.now()
     signature = PetitionSignature(
         petition=petition,
@@ -384,35 +406,38 @@ class ImportReport:
 def signatures_import_csv(*, petition: Petition, data: bytes, user) -> ImportReport:
     """Add paper signatures from a CSV sheet (name, postcode, address, email); all or nothing."""
     if not permissions.may_add_paper_signatures(user):
-        raise PermissionDenied("Only scrutiny officers may enter paper signatures.")
+        raise PermissionDenied(_("Only scrutiny officers may enter paper signatures."))
     report = ImportReport()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        report.errors.append("The file is not a UTF-8 CSV file.")
+        report.errors.append(_("The file is not a UTF-8 CSV file."))
         return report
     reader = csv.DictReader(io.StringIO(text))
     columns = {(name or "").strip().lower() for name in (reader.fieldnames or [])}
     if not {"name", "postcode"} <= columns:
-        report.errors.append(
-            "The first row must name the columns: name, postcode (address, email)."
-        )
+        # Translators: name, postcode, address and email are the columns' names in the file.
+        refusal = _("The first row must name the columns: name, postcode (address, email).")
+        report.errors.append(refusal)
         return report
     rows = []
     for number, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
         if not row.get("name"):
-            report.errors.append(f"Row {number}: the name is missing.")
+            report.errors.append(_("Row %(row)s: the name is missing.") % {"row": number})
         if not row.get("postcode"):
-            report.errors.append(f"Row {number}: the postcode is missing.")
+            report.errors.append(_("Row %(row)s: the postcode is missing.") % {"row": number})
         if row.get("email"):
             try:
                 validate_email(row["email"])
             except ValidationError:
-                report.errors.append(f"Row {number}: '{row['email']}' is not an email address.")
+                report.errors.append(
+                    _("Row %(row)s: '%(email)s' is not an email address.")
+                    % {"row": number, "email": row["email"]}
+                )
         rows.append(row)
     if not rows:
-        report.errors.append("The file has no signatures in it.")
+        report.errors.append(_("The file has no signatures in it."))
     if report.errors:
         return report
     with transaction.atomic():
@@ -443,12 +468,12 @@ def signatures_invalidate(
 ) -> int:
     """Invalidate signatures in bulk by email domain, address or time window, with a reason."""
     if not permissions.may_invalidate_signatures(user):
-        raise PermissionDenied("Only scrutiny officers may invalidate signatures.")
+        raise PermissionDenied(_("Only scrutiny officers may invalidate signatures."))
     if not reason.strip():
-        raise TransitionNotAllowed("Give a reason for invalidating the signatures.")
+        raise TransitionNotAllowed(_("Give a reason for invalidating the signatures."))
     if not (email_domain.strip() or address.strip() or ip_address.strip() or since or until):
         raise TransitionNotAllowed(
-            "Choose an email domain, an address, a network address or a time window."
+            _("Choose an email domain, an address, a network address or a time window.")
         )
     signatures = petition.signatures.filter(invalidated_at__isnull=True)
     if email_domain.strip():

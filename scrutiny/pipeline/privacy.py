@@ -19,6 +19,8 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Revision
 
@@ -47,6 +49,7 @@ from .petitions import petition_recount
 
 ANONYMISED = personal_data.ANONYMISED
 ANONYMISED_EMAIL_DOMAIN = "anonymised.invalid"
+# The reasons kept in the records' history rows: stored, so not translated.
 RETENTION_REASON = "Anonymised: retention period ended"
 ERASURE_REASON = "Erased on request"
 
@@ -354,7 +357,7 @@ def _scrub_invalidation_log(petition: Petition) -> int:
 
 def _require_export_permission(user) -> None:
     if not permissions.may_handle_personal_data(user):
-        raise PermissionDenied("Only scrutiny officers may export or erase a person's data.")
+        raise PermissionDenied(_("Only scrutiny officers may export or erase a person's data."))
 
 
 def _addressed_to(email: str) -> list[SentEmail]:
@@ -460,7 +463,11 @@ def _row(instance, names: list[str]) -> dict:
 
 
 def _history(instance, names: list[str]) -> list[dict]:
-    kinds = {"+": "created", "~": "changed", "-": "deleted"}
+    kinds = {
+        "+": pgettext("a change in a record's history", "created"),
+        "~": pgettext("a change in a record's history", "changed"),
+        "-": pgettext("a change in a record's history", "deleted"),
+    }
     return [
         {
             "when": _plain(row.history_date),
@@ -530,8 +537,8 @@ def subject_export(*, email: str, user) -> dict:
             "email": records.email,
             "organisation": config.organisation_name,
             "exported_at": _plain(timezone.now()),
-            "matching": "Records whose email address is this one, in any mix of capitals.",
-            "files": "Uploaded files are listed by name; officers can send copies on request.",
+            "matching": _("Records whose email address is this one, in any mix of capitals."),
+            "files": _("Uploaded files are listed by name; officers can send copies on request."),
         },
         "calls": [call_document(call) for call in records.calls],
         "petition_signatures": [

@@ -3,7 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .. import permissions
@@ -29,11 +31,11 @@ def programme_year_page(*, year: int, user) -> ProgrammeYearPage:
     index = ProgrammeIndexPage.objects.first()
     if index is None:
         raise TransitionNotAllowed(
-            "There is no programme page on the site yet: ask Communications to add one."
+            _("There is no programme page on the site yet: ask Communications to add one.")
         )
     label = financial_year_label(year)
     page = ProgrammeYearPage(
-        title=f"Programme of scrutiny {label}",
+        title=_("Programme of scrutiny %(year)s") % {"year": label},
         slug=slugify(label.replace("/", "-")),
         financial_year=year,
         live=False,
@@ -66,7 +68,7 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
     The review page is never published here: Communications publish it when it is ready.
     """
     if not permissions.may_schedule(user):
-        raise PermissionDenied("Only scrutiny officers and panel members may schedule reviews.")
+        raise PermissionDenied(_("Only scrutiny officers and panel members may schedule reviews."))
     # Lock the score alone: PostgreSQL cannot lock the nullable side of the join to its call.
     score = (
         Score.objects.select_for_update(of=("self",))
@@ -74,7 +76,9 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
         .get(pk=score.pk)
     )
     if score.scheduled:
-        raise TransitionNotAllowed(f"{score.business_area} is already in the programme.")
+        raise TransitionNotAllowed(
+            _("%(area)s is already in the programme.") % {"area": score.business_area}
+        )
     year_page = programme_year_page(year=score.financial_year, user=user)
     # A call joins a review of its area only while that review has not reached its report.
     review = (
@@ -85,7 +89,7 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
     )
     with acting_as(user):
         if review is None:
-            title = title.strip() or f"Review of {score.business_area.name}"
+            title = title.strip() or _("Review of %(area)s") % {"area": score.business_area.name}
             review = ScrutinyReviewPage(
                 title=title,
                 slug=slugify(title)[:80] or f"review-{score.pk}",
@@ -95,7 +99,10 @@ def programme_schedule(*, score: Score, user, title: str = "") -> ScrutinyReview
             )
             if ScrutinyReviewPage.objects.child_of(year_page).filter(slug=review.slug).exists():
                 review.slug = f"{review.slug}-{score.pk}"
-                review.title = f"{title} ({timezone.localdate():%B %Y})"
+                review.title = _("%(title)s (%(month)s)") % {
+                    "title": title,
+                    "month": date_format(timezone.localdate(), "F Y"),
+                }
             year_page.add_child(instance=review)
             review_steps_create(review=review)
         if score.call is not None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .. import permissions
@@ -78,32 +79,39 @@ def review_step_update(
 ) -> ReviewStepProgress:
     """Record where a review is with one step; starting a step starts a scheduled review."""
     if not permissions.may_run_reviews(user):
-        raise PermissionDenied("Only scrutiny officers and panel members may update review steps.")
+        raise PermissionDenied(
+            _("Only scrutiny officers and panel members may update review steps.")
+        )
     if status not in StepStatus.values:
-        raise ReviewRefused("Choose the step's status.")
+        raise ReviewRefused(_("Choose the step's status."))
     step = machine.STEP.lock(step)
     today = timezone.localdate()
     if status == StepStatus.NOT_STARTED:
         if completed_on:
-            raise ReviewRefused("A step that has not started cannot have a date it was finished.")
+            raise ReviewRefused(
+                _("A step that has not started cannot have a date it was finished.")
+            )
     elif status == StepStatus.IN_PROGRESS:
         started_on = started_on or step.started_on or today
         if completed_on:
             raise ReviewRefused(
-                "A step in progress is not finished: clear the date finished, or mark it done."
+                _("A step in progress is not finished: clear the date finished, or mark it done.")
             )
     elif status == StepStatus.DONE:
         started_on = started_on or step.started_on or today
         completed_on = completed_on or step.completed_on or today
     if started_on and completed_on and completed_on < started_on:
         raise ReviewRefused(
-            f"The step cannot finish ({date_format(completed_on, 'j F Y')}) before it "
-            f"started ({date_format(started_on, 'j F Y')})."
+            _("The step cannot finish (%(finished)s) before it started (%(started)s).")
+            % {
+                "finished": date_format(completed_on, "j F Y"),
+                "started": date_format(started_on, "j F Y"),
+            }
         )
     if started_on and started_on > today:
-        raise ReviewRefused("The date started cannot be in the future.")
+        raise ReviewRefused(_("The date started cannot be in the future."))
     if completed_on and completed_on > today:
-        raise ReviewRefused("The date finished cannot be in the future.")
+        raise ReviewRefused(_("The date finished cannot be in the future."))
     changes = {"started_on": started_on, "completed_on": completed_on, "notes": notes.strip()}
     if status == step.status and all(getattr(step, k) == v for k, v in changes.items()):
         return step
@@ -136,13 +144,15 @@ def review_participant_add(
 ) -> ReviewParticipant:
     """Add a serving panel member to a review, as its lead or as a member."""
     if not permissions.may_add_participants(user):
-        raise PermissionDenied("Only scrutiny officers and panel members may add participants.")
+        raise PermissionDenied(_("Only scrutiny officers and panel members may add participants."))
     if role not in ParticipantRole.values:
-        raise ReviewRefused("Choose the member's role in the review.")
+        raise ReviewRefused(_("Choose the member's role in the review."))
     if not serving_members().filter(pk=member.pk).exists():
-        raise ReviewRefused(f"{member} is not serving on the panel, so cannot take part.")
+        raise ReviewRefused(
+            _("%(member)s is not serving on the panel, so cannot take part.") % {"member": member}
+        )
     if ReviewParticipant.objects.filter(review=review, member=member).exists():
-        raise ReviewRefused(f"{member} already takes part in this review.")
+        raise ReviewRefused(_("%(member)s already takes part in this review.") % {"member": member})
     participant = ReviewParticipant(review=review, member=member, role=role)
     participant._history_user = user
     participant.save()
@@ -159,7 +169,9 @@ def review_participant_add(
 def review_participant_remove(*, participant: ReviewParticipant, user) -> None:
     """Take a member off a review; the history keeps that they took part."""
     if not permissions.may_remove_participants(user):
-        raise PermissionDenied("Only scrutiny officers and panel members may remove participants.")
+        raise PermissionDenied(
+            _("Only scrutiny officers and panel members may remove participants.")
+        )
     review = ScrutinyReviewPage.objects.get(pk=participant.review_id)
     member = participant.member
     participant._history_user = user
@@ -203,7 +215,7 @@ def review_report_returned(*, review: ScrutinyReviewPage, user) -> bool:
 def review_report_published(*, review: ScrutinyReviewPage, user) -> bool:
     """The signed-off report is live: the review and its calls are reported."""
     if not review.live:
-        raise TransitionNotAllowed(f"“{review.title}” is not published.")
+        raise TransitionNotAllowed(_("“%(review)s” is not published.") % {"review": review.title})
     if not _follow_workflow(review, "publish_report", user):
         return False
     _move_calls(review, "report", user)

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.log_actions import log
 
 from .. import permissions
@@ -40,9 +42,14 @@ def _number(value) -> str:
 
 
 def _shown(field: str, value) -> str:
-    """A measure's value as the breakdown shows it: yes or no for business critical."""
+    """A measure's value as the breakdown shows it: yes or no for business critical.
+
+    The breakdown is kept with the score, so its words are in the language of whoever scored.
+    """
     if field == MeasureField.BUSINESS_CRITICAL and value is not None:
-        return "yes" if value else "no"
+        return (
+            pgettext("business critical", "yes") if value else pgettext("business critical", "no")
+        )
     return _number(value)
 
 
@@ -96,9 +103,11 @@ def score_breakdown(
         rows.append(
             {
                 "criterion": criterion.name,
-                "measure": labels.get(criterion.measure_field, criterion.measure_field),
+                "measure": str(labels.get(criterion.measure_field, criterion.measure_field)),
                 "value": _shown(criterion.measure_field, value),
-                "band": band.describe() if band else ("no figure" if value is None else "no band"),
+                "band": band.describe()
+                if band
+                else (_("no figure") if value is None else _("no band")),
                 "band_points": band_points,
                 "weight": _number(criterion.weight),
                 "points": _number(points),
@@ -218,7 +227,7 @@ def _refresh_year(*, year: int, user) -> int:
 def scores_refresh(*, year: int, user) -> int:
     """Score every business area, accepted call and referred topic of a year not yet scheduled."""
     if not permissions.may_schedule(user):
-        raise PermissionDenied("Only scrutiny officers and panel members may score.")
+        raise PermissionDenied(_("Only scrutiny officers and panel members may score."))
     return _refresh_year(year=year, user=user)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import PanelMember, TimeEntry, TrainingPlace, TrainingSession
@@ -44,11 +45,11 @@ def time_log(
     own = PanelMember.objects.filter(user=user).first()
     member = member or own
     if member is None:
-        raise PermissionDenied("Only panel members log their time.")
+        raise PermissionDenied(_("Only panel members log their time."))
     if member != own and not permissions.may_log_time_for_others(user):
-        raise PermissionDenied("Only scrutiny officers log time for another member.")
+        raise PermissionDenied(_("Only scrutiny officers log time for another member."))
     if member == own and not permissions.may_log_time(user):
-        raise PermissionDenied("Only panel members log their time.")
+        raise PermissionDenied(_("Only panel members log their time."))
     entry = TimeEntry(
         member=member,
         activity=activity,

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import (
     ActionItem,
@@ -174,17 +176,34 @@ class Progress:
     def summary(self) -> str:
         """One line such as "Response awaited" or "2 of 3 actions done, 1 overdue"."""
         if self.awaiting_response:
-            return "Response awaited"
+            return _("Response awaited")
         if self.decision == ResponseDecision.NOT_ACCEPTED:
-            return "No actions: not accepted"
+            return _("No actions: not accepted")
         if not self.counted:
-            return "No actions yet"
+            return _("No actions yet")
+        counts = {"done": self.done, "total": self.counted, "overdue": self.overdue}
         if self.done == self.counted:
-            return f"All {self.counted} action{'s' if self.counted != 1 else ''} done"
-        text = f"{self.done} of {self.counted} action{'s' if self.counted != 1 else ''} done"
+            return (
+                ngettext("All %(total)s action done", "All %(total)s actions done", self.counted)
+                % counts
+            )
         if self.overdue:
-            text += f", {self.overdue} overdue"
-        return text
+            return (
+                ngettext(
+                    "%(done)s of %(total)s action done, %(overdue)s overdue",
+                    "%(done)s of %(total)s actions done, %(overdue)s overdue",
+                    self.counted,
+                )
+                % counts
+            )
+        return (
+            ngettext(
+                "%(done)s of %(total)s action done",
+                "%(done)s of %(total)s actions done",
+                self.counted,
+            )
+            % counts
+        )
 
 
 def progress_from(response, actions, *, today: datetime.date) -> Progress:
@@ -290,7 +309,8 @@ def actions_needing_attention(*, today: datetime.date | None = None) -> list[Att
             key = ("decision", decision.pk)
             if key not in groups:
                 groups[key] = AttentionGroup(
-                    title=f"Serious failure: {decision.call.reference}",
+                    title=_("Serious failure: %(reference)s")
+                    % {"reference": decision.call.reference},
                     url=decision_plan_url(decision),
                 )
         if item.due_on < today:

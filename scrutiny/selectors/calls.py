@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from wagtail.search.backends import get_search_backend
 
 from ..access_codes import (
@@ -123,70 +125,88 @@ def call_tracking_link(call: CallForScrutiny) -> str:
 
 
 RESIDENT_STAGES = {
-    CallStatus.SUBMITTED: "We have received your call and an officer will look at it soon.",
-    CallStatus.TRIAGE: "An officer is looking at your call and may contact you.",
-    CallStatus.GATHERING_EVIDENCE: (
+    CallStatus.SUBMITTED: gettext_lazy(
+        "We have received your call and an officer will look at it soon."
+    ),
+    CallStatus.TRIAGE: gettext_lazy("An officer is looking at your call and may contact you."),
+    CallStatus.GATHERING_EVIDENCE: gettext_lazy(
         "We are gathering evidence for your call, for example through a petition."
     ),
-    CallStatus.AWAITING_PANEL: "Your call is waiting to be considered by the panel.",
-    CallStatus.NOT_ACCEPTED: "The panel has not accepted your call yet.",
-    CallStatus.MONITORING: "The panel has referred your call for monitoring.",
-    CallStatus.ACCEPTED: "The panel has accepted your call and will score it for review.",
-    CallStatus.SERIOUS_FAILURE: (
+    CallStatus.AWAITING_PANEL: gettext_lazy("Your call is waiting to be considered by the panel."),
+    CallStatus.NOT_ACCEPTED: gettext_lazy("The panel has not accepted your call yet."),
+    CallStatus.MONITORING: gettext_lazy("The panel has referred your call for monitoring."),
+    CallStatus.ACCEPTED: gettext_lazy(
+        "The panel has accepted your call and will score it for review."
+    ),
+    CallStatus.SERIOUS_FAILURE: gettext_lazy(
         "The panel found a serious failure of service and made recommendations straight away."
     ),
-    CallStatus.SCHEDULED: "A review of this service is scheduled in the programme.",
-    CallStatus.IN_REVIEW: "The panel is reviewing this service now.",
-    CallStatus.REPORTED: "The panel has reported on its review.",
-    CallStatus.CLOSED: "This call is closed.",
+    CallStatus.SCHEDULED: gettext_lazy("A review of this service is scheduled in the programme."),
+    CallStatus.IN_REVIEW: gettext_lazy("The panel is reviewing this service now."),
+    CallStatus.REPORTED: gettext_lazy("The panel has reported on its review."),
+    CallStatus.CLOSED: gettext_lazy("This call is closed."),
 }
 
 
 CLOSED_FOR_RESIDENT = {
-    "withdrawn": "This call is closed: you withdrew it.",
-    "duplicate": "This call is closed: another call about the same concerns carries it on.",
-    "out_of_scope": "This call is closed: it is about something the panel cannot look at.",
-    "not_accepted": "This call is closed: the panel did not accept it, and the time to appeal "
-    "has passed.",
-    "improved": "This call is closed: the service improved while the panel monitored it.",
-    "resolved": "This call is closed: the serious failure the panel found has been put right.",
-    "reviewed": "This call is closed: the panel's review is done and its action plan complete.",
+    "withdrawn": gettext_lazy("This call is closed: you withdrew it."),
+    "duplicate": gettext_lazy(
+        "This call is closed: another call about the same concerns carries it on."
+    ),
+    "out_of_scope": gettext_lazy(
+        "This call is closed: it is about something the panel cannot look at."
+    ),
+    "not_accepted": gettext_lazy(
+        "This call is closed: the panel did not accept it, and the time to appeal has passed."
+    ),
+    "improved": gettext_lazy(
+        "This call is closed: the service improved while the panel monitored it."
+    ),
+    "resolved": gettext_lazy(
+        "This call is closed: the serious failure the panel found has been put right."
+    ),
+    "reviewed": gettext_lazy(
+        "This call is closed: the panel's review is done and its action plan complete."
+    ),
 }
 
 
 def call_stage_for_resident(call: CallForScrutiny) -> str:
     """The call's stage in plain English, as the resident sees it."""
     if call.status == CallStatus.CLOSED and call.closure in CLOSED_FOR_RESIDENT:
-        return CLOSED_FOR_RESIDENT[call.closure]
-    return RESIDENT_STAGES[CallStatus(call.status)]
+        return str(CLOSED_FOR_RESIDENT[call.closure])
+    return str(RESIDENT_STAGES[CallStatus(call.status)])
 
 
 # What reference and postcode (or email) show: where the call is, in a word or two. Not the
 # decision, nor its reasons: those need the access code.
+_RECEIVED = pgettext_lazy("stage of a call", "Received")
+_WITH_AN_OFFICER = pgettext_lazy("stage of a call", "With an officer")
+_DECIDED = pgettext_lazy("stage of a call", "Decided")
 BARE_STAGES = {
-    CallStatus.SUBMITTED: "Received",
-    CallStatus.TRIAGE: "With an officer",
-    CallStatus.GATHERING_EVIDENCE: "With an officer",
-    CallStatus.AWAITING_PANEL: "With the panel",
-    CallStatus.NOT_ACCEPTED: "Decided",
-    CallStatus.MONITORING: "Decided",
-    CallStatus.ACCEPTED: "Decided",
-    CallStatus.SERIOUS_FAILURE: "Decided",
-    CallStatus.SCHEDULED: "Decided",
-    CallStatus.IN_REVIEW: "Decided",
-    CallStatus.REPORTED: "Decided",
-    CallStatus.CLOSED: "Closed",
+    CallStatus.SUBMITTED: _RECEIVED,
+    CallStatus.TRIAGE: _WITH_AN_OFFICER,
+    CallStatus.GATHERING_EVIDENCE: _WITH_AN_OFFICER,
+    CallStatus.AWAITING_PANEL: pgettext_lazy("stage of a call", "With the panel"),
+    CallStatus.NOT_ACCEPTED: _DECIDED,
+    CallStatus.MONITORING: _DECIDED,
+    CallStatus.ACCEPTED: _DECIDED,
+    CallStatus.SERIOUS_FAILURE: _DECIDED,
+    CallStatus.SCHEDULED: _DECIDED,
+    CallStatus.IN_REVIEW: _DECIDED,
+    CallStatus.REPORTED: _DECIDED,
+    CallStatus.CLOSED: pgettext_lazy("stage of a call", "Closed"),
 }
 
 
 def call_bare_stage(call: CallForScrutiny) -> str:
     """The call's stage in a word or two, for someone who gave a postcode, not the code."""
-    return BARE_STAGES[CallStatus(call.status)]
+    return str(BARE_STAGES[CallStatus(call.status)])
 
 
 def call_timeline(call: CallForScrutiny) -> list[tuple]:
     """(when, what) for each stage the call has reached, oldest first, from its history."""
-    events = [(call.submitted_at, "Received")]
+    events = [(call.submitted_at, pgettext("stage of a call", "Received"))]
     previous = None
     for row in call.history.order_by("history_date", "history_id").only("status", "history_date"):
         if previous is not None and row.status != previous:
@@ -331,41 +351,58 @@ def call_next_step(call: CallForScrutiny) -> str:
     """What happens next to a call, in a sentence for the staff who look at it."""
     status = CallStatus(call.status)
     if status == CallStatus.SUBMITTED:
-        return "An officer starts triage, or closes the call if it cannot go further."
+        return _("An officer starts triage, or closes the call if it cannot go further.")
     if status == CallStatus.TRIAGE:
-        return (
-            "Gather evidence (for example with a petition), send the call to the panel, "
-            "or close it."
+        return _(
+            "Gather evidence (for example with a petition), send the call to the panel, or close "
+            "it."
         )
     if status == CallStatus.GATHERING_EVIDENCE:
-        return (
+        return _(
             "The call goes to the panel by itself when its petition reaches the target; an "
             "officer can also send it, or close it."
         )
     if status == CallStatus.AWAITING_PANEL:
         if call.agenda_meeting_id:
-            return f"The panel decides on it at a formal meeting: next, {call.agenda_meeting}."
-        return "The panel decides on it at its next formal meeting; none is arranged yet."
+            return _("The panel decides on it at a formal meeting: next, %(meeting)s.") % {
+                "meeting": call.agenda_meeting
+            }
+        return _("The panel decides on it at its next formal meeting; none is arranged yet.")
     if status == CallStatus.ACCEPTED:
-        return "Score it with the matrix and schedule it into a review in the programme."
+        return _("Score it with the matrix and schedule it into a review in the programme.")
     if status in {CallStatus.SCHEDULED, CallStatus.IN_REVIEW, CallStatus.REPORTED}:
-        reviews = ", ".join(f"“{review.title}”" for review in call.reviews.all()) or "a review"
-        return f"Answered by {reviews}; it closes when the review's action plan is complete."
+        titles = [
+            pgettext("a title in quotes", "“%(title)s”") % {"title": review.title}
+            for review in call.reviews.all()
+        ]
+        if not titles:
+            return _("Answered by a review; it closes when the review's action plan is complete.")
+        return _(
+            # Translators: the reviews are their titles in quotes, joined by ", ".
+            "Answered by %(reviews)s; it closes when the review's action plan is complete."
+        ) % {"reviews": ", ".join(titles)}
     if status == CallStatus.SERIOUS_FAILURE:
-        return (
+        return _(
             "It closes when the actions answering the panel's immediate recommendations are done."
         )
     if status in {CallStatus.NOT_ACCEPTED, CallStatus.MONITORING}:
         appeal = call.appeals.exclude(status="decided").first()
         if appeal is not None:
-            return f"An appeal is waiting for its decision: {appeal.reference}."
+            return _("An appeal is waiting for its decision: %(reference)s.") % {
+                "reference": appeal.reference
+            }
     if status == CallStatus.NOT_ACCEPTED:
         decision = call_latest_decision(call)
         if decision and decision.appeal_deadline:
             last = date_format(decision.appeal_deadline, "j F Y")
-            return f"It can be appealed until {last}; it closes by itself after that."
-        return "It closes by itself once it can no longer be appealed."
+            return _("It can be appealed until %(date)s; it closes by itself after that.") % {
+                "date": last
+            }
+        return _("It closes by itself once it can no longer be appealed.")
     if status == CallStatus.MONITORING:
-        return "The panel watches the service; record what it found when it looks again."
-    closure = call.get_closure_display() if call.closure else "closed"
-    return f"Closed: {closure[0].lower()}{closure[1:]}."
+        return _("The panel watches the service; record what it found when it looks again.")
+    if not call.closure:
+        return _("Closed.")
+    closure = str(call.get_closure_display())
+    # Translators: the closure is why the call closed, as the call's page names it.
+    return _("Closed: %(closure)s.") % {"closure": closure[0].lower() + closure[1:]}

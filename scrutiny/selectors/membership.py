@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..financial_years import financial_year_bounds, financial_year_label, financial_year_of
@@ -104,7 +105,7 @@ class MemberCommitments:
 def months_left_in_year(year: int, *, today: date | None = None) -> int:
     """Whole and part months left in a financial year from today (0 once it has ended)."""
     today = today or timezone.localdate()
-    _, last = financial_year_bounds(year)
+    _first, last = financial_year_bounds(year)
     if today > last:
         return 0
     return (last.year - today.year) * 12 + last.month - today.month + 1
@@ -138,15 +139,17 @@ def member_commitments(member: PanelMember, *, year: int | None = None) -> Membe
     for kind in attended_meetings(member.user, year).values_list("kind", flat=True):
         counts[kind] += 1
     items = [
-        Commitment("Formal meetings", counts[MeetingKind.FORMAL], config.minimum_formal_meetings),
         Commitment(
-            "Scrutiny reviews",
+            _("Formal meetings"), counts[MeetingKind.FORMAL], config.minimum_formal_meetings
+        ),
+        Commitment(
+            _("Scrutiny reviews"),
             member_review_count(member.user, year),
             config.minimum_member_reviews,
         ),
-        Commitment("Away days", counts[MeetingKind.AWAY_DAY], config.away_days),
+        Commitment(_("Away days"), counts[MeetingKind.AWAY_DAY], config.away_days),
         Commitment(
-            "Whole board away days", counts[MeetingKind.BOARD_AWAY_DAY], config.board_away_days
+            _("Whole board away days"), counts[MeetingKind.BOARD_AWAY_DAY], config.board_away_days
         ),
     ]
     meeting_days = sum(
@@ -158,7 +161,7 @@ def member_commitments(member: PanelMember, *, year: int | None = None) -> Membe
         member=member,
         year=year,
         items=items,
-        days=Commitment("Days given", days, config.commitment_days_per_year),
+        days=Commitment(_("Days given"), days, config.commitment_days_per_year),
         months_left=months_left_in_year(year),
         meeting_days=meeting_days,
         training_hours=trained,

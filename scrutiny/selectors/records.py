@@ -6,6 +6,9 @@ from django.apps import apps
 from django.db import router
 from django.db.models import Count
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from wagtail.models import Page
 
 from ..models import (
@@ -17,25 +20,38 @@ from ..models import (
 )
 from ..models.record import RecordPageMixin
 
-# How the record's pages are counted, in this order, as (one, many).
+# How the record's pages are counted, in this order: '1 review', '3 reviews'.
 PAGE_COUNT_LABELS = {
-    "scrutiny.programmeindexpage": ("programme of scrutiny", "programmes of scrutiny"),
-    "scrutiny.programmeyearpage": ("year's programme", "years' programmes"),
-    "scrutiny.scrutinyreviewpage": ("review", "reviews"),
-    "scrutiny.outcomesreportpage": ("outcomes report", "outcomes reports"),
+    "scrutiny.programmeindexpage": lambda count: (
+        ngettext("%(count)s programme of scrutiny", "%(count)s programmes of scrutiny", count)
+        % {"count": count}
+    ),
+    "scrutiny.programmeyearpage": lambda count: (
+        ngettext("%(count)s year's programme", "%(count)s years' programmes", count)
+        % {"count": count}
+    ),
+    "scrutiny.scrutinyreviewpage": lambda count: (
+        ngettext("%(count)s review", "%(count)s reviews", count) % {"count": count}
+    ),
+    "scrutiny.outcomesreportpage": lambda count: (
+        ngettext("%(count)s outcomes report", "%(count)s outcomes reports", count)
+        % {"count": count}
+    ),
 }
 
 
 def counted(count: int, one: str, many: str) -> str:
-    """'1 review', '3 reviews'."""
-    return f"{count} {one if count == 1 else many}"
+    """'1 panel decision', '3 panel decisions', from a model's verbose names."""
+    # Translators: a number of records, and what they are (a record's name, one or many).
+    return pgettext("a number of records", "%(count)s %(things)s") % {
+        "count": count,
+        "things": one if count == 1 else many,
+    }
 
 
 def in_a_list(parts: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
-    if len(parts) < 2:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return str(get_text_list(parts, pgettext("the last of a list", "and")))
 
 
 def record_page_models() -> list[type[Page]]:
@@ -50,46 +66,67 @@ def record_page_models() -> list[type[Page]]:
 def page_deletion_refusal(page: Page) -> str | None:
     """Why this page (with the pages below it) cannot be deleted, or None when it can be."""
     page = page.specific
-    advice = "Unpublish it instead." if page.live else "As a draft, it is not on the website."
+    advice = _("Unpublish it instead.") if page.live else _("As a draft, it is not on the website.")
+    title = {"title": page.title}
     if isinstance(page, ScrutinyReviewPage):
         reason = _what_a_review_holds(page)
     elif isinstance(page, OutcomesReportPage):
-        reason = f"it is the outcomes report for {page.financial_year_label}"
+        reason = _("“%(title)s” cannot be deleted: it is the outcomes report for %(year)s.") % {
+            **title,
+            "year": page.financial_year_label,
+        }
     elif below := _record_pages_below(page):
         if isinstance(page, RecordPageMixin):
-            reason = f"it holds {below}"
+            reason = _("“%(title)s” cannot be deleted: it holds %(pages)s.") % {
+                **title,
+                "pages": below,
+            }
         else:
-            reason = f"it holds pages of the scrutiny record: {below}"
-            advice = "Move those pages elsewhere first, or unpublish it instead."
+            reason = _(
+                "“%(title)s” cannot be deleted: it holds pages of the scrutiny record: %(pages)s."
+            ) % {**title, "pages": below}
+            advice = _("Move those pages elsewhere first, or unpublish it instead.")
     elif isinstance(page, RecordPageMixin):
-        reason = "it is part of the scrutiny record"
+        reason = _("“%(title)s” cannot be deleted: it is part of the scrutiny record.") % title
     elif blocking := records_in_the_way(Page.objects.descendant_of(page, inclusive=True)):
-        reason = f"it, or a page below it, is referred to by {blocking}"
+        reason = _(
+            "“%(title)s” cannot be deleted: it, or a page below it, is referred to by %(records)s."
+        ) % {**title, "records": blocking}
     else:
         return None
-    return f"“{page.title}” cannot be deleted: {reason}. {advice}"
+    return f"{reason} {advice}"
 
 
 def _what_a_review_holds(review: ScrutinyReviewPage) -> str:
-    """'it holds 3 recommendations and 1 response, and answers CCS-2026-0004'."""
+    """Why a review cannot be deleted: "... it holds 3 recommendations and 1 response, and
+    answers CCS-2026-0004"."""
     recommendations = Recommendation.objects.filter(page=review)
     responses = RecommendationResponse.objects.filter(recommendation__in=recommendations)
     actions = ActionItem.objects.filter(recommendation__in=recommendations)
-    rows = [
-        (recommendations.count(), "recommendation", "recommendations"),
-        (responses.count(), "response", "responses"),
-        (actions.count(), "action-plan item", "action-plan items"),
-    ]
-    held = in_a_list([counted(*row) for row in rows if row[0]])
-    references = review.calls.order_by("reference").values_list("reference", flat=True)
-    answers = in_a_list(list(references))
-    if held and answers:
-        return f"it holds {held}, and answers {answers}"
+    held = []
+    if count := recommendations.count():
+        held.append(
+            ngettext("%(count)s recommendation", "%(count)s recommendations", count)
+            % {"count": count}
+        )
+    if count := responses.count():
+        held.append(ngettext("%(count)s response", "%(count)s responses", count) % {"count": count})
+    if count := actions.count():
+        held.append(
+            ngettext("%(count)s action-plan item", "%(count)s action-plan items", count)
+            % {"count": count}
+        )
+    references = list(review.calls.order_by("reference").values_list("reference", flat=True))
+    values = {"title": review.title, "held": in_a_list(held), "calls": in_a_list(references)}
+    if held and references:
+        return (
+            _("“%(title)s” cannot be deleted: it holds %(held)s, and answers %(calls)s.") % values
+        )
     if held:
-        return f"it holds {held}"
-    if answers:
-        return f"it answers {answers}"
-    return "it is a review in the programme of scrutiny"
+        return _("“%(title)s” cannot be deleted: it holds %(held)s.") % values
+    if references:
+        return _("“%(title)s” cannot be deleted: it answers %(calls)s.") % values
+    return _("“%(title)s” cannot be deleted: it is a review in the programme of scrutiny.") % values
 
 
 def _record_pages_below(page: Page) -> str:
@@ -108,8 +145,8 @@ def _record_pages_below(page: Page) -> str:
         for row in rows
     }
     parts = [
-        counted(counts.pop(label), one, many)
-        for label, (one, many) in PAGE_COUNT_LABELS.items()
+        counting(counts.pop(label))
+        for label, counting in PAGE_COUNT_LABELS.items()
         if label in counts
     ]
     for label, count in counts.items():
@@ -145,8 +182,8 @@ def records_in_the_way(objects) -> str:
 
 # How a record that cannot be deleted is retired, by the field that retires it.
 RETIRED_BY = {
-    "active": "Untick “Active” to retire it instead.",
-    "is_active": "Make the account inactive instead.",
+    "active": gettext_lazy("Untick “Active” to retire it instead."),
+    "is_active": gettext_lazy("Make the account inactive instead."),
 }
 
 
@@ -156,5 +193,11 @@ def deletion_refusal(obj) -> str | None:
     if not blocking:
         return None
     fields = {field.name for field in obj._meta.get_fields()}
-    retire = next((f" {advice}" for name, advice in RETIRED_BY.items() if name in fields), "")
-    return f"“{obj}” cannot be deleted: it is referred to by {blocking} on the record.{retire}"
+    refusal = _(
+        "“%(record)s” cannot be deleted: it is referred to by %(records)s on the record."
+    ) % {
+        "record": obj,
+        "records": blocking,
+    }
+    advice = next((advice for name, advice in RETIRED_BY.items() if name in fields), None)
+    return f"{refusal} {advice}" if advice else refusal

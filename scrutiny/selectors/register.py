@@ -6,16 +6,17 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..financial_years import financial_year_bounds, financial_year_of
 from ..models import BusinessArea, CallForScrutiny, DecisionOutcome, PanelDecision
 
 # The decisions as the register says them, in the past tense.
 OUTCOME_WORDS = {
-    DecisionOutcome.ACCEPTED: "Accepted for review",
-    DecisionOutcome.SERIOUS_FAILURE: "Serious failure: recommendations made straight away",
-    DecisionOutcome.MONITORING: "Referred for monitoring",
-    DecisionOutcome.NOT_ACCEPTED: "Not accepted yet",
+    DecisionOutcome.ACCEPTED: _("Accepted for review"),
+    DecisionOutcome.SERIOUS_FAILURE: _("Serious failure: recommendations made straight away"),
+    DecisionOutcome.MONITORING: _("Referred for monitoring"),
+    DecisionOutcome.NOT_ACCEPTED: _("Not accepted yet"),
 }
 
 
@@ -77,7 +78,7 @@ def register_entry(row: dict) -> RegisterEntry:
         received=timezone.localdate(row["submitted_at"]),
         decided=timezone.localdate(row["latest_decided_at"]),
         outcome=row["latest_outcome"],
-        outcome_label=OUTCOME_WORDS.get(row["latest_outcome"], row["latest_outcome"]),
+        outcome_label=str(OUTCOME_WORDS.get(row["latest_outcome"], row["latest_outcome"])),
         reasons=row["latest_reasons"],
     )
 

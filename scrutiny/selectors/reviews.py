@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import ReviewParticipant, ReviewStepProgress, ScrutinyReviewPage, StepStatus
 
@@ -22,10 +24,15 @@ class ReviewProgress:
     @property
     def label(self) -> str:
         if self.total == 0:
-            return "no steps"
+            return _("no steps")
         if self.position is None:
-            return f"all {self.total} steps done"
-        return f"step {self.position} of {self.total}"
+            return ngettext("all %(total)s step done", "all %(total)s steps done", self.total) % {
+                "total": self.total
+            }
+        return _("step %(position)s of %(total)s") % {
+            "position": self.position,
+            "total": self.total,
+        }
 
 
 def review_progress(review: ScrutinyReviewPage) -> ReviewProgress:

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
 
@@ -53,13 +55,14 @@ class WorkItem:
     label: str
     url: str
     day: date | None
-    when: str = "waiting since"
+    # How the date reads, with %(date)s for it: "waiting since %(date)s".
+    when: str = gettext_lazy("waiting since %(date)s")
     detail: str = ""
 
     @property
     def dated(self) -> str:
         """ "waiting since 3 September 2026", or "" without a date."""
-        return f"{self.when} {date_format(self.day, 'j F Y')}" if self.day else ""
+        return self.when % {"date": date_format(self.day, "j F Y")} if self.day else ""
 
 
 @dataclass
@@ -101,19 +104,22 @@ def calls_to_triage() -> WorkSection:
     )
     return WorkSection(
         key="triage",
-        title="New calls to triage",
-        empty="No new calls to triage.",
+        title=_("New calls to triage"),
+        empty=_("No new calls to triage."),
         items=[
             WorkItem(
-                label=f"{call.reference}: {call.business_area.name}",
+                label=_("%(reference)s: %(service)s")
+                % {"reference": call.reference, "service": call.business_area.name},
                 url=_call_url(call.pk),
                 day=_day(call.status_changed_at),
-                when="new since" if call.status == CallStatus.SUBMITTED else "in triage since",
+                when=_("new since %(date)s")
+                if call.status == CallStatus.SUBMITTED
+                else _("in triage since %(date)s"),
             )
             for call in calls
         ],
         all_url=reverse("wagtailsnippets_scrutiny_callforscrutiny:list"),
-        all_label="All calls for scrutiny",
+        all_label=_("All calls for scrutiny"),
     )
 
 
@@ -128,14 +134,15 @@ def support_requests() -> WorkSection:
     )
     return WorkSection(
         key="support",
-        title="Residents who asked for help",
-        empty="No resident is waiting for help.",
+        title=_("Residents who asked for help"),
+        empty=_("No resident is waiting for help."),
         items=[
             WorkItem(
-                label=f"{call.reference}: {call.business_area.name}",
+                label=_("%(reference)s: %(service)s")
+                % {"reference": call.reference, "service": call.business_area.name},
                 url=_call_url(call.pk),
                 day=_day(call.submitted_at),
-                when="asked on",
+                when=_("asked on %(date)s"),
             )
             for call in calls
         ],
@@ -158,14 +165,19 @@ def petitions_to_watch(*, today: date) -> WorkSection:
                 label=petition.title,
                 url=reverse("wagtailsnippets_scrutiny_petition:inspect", args=[petition.pk]),
                 day=_day(petition.target_reached_at) if reached else petition.closes_on,
-                when="reached its target on" if reached else "closes on",
-                detail=f"{petition.people_counted} of {petition.target} signatures",
+                when=_("reached its target on %(date)s") if reached else _("closes on %(date)s"),
+                detail=ngettext(
+                    "%(count)s of %(target)s signature",
+                    "%(count)s of %(target)s signatures",
+                    petition.target,
+                )
+                % {"count": petition.people_counted, "target": petition.target},
             )
         )
     return WorkSection(
         key="petitions",
-        title="Petitions at their target or closing soon",
-        empty="No petition is at its target or closing within a week.",
+        title=_("Petitions at their target or closing soon"),
+        empty=_("No petition is at its target or closing within a week."),
         items=items,
     )
 
@@ -180,14 +192,15 @@ def appeals_to_convene() -> WorkSection:
     )
     return WorkSection(
         key="appeals_to_convene",
-        title="Appeals to convene",
-        empty="No appeal is waiting for a panel.",
+        title=_("Appeals to convene"),
+        empty=_("No appeal is waiting for a panel."),
         items=[
             WorkItem(
-                label=f"{appeal.reference}: appeal on {appeal.call.reference}",
+                label=_("%(reference)s: appeal on %(call)s")
+                % {"reference": appeal.reference, "call": appeal.call.reference},
                 url=reverse("wagtailsnippets_scrutiny_appeal:inspect", args=[appeal.pk]),
                 day=_day(appeal.received_at),
-                when="received",
+                when=_("received %(date)s"),
             )
             for appeal in appeals
         ],
@@ -203,8 +216,8 @@ def applications_to_read() -> WorkSection:
     )
     return WorkSection(
         key="applications",
-        title="Applications to join the panel",
-        empty="No new applications to join the panel.",
+        title=_("Applications to join the panel"),
+        empty=_("No new applications to join the panel."),
         items=[
             WorkItem(
                 label=application.name,
@@ -212,7 +225,7 @@ def applications_to_read() -> WorkSection:
                     "wagtailsnippets_scrutiny_panelapplication:inspect", args=[application.pk]
                 ),
                 day=_day(application.submitted_at),
-                when="received",
+                when=_("received %(date)s"),
             )
             for application in applications
         ],
@@ -228,14 +241,15 @@ def claims_to_check() -> WorkSection:
     )
     return WorkSection(
         key="claims",
-        title="Expense claims to check",
-        empty="No expense claims to check.",
+        title=_("Expense claims to check"),
+        empty=_("No expense claims to check."),
         items=[
             WorkItem(
-                label=f"{claim.member}: £{claim.amount}",
+                label=_("%(member)s: £%(amount)s")
+                % {"member": claim.member, "amount": claim.amount},
                 url=reverse("wagtailsnippets_scrutiny_expenseclaim:inspect", args=[claim.pk]),
                 day=_day(claim.submitted_at),
-                when="claimed",
+                when=_("claimed %(date)s"),
             )
             for claim in claims
         ],
@@ -247,13 +261,13 @@ def _action_item(item: ActionItem, *, today: date) -> WorkItem:
         where = item.recommendation.page.title
         url = reverse("scrutiny_actions:review", args=[item.recommendation.page_id])
     else:
-        where = f"Serious failure: {item.decision.call.reference}"
+        where = _("Serious failure: %(reference)s") % {"reference": item.decision.call.reference}
         url = reverse("scrutiny_actions:decision", args=[item.decision_id])
     return WorkItem(
         label=_short(item.action),
         url=url,
         day=item.due_on,
-        when="overdue since" if item.due_on < today else "due",
+        when=_("overdue since %(date)s") if item.due_on < today else _("due %(date)s"),
         detail=where,
     )
 
@@ -269,11 +283,11 @@ def overdue_actions(*, today: date) -> WorkSection:
     items = _actions().overdue(today)[:LIMIT]
     return WorkSection(
         key="overdue_actions",
-        title="Overdue actions",
-        empty="No action is overdue.",
+        title=_("Overdue actions"),
+        empty=_("No action is overdue."),
         items=[_action_item(item, today=today) for item in items],
         all_url=reverse("scrutiny_actions:index"),
-        all_label="All action plans",
+        all_label=_("All action plans"),
     )
 
 
@@ -286,14 +300,15 @@ def monitoring_due(*, today: date) -> WorkSection:
     )
     return WorkSection(
         key="monitoring",
-        title="Monitoring reviews due",
-        empty="No monitoring review is due.",
+        title=_("Monitoring reviews due"),
+        empty=_("No monitoring review is due."),
         items=[
             WorkItem(
-                label=f"{watch.call.reference}: {watch.call.business_area.name}",
+                label=_("%(reference)s: %(service)s")
+                % {"reference": watch.call.reference, "service": watch.call.business_area.name},
                 url=_call_url(watch.call_id),
                 day=watch.review_on,
-                when="review due",
+                when=_("review due %(date)s"),
                 detail=_short(watch.watching, 60),
             )
             for watch in watches
@@ -310,8 +325,8 @@ def calls_for_next_meeting() -> WorkSection:
     if meeting is None:
         return WorkSection(
             key="next_meeting",
-            title="Calls for the next meeting",
-            empty="No formal meeting is scheduled.",
+            title=_("Calls for the next meeting"),
+            empty=_("No formal meeting is scheduled."),
         )
     calls = (
         meeting.agenda_calls.filter(status=CallStatus.AWAITING_PANEL)
@@ -322,19 +337,20 @@ def calls_for_next_meeting() -> WorkSection:
     when = date_format(timezone.localtime(meeting.starts_at), "j F Y")
     return WorkSection(
         key="next_meeting",
-        title=f"Calls for the next meeting, {when}",
-        empty="No calls are on the next meeting's agenda.",
+        title=_("Calls for the next meeting, %(date)s") % {"date": when},
+        empty=_("No calls are on the next meeting's agenda."),
         items=[
             WorkItem(
-                label=f"{call.reference}: {call.business_area.name}",
+                label=_("%(reference)s: %(service)s")
+                % {"reference": call.reference, "service": call.business_area.name},
                 url=_call_url(call.pk),
                 day=_day(call.awaiting_panel_since),
-                when="with the panel since",
+                when=_("with the panel since %(date)s"),
             )
             for call in calls
         ],
         all_url=reverse("wagtailsnippets_scrutiny_panelmeeting:inspect", args=[meeting.pk]),
-        all_label="The meeting's agenda",
+        all_label=_("The meeting's agenda"),
     )
 
 
@@ -356,26 +372,27 @@ def reviews_in_progress() -> WorkSection:
         )
         started = current.started_on if current and current.started_on else review.starts_on
         next_step = (
-            f"Next step: {progress.current} ({progress.label})"
+            _("Next step: %(step)s (%(progress)s)")
+            % {"step": progress.current, "progress": progress.label}
             if progress.position
-            else f"Steps: {progress.label}"
+            else _("Steps: %(progress)s") % {"progress": progress.label}
         )
         items.append(
             WorkItem(
                 label=review.title,
                 url=reverse("scrutiny_reviews:run", args=[review.pk]),
                 day=started,
-                when="since",
+                when=_("since %(date)s"),
                 detail=next_step,
             )
         )
     return WorkSection(
         key="reviews",
-        title="Reviews in progress",
-        empty="No review is in progress.",
+        title=_("Reviews in progress"),
+        empty=_("No review is in progress."),
         items=items,
         all_url=reverse("scrutiny_reviews:index"),
-        all_label="All reviews",
+        all_label=_("All reviews"),
     )
 
 
@@ -405,10 +422,10 @@ def _pages_awaiting(user, *, key: str, title: str, empty: str) -> WorkSection:
         empty=empty,
         items=[
             WorkItem(
-                label=titles.get(int(state.workflow_state.object_id), "A page"),
+                label=titles.get(int(state.workflow_state.object_id), _("A page")),
                 url=reverse("wagtailadmin_pages:edit", args=[state.workflow_state.object_id]),
                 day=_day(state.started_at),
-                when="waiting since",
+                when=_("waiting since %(date)s"),
                 detail=state.task.name,
             )
             for state in states
@@ -430,14 +447,15 @@ def appeals_sat_on(user) -> WorkSection:
     )
     return WorkSection(
         key="my_appeals",
-        title="Your appeals",
-        empty="No appeal is waiting for you.",
+        title=_("Your appeals"),
+        empty=_("No appeal is waiting for you."),
         items=[
             WorkItem(
-                label=f"{appeal.reference}: appeal on {appeal.call.reference}",
+                label=_("%(reference)s: appeal on %(call)s")
+                % {"reference": appeal.reference, "call": appeal.call.reference},
                 url=reverse("wagtailsnippets_scrutiny_appeal:inspect", args=[appeal.pk]),
                 day=_day(appeal.convened_at or appeal.received_at),
-                when="panel convened" if appeal.convened_at else "received",
+                when=_("panel convened %(date)s") if appeal.convened_at else _("received %(date)s"),
             )
             for appeal in appeals
         ],
@@ -462,14 +480,14 @@ def recommendations_to_answer(user, *, everyone: bool) -> WorkSection:
     )[:LIMIT]
     return WorkSection(
         key="recommendations",
-        title="Recommendations to answer",
-        empty="No recommendation is waiting for an answer.",
+        title=_("Recommendations to answer"),
+        empty=_("No recommendation is waiting for an answer."),
         items=[
             WorkItem(
                 label=_short(recommendation.recommendation),
                 url=reverse("scrutiny_actions:review", args=[recommendation.page_id]),
                 day=_day(recommendation.page.first_published_at),
-                when="published",
+                when=_("published %(date)s"),
                 detail=recommendation.page.title,
             )
             for recommendation in recommendations
@@ -482,8 +500,8 @@ def actions_owned(user, *, today: date) -> WorkSection:
     items = _actions().open().filter(owner=user)
     return WorkSection(
         key="my_actions",
-        title="Actions you own",
-        empty="You own no open actions.",
+        title=_("Actions you own"),
+        empty=_("You own no open actions."),
         items=[_action_item(item, today=today) for item in items[:LIMIT]],
     )
 
@@ -514,8 +532,8 @@ def pages_waiting(user) -> WorkSection:
             label=page.title,
             url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
             day=_day(page.latest_revision_created_at),
-            when="drafted",
-            detail="Outcomes report to publish",
+            when=_("drafted %(date)s"),
+            detail=_("Outcomes report to publish"),
         )
         for page in drafts
     ]
@@ -523,17 +541,17 @@ def pages_waiting(user) -> WorkSection:
         task = state.current_task_state.task if state.current_task_state else None
         items.append(
             WorkItem(
-                label=titles.get(int(state.object_id), "A page"),
+                label=titles.get(int(state.object_id), _("A page")),
                 url=reverse("wagtailadmin_pages:edit", args=[state.object_id]),
                 day=_day(state.created_at),
-                when="in moderation since",
-                detail=f"With {task.name}" if task else "In moderation",
+                when=_("in moderation since %(date)s"),
+                detail=_("With %(task)s") % {"task": task.name} if task else _("In moderation"),
             )
         )
     return WorkSection(
         key="pages",
-        title="Pages waiting for you",
-        empty="No page is waiting for you.",
+        title=_("Pages waiting for you"),
+        empty=_("No page is waiting for you."),
         items=items[:LIMIT],
     )
 
@@ -555,7 +573,7 @@ def work_for(user, *, today: date | None = None) -> list[RoleWork]:
     if permissions.can_manage_calls(user):
         work.append(
             RoleWork(
-                "Scrutiny officer",
+                _("Scrutiny officer"),
                 [
                     calls_to_triage(),
                     support_requests(),
@@ -571,33 +589,33 @@ def work_for(user, *, today: date | None = None) -> list[RoleWork]:
     if permissions.may_decide_calls(user):
         work.append(
             RoleWork(
-                "Panel member",
+                _("Panel member"),
                 [
                     calls_for_next_meeting(),
                     reviews_in_progress(),
                     _pages_awaiting(
                         user,
                         key="sign_off",
-                        title="Reports to sign off",
-                        empty="No report is waiting for your sign-off.",
+                        title=_("Reports to sign off"),
+                        empty=_("No report is waiting for your sign-off."),
                     ),
                 ],
             )
         )
     if permissions.may_view_appeals(user) and not permissions.may_view_all_appeals(user):
-        work.append(RoleWork("Appeal panel member", [appeals_sat_on(user)]))
+        work.append(RoleWork(_("Appeal panel member"), [appeals_sat_on(user)]))
     if permissions.may_answer_recommendations(user):
         work.append(
             RoleWork(
-                "Manager",
+                _("Manager"),
                 [
                     recommendations_to_answer(user, everyone=True),
                     actions_owned(user, today=today),
                     _pages_awaiting(
                         user,
                         key="approvals",
-                        title="Approvals waiting for you",
-                        empty="No report is waiting for your approval.",
+                        title=_("Approvals waiting for you"),
+                        empty=_("No report is waiting for your approval."),
                     ),
                 ],
             )
@@ -613,7 +631,7 @@ def work_for(user, *, today: date | None = None) -> list[RoleWork]:
             if section.items
         ]
         if named:
-            work.append(RoleWork("Named on the record", named))
+            work.append(RoleWork(_("Named on the record"), named))
     if user_has_any_page_permission(user):
-        work.append(RoleWork("Communications", [pages_waiting(user)]))
+        work.append(RoleWork(_("Communications"), [pages_waiting(user)]))
     return work
