@@ -41,7 +41,8 @@ from django.utils import translation
 
 import scrutiny
 from scrutiny import notifications
-from scrutiny.models import MessageChannel, SentEmail
+from scrutiny.access_codes import format_access_code
+from scrutiny.models import CallForScrutiny, MessageChannel, SentEmail
 
 PSEUDO = "en-xa"
 ROOT = Path(settings.BASE_DIR)
@@ -177,11 +178,17 @@ def database_text() -> str:
 
     for first, last in get_user_model().objects.values_list("first_name", "last_name"):
         texts.append(f"{first} {last}")
+    # Access codes are kept bare and shown in groups.
+    for code in CallForScrutiny.objects.exclude(access_code="").values_list(
+        "access_code", flat=True
+    ):
+        texts.append(format_access_code(code))
     return "\n".join(" ".join(text.split()) for text in texts)
 
 
 def untranslated(text: str, known: str) -> list[str]:
-    """The pieces of `text` with an ASCII letter that are neither translated nor data."""
+    """The pieces of `text` with an ASCII letter that are neither translated nor data (in any
+    case: a template may lower a business area's name inside a sentence)."""
     text = ADDRESSES.sub(" ", " ".join(text.split()))
     if not ASCII_LETTER.search(text) or text in known:
         return []
@@ -189,7 +196,7 @@ def untranslated(text: str, known: str) -> list[str]:
     for run in PSEUDO_RUN.split(text):
         for piece in SEPARATORS.split(run):
             piece = piece.strip(" .-'")
-            if ASCII_LETTER.search(piece) and piece not in known:
+            if ASCII_LETTER.search(piece) and piece.lower() not in known.lower():
                 left.append(piece)
     return left
 
