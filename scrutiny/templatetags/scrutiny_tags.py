@@ -1,11 +1,19 @@
 """Template helpers for the scrutiny plugin's pages and emails."""
 
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from ..selectors import decision_in_plain_english
 
 register = template.Library()
+
+
+@register.simple_tag
+def html_lang() -> str:
+    """The active language as HTML's lang attribute writes it: "en-gb" is "en-GB"."""
+    return to_locale(get_language() or settings.LANGUAGE_CODE).replace("_", "-")
 
 
 @register.simple_tag

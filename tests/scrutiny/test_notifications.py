@@ -199,3 +199,18 @@ def test_another_pages_moderation_still_sends_wagtails_own_email(
     assert {address for m in sent for address in m.to} >= {staff["comms"].email}
     assert all('"Communications check"' in m.body for m in sent)
     assert not SentEmail.objects.filter(key__startswith="workflow-task:").exists()
+
+
+def test_a_subject_is_plain_text_so_an_ampersand_or_apostrophe_is_kept_as_typed():
+    """A subject line is not HTML: a petition called `Damp & mould in "Tom's" block` keeps its
+    characters, and so does the printed letter that uses the subject as its heading."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    title = 'Damp & mould in "Tom\'s" block'
+    subject = render_to_string(
+        "scrutiny/email/petition_closed_subject.txt",
+        {"petition": SimpleNamespace(title=title)},
+    )
+    assert subject.strip() == f'The petition "{title}" has closed'

@@ -45,6 +45,7 @@ from scrutiny.access_codes import format_access_code
 from scrutiny.models import CallForScrutiny, MessageChannel, SentEmail
 
 PSEUDO = "en-xa"
+PSEUDO_LANG = "en-XA"  # as <html lang> writes it
 ROOT = Path(settings.BASE_DIR)
 EMAIL_TEMPLATES = Path(scrutiny.__file__).parent / "templates" / "scrutiny" / "email"
 CATALOGUE = Path(scrutiny.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -445,6 +446,10 @@ def test_every_public_page_and_email_is_translated(tmp_path):
         path.name.split(".")[0].removesuffix("_subject")
         for path in EMAIL_TEMPLATES.glob("*_subject.txt")
     }
+    unlabelled = sorted(
+        where for where, body in crawl.pages.items() if f'<html lang="{PSEUDO_LANG}"' not in body
+    )
+    assert not unlabelled, f"pages not saying they are in the active language: {unlabelled}"
     missing = sorted(kinds - rendered)
     assert not missing, f"kinds of email the test did not send: {missing}"
     assert len(crawl.pages) > 40, sorted(crawl.pages)
