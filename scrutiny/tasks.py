@@ -438,8 +438,8 @@ def send_action_reminder(item_pk: int, stage: str) -> bool:
     """Remind an action's owner that it is due soon or overdue (once per stage and due date)."""
     from .models import ActionItem
     from .pipeline import REMINDER_STAGES
-    from .pipeline.actions import STILL_OVERDUE
-    from .selectors.actions import action_plan_url
+    from .pipeline.action_plans import STILL_OVERDUE
+    from .selectors.action_plans import action_plan_url
 
     item = (
         ActionItem.objects.open()

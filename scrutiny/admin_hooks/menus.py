@@ -11,7 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .. import permissions
-from ..admin_views import actions as action_views
+from ..admin_views import action_plans as action_plan_views
 from ..admin_views import appeals as appeal_views
 from ..admin_views import calls as call_views
 from ..admin_views import history as history_views
@@ -195,7 +195,7 @@ class WorkGroup(SnippetViewSetGroup):
         meeting_views.PanelMeetingViewSet,
         appeal_views.AppealViewSet,
         membership_views.PanelApplicationViewSet,
-        action_views.ActionPlanViewSet,
+        action_plan_views.ActionPlanViewSet,
         privacy_views.PersonalDataViewSet,
     ]
 

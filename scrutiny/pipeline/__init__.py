@@ -7,7 +7,7 @@ nothing else assigns a status.
 """
 
 from . import machine, rules
-from .actions import (
+from .action_plans import (
     REMINDER_STAGES,
     ActionRefused,
     action_add,

@@ -13,7 +13,7 @@ the module. Models do not import this package at module level (it imports them):
 that needs a read imports it inside the method.
 """
 
-from .actions import (
+from .action_plans import (
     PUBLISHED_REPORT_STATUSES,
     AttentionGroup,
     PlanFilters,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_journey import sign_in
 from tests.conftest import make_home_page
-from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
+from tests.scrutiny.action_plan_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.appeal_builders import decided_call, make_meeting, submit_appeal
 from tests.scrutiny.builders import backdate_arrival, make_awaiting_call, make_call
 from tests.scrutiny.membership_builders import make_application

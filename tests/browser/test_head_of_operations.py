@@ -15,7 +15,7 @@ from scrutiny.models import ActionItem, RecommendationResponse
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_journey import sign_in
 from tests.conftest import make_home_page, make_user
-from tests.scrutiny.action_builders import make_reported_review
+from tests.scrutiny.action_plan_builders import make_reported_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

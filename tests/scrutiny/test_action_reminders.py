@@ -10,7 +10,7 @@ from django_q.models import Schedule
 
 from scrutiny import pipeline, tasks
 from scrutiny.models import ActionItem, Recommendation, ScrutinySettings, SentEmail
-from tests.scrutiny.action_builders import make_reported_review
+from tests.scrutiny.action_plan_builders import make_reported_review
 from tests.scrutiny.builders import decide, make_call
 
 pytestmark = pytest.mark.django_db

@@ -98,7 +98,7 @@ def test_the_report_and_the_completed_plan_reach_the_caller_and_the_signer_who_a
 
 
 def _review_for(staff, home_page, call):
-    from tests.scrutiny.action_builders import make_reported_review
+    from tests.scrutiny.action_plan_builders import make_reported_review
 
     review = make_reported_review(
         home_page, calls=[call], status="reporting", business_area=call.business_area

@@ -26,7 +26,7 @@ from scrutiny.models import (
     eligible_people,
 )
 from tests.conftest import PASSWORD, make_head_of_operations, make_user
-from tests.scrutiny.action_builders import make_reported_review
+from tests.scrutiny.action_plan_builders import make_reported_review
 from tests.scrutiny.review_builders import edit_post, make_programme, make_review, make_year
 
 pytestmark = pytest.mark.django_db

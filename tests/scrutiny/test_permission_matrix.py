@@ -56,7 +56,7 @@ from scrutiny.models import (
 from scrutiny.models.programme import report_workflow
 from scrutiny.outcomes import last_closed_financial_year
 from tests.conftest import make_business_area, make_home_page
-from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
+from tests.scrutiny.action_plan_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.appeal_builders import (
     decided_call,
     eligible_members,

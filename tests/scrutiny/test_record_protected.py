@@ -26,10 +26,10 @@ from scrutiny.models import (
     ScrutinyReviewPage,
 )
 from scrutiny.outcomes import last_closed_financial_year
-from scrutiny.pipeline.actions import ActionRefused
+from scrutiny.pipeline.action_plans import ActionRefused
 from scrutiny.selectors.records import page_deletion_refusal
 from tests.conftest import make_business_area, make_home_page, make_standard_page
-from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
+from tests.scrutiny.action_plan_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.appeal_builders import decided_call, make_meeting
 from tests.scrutiny.builders import make_call
 from tests.scrutiny.membership_builders import make_member

@@ -24,7 +24,7 @@ from scrutiny.models import (
     ScrutinyReviewPage,
 )
 from tests.conftest import PASSWORD, make_head_of_operations, make_user
-from tests.scrutiny.action_builders import make_reported_review, respond_and_plan
+from tests.scrutiny.action_plan_builders import make_reported_review, respond_and_plan
 from tests.scrutiny.builders import decide, make_accepted_call, make_call
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..selectors.actions import recommendation_progress
+from ..selectors.action_plans import recommendation_progress
 
 register = template.Library()
 
