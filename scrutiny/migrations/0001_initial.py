@@ -113,18 +113,23 @@ class Migration(migrations.Migration):
                         to=settings.WAGTAIL_PAGE_MODEL,
                     ),
                 ),
-                ("introduction", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "introduction",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="introduction"),
+                ),
                 (
                     "guidance",
                     wagtail.fields.RichTextField(
                         blank=True,
                         help_text="Shown before the questions: what to have ready, and that help is available.",
+                        verbose_name="guidance",
                     ),
                 ),
                 (
                     "privacy_notice",
                     wagtail.fields.RichTextField(
-                        help_text="How residents' details are used and kept."
+                        help_text="How residents' details are used and kept.",
+                        verbose_name="privacy notice",
                     ),
                 ),
                 (
@@ -132,6 +137,7 @@ class Migration(migrations.Migration):
                     wagtail.fields.RichTextField(
                         blank=True,
                         help_text="Shown under the reference after a call is sent: what happens next.",
+                        verbose_name="confirmation text",
                     ),
                 ),
                 (
@@ -139,12 +145,17 @@ class Migration(migrations.Migration):
                     wagtail.fields.RichTextField(
                         blank=True,
                         help_text="Shown on the confirmation page and in the email when the resident's complaint could still go further.",
+                        verbose_name="complaints advice",
                     ),
                 ),
-                ("tracking_introduction", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "tracking_introduction",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="tracking introduction"),
+                ),
             ],
             options={
                 "verbose_name": "call for scrutiny form",
+                "verbose_name_plural": "call for scrutiny forms",
             },
             bases=(
                 wagtail.contrib.routable_page.models.RoutablePageMixin,
@@ -157,17 +168,31 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.UUIDField(
-                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                        default=uuid.uuid4,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="id",
                     ),
                 ),
-                ("financial_year", models.PositiveSmallIntegerField(db_index=True)),
-                ("age_band", models.CharField(blank=True, max_length=40)),
-                ("gender", models.CharField(blank=True, max_length=60)),
-                ("ethnicity", models.CharField(blank=True, max_length=100)),
-                ("disability", models.CharField(blank=True, max_length=40)),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(db_index=True, verbose_name="financial year"),
+                ),
+                ("age_band", models.CharField(blank=True, max_length=40, verbose_name="age band")),
+                ("gender", models.CharField(blank=True, max_length=60, verbose_name="gender")),
+                (
+                    "ethnicity",
+                    models.CharField(blank=True, max_length=100, verbose_name="ethnicity"),
+                ),
+                (
+                    "disability",
+                    models.CharField(blank=True, max_length=40, verbose_name="disability"),
+                ),
             ],
             options={
                 "verbose_name": "equality monitoring answer",
+                "verbose_name_plural": "equality monitoring answers",
             },
         ),
         migrations.CreateModel(
@@ -181,12 +206,15 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "financial_year",
-                    models.PositiveSmallIntegerField(help_text="Year it starts in.", unique=True),
+                    models.PositiveSmallIntegerField(
+                        help_text="Year it starts in.", unique=True, verbose_name="financial year"
+                    ),
                 ),
-                ("count", models.PositiveIntegerField(default=0)),
+                ("count", models.PositiveIntegerField(default=0, verbose_name="count")),
             ],
             options={
                 "verbose_name": "ineligible application count",
+                "verbose_name_plural": "ineligible application counts",
             },
         ),
         migrations.CreateModel(
@@ -205,7 +233,9 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "introduction",
-                    wagtail.fields.RichTextField(blank=True, help_text="What the role involves."),
+                    wagtail.fields.RichTextField(
+                        blank=True, help_text="What the role involves.", verbose_name="introduction"
+                    ),
                 ),
                 (
                     "skills_text",
@@ -226,18 +256,22 @@ class Migration(migrations.Migration):
                 (
                     "privacy_notice",
                     wagtail.fields.RichTextField(
-                        help_text="How applicants' details are used and kept."
+                        help_text="How applicants' details are used and kept.",
+                        verbose_name="privacy notice",
                     ),
                 ),
                 (
                     "confirmation_text",
                     wagtail.fields.RichTextField(
-                        blank=True, help_text="Shown after an application is sent."
+                        blank=True,
+                        help_text="Shown after an application is sent.",
+                        verbose_name="confirmation text",
                     ),
                 ),
             ],
             options={
                 "verbose_name": "join the panel page",
+                "verbose_name_plural": "join the panel pages",
             },
             bases=(
                 wagtail.contrib.routable_page.models.RoutablePageMixin,
@@ -253,8 +287,8 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("code", models.SlugField(max_length=40, unique=True)),
-                ("label", models.CharField(max_length=200)),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
                 (
                     "avenues",
                     models.TextField(
@@ -263,8 +297,11 @@ class Migration(migrations.Migration):
                         verbose_name="what the resident can do first",
                     ),
                 ),
-                ("active", models.BooleanField(default=True)),
-                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="sort order"),
+                ),
             ],
             options={
                 "verbose_name": "reason for not accepting",
@@ -291,18 +328,33 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         help_text="The calendar year in which it starts: 2025 for 2025/26.",
                         unique=True,
+                        verbose_name="financial year",
                     ),
                 ),
-                ("introduction", wagtail.fields.RichTextField(blank=True)),
-                ("figures", models.JSONField(blank=True, default=dict, editable=False)),
-                ("figures_taken_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "introduction",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="introduction"),
+                ),
+                (
+                    "figures",
+                    models.JSONField(
+                        blank=True, default=dict, editable=False, verbose_name="figures"
+                    ),
+                ),
+                (
+                    "figures_taken_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="figures taken at"
+                    ),
+                ),
             ],
             options={
-                "verbose_name": "outcomes report",
                 "permissions": [
                     ("view_outcomes", "Can see the yearly outcome figures"),
                     ("refresh_outcomes", "Can draft an outcomes report and refresh its figures"),
                 ],
+                "verbose_name": "outcomes report",
+                "verbose_name_plural": "outcomes reports",
             },
             bases=(
                 scrutiny.models.record.RecordPageMixin,
@@ -324,11 +376,15 @@ class Migration(migrations.Migration):
                         to=settings.WAGTAIL_PAGE_MODEL,
                     ),
                 ),
-                ("introduction", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "introduction",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="introduction"),
+                ),
                 (
                     "privacy_notice",
                     wagtail.fields.RichTextField(
-                        help_text="How signers' details are used and kept."
+                        help_text="How signers' details are used and kept.",
+                        verbose_name="privacy notice",
                     ),
                 ),
                 (
@@ -336,12 +392,11 @@ class Migration(migrations.Migration):
                     wagtail.fields.RichTextField(
                         blank=True,
                         help_text="Shown after signing, while the signer checks their email.",
+                        verbose_name="signed text",
                     ),
                 ),
             ],
-            options={
-                "verbose_name": "petitions page",
-            },
+            options={"verbose_name": "petitions page", "verbose_name_plural": "petitions pages"},
             bases=(
                 wagtail.contrib.routable_page.models.RoutablePageMixin,
                 "wagtailcore.page",
@@ -361,10 +416,14 @@ class Migration(migrations.Migration):
                         to=settings.WAGTAIL_PAGE_MODEL,
                     ),
                 ),
-                ("introduction", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "introduction",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="introduction"),
+                ),
             ],
             options={
                 "verbose_name": "programme of scrutiny",
+                "verbose_name_plural": "programmes of scrutiny",
             },
             bases=(scrutiny.models.record.RecordPageMixin, "wagtailcore.page"),
         ),
@@ -387,13 +446,15 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         help_text="The calendar year in which it starts: 2026 for 2026/27.",
                         unique=True,
+                        verbose_name="financial year",
                     ),
                 ),
-                ("introduction", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "introduction",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="introduction"),
+                ),
             ],
-            options={
-                "verbose_name": "programme year",
-            },
+            options={"verbose_name": "programme year", "verbose_name_plural": "programme years"},
             bases=(scrutiny.models.record.RecordPageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
@@ -405,20 +466,25 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=120, unique=True)),
-                ("description", models.TextField(blank=True)),
-                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="sort order"),
+                ),
                 (
                     "active",
                     models.BooleanField(
                         default=True,
                         help_text="Only active steps are added to reviews scheduled from now on.",
+                        verbose_name="active",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "review step",
                 "ordering": ["sort_order", "pk"],
+                "verbose_name": "review step",
+                "verbose_name_plural": "review steps",
             },
         ),
         migrations.CreateModel(
@@ -430,11 +496,15 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("title", models.CharField(max_length=200)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
                 ("held_on", models.DateField(verbose_name="date")),
                 (
                     "provider",
-                    models.CharField(help_text="Who runs it, e.g. 'TPAS'.", max_length=200),
+                    models.CharField(
+                        help_text="Who runs it, e.g. 'TPAS'.",
+                        max_length=200,
+                        verbose_name="provider",
+                    ),
                 ),
                 (
                     "hours",
@@ -446,6 +516,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(Decimal("0.5")),
                             django.core.validators.MaxValueValidator(Decimal("40")),
                         ],
+                        verbose_name="hours",
                     ),
                 ),
                 (
@@ -459,11 +530,12 @@ class Migration(migrations.Migration):
                         verbose_name="cost (£)",
                     ),
                 ),
-                ("description", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                "verbose_name": "training session",
                 "ordering": ["-held_on", "title"],
+                "verbose_name": "training session",
+                "verbose_name_plural": "training sessions",
             },
         ),
         migrations.CreateModel(
@@ -488,7 +560,12 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                (
+                    "reference",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="reference"
+                    ),
+                ),
                 ("grounds", models.TextField(verbose_name="the resident's grounds")),
                 (
                     "status",
@@ -501,11 +578,16 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="received",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
                 (
                     "received_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="received at",
+                    ),
                 ),
                 (
                     "received_via",
@@ -524,13 +606,17 @@ class Migration(migrations.Migration):
                         verbose_name="received",
                     ),
                 ),
-                ("convened_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "convened_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="convened at"),
+                ),
                 (
                     "outcome",
                     models.CharField(
                         blank=True,
                         choices=[("upheld", "Upheld"), ("dismissed", "Dismissed")],
                         max_length=20,
+                        verbose_name="outcome",
                     ),
                 ),
                 (
@@ -542,13 +628,17 @@ class Migration(migrations.Migration):
                             ("accept", "Accept the call"),
                         ],
                         max_length=20,
+                        verbose_name="direction",
                     ),
                 ),
                 (
                     "decision_reasons",
                     models.TextField(blank=True, verbose_name="the appeal panel's reasons"),
                 ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
                 (
                     "anonymised_at",
                     models.DateTimeField(
@@ -556,6 +646,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its personal data was anonymised.",
                         null=True,
+                        verbose_name="anonymised at",
                     ),
                 ),
                 (
@@ -566,6 +657,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="convened by",
                     ),
                 ),
                 (
@@ -577,6 +669,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
                     ),
                 ),
                 (
@@ -598,6 +691,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
                     ),
                 ),
             ],
@@ -606,6 +700,8 @@ class Migration(migrations.Migration):
                 "permissions": [
                     ("view_all_appeals", "Can see every appeal, not only those sat on")
                 ],
+                "verbose_name": "appeal",
+                "verbose_name_plural": "appeals",
             },
         ),
         migrations.CreateModel(
@@ -617,15 +713,21 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("original_name", models.CharField(max_length=255)),
-                ("content_type", models.CharField(max_length=100)),
-                ("size", models.PositiveIntegerField()),
-                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("original_name", models.CharField(max_length=255, verbose_name="original name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
                 (
                     "file",
                     models.FileField(
                         storage=scrutiny.models.calls.private_storage,
                         upload_to="appeal-evidence/%Y/%m/",
+                        verbose_name="file",
                     ),
                 ),
                 (
@@ -634,6 +736,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="evidence",
                         to="scrutiny.appeal",
+                        verbose_name="appeal",
                     ),
                 ),
             ],
@@ -652,9 +755,12 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=120, unique=True)),
-                ("slug", models.SlugField(blank=True, max_length=120, unique=True)),
-                ("description", models.TextField(blank=True)),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(blank=True, max_length=120, unique=True, verbose_name="slug"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
                 (
                     "head_of_operations_title",
                     models.CharField(blank=True, max_length=120, verbose_name="job title"),
@@ -664,6 +770,7 @@ class Migration(migrations.Migration):
                     models.BooleanField(
                         default=True,
                         help_text="Only active areas are offered to residents on the public forms.",
+                        verbose_name="active",
                     ),
                 ),
                 (
@@ -692,8 +799,9 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "business area",
                 "ordering": ["name"],
+                "verbose_name": "business area",
+                "verbose_name_plural": "business areas",
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
@@ -739,7 +847,13 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "reference",
-                    models.CharField(editable=False, max_length=20, null=True, unique=True),
+                    models.CharField(
+                        editable=False,
+                        max_length=20,
+                        null=True,
+                        unique=True,
+                        verbose_name="reference",
+                    ),
                 ),
                 (
                     "status",
@@ -761,17 +875,25 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="submitted",
                         max_length=24,
+                        verbose_name="status",
                     ),
                 ),
                 (
                     "submitted_at",
                     models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, editable=False
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="submitted at",
                     ),
                 ),
                 (
                     "status_changed_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="status changed at",
+                    ),
                 ),
                 (
                     "received_via",
@@ -789,11 +911,21 @@ class Migration(migrations.Migration):
                         verbose_name="received",
                     ),
                 ),
-                ("name", models.CharField(max_length=200)),
-                ("email", models.EmailField(blank=True, db_index=True, max_length=254)),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("address", models.TextField(blank=True)),
-                ("postcode", models.CharField(blank=True, db_index=True, max_length=10)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, db_index=True, max_length=254, verbose_name="email"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=10, verbose_name="postcode"
+                    ),
+                ),
                 (
                     "tenure",
                     models.CharField(
@@ -804,6 +936,7 @@ class Migration(migrations.Migration):
                             ("other", "Other"),
                         ],
                         max_length=20,
+                        verbose_name="tenure",
                     ),
                 ),
                 ("concerns", models.TextField(verbose_name="concerns")),
@@ -822,24 +955,42 @@ class Migration(migrations.Migration):
                         ],
                         default="not_made",
                         max_length=20,
+                        verbose_name="complaint stage",
                     ),
                 ),
-                ("complaint_reference", models.CharField(blank=True, max_length=60)),
+                (
+                    "complaint_reference",
+                    models.CharField(blank=True, max_length=60, verbose_name="complaint reference"),
+                ),
                 (
                     "complaint_finished",
                     models.BooleanField(
                         default=False,
                         help_text="The resident has had the final response at that stage.",
+                        verbose_name="complaint finished",
                     ),
                 ),
                 ("service_failures", models.TextField(verbose_name="service failures")),
-                ("others_affected", models.BooleanField(default=False)),
+                (
+                    "others_affected",
+                    models.BooleanField(default=False, verbose_name="others affected"),
+                ),
                 (
                     "others_affected_why",
                     models.TextField(blank=True, verbose_name="why others are affected"),
                 ),
-                ("households_affected", models.PositiveIntegerField(blank=True, null=True)),
-                ("support_requested", models.BooleanField(db_index=True, default=False)),
+                (
+                    "households_affected",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="households affected"
+                    ),
+                ),
+                (
+                    "support_requested",
+                    models.BooleanField(
+                        db_index=True, default=False, verbose_name="support requested"
+                    ),
+                ),
                 (
                     "support_contact",
                     models.TextField(
@@ -852,19 +1003,28 @@ class Migration(migrations.Migration):
                         default=False, verbose_name="may be listed in the public register"
                     ),
                 ),
-                ("support_given_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "support_given_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="support given at"),
+                ),
                 (
                     "extra_answers",
                     models.JSONField(
                         blank=True,
                         default=list,
                         help_text="Answers to the questions editors added to the form: [{label, answer}].",
+                        verbose_name="extra answers",
                     ),
                 ),
-                ("privacy_agreed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "privacy_agreed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="privacy agreed at"),
+                ),
                 (
                     "awaiting_panel_since",
-                    models.DateTimeField(blank=True, editable=False, null=True),
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="awaiting panel since"
+                    ),
                 ),
                 (
                     "closure",
@@ -881,6 +1041,7 @@ class Migration(migrations.Migration):
                         ],
                         editable=False,
                         max_length=20,
+                        verbose_name="closure",
                     ),
                 ),
                 (
@@ -899,9 +1060,15 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its personal data was anonymised.",
                         null=True,
+                        verbose_name="anonymised at",
                     ),
                 ),
-                ("access_code", models.CharField(blank=True, editable=False, max_length=16)),
+                (
+                    "access_code",
+                    models.CharField(
+                        blank=True, editable=False, max_length=16, verbose_name="access code"
+                    ),
+                ),
                 (
                     "access_code_issued_at",
                     models.DateTimeField(
@@ -909,6 +1076,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When the resident was last given an access code; empty if never.",
                         null=True,
+                        verbose_name="access code issued at",
                     ),
                 ),
                 (
@@ -919,6 +1087,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="assigned_calls",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned officer",
                     ),
                 ),
                 (
@@ -940,6 +1109,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="duplicates",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="duplicate of",
                     ),
                 ),
                 (
@@ -976,6 +1146,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
                     ),
                 ),
             ],
@@ -1005,15 +1176,21 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("original_name", models.CharField(max_length=255)),
-                ("content_type", models.CharField(max_length=100)),
-                ("size", models.PositiveIntegerField()),
-                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("original_name", models.CharField(max_length=255, verbose_name="original name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
                 (
                     "file",
                     models.FileField(
                         storage=scrutiny.models.calls.private_storage,
                         upload_to="call-evidence/%Y/%m/",
+                        verbose_name="file",
                     ),
                 ),
                 (
@@ -1022,6 +1199,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="evidence",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
             ],
@@ -1039,6 +1217,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="appeals",
                 to="scrutiny.callforscrutiny",
+                verbose_name="call",
             ),
         ),
         migrations.CreateModel(
@@ -1051,8 +1230,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
-                ("label", models.CharField(max_length=250)),
-                ("help_text", models.CharField(blank=True, max_length=500)),
+                ("label", models.CharField(max_length=250, verbose_name="label")),
+                (
+                    "help_text",
+                    models.CharField(blank=True, max_length=500, verbose_name="help text"),
+                ),
                 (
                     "question_type",
                     models.CharField(
@@ -1065,27 +1247,33 @@ class Migration(migrations.Migration):
                         ],
                         default="single_line",
                         max_length=20,
+                        verbose_name="question type",
                     ),
                 ),
                 (
                     "choices",
                     models.TextField(
-                        blank=True, help_text="For a choice from a list: one per line."
+                        blank=True,
+                        help_text="For a choice from a list: one per line.",
+                        verbose_name="choices",
                     ),
                 ),
-                ("required", models.BooleanField(default=False)),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
                 (
                     "page",
                     modelcluster.fields.ParentalKey(
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="extra_questions",
                         to="scrutiny.callforscrutinypage",
+                        verbose_name="page",
                     ),
                 ),
             ],
             options={
-                "ordering": ["sort_order"],
                 "abstract": False,
+                "ordering": ["sort_order"],
+                "verbose_name": "call form question",
+                "verbose_name_plural": "call form questions",
             },
         ),
         migrations.CreateModel(
@@ -1097,8 +1285,13 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("text", models.TextField()),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
                 (
                     "author",
                     models.ForeignKey(
@@ -1106,6 +1299,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
                     ),
                 ),
                 (
@@ -1114,11 +1308,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="notes",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
             ],
             options={
                 "ordering": ["-created_at", "-pk"],
+                "verbose_name": "call note",
+                "verbose_name_plural": "call notes",
             },
         ),
         migrations.CreateModel(
@@ -1132,21 +1329,28 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "key",
-                    models.CharField(help_text="The form and the hashed address.", max_length=100),
+                    models.CharField(
+                        help_text="The form and the hashed address.",
+                        max_length=100,
+                        verbose_name="key",
+                    ),
                 ),
                 (
                     "hour",
-                    models.PositiveIntegerField(db_index=True, help_text="Hours since 1970 (UTC)."),
+                    models.PositiveIntegerField(
+                        db_index=True, help_text="Hours since 1970 (UTC).", verbose_name="hour"
+                    ),
                 ),
-                ("attempts", models.PositiveIntegerField(default=0)),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
             ],
             options={
-                "verbose_name_plural": "form attempts",
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("key", "hour"), name="one_count_per_form_address_hour"
                     )
                 ],
+                "verbose_name": "form attempts",
+                "verbose_name_plural": "form attempts",
             },
         ),
         migrations.CreateModel(
@@ -1158,7 +1362,12 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("reference", models.CharField(db_index=True, editable=False, max_length=20)),
+                (
+                    "reference",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=20, verbose_name="reference"
+                    ),
+                ),
                 ("grounds", models.TextField(verbose_name="the resident's grounds")),
                 (
                     "status",
@@ -1171,11 +1380,16 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="received",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
                 (
                     "received_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="received at",
+                    ),
                 ),
                 (
                     "received_via",
@@ -1194,13 +1408,17 @@ class Migration(migrations.Migration):
                         verbose_name="received",
                     ),
                 ),
-                ("convened_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "convened_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="convened at"),
+                ),
                 (
                     "outcome",
                     models.CharField(
                         blank=True,
                         choices=[("upheld", "Upheld"), ("dismissed", "Dismissed")],
                         max_length=20,
+                        verbose_name="outcome",
                     ),
                 ),
                 (
@@ -1212,13 +1430,17 @@ class Migration(migrations.Migration):
                             ("accept", "Accept the call"),
                         ],
                         max_length=20,
+                        verbose_name="direction",
                     ),
                 ),
                 (
                     "decision_reasons",
                     models.TextField(blank=True, verbose_name="the appeal panel's reasons"),
                 ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
                 (
                     "anonymised_at",
                     models.DateTimeField(
@@ -1226,6 +1448,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its personal data was anonymised.",
                         null=True,
+                        verbose_name="anonymised at",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -1247,6 +1470,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -1258,6 +1482,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="convened by",
                     ),
                 ),
                 (
@@ -1270,6 +1495,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
                     ),
                 ),
                 (
@@ -1292,6 +1518,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
                     ),
                 ),
             ],
@@ -1360,11 +1587,16 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("original_name", models.CharField(max_length=255)),
-                ("content_type", models.CharField(max_length=100)),
-                ("size", models.PositiveIntegerField()),
-                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("file", models.TextField(max_length=100)),
+                ("original_name", models.CharField(max_length=255, verbose_name="original name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                ("file", models.TextField(max_length=100, verbose_name="file")),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -1383,6 +1615,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.appeal",
+                        verbose_name="appeal",
                     ),
                 ),
                 (
@@ -1412,9 +1645,9 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(db_index=True, max_length=120)),
-                ("slug", models.SlugField(blank=True, max_length=120)),
-                ("description", models.TextField(blank=True)),
+                ("name", models.CharField(db_index=True, max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(blank=True, max_length=120, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
                 (
                     "head_of_operations_title",
                     models.CharField(blank=True, max_length=120, verbose_name="job title"),
@@ -1424,6 +1657,7 @@ class Migration(migrations.Migration):
                     models.BooleanField(
                         default=True,
                         help_text="Only active areas are offered to residents on the public forms.",
+                        verbose_name="active",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -1475,11 +1709,16 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("original_name", models.CharField(max_length=255)),
-                ("content_type", models.CharField(max_length=100)),
-                ("size", models.PositiveIntegerField()),
-                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("file", models.TextField(max_length=100)),
+                ("original_name", models.CharField(max_length=255, verbose_name="original name")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                ("file", models.TextField(max_length=100, verbose_name="file")),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -1498,6 +1737,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -1527,8 +1767,13 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("text", models.TextField()),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -1547,6 +1792,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
                     ),
                 ),
                 (
@@ -1558,6 +1804,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -1587,8 +1834,8 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(db_index=True, max_length=120)),
-                ("description", models.TextField(blank=True)),
+                ("name", models.CharField(db_index=True, max_length=120, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
                 (
                     "hears_appeals",
                     models.BooleanField(
@@ -1636,7 +1883,8 @@ class Migration(migrations.Migration):
                 (
                     "financial_year",
                     models.PositiveSmallIntegerField(
-                        help_text="The calendar year in which the financial year starts: 2026 for 2026/27."
+                        help_text="The calendar year in which the financial year starts: 2026 for 2026/27.",
+                        verbose_name="financial year",
                     ),
                 ),
                 (
@@ -1651,6 +1899,7 @@ class Migration(migrations.Migration):
                         ],
                         default="year",
                         max_length=4,
+                        verbose_name="period",
                     ),
                 ),
                 (
@@ -1706,9 +1955,15 @@ class Migration(migrations.Migration):
                         verbose_name="complaints per 1,000 homes",
                     ),
                 ),
-                ("business_critical", models.BooleanField(default=False)),
-                ("notes", models.TextField(blank=True)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "business_critical",
+                    models.BooleanField(default=False, verbose_name="business critical"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -1727,6 +1982,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.businessarea",
+                        verbose_name="business area",
                     ),
                 ),
                 (
@@ -1739,6 +1995,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
                     ),
                 ),
                 (
@@ -1768,8 +2025,8 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("code", models.SlugField(max_length=40)),
-                ("label", models.CharField(max_length=200)),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
                 (
                     "avenues",
                     models.TextField(
@@ -1778,8 +2035,11 @@ class Migration(migrations.Migration):
                         verbose_name="what the resident can do first",
                     ),
                 ),
-                ("active", models.BooleanField(default=True)),
-                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="sort order"),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -1819,7 +2079,10 @@ class Migration(migrations.Migration):
                 (
                     "title",
                     models.CharField(
-                        blank=True, help_text="Optional, e.g. 'Spring away day'.", max_length=200
+                        blank=True,
+                        help_text="Optional, e.g. 'Spring away day'.",
+                        max_length=200,
+                        verbose_name="title",
                     ),
                 ),
                 (
@@ -1833,6 +2096,7 @@ class Migration(migrations.Migration):
                         ],
                         default="formal",
                         max_length=20,
+                        verbose_name="kind",
                     ),
                 ),
                 (
@@ -1846,11 +2110,12 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="scheduled",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("starts_at", models.DateTimeField(db_index=True)),
-                ("place", models.CharField(blank=True, max_length=255)),
-                ("online_link", models.URLField(blank=True)),
+                ("starts_at", models.DateTimeField(db_index=True, verbose_name="starts at")),
+                ("place", models.CharField(blank=True, max_length=255, verbose_name="place")),
+                ("online_link", models.URLField(blank=True, verbose_name="online link")),
                 (
                     "agenda_notes",
                     models.TextField(
@@ -1859,7 +2124,7 @@ class Migration(migrations.Migration):
                         verbose_name="other agenda items",
                     ),
                 ),
-                ("minutes", models.TextField(blank=True)),
+                ("minutes", models.TextField(blank=True, verbose_name="minutes")),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -1896,14 +2161,20 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
-                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "started_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="started on"
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
                 (
                     "role",
                     models.CharField(
                         choices=[("member", "Member"), ("chair", "Chair")],
                         default="member",
                         max_length=20,
+                        verbose_name="role",
                     ),
                 ),
                 (
@@ -1912,6 +2183,7 @@ class Migration(migrations.Migration):
                         choices=[("paid", "Paid"), ("voluntary", "Voluntary")],
                         default="paid",
                         max_length=20,
+                        verbose_name="payment choice",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -1941,6 +2213,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
                     ),
                 ),
             ],
@@ -1961,22 +2234,29 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("slug", models.SlugField(max_length=80)),
-                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, verbose_name="slug")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
                 (
                     "summary",
                     models.TextField(
-                        help_text="Written by the officer for the public page; never the resident's details."
+                        help_text="Written by the officer for the public page; never the resident's details.",
+                        verbose_name="summary",
                     ),
                 ),
-                ("target", models.PositiveIntegerField()),
+                ("target", models.PositiveIntegerField(verbose_name="target")),
                 (
                     "target_rule",
                     models.CharField(
-                        blank=True, help_text="How the target was worked out.", max_length=255
+                        blank=True,
+                        help_text="How the target was worked out.",
+                        max_length=255,
+                        verbose_name="target rule",
                     ),
                 ),
-                ("target_change_reason", models.TextField(blank=True)),
+                (
+                    "target_change_reason",
+                    models.TextField(blank=True, verbose_name="target change reason"),
+                ),
                 (
                     "status",
                     models.CharField(
@@ -1984,15 +2264,36 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="draft",
                         max_length=10,
+                        verbose_name="status",
                     ),
                 ),
-                ("published", models.BooleanField(db_index=True, default=False)),
-                ("opened_at", models.DateTimeField(blank=True, null=True)),
-                ("closes_on", models.DateField()),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                ("third_reached_at", models.DateTimeField(blank=True, null=True)),
-                ("two_thirds_reached_at", models.DateTimeField(blank=True, null=True)),
-                ("target_reached_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "published",
+                    models.BooleanField(db_index=True, default=False, verbose_name="published"),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="opened at"),
+                ),
+                ("closes_on", models.DateField(verbose_name="closes on")),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "third_reached_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="third reached at"),
+                ),
+                (
+                    "two_thirds_reached_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="two thirds reached at"
+                    ),
+                ),
+                (
+                    "target_reached_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="target reached at"),
+                ),
                 (
                     "signatures_anonymised_at",
                     models.DateTimeField(
@@ -2000,6 +2301,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its signers were anonymised.",
                         null=True,
+                        verbose_name="signatures anonymised at",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -2020,6 +2322,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -2040,6 +2343,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="opened by",
                     ),
                 ),
             ],
@@ -2061,14 +2365,20 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
-                ("recommendation", models.TextField()),
-                ("evidence", models.TextField(help_text="What the panel found that supports it.")),
+                ("recommendation", models.TextField(verbose_name="recommendation")),
+                (
+                    "evidence",
+                    models.TextField(
+                        help_text="What the panel found that supports it.", verbose_name="evidence"
+                    ),
+                ),
                 (
                     "priority",
                     models.CharField(
                         choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
                         default="medium",
                         max_length=10,
+                        verbose_name="priority",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -2120,14 +2430,18 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(db_index=True, max_length=120)),
-                ("description", models.TextField(blank=True)),
-                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.CharField(db_index=True, max_length=120, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="sort order"),
+                ),
                 (
                     "active",
                     models.BooleanField(
                         default=True,
                         help_text="Only active steps are added to reviews scheduled from now on.",
+                        verbose_name="active",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -2166,7 +2480,7 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(db_index=True, max_length=120)),
+                ("name", models.CharField(db_index=True, max_length=120, verbose_name="name")),
                 (
                     "measure_field",
                     models.CharField(
@@ -2190,6 +2504,7 @@ class Migration(migrations.Migration):
                         help_text="The band's points are multiplied by this.",
                         max_digits=5,
                         validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="weight",
                     ),
                 ),
                 (
@@ -2197,10 +2512,14 @@ class Migration(migrations.Migration):
                     models.TextField(
                         blank=True,
                         help_text="Why this matters, in words a panel member can say to a resident.",
+                        verbose_name="explanation",
                     ),
                 ),
-                ("active", models.BooleanField(default=True)),
-                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="sort order"),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -2239,7 +2558,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "organisation_name",
-                    models.CharField(default="Pine Court Housing", max_length=200),
+                    models.CharField(
+                        default="Pine Court Housing",
+                        max_length=200,
+                        verbose_name="organisation name",
+                    ),
                 ),
                 (
                     "panel_name",
@@ -2247,6 +2570,7 @@ class Migration(migrations.Migration):
                         default="Customer Empowerment Panel",
                         help_text="What residents call the scrutiny panel.",
                         max_length=200,
+                        verbose_name="panel name",
                     ),
                 ),
                 (
@@ -2255,6 +2579,7 @@ class Migration(migrations.Migration):
                         default="EMT and Board",
                         help_text="Who receives the panel's reports, for example the Customer Assurance Committee.",
                         max_length=200,
+                        verbose_name="oversight body",
                     ),
                 ),
                 (
@@ -2263,14 +2588,20 @@ class Migration(migrations.Migration):
                         default="Customer Empowerment Manager",
                         help_text="Who residents write to about scrutiny and appeals.",
                         max_length=200,
+                        verbose_name="contact role",
                     ),
                 ),
                 (
                     "contact_email",
-                    models.EmailField(default="scrutiny@example.org", max_length=254),
+                    models.EmailField(
+                        default="scrutiny@example.org", max_length=254, verbose_name="contact email"
+                    ),
                 ),
-                ("contact_phone", models.CharField(blank=True, max_length=40)),
-                ("contact_address", models.TextField(blank=True)),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                ("contact_address", models.TextField(blank=True, verbose_name="contact address")),
                 (
                     "financial_year_start_month",
                     models.PositiveSmallIntegerField(
@@ -2290,12 +2621,15 @@ class Migration(migrations.Migration):
                         ],
                         default=4,
                         help_text="The month in which the scrutiny year begins.",
+                        verbose_name="financial year start month",
                     ),
                 ),
                 (
                     "minimum_reviews_per_year",
                     models.PositiveSmallIntegerField(
-                        default=3, validators=[django.core.validators.MinValueValidator(1)]
+                        default=3,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="minimum reviews per year",
                     ),
                 ),
                 (
@@ -2303,6 +2637,7 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         default=10,
                         help_text="Points added to the score of an area that residents asked about in an accepted Community Call for Scrutiny.",
+                        verbose_name="community call bonus",
                     ),
                 ),
                 (
@@ -2314,18 +2649,23 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(365),
                         ],
+                        verbose_name="appeal window days",
                     ),
                 ),
                 (
                     "appeal_panel_minimum",
                     models.PositiveSmallIntegerField(
-                        default=4, validators=[django.core.validators.MinValueValidator(1)]
+                        default=4,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="appeal panel minimum",
                     ),
                 ),
                 (
                     "appeal_panel_maximum",
                     models.PositiveSmallIntegerField(
-                        default=6, validators=[django.core.validators.MinValueValidator(1)]
+                        default=6,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="appeal panel maximum",
                     ),
                 ),
                 (
@@ -2333,6 +2673,7 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         default=3,
                         help_text="Formal meetings each member attends in a year, at least.",
+                        verbose_name="minimum formal meetings",
                     ),
                 ),
                 (
@@ -2340,15 +2681,23 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         default=3,
                         help_text="Scrutiny reviews each member takes part in during a year, at least.",
+                        verbose_name="minimum member reviews",
                     ),
                 ),
-                ("away_days", models.PositiveSmallIntegerField(default=2)),
-                ("board_away_days", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "away_days",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="away days"),
+                ),
+                (
+                    "board_away_days",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="board away days"),
+                ),
                 (
                     "commitment_days_per_year",
                     models.PositiveSmallIntegerField(
                         default=24,
                         help_text="The estimated time a member gives in a year, in days.",
+                        verbose_name="commitment days per year",
                     ),
                 ),
                 (
@@ -2362,6 +2711,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(Decimal("1")),
                             django.core.validators.MaxValueValidator(Decimal("12")),
                         ],
+                        verbose_name="hours per day",
                     ),
                 ),
                 (
@@ -2373,6 +2723,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(10),
                             django.core.validators.MaxValueValidator(100),
                         ],
+                        verbose_name="commitment flag percent",
                     ),
                 ),
                 (
@@ -2383,6 +2734,7 @@ class Migration(migrations.Migration):
                         help_text="Yearly payment to each member, in pounds. Zero if members are volunteers.",
                         max_digits=8,
                         validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="member payment",
                     ),
                 ),
                 (
@@ -2390,15 +2742,20 @@ class Migration(migrations.Migration):
                     models.BooleanField(
                         default=True,
                         help_text="Members may serve without payment, for example where it would affect benefits.",
+                        verbose_name="voluntary option",
                     ),
                 ),
-                ("expenses_covered", models.BooleanField(default=True)),
+                (
+                    "expenses_covered",
+                    models.BooleanField(default=True, verbose_name="expenses covered"),
+                ),
                 (
                     "data_retention_months",
                     models.PositiveSmallIntegerField(
                         default=24,
                         help_text="Months after closure before residents' personal data is anonymised.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="data retention months",
                     ),
                 ),
                 (
@@ -2412,6 +2769,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(Decimal("0.01")),
                             django.core.validators.MaxValueValidator(Decimal("100")),
                         ],
+                        verbose_name="petition percentage",
                     ),
                 ),
                 (
@@ -2420,6 +2778,7 @@ class Migration(migrations.Migration):
                         default=10,
                         help_text="Never fewer signatures than this.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="petition minimum",
                     ),
                 ),
                 (
@@ -2428,6 +2787,7 @@ class Migration(migrations.Migration):
                         default=100,
                         help_text="Never more signatures than this.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="petition maximum",
                     ),
                 ),
                 (
@@ -2436,6 +2796,7 @@ class Migration(migrations.Migration):
                         default=42,
                         help_text="How long a petition stays open.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="petition days open",
                     ),
                 ),
                 (
@@ -2444,6 +2805,7 @@ class Migration(migrations.Migration):
                         default=56,
                         help_text="Days a call may wait for the panel's decision before it is flagged overdue.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="decision overdue days",
                     ),
                 ),
                 (
@@ -2455,6 +2817,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(730),
                         ],
+                        verbose_name="monitoring review days",
                     ),
                 ),
                 (
@@ -2466,6 +2829,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(365),
                         ],
+                        verbose_name="action reminder days",
                     ),
                 ),
                 (
@@ -2477,6 +2841,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(365),
                         ],
+                        verbose_name="action overdue days",
                     ),
                 ),
                 (
@@ -2485,6 +2850,7 @@ class Migration(migrations.Migration):
                         default=5,
                         help_text="Forms one network address may send in an hour before being asked to wait.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="form submissions per hour",
                     ),
                 ),
                 (
@@ -2493,6 +2859,7 @@ class Migration(migrations.Migration):
                         default=10,
                         help_text="Look-ups of a call's progress one network address may make in an hour.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="tracking attempts per hour",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -2523,14 +2890,15 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="wagtailcore.workflow",
+                        verbose_name="report workflow",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "historical Scrutiny settings",
-                "verbose_name_plural": "historical Scrutiny settingss",
-                "ordering": ("-history_date", "-history_id"),
                 "get_latest_by": ("history_date", "history_id"),
+                "ordering": ("-history_date", "-history_id"),
+                "verbose_name": "historical Scrutiny settings",
+                "verbose_name_plural": "historical Scrutiny settings",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
@@ -2543,11 +2911,15 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("title", models.CharField(max_length=200)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
                 ("held_on", models.DateField(verbose_name="date")),
                 (
                     "provider",
-                    models.CharField(help_text="Who runs it, e.g. 'TPAS'.", max_length=200),
+                    models.CharField(
+                        help_text="Who runs it, e.g. 'TPAS'.",
+                        max_length=200,
+                        verbose_name="provider",
+                    ),
                 ),
                 (
                     "hours",
@@ -2559,6 +2931,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(Decimal("0.5")),
                             django.core.validators.MaxValueValidator(Decimal("40")),
                         ],
+                        verbose_name="hours",
                     ),
                 ),
                 (
@@ -2572,7 +2945,7 @@ class Migration(migrations.Migration):
                         verbose_name="cost (£)",
                     ),
                 ),
-                ("description", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True, verbose_name="description")),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -2609,8 +2982,8 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=120, unique=True)),
-                ("description", models.TextField(blank=True)),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
                 (
                     "hears_appeals",
                     models.BooleanField(
@@ -2632,13 +3005,17 @@ class Migration(migrations.Migration):
                 (
                     "members",
                     models.ManyToManyField(
-                        blank=True, related_name="involvement_groups", to=settings.AUTH_USER_MODEL
+                        blank=True,
+                        related_name="involvement_groups",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="members",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "involvement group",
                 "ordering": ["name"],
+                "verbose_name": "involvement group",
+                "verbose_name_plural": "involvement groups",
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
@@ -2757,15 +3134,27 @@ class Migration(migrations.Migration):
                             ("serious_failure", "Serious failure"),
                         ],
                         max_length=20,
+                        verbose_name="outcome",
                     ),
                 ),
                 ("reasons", models.TextField(verbose_name="the panel's reasons")),
                 ("avenues", models.TextField(blank=True, verbose_name="avenues that remain")),
-                ("immediate_recommendations", models.TextField(blank=True)),
-                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "immediate_recommendations",
+                    models.TextField(blank=True, verbose_name="immediate recommendations"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="decided at"
+                    ),
+                ),
                 (
                     "sent_on",
-                    models.DateField(help_text="The day the decision was sent to the resident."),
+                    models.DateField(
+                        help_text="The day the decision was sent to the resident.",
+                        verbose_name="sent on",
+                    ),
                 ),
                 (
                     "appeal_deadline",
@@ -2773,6 +3162,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="The last day an appeal is accepted; none for acceptance.",
                         null=True,
+                        verbose_name="appeal deadline",
                     ),
                 ),
                 (
@@ -2781,6 +3171,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="decisions",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -2790,6 +3181,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
                     ),
                 ),
                 (
@@ -2800,12 +3192,15 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to="scrutiny.notacceptedreason",
+                        verbose_name="reason",
                     ),
                 ),
             ],
             options={
-                "ordering": ["-decided_at", "-pk"],
                 "get_latest_by": "decided_at",
+                "ordering": ["-decided_at", "-pk"],
+                "verbose_name": "panel decision",
+                "verbose_name_plural": "panel decisions",
             },
         ),
         migrations.CreateModel(
@@ -2831,6 +3226,7 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="watching",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
                 (
@@ -2841,8 +3237,16 @@ class Migration(migrations.Migration):
                         verbose_name="what the panel found",
                     ),
                 ),
-                ("concluded_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "concluded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="concluded at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
                 (
                     "call",
                     models.ForeignKey(
@@ -2850,6 +3254,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="monitorings",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -2860,6 +3265,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="concluded by",
                     ),
                 ),
                 (
@@ -2869,6 +3275,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="monitoring",
                         to="scrutiny.paneldecision",
+                        verbose_name="decision",
                     ),
                 ),
             ],
@@ -2901,6 +3308,7 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="watching",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
                 (
@@ -2911,8 +3319,16 @@ class Migration(migrations.Migration):
                         verbose_name="what the panel found",
                     ),
                 ),
-                ("concluded_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "concluded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="concluded at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -2932,6 +3348,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -2943,6 +3360,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="concluded by",
                     ),
                 ),
                 (
@@ -2964,6 +3382,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.paneldecision",
+                        verbose_name="decision",
                     ),
                 ),
             ],
@@ -2986,6 +3405,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="scrutiny.paneldecision",
+                verbose_name="decision",
             ),
         ),
         migrations.AddField(
@@ -2996,6 +3416,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="appeal",
                 to="scrutiny.paneldecision",
+                verbose_name="decision",
             ),
         ),
         migrations.CreateModel(
@@ -3039,7 +3460,10 @@ class Migration(migrations.Migration):
                 (
                     "title",
                     models.CharField(
-                        blank=True, help_text="Optional, e.g. 'Spring away day'.", max_length=200
+                        blank=True,
+                        help_text="Optional, e.g. 'Spring away day'.",
+                        max_length=200,
+                        verbose_name="title",
                     ),
                 ),
                 (
@@ -3053,6 +3477,7 @@ class Migration(migrations.Migration):
                         ],
                         default="formal",
                         max_length=20,
+                        verbose_name="kind",
                     ),
                 ),
                 (
@@ -3066,11 +3491,12 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="scheduled",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("starts_at", models.DateTimeField(db_index=True)),
-                ("place", models.CharField(blank=True, max_length=255)),
-                ("online_link", models.URLField(blank=True)),
+                ("starts_at", models.DateTimeField(db_index=True, verbose_name="starts at")),
+                ("place", models.CharField(blank=True, max_length=255, verbose_name="place")),
+                ("online_link", models.URLField(blank=True, verbose_name="online link")),
                 (
                     "agenda_notes",
                     models.TextField(
@@ -3079,7 +3505,7 @@ class Migration(migrations.Migration):
                         verbose_name="other agenda items",
                     ),
                 ),
-                ("minutes", models.TextField(blank=True)),
+                ("minutes", models.TextField(blank=True, verbose_name="minutes")),
                 (
                     "attendees",
                     models.ManyToManyField(
@@ -3087,6 +3513,7 @@ class Migration(migrations.Migration):
                         help_text="Panel members who attended.",
                         related_name="panel_meetings_attended",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="attendees",
                     ),
                 ),
                 (
@@ -3103,8 +3530,9 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "panel meeting",
                 "ordering": ["-starts_at"],
+                "verbose_name": "panel meeting",
+                "verbose_name_plural": "panel meetings",
             },
             bases=(
                 scrutiny.models.state.StateOutsideRevisions,
@@ -3121,6 +3549,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="decisions",
                 to="scrutiny.panelmeeting",
+                verbose_name="meeting",
             ),
         ),
         migrations.CreateModel(
@@ -3190,15 +3619,27 @@ class Migration(migrations.Migration):
                             ("serious_failure", "Serious failure"),
                         ],
                         max_length=20,
+                        verbose_name="outcome",
                     ),
                 ),
                 ("reasons", models.TextField(verbose_name="the panel's reasons")),
                 ("avenues", models.TextField(blank=True, verbose_name="avenues that remain")),
-                ("immediate_recommendations", models.TextField(blank=True)),
-                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "immediate_recommendations",
+                    models.TextField(blank=True, verbose_name="immediate recommendations"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="decided at"
+                    ),
+                ),
                 (
                     "sent_on",
-                    models.DateField(help_text="The day the decision was sent to the resident."),
+                    models.DateField(
+                        help_text="The day the decision was sent to the resident.",
+                        verbose_name="sent on",
+                    ),
                 ),
                 (
                     "appeal_deadline",
@@ -3206,6 +3647,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="The last day an appeal is accepted; none for acceptance.",
                         null=True,
+                        verbose_name="appeal deadline",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -3226,6 +3668,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -3237,6 +3680,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
                     ),
                 ),
                 (
@@ -3257,6 +3701,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.notacceptedreason",
+                        verbose_name="reason",
                     ),
                 ),
                 (
@@ -3268,6 +3713,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.panelmeeting",
+                        verbose_name="meeting",
                     ),
                 ),
             ],
@@ -3293,11 +3739,17 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         db_index=True,
                         help_text="The calendar year in which it starts: 2025 for 2025/26.",
+                        verbose_name="financial year",
                     ),
                 ),
-                ("figures", models.JSONField(default=dict, editable=False)),
-                ("figures_taken_at", models.DateTimeField(editable=False, null=True)),
-                ("what_worked", models.TextField(blank=True)),
+                ("figures", models.JSONField(default=dict, editable=False, verbose_name="figures")),
+                (
+                    "figures_taken_at",
+                    models.DateTimeField(
+                        editable=False, null=True, verbose_name="figures taken at"
+                    ),
+                ),
+                ("what_worked", models.TextField(blank=True, verbose_name="what worked")),
                 ("what_did_not", models.TextField(blank=True, verbose_name="what did not work")),
                 (
                     "changes_next_year",
@@ -3314,19 +3766,30 @@ class Migration(migrations.Migration):
                         default="draft",
                         editable=False,
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
                 (
                     "status_changed_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="status changed at",
+                    ),
                 ),
-                ("acknowledged_on", models.DateField(blank=True, editable=False, null=True)),
+                (
+                    "acknowledged_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="acknowledged on"
+                    ),
+                ),
                 (
                     "acknowledgement",
                     models.TextField(
                         blank=True,
                         editable=False,
                         help_text="What the oversight body said, if anything.",
+                        verbose_name="acknowledgement",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -3357,6 +3820,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.panelmeeting",
+                        verbose_name="meeting",
                     ),
                 ),
             ],
@@ -3379,7 +3843,13 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "reference",
-                    models.CharField(db_index=True, editable=False, max_length=20, null=True),
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        max_length=20,
+                        null=True,
+                        verbose_name="reference",
+                    ),
                 ),
                 (
                     "status",
@@ -3401,17 +3871,25 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="submitted",
                         max_length=24,
+                        verbose_name="status",
                     ),
                 ),
                 (
                     "submitted_at",
                     models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, editable=False
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="submitted at",
                     ),
                 ),
                 (
                     "status_changed_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="status changed at",
+                    ),
                 ),
                 (
                     "received_via",
@@ -3429,11 +3907,21 @@ class Migration(migrations.Migration):
                         verbose_name="received",
                     ),
                 ),
-                ("name", models.CharField(max_length=200)),
-                ("email", models.EmailField(blank=True, db_index=True, max_length=254)),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("address", models.TextField(blank=True)),
-                ("postcode", models.CharField(blank=True, db_index=True, max_length=10)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, db_index=True, max_length=254, verbose_name="email"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=10, verbose_name="postcode"
+                    ),
+                ),
                 (
                     "tenure",
                     models.CharField(
@@ -3444,6 +3932,7 @@ class Migration(migrations.Migration):
                             ("other", "Other"),
                         ],
                         max_length=20,
+                        verbose_name="tenure",
                     ),
                 ),
                 ("concerns", models.TextField(verbose_name="concerns")),
@@ -3462,24 +3951,42 @@ class Migration(migrations.Migration):
                         ],
                         default="not_made",
                         max_length=20,
+                        verbose_name="complaint stage",
                     ),
                 ),
-                ("complaint_reference", models.CharField(blank=True, max_length=60)),
+                (
+                    "complaint_reference",
+                    models.CharField(blank=True, max_length=60, verbose_name="complaint reference"),
+                ),
                 (
                     "complaint_finished",
                     models.BooleanField(
                         default=False,
                         help_text="The resident has had the final response at that stage.",
+                        verbose_name="complaint finished",
                     ),
                 ),
                 ("service_failures", models.TextField(verbose_name="service failures")),
-                ("others_affected", models.BooleanField(default=False)),
+                (
+                    "others_affected",
+                    models.BooleanField(default=False, verbose_name="others affected"),
+                ),
                 (
                     "others_affected_why",
                     models.TextField(blank=True, verbose_name="why others are affected"),
                 ),
-                ("households_affected", models.PositiveIntegerField(blank=True, null=True)),
-                ("support_requested", models.BooleanField(db_index=True, default=False)),
+                (
+                    "households_affected",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="households affected"
+                    ),
+                ),
+                (
+                    "support_requested",
+                    models.BooleanField(
+                        db_index=True, default=False, verbose_name="support requested"
+                    ),
+                ),
                 (
                     "support_contact",
                     models.TextField(
@@ -3492,19 +3999,28 @@ class Migration(migrations.Migration):
                         default=False, verbose_name="may be listed in the public register"
                     ),
                 ),
-                ("support_given_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "support_given_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="support given at"),
+                ),
                 (
                     "extra_answers",
                     models.JSONField(
                         blank=True,
                         default=list,
                         help_text="Answers to the questions editors added to the form: [{label, answer}].",
+                        verbose_name="extra answers",
                     ),
                 ),
-                ("privacy_agreed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "privacy_agreed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="privacy agreed at"),
+                ),
                 (
                     "awaiting_panel_since",
-                    models.DateTimeField(blank=True, editable=False, null=True),
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="awaiting panel since"
+                    ),
                 ),
                 (
                     "closure",
@@ -3521,6 +4037,7 @@ class Migration(migrations.Migration):
                         ],
                         editable=False,
                         max_length=20,
+                        verbose_name="closure",
                     ),
                 ),
                 (
@@ -3539,6 +4056,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its personal data was anonymised.",
                         null=True,
+                        verbose_name="anonymised at",
                     ),
                 ),
                 (
@@ -3548,6 +4066,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When the resident was last given an access code; empty if never.",
                         null=True,
+                        verbose_name="access code issued at",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -3568,6 +4087,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned officer",
                     ),
                 ),
                 (
@@ -3593,6 +4113,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="duplicate of",
                     ),
                 ),
                 (
@@ -3615,6 +4136,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
                     ),
                 ),
                 (
@@ -3627,6 +4149,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.panelmeeting",
+                        verbose_name="agenda meeting",
                     ),
                 ),
             ],
@@ -3652,11 +4175,17 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         help_text="The calendar year in which it starts: 2025 for 2025/26.",
                         unique=True,
+                        verbose_name="financial year",
                     ),
                 ),
-                ("figures", models.JSONField(default=dict, editable=False)),
-                ("figures_taken_at", models.DateTimeField(editable=False, null=True)),
-                ("what_worked", models.TextField(blank=True)),
+                ("figures", models.JSONField(default=dict, editable=False, verbose_name="figures")),
+                (
+                    "figures_taken_at",
+                    models.DateTimeField(
+                        editable=False, null=True, verbose_name="figures taken at"
+                    ),
+                ),
+                ("what_worked", models.TextField(blank=True, verbose_name="what worked")),
                 ("what_did_not", models.TextField(blank=True, verbose_name="what did not work")),
                 (
                     "changes_next_year",
@@ -3673,19 +4202,30 @@ class Migration(migrations.Migration):
                         default="draft",
                         editable=False,
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
                 (
                     "status_changed_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="status changed at",
+                    ),
                 ),
-                ("acknowledged_on", models.DateField(blank=True, editable=False, null=True)),
+                (
+                    "acknowledged_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="acknowledged on"
+                    ),
+                ),
                 (
                     "acknowledgement",
                     models.TextField(
                         blank=True,
                         editable=False,
                         help_text="What the oversight body said, if anything.",
+                        verbose_name="acknowledgement",
                     ),
                 ),
                 (
@@ -3697,11 +4237,11 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="effectiveness_reviews",
                         to="scrutiny.panelmeeting",
+                        verbose_name="meeting",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "effectiveness review",
                 "ordering": ["-financial_year"],
                 "permissions": [
                     ("agree_effectivenessreview", "Can agree the panel's effectiveness review"),
@@ -3710,6 +4250,8 @@ class Migration(migrations.Migration):
                         "Can record the oversight body's acknowledgement of an effectiveness review",
                     ),
                 ],
+                "verbose_name": "effectiveness review",
+                "verbose_name_plural": "effectiveness reviews",
             },
         ),
         migrations.AddField(
@@ -3722,6 +4264,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="agenda_calls",
                 to="scrutiny.panelmeeting",
+                verbose_name="agenda meeting",
             ),
         ),
         migrations.CreateModel(
@@ -3733,14 +4276,20 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
-                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "started_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="started on"
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
                 (
                     "role",
                     models.CharField(
                         choices=[("member", "Member"), ("chair", "Chair")],
                         default="member",
                         max_length=20,
+                        verbose_name="role",
                     ),
                 ),
                 (
@@ -3749,6 +4298,7 @@ class Migration(migrations.Migration):
                         choices=[("paid", "Paid"), ("voluntary", "Voluntary")],
                         default="paid",
                         max_length=20,
+                        verbose_name="payment choice",
                     ),
                 ),
                 (
@@ -3757,12 +4307,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="panel_member",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "panel member",
                 "ordering": ["user__last_name", "user__first_name", "user__username"],
+                "verbose_name": "panel member",
+                "verbose_name_plural": "panel members",
             },
         ),
         migrations.CreateModel(
@@ -3774,18 +4326,19 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=200)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
                 (
                     "email",
                     models.EmailField(
                         blank=True,
                         help_text="Online applicants give one; an officer may enter one without.",
                         max_length=254,
+                        verbose_name="email",
                     ),
                 ),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("address", models.TextField(blank=True)),
-                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="postcode")),
                 (
                     "tenure",
                     models.CharField(
@@ -3796,21 +4349,28 @@ class Migration(migrations.Migration):
                             ("other", "Other"),
                         ],
                         max_length=20,
+                        verbose_name="tenure",
                     ),
                 ),
                 ("why_join", models.TextField(verbose_name="why they want to join")),
                 (
                     "skills",
-                    models.JSONField(blank=True, default=list, help_text="Codes from SKILLS."),
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Codes from SKILLS.",
+                        verbose_name="skills",
+                    ),
                 ),
                 ("skills_more", models.TextField(blank=True, verbose_name="what else they bring")),
-                ("availability", models.TextField(blank=True)),
+                ("availability", models.TextField(blank=True, verbose_name="availability")),
                 (
                     "payment_choice",
                     models.CharField(
                         choices=[("paid", "Paid"), ("voluntary", "Voluntary")],
                         default="paid",
                         max_length=20,
+                        verbose_name="payment choice",
                     ),
                 ),
                 (
@@ -3830,17 +4390,24 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="received",
                         max_length=20,
+                        verbose_name="stage",
                     ),
                 ),
                 (
                     "notes",
                     models.TextField(
-                        blank=True, help_text="Officers' notes; never shown to the applicant."
+                        blank=True,
+                        help_text="Officers' notes; never shown to the applicant.",
+                        verbose_name="notes",
                     ),
                 ),
                 (
                     "submitted_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="submitted at",
+                    ),
                 ),
                 (
                     "received_via",
@@ -3865,6 +4432,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its personal data was anonymised.",
                         null=True,
+                        verbose_name="anonymised at",
                     ),
                 ),
                 (
@@ -3877,6 +4445,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
                     ),
                 ),
                 (
@@ -3887,12 +4456,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="application",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "panel application",
                 "ordering": ["-submitted_at", "-pk"],
+                "verbose_name": "panel application",
+                "verbose_name_plural": "panel applications",
             },
         ),
         migrations.CreateModel(
@@ -3904,18 +4475,19 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=200)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
                 (
                     "email",
                     models.EmailField(
                         blank=True,
                         help_text="Online applicants give one; an officer may enter one without.",
                         max_length=254,
+                        verbose_name="email",
                     ),
                 ),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("address", models.TextField(blank=True)),
-                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="postcode")),
                 (
                     "tenure",
                     models.CharField(
@@ -3926,21 +4498,28 @@ class Migration(migrations.Migration):
                             ("other", "Other"),
                         ],
                         max_length=20,
+                        verbose_name="tenure",
                     ),
                 ),
                 ("why_join", models.TextField(verbose_name="why they want to join")),
                 (
                     "skills",
-                    models.JSONField(blank=True, default=list, help_text="Codes from SKILLS."),
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Codes from SKILLS.",
+                        verbose_name="skills",
+                    ),
                 ),
                 ("skills_more", models.TextField(blank=True, verbose_name="what else they bring")),
-                ("availability", models.TextField(blank=True)),
+                ("availability", models.TextField(blank=True, verbose_name="availability")),
                 (
                     "payment_choice",
                     models.CharField(
                         choices=[("paid", "Paid"), ("voluntary", "Voluntary")],
                         default="paid",
                         max_length=20,
+                        verbose_name="payment choice",
                     ),
                 ),
                 (
@@ -3960,17 +4539,24 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="received",
                         max_length=20,
+                        verbose_name="stage",
                     ),
                 ),
                 (
                     "notes",
                     models.TextField(
-                        blank=True, help_text="Officers' notes; never shown to the applicant."
+                        blank=True,
+                        help_text="Officers' notes; never shown to the applicant.",
+                        verbose_name="notes",
                     ),
                 ),
                 (
                     "submitted_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="submitted at",
+                    ),
                 ),
                 (
                     "received_via",
@@ -3995,6 +4581,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its personal data was anonymised.",
                         null=True,
+                        verbose_name="anonymised at",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -4026,6 +4613,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
                     ),
                 ),
                 (
@@ -4037,6 +4625,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
             ],
@@ -4065,10 +4654,14 @@ class Migration(migrations.Migration):
                         decimal_places=2,
                         max_digits=8,
                         validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount",
                     ),
                 ),
-                ("receipt", models.TextField(max_length=100)),
-                ("receipt_name", models.CharField(blank=True, max_length=255)),
+                ("receipt", models.TextField(max_length=100, verbose_name="receipt")),
+                (
+                    "receipt_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="receipt name"),
+                ),
                 (
                     "status",
                     models.CharField(
@@ -4080,11 +4673,20 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="submitted",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("rejection_reason", models.TextField(blank=True)),
-                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="rejection reason")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted at"
+                    ),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -4103,6 +4705,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
                     ),
                 ),
                 (
@@ -4123,6 +4726,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
             ],
@@ -4151,6 +4755,7 @@ class Migration(migrations.Migration):
                         decimal_places=2,
                         max_digits=8,
                         validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount",
                     ),
                 ),
                 (
@@ -4158,9 +4763,13 @@ class Migration(migrations.Migration):
                     models.FileField(
                         storage=scrutiny.models.calls.private_storage,
                         upload_to="expense-receipts/%Y/%m/",
+                        verbose_name="receipt",
                     ),
                 ),
-                ("receipt_name", models.CharField(blank=True, max_length=255)),
+                (
+                    "receipt_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="receipt name"),
+                ),
                 (
                     "status",
                     models.CharField(
@@ -4172,11 +4781,20 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="submitted",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("rejection_reason", models.TextField(blank=True)),
-                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="rejection reason")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted at"
+                    ),
+                ),
                 (
                     "decided_by",
                     models.ForeignKey(
@@ -4185,6 +4803,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
                     ),
                 ),
                 (
@@ -4193,12 +4812,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="expense_claims",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "expense claim",
                 "ordering": ["-spent_on", "-pk"],
+                "verbose_name": "expense claim",
+                "verbose_name_plural": "expense claims",
             },
         ),
         migrations.CreateModel(
@@ -4210,22 +4831,29 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("slug", models.SlugField(max_length=80, unique=True)),
-                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
                 (
                     "summary",
                     models.TextField(
-                        help_text="Written by the officer for the public page; never the resident's details."
+                        help_text="Written by the officer for the public page; never the resident's details.",
+                        verbose_name="summary",
                     ),
                 ),
-                ("target", models.PositiveIntegerField()),
+                ("target", models.PositiveIntegerField(verbose_name="target")),
                 (
                     "target_rule",
                     models.CharField(
-                        blank=True, help_text="How the target was worked out.", max_length=255
+                        blank=True,
+                        help_text="How the target was worked out.",
+                        max_length=255,
+                        verbose_name="target rule",
                     ),
                 ),
-                ("target_change_reason", models.TextField(blank=True)),
+                (
+                    "target_change_reason",
+                    models.TextField(blank=True, verbose_name="target change reason"),
+                ),
                 (
                     "status",
                     models.CharField(
@@ -4233,15 +4861,36 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="draft",
                         max_length=10,
+                        verbose_name="status",
                     ),
                 ),
-                ("published", models.BooleanField(db_index=True, default=False)),
-                ("opened_at", models.DateTimeField(blank=True, null=True)),
-                ("closes_on", models.DateField()),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                ("third_reached_at", models.DateTimeField(blank=True, null=True)),
-                ("two_thirds_reached_at", models.DateTimeField(blank=True, null=True)),
-                ("target_reached_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "published",
+                    models.BooleanField(db_index=True, default=False, verbose_name="published"),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="opened at"),
+                ),
+                ("closes_on", models.DateField(verbose_name="closes on")),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "third_reached_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="third reached at"),
+                ),
+                (
+                    "two_thirds_reached_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="two thirds reached at"
+                    ),
+                ),
+                (
+                    "target_reached_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="target reached at"),
+                ),
                 (
                     "signatures_anonymised_at",
                     models.DateTimeField(
@@ -4249,6 +4898,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its signers were anonymised.",
                         null=True,
+                        verbose_name="signatures anonymised at",
                     ),
                 ),
                 (
@@ -4257,6 +4907,7 @@ class Migration(migrations.Migration):
                         default=0,
                         editable=False,
                         help_text="How many people have signed (confirmed or on paper, not withdrawn or invalidated), kept by the pipeline as signatures change, so pages need not count them.",
+                        verbose_name="people counted",
                     ),
                 ),
                 (
@@ -4265,6 +4916,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="petition",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -4274,11 +4926,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="opened by",
                     ),
                 ),
             ],
             options={
                 "ordering": ["-opened_at", "-pk"],
+                "verbose_name": "petition",
+                "verbose_name_plural": "petitions",
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
@@ -4297,29 +4952,50 @@ class Migration(migrations.Migration):
                         choices=[("online", "Online"), ("paper", "Paper")],
                         default="online",
                         max_length=10,
+                        verbose_name="method",
                     ),
                 ),
-                ("name", models.CharField(max_length=200)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                ("postcode", models.CharField(blank=True, max_length=10)),
-                ("address", models.CharField(blank=True, max_length=255)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="postcode")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
                 (
                     "person_key",
                     models.CharField(
                         db_index=True,
                         help_text="Name and postcode, normalised: one person.",
                         max_length=255,
+                        verbose_name="person key",
                     ),
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created at"
+                    ),
                 ),
-                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
-                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
-                ("invalidated_at", models.DateTimeField(blank=True, null=True)),
-                ("invalidation_reason", models.CharField(blank=True, max_length=255)),
-                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+                ),
+                (
+                    "invalidated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="invalidated at"),
+                ),
+                (
+                    "invalidation_reason",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="invalidation reason"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="ip address"),
+                ),
                 (
                     "tell_outcome",
                     models.BooleanField(
@@ -4335,6 +5011,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its personal data was anonymised.",
                         null=True,
+                        verbose_name="anonymised at",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -4356,6 +5033,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
                     ),
                 ),
                 (
@@ -4376,6 +5054,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.petition",
+                        verbose_name="petition",
                     ),
                 ),
             ],
@@ -4405,13 +5084,21 @@ class Migration(migrations.Migration):
                             ("export", "Subject access export"),
                         ],
                         max_length=20,
+                        verbose_name="kind",
                     ),
                 ),
                 (
                     "happened_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="happened at"
+                    ),
                 ),
-                ("counts", models.JSONField(default=dict, help_text="Records changed, by kind.")),
+                (
+                    "counts",
+                    models.JSONField(
+                        default=dict, help_text="Records changed, by kind.", verbose_name="counts"
+                    ),
+                ),
                 (
                     "user",
                     models.ForeignKey(
@@ -4421,11 +5108,11 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "personal data action",
                 "ordering": ["-happened_at", "-pk"],
                 "permissions": [
                     (
@@ -4433,6 +5120,8 @@ class Migration(migrations.Migration):
                         "Can export and erase the personal data held about someone",
                     )
                 ],
+                "verbose_name": "personal data action",
+                "verbose_name_plural": "personal data actions",
             },
         ),
         migrations.CreateModel(
@@ -4445,14 +5134,20 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
-                ("recommendation", models.TextField()),
-                ("evidence", models.TextField(help_text="What the panel found that supports it.")),
+                ("recommendation", models.TextField(verbose_name="recommendation")),
+                (
+                    "evidence",
+                    models.TextField(
+                        help_text="What the panel found that supports it.", verbose_name="evidence"
+                    ),
+                ),
                 (
                     "priority",
                     models.CharField(
                         choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
                         default="medium",
                         max_length=10,
+                        verbose_name="priority",
                     ),
                 ),
                 (
@@ -4469,9 +5164,10 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "recommendation",
-                "ordering": ["sort_order"],
                 "abstract": False,
+                "ordering": ["sort_order"],
+                "verbose_name": "recommendation",
+                "verbose_name_plural": "recommendations",
             },
         ),
         migrations.CreateModel(
@@ -4492,14 +5188,23 @@ class Migration(migrations.Migration):
                             ("not_accepted", "Not accepted"),
                         ],
                         max_length=20,
+                        verbose_name="decision",
                     ),
                 ),
-                ("reasons", models.TextField()),
-                ("responded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reasons", models.TextField(verbose_name="reasons")),
+                (
+                    "responded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="responded at"
+                    ),
+                ),
                 (
                     "plan_agreed_at",
                     models.DateTimeField(
-                        blank=True, help_text="When the panel agreed the action plan.", null=True
+                        blank=True,
+                        help_text="When the panel agreed the action plan.",
+                        null=True,
+                        verbose_name="plan agreed at",
                     ),
                 ),
                 (
@@ -4508,6 +5213,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="When the response or its actions last changed after the panel agreed the plan.",
                         null=True,
+                        verbose_name="plan changed at",
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -4537,6 +5243,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="plan agreed by",
                     ),
                 ),
                 (
@@ -4548,6 +5255,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="responded by",
                     ),
                 ),
                 (
@@ -4559,14 +5267,15 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.recommendation",
+                        verbose_name="recommendation",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "historical response to a recommendation",
-                "verbose_name_plural": "historical response to a recommendations",
-                "ordering": ("-history_date", "-history_id"),
                 "get_latest_by": ("history_date", "history_id"),
+                "ordering": ("-history_date", "-history_id"),
+                "verbose_name": "historical response to a recommendation",
+                "verbose_name_plural": "historical responses to recommendations",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
@@ -4579,7 +5288,7 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("action", models.TextField()),
+                ("action", models.TextField(verbose_name="action")),
                 ("due_on", models.DateField(verbose_name="due date")),
                 (
                     "status",
@@ -4592,11 +5301,20 @@ class Migration(migrations.Migration):
                         ],
                         default="not_started",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("progress_notes", models.TextField(blank=True)),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("progress_notes", models.TextField(blank=True, verbose_name="progress notes")),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="completed on"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -4615,6 +5333,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
                     ),
                 ),
                 (
@@ -4648,6 +5367,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.paneldecision",
+                        verbose_name="decision",
                     ),
                 ),
                 (
@@ -4659,6 +5379,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.recommendation",
+                        verbose_name="recommendation",
                     ),
                 ),
             ],
@@ -4688,14 +5409,23 @@ class Migration(migrations.Migration):
                             ("not_accepted", "Not accepted"),
                         ],
                         max_length=20,
+                        verbose_name="decision",
                     ),
                 ),
-                ("reasons", models.TextField()),
-                ("responded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reasons", models.TextField(verbose_name="reasons")),
+                (
+                    "responded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="responded at"
+                    ),
+                ),
                 (
                     "plan_agreed_at",
                     models.DateTimeField(
-                        blank=True, help_text="When the panel agreed the action plan.", null=True
+                        blank=True,
+                        help_text="When the panel agreed the action plan.",
+                        null=True,
+                        verbose_name="plan agreed at",
                     ),
                 ),
                 (
@@ -4704,6 +5434,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="When the response or its actions last changed after the panel agreed the plan.",
                         null=True,
+                        verbose_name="plan changed at",
                     ),
                 ),
                 (
@@ -4714,6 +5445,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="plan agreed by",
                     ),
                 ),
                 (
@@ -4722,6 +5454,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="response",
                         to="scrutiny.recommendation",
+                        verbose_name="recommendation",
                     ),
                 ),
                 (
@@ -4732,12 +5465,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="responded by",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "response to a recommendation",
                 "permissions": [("agree_action_plan", "Can agree an action plan for the panel")],
+                "verbose_name": "response to a recommendation",
+                "verbose_name_plural": "responses to recommendations",
             },
         ),
         migrations.CreateModel(
@@ -4749,9 +5484,9 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("prefix", models.CharField(max_length=10)),
-                ("year", models.PositiveSmallIntegerField()),
-                ("last_number", models.PositiveIntegerField(default=0)),
+                ("prefix", models.CharField(max_length=10, verbose_name="prefix")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("last_number", models.PositiveIntegerField(default=0, verbose_name="last number")),
             ],
             options={
                 "constraints": [
@@ -4759,6 +5494,8 @@ class Migration(migrations.Migration):
                         fields=("prefix", "year"), name="unique_reference_counter"
                     )
                 ],
+                "verbose_name": "reference counter",
+                "verbose_name_plural": "reference counters",
             },
         ),
         migrations.CreateModel(
@@ -4770,7 +5507,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", models.CharField(max_length=120, unique=True)),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
                 (
                     "measure_field",
                     models.CharField(
@@ -4794,6 +5531,7 @@ class Migration(migrations.Migration):
                         help_text="The band's points are multiplied by this.",
                         max_digits=5,
                         validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="weight",
                     ),
                 ),
                 (
@@ -4801,10 +5539,14 @@ class Migration(migrations.Migration):
                     models.TextField(
                         blank=True,
                         help_text="Why this matters, in words a panel member can say to a resident.",
+                        verbose_name="explanation",
                     ),
                 ),
-                ("active", models.BooleanField(default=True)),
-                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="sort order"),
+                ),
                 (
                     "latest_revision",
                     models.ForeignKey(
@@ -4854,20 +5596,22 @@ class Migration(migrations.Migration):
                         verbose_name="up to (not including)",
                     ),
                 ),
-                ("points", models.IntegerField()),
+                ("points", models.IntegerField(verbose_name="points")),
                 (
                     "criterion",
                     modelcluster.fields.ParentalKey(
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="bands",
                         to="scrutiny.scoringcriterion",
+                        verbose_name="criterion",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "band",
-                "ordering": ["sort_order"],
                 "abstract": False,
+                "ordering": ["sort_order"],
+                "verbose_name": "band",
+                "verbose_name_plural": "bands",
             },
         ),
         migrations.CreateModel(
@@ -4900,7 +5644,7 @@ class Migration(migrations.Migration):
                         verbose_name="up to (not including)",
                     ),
                 ),
-                ("points", models.IntegerField()),
+                ("points", models.IntegerField(verbose_name="points")),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -4928,6 +5672,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.scoringcriterion",
+                        verbose_name="criterion",
                     ),
                 ),
             ],
@@ -4965,16 +5710,20 @@ class Migration(migrations.Migration):
                         ],
                         default="scheduled",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("summary", wagtail.fields.RichTextField(blank=True)),
+                ("summary", wagtail.fields.RichTextField(blank=True, verbose_name="summary")),
                 (
                     "starts_on",
                     models.DateField(blank=True, null=True, verbose_name="review starts"),
                 ),
                 ("ends_on", models.DateField(blank=True, null=True, verbose_name="review ends")),
-                ("scope", wagtail.fields.RichTextField(blank=True)),
-                ("terms_of_reference", wagtail.fields.RichTextField(blank=True)),
+                ("scope", wagtail.fields.RichTextField(blank=True, verbose_name="scope")),
+                (
+                    "terms_of_reference",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="terms of reference"),
+                ),
                 (
                     "methods",
                     wagtail.fields.StreamField(
@@ -5100,6 +5849,7 @@ class Migration(migrations.Migration):
                                 {},
                             ),
                         },
+                        verbose_name="methods",
                     ),
                 ),
                 (
@@ -5118,6 +5868,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="reviews",
                         to="scrutiny.businessarea",
+                        verbose_name="business area",
                     ),
                 ),
                 (
@@ -5127,14 +5878,16 @@ class Migration(migrations.Migration):
                         help_text="The residents' calls this review answers.",
                         related_name="reviews",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="calls",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "scrutiny review",
                 "permissions": [
                     ("draft_review", "Can edit every review page and send its report for sign-off")
                 ],
+                "verbose_name": "scrutiny review",
+                "verbose_name_plural": "scrutiny reviews",
             },
             bases=(
                 scrutiny.models.state.StateOutsideRevisions,
@@ -5154,12 +5907,17 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "title",
-                    models.CharField(help_text="The topic, as the body put it.", max_length=200),
+                    models.CharField(
+                        help_text="The topic, as the body put it.",
+                        max_length=200,
+                        verbose_name="title",
+                    ),
                 ),
                 (
                     "evidence",
                     models.TextField(
-                        help_text="What prompted it: the satisfaction measures, complaints or other influences on the service the body looked at."
+                        help_text="What prompted it: the satisfaction measures, complaints or other influences on the service the body looked at.",
+                        verbose_name="evidence",
                     ),
                 ),
                 (
@@ -5168,6 +5926,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="The body that referred it, as named in Scrutiny settings at the time.",
                         max_length=200,
+                        verbose_name="referred by",
                     ),
                 ),
                 (
@@ -5192,16 +5951,28 @@ class Migration(migrations.Migration):
                         default="referred",
                         editable=False,
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
                 (
                     "status_changed_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="status changed at",
+                    ),
                 ),
-                ("withdrawn_reason", models.TextField(blank=True, editable=False)),
+                (
+                    "withdrawn_reason",
+                    models.TextField(blank=True, editable=False, verbose_name="withdrawn reason"),
+                ),
                 (
                     "recorded_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
                 ),
                 (
                     "business_area",
@@ -5209,6 +5980,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="referrals",
                         to="scrutiny.businessarea",
+                        verbose_name="business area",
                     ),
                 ),
                 (
@@ -5219,6 +5991,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
                     ),
                 ),
                 (
@@ -5230,12 +6003,14 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="referrals",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "referred topic",
                 "ordering": ["-referred_on", "title"],
+                "verbose_name": "referred topic",
+                "verbose_name_plural": "referred topics",
             },
         ),
         migrations.AddField(
@@ -5245,6 +6020,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="recommendations",
                 to="scrutiny.scrutinyreviewpage",
+                verbose_name="page",
             ),
         ),
         migrations.CreateModel(
@@ -5267,6 +6043,7 @@ class Migration(migrations.Migration):
                             ("other", "Other scrutiny work"),
                         ],
                         max_length=20,
+                        verbose_name="activity",
                     ),
                 ),
                 ("worked_on", models.DateField(verbose_name="date")),
@@ -5279,6 +6056,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(Decimal("0.5")),
                             django.core.validators.MaxValueValidator(Decimal("12")),
                         ],
+                        verbose_name="hours",
                     ),
                 ),
                 ("note", models.CharField(blank=True, max_length=255, verbose_name="what you did")),
@@ -5289,9 +6067,15 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="logged",
                         max_length=12,
+                        verbose_name="status",
                     ),
                 ),
-                ("logged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "logged_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="logged at"
+                    ),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -5319,6 +6103,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="logged by",
                     ),
                 ),
                 (
@@ -5330,6 +6115,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
                 (
@@ -5342,6 +6128,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
@@ -5362,14 +6149,30 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("financial_year", models.PositiveSmallIntegerField(db_index=True)),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(db_index=True, verbose_name="financial year"),
+                ),
                 (
                     "total",
-                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=8),
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=8, verbose_name="total"
+                    ),
                 ),
-                ("scored_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("scheduled", models.BooleanField(db_index=True, default=False)),
-                ("scheduled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "scored_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="scored at"
+                    ),
+                ),
+                (
+                    "scheduled",
+                    models.BooleanField(db_index=True, default=False, verbose_name="scheduled"),
+                ),
+                (
+                    "scheduled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="scheduled at"),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -5388,6 +6191,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.businessarea",
+                        verbose_name="business area",
                     ),
                 ),
                 (
@@ -5399,6 +6203,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -5419,6 +6224,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.referredtopic",
+                        verbose_name="referral",
                     ),
                 ),
                 (
@@ -5430,6 +6236,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
@@ -5450,7 +6257,7 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("position", models.PositiveSmallIntegerField()),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
                 (
                     "status",
                     models.CharField(
@@ -5462,11 +6269,15 @@ class Migration(migrations.Migration):
                         ],
                         default="not_started",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("started_on", models.DateField(blank=True, null=True)),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                ("notes", models.TextField(blank=True)),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="started on")),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="completed on"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -5494,6 +6305,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.reviewstep",
+                        verbose_name="step",
                     ),
                 ),
                 (
@@ -5505,6 +6317,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
@@ -5531,9 +6344,15 @@ class Migration(migrations.Migration):
                         choices=[("lead", "Lead member"), ("member", "Member")],
                         default="member",
                         max_length=20,
+                        verbose_name="role",
                     ),
                 ),
-                ("joined_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "joined_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="joined on"
+                    ),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -5561,6 +6380,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
                 (
@@ -5572,6 +6392,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
@@ -5594,12 +6415,17 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "title",
-                    models.CharField(help_text="The topic, as the body put it.", max_length=200),
+                    models.CharField(
+                        help_text="The topic, as the body put it.",
+                        max_length=200,
+                        verbose_name="title",
+                    ),
                 ),
                 (
                     "evidence",
                     models.TextField(
-                        help_text="What prompted it: the satisfaction measures, complaints or other influences on the service the body looked at."
+                        help_text="What prompted it: the satisfaction measures, complaints or other influences on the service the body looked at.",
+                        verbose_name="evidence",
                     ),
                 ),
                 (
@@ -5608,6 +6434,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="The body that referred it, as named in Scrutiny settings at the time.",
                         max_length=200,
+                        verbose_name="referred by",
                     ),
                 ),
                 (
@@ -5632,16 +6459,28 @@ class Migration(migrations.Migration):
                         default="referred",
                         editable=False,
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
                 (
                     "status_changed_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="status changed at",
+                    ),
                 ),
-                ("withdrawn_reason", models.TextField(blank=True, editable=False)),
+                (
+                    "withdrawn_reason",
+                    models.TextField(blank=True, editable=False, verbose_name="withdrawn reason"),
+                ),
                 (
                     "recorded_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
@@ -5661,6 +6500,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.businessarea",
+                        verbose_name="business area",
                     ),
                 ),
                 (
@@ -5682,6 +6522,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
                     ),
                 ),
                 (
@@ -5694,6 +6535,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
@@ -5716,7 +6558,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "organisation_name",
-                    models.CharField(default="Pine Court Housing", max_length=200),
+                    models.CharField(
+                        default="Pine Court Housing",
+                        max_length=200,
+                        verbose_name="organisation name",
+                    ),
                 ),
                 (
                     "panel_name",
@@ -5724,6 +6570,7 @@ class Migration(migrations.Migration):
                         default="Customer Empowerment Panel",
                         help_text="What residents call the scrutiny panel.",
                         max_length=200,
+                        verbose_name="panel name",
                     ),
                 ),
                 (
@@ -5732,6 +6579,7 @@ class Migration(migrations.Migration):
                         default="EMT and Board",
                         help_text="Who receives the panel's reports, for example the Customer Assurance Committee.",
                         max_length=200,
+                        verbose_name="oversight body",
                     ),
                 ),
                 (
@@ -5740,14 +6588,20 @@ class Migration(migrations.Migration):
                         default="Customer Empowerment Manager",
                         help_text="Who residents write to about scrutiny and appeals.",
                         max_length=200,
+                        verbose_name="contact role",
                     ),
                 ),
                 (
                     "contact_email",
-                    models.EmailField(default="scrutiny@example.org", max_length=254),
+                    models.EmailField(
+                        default="scrutiny@example.org", max_length=254, verbose_name="contact email"
+                    ),
                 ),
-                ("contact_phone", models.CharField(blank=True, max_length=40)),
-                ("contact_address", models.TextField(blank=True)),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                ("contact_address", models.TextField(blank=True, verbose_name="contact address")),
                 (
                     "financial_year_start_month",
                     models.PositiveSmallIntegerField(
@@ -5767,12 +6621,15 @@ class Migration(migrations.Migration):
                         ],
                         default=4,
                         help_text="The month in which the scrutiny year begins.",
+                        verbose_name="financial year start month",
                     ),
                 ),
                 (
                     "minimum_reviews_per_year",
                     models.PositiveSmallIntegerField(
-                        default=3, validators=[django.core.validators.MinValueValidator(1)]
+                        default=3,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="minimum reviews per year",
                     ),
                 ),
                 (
@@ -5780,6 +6637,7 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         default=10,
                         help_text="Points added to the score of an area that residents asked about in an accepted Community Call for Scrutiny.",
+                        verbose_name="community call bonus",
                     ),
                 ),
                 (
@@ -5791,18 +6649,23 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(365),
                         ],
+                        verbose_name="appeal window days",
                     ),
                 ),
                 (
                     "appeal_panel_minimum",
                     models.PositiveSmallIntegerField(
-                        default=4, validators=[django.core.validators.MinValueValidator(1)]
+                        default=4,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="appeal panel minimum",
                     ),
                 ),
                 (
                     "appeal_panel_maximum",
                     models.PositiveSmallIntegerField(
-                        default=6, validators=[django.core.validators.MinValueValidator(1)]
+                        default=6,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="appeal panel maximum",
                     ),
                 ),
                 (
@@ -5810,6 +6673,7 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         default=3,
                         help_text="Formal meetings each member attends in a year, at least.",
+                        verbose_name="minimum formal meetings",
                     ),
                 ),
                 (
@@ -5817,15 +6681,23 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         default=3,
                         help_text="Scrutiny reviews each member takes part in during a year, at least.",
+                        verbose_name="minimum member reviews",
                     ),
                 ),
-                ("away_days", models.PositiveSmallIntegerField(default=2)),
-                ("board_away_days", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "away_days",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="away days"),
+                ),
+                (
+                    "board_away_days",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="board away days"),
+                ),
                 (
                     "commitment_days_per_year",
                     models.PositiveSmallIntegerField(
                         default=24,
                         help_text="The estimated time a member gives in a year, in days.",
+                        verbose_name="commitment days per year",
                     ),
                 ),
                 (
@@ -5839,6 +6711,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(Decimal("1")),
                             django.core.validators.MaxValueValidator(Decimal("12")),
                         ],
+                        verbose_name="hours per day",
                     ),
                 ),
                 (
@@ -5850,6 +6723,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(10),
                             django.core.validators.MaxValueValidator(100),
                         ],
+                        verbose_name="commitment flag percent",
                     ),
                 ),
                 (
@@ -5860,6 +6734,7 @@ class Migration(migrations.Migration):
                         help_text="Yearly payment to each member, in pounds. Zero if members are volunteers.",
                         max_digits=8,
                         validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="member payment",
                     ),
                 ),
                 (
@@ -5867,15 +6742,20 @@ class Migration(migrations.Migration):
                     models.BooleanField(
                         default=True,
                         help_text="Members may serve without payment, for example where it would affect benefits.",
+                        verbose_name="voluntary option",
                     ),
                 ),
-                ("expenses_covered", models.BooleanField(default=True)),
+                (
+                    "expenses_covered",
+                    models.BooleanField(default=True, verbose_name="expenses covered"),
+                ),
                 (
                     "data_retention_months",
                     models.PositiveSmallIntegerField(
                         default=24,
                         help_text="Months after closure before residents' personal data is anonymised.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="data retention months",
                     ),
                 ),
                 (
@@ -5889,6 +6769,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(Decimal("0.01")),
                             django.core.validators.MaxValueValidator(Decimal("100")),
                         ],
+                        verbose_name="petition percentage",
                     ),
                 ),
                 (
@@ -5897,6 +6778,7 @@ class Migration(migrations.Migration):
                         default=10,
                         help_text="Never fewer signatures than this.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="petition minimum",
                     ),
                 ),
                 (
@@ -5905,6 +6787,7 @@ class Migration(migrations.Migration):
                         default=100,
                         help_text="Never more signatures than this.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="petition maximum",
                     ),
                 ),
                 (
@@ -5913,6 +6796,7 @@ class Migration(migrations.Migration):
                         default=42,
                         help_text="How long a petition stays open.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="petition days open",
                     ),
                 ),
                 (
@@ -5921,6 +6805,7 @@ class Migration(migrations.Migration):
                         default=56,
                         help_text="Days a call may wait for the panel's decision before it is flagged overdue.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="decision overdue days",
                     ),
                 ),
                 (
@@ -5932,6 +6817,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(730),
                         ],
+                        verbose_name="monitoring review days",
                     ),
                 ),
                 (
@@ -5943,6 +6829,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(365),
                         ],
+                        verbose_name="action reminder days",
                     ),
                 ),
                 (
@@ -5954,6 +6841,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(365),
                         ],
+                        verbose_name="action overdue days",
                     ),
                 ),
                 (
@@ -5962,6 +6850,7 @@ class Migration(migrations.Migration):
                         default=5,
                         help_text="Forms one network address may send in an hour before being asked to wait.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="form submissions per hour",
                     ),
                 ),
                 (
@@ -5970,6 +6859,7 @@ class Migration(migrations.Migration):
                         default=10,
                         help_text="Look-ups of a call's progress one network address may make in an hour.",
                         validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="tracking attempts per hour",
                     ),
                 ),
                 (
@@ -5981,11 +6871,13 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to="wagtailcore.workflow",
+                        verbose_name="report workflow",
                     ),
                 ),
             ],
             options={
                 "verbose_name": "Scrutiny settings",
+                "verbose_name_plural": "Scrutiny settings",
             },
         ),
         migrations.CreateModel(
@@ -5997,9 +6889,9 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("key", models.CharField(max_length=200, unique=True)),
+                ("key", models.CharField(max_length=200, unique=True, verbose_name="key")),
                 ("to", models.TextField(blank=True, verbose_name="email to")),
-                ("subject", models.CharField(max_length=255)),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
                 (
                     "sent_at",
                     models.DateTimeField(
@@ -6012,12 +6904,17 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default=False,
                         help_text="A message to a resident: listed in the outbox.",
+                        verbose_name="to resident",
                     ),
                 ),
                 ("recipient_name", models.CharField(blank=True, max_length=200, verbose_name="to")),
                 (
                     "postal_address",
-                    models.TextField(blank=True, help_text="Where a letter is posted."),
+                    models.TextField(
+                        blank=True,
+                        help_text="Where a letter is posted.",
+                        verbose_name="postal address",
+                    ),
                 ),
                 (
                     "reference",
@@ -6026,6 +6923,7 @@ class Migration(migrations.Migration):
                         db_index=True,
                         help_text="The record the message is about.",
                         max_length=40,
+                        verbose_name="reference",
                     ),
                 ),
                 (
@@ -6034,6 +6932,7 @@ class Migration(migrations.Migration):
                         choices=[("email", "Email"), ("letter", "Letter")],
                         default="email",
                         max_length=10,
+                        verbose_name="channel",
                     ),
                 ),
                 (
@@ -6048,15 +6947,31 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="sent",
                         max_length=10,
+                        verbose_name="state",
                     ),
                 ),
-                ("failed_at", models.DateTimeField(blank=True, null=True)),
-                ("body", models.TextField(blank=True, help_text="A letter's words, as printed.")),
+                (
+                    "failed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="failed at"),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True, help_text="A letter's words, as printed.", verbose_name="body"
+                    ),
+                ),
                 (
                     "sender",
-                    models.TextField(blank=True, help_text="A letter's address block, as printed."),
+                    models.TextField(
+                        blank=True,
+                        help_text="A letter's address block, as printed.",
+                        verbose_name="sender",
+                    ),
                 ),
-                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "posted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="posted at"),
+                ),
                 (
                     "posted_by",
                     models.ForeignKey(
@@ -6065,6 +6980,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="posted by",
                     ),
                 ),
             ],
@@ -6097,6 +7013,7 @@ class Migration(migrations.Migration):
                             ("other", "Other scrutiny work"),
                         ],
                         max_length=20,
+                        verbose_name="activity",
                     ),
                 ),
                 ("worked_on", models.DateField(verbose_name="date")),
@@ -6109,6 +7026,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(Decimal("0.5")),
                             django.core.validators.MaxValueValidator(Decimal("12")),
                         ],
+                        verbose_name="hours",
                     ),
                 ),
                 ("note", models.CharField(blank=True, max_length=255, verbose_name="what you did")),
@@ -6119,9 +7037,15 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="logged",
                         max_length=12,
+                        verbose_name="status",
                     ),
                 ),
-                ("logged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "logged_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="logged at"
+                    ),
+                ),
                 (
                     "logged_by",
                     models.ForeignKey(
@@ -6129,6 +7053,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="logged by",
                     ),
                 ),
                 (
@@ -6137,6 +7062,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="time_entries",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
                 (
@@ -6148,6 +7074,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
@@ -6179,9 +7106,15 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="offered",
                         max_length=12,
+                        verbose_name="status",
                     ),
                 ),
-                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="status changed at"
+                    ),
+                ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.TextField(null=True)),
@@ -6209,6 +7142,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
                 (
@@ -6220,6 +7154,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="scrutiny.trainingsession",
+                        verbose_name="session",
                     ),
                 ),
             ],
@@ -6243,7 +7178,8 @@ class Migration(migrations.Migration):
                 (
                     "financial_year",
                     models.PositiveSmallIntegerField(
-                        help_text="The calendar year in which the financial year starts: 2026 for 2026/27."
+                        help_text="The calendar year in which the financial year starts: 2026 for 2026/27.",
+                        verbose_name="financial year",
                     ),
                 ),
                 (
@@ -6258,6 +7194,7 @@ class Migration(migrations.Migration):
                         ],
                         default="year",
                         max_length=4,
+                        verbose_name="period",
                     ),
                 ),
                 (
@@ -6313,15 +7250,19 @@ class Migration(migrations.Migration):
                         verbose_name="complaints per 1,000 homes",
                     ),
                 ),
-                ("business_critical", models.BooleanField(default=False)),
-                ("notes", models.TextField(blank=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "business_critical",
+                    models.BooleanField(default=False, verbose_name="business critical"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
                 (
                     "business_area",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="measures",
                         to="scrutiny.businessarea",
+                        verbose_name="business area",
                     ),
                 ),
                 (
@@ -6333,17 +7274,20 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
                     ),
                 ),
             ],
             options={
-                "ordering": ["-financial_year", "business_area__name", "period"],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("business_area", "financial_year", "period"),
                         name="scrutiny_measure_one_per_period",
                     )
                 ],
+                "ordering": ["-financial_year", "business_area__name", "period"],
+                "verbose_name": "measure",
+                "verbose_name_plural": "measures",
             },
         ),
         migrations.CreateModel(
@@ -6361,18 +7305,20 @@ class Migration(migrations.Migration):
                         choices=[("online", "Online"), ("paper", "Paper")],
                         default="online",
                         max_length=10,
+                        verbose_name="method",
                     ),
                 ),
-                ("name", models.CharField(max_length=200)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                ("postcode", models.CharField(blank=True, max_length=10)),
-                ("address", models.CharField(blank=True, max_length=255)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="postcode")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
                 (
                     "person_key",
                     models.CharField(
                         db_index=True,
                         help_text="Name and postcode, normalised: one person.",
                         max_length=255,
+                        verbose_name="person key",
                     ),
                 ),
                 (
@@ -6382,17 +7328,37 @@ class Migration(migrations.Migration):
                         editable=False,
                         max_length=64,
                         unique=True,
+                        verbose_name="token",
                     ),
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created at"
+                    ),
                 ),
-                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
-                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
-                ("invalidated_at", models.DateTimeField(blank=True, null=True)),
-                ("invalidation_reason", models.CharField(blank=True, max_length=255)),
-                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+                ),
+                (
+                    "invalidated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="invalidated at"),
+                ),
+                (
+                    "invalidation_reason",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="invalidation reason"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="ip address"),
+                ),
                 (
                     "tell_outcome",
                     models.BooleanField(
@@ -6408,6 +7374,7 @@ class Migration(migrations.Migration):
                         editable=False,
                         help_text="When its personal data was anonymised.",
                         null=True,
+                        verbose_name="anonymised at",
                     ),
                 ),
                 (
@@ -6419,6 +7386,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
                     ),
                 ),
                 (
@@ -6427,11 +7395,11 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="signatures",
                         to="scrutiny.petition",
+                        verbose_name="petition",
                     ),
                 ),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
                 "indexes": [
                     models.Index(
                         condition=models.Q(
@@ -6450,6 +7418,9 @@ class Migration(migrations.Migration):
                         name="one_online_signature_per_email",
                     )
                 ],
+                "ordering": ["-created_at", "-pk"],
+                "verbose_name": "petition signature",
+                "verbose_name_plural": "petition signatures",
             },
         ),
         migrations.CreateModel(
@@ -6461,7 +7432,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("action", models.TextField()),
+                ("action", models.TextField(verbose_name="action")),
                 ("due_on", models.DateField(verbose_name="due date")),
                 (
                     "status",
@@ -6474,11 +7445,20 @@ class Migration(migrations.Migration):
                         ],
                         default="not_started",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("progress_notes", models.TextField(blank=True)),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("progress_notes", models.TextField(blank=True, verbose_name="progress notes")),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="completed on"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
                 (
                     "created_by",
                     models.ForeignKey(
@@ -6487,6 +7467,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
                     ),
                 ),
                 (
@@ -6507,6 +7488,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="actions",
                         to="scrutiny.paneldecision",
+                        verbose_name="decision",
                     ),
                 ),
                 (
@@ -6517,12 +7499,11 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="actions",
                         to="scrutiny.recommendation",
+                        verbose_name="recommendation",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "action-plan item",
-                "ordering": ["due_on", "pk"],
                 "indexes": [models.Index(fields=["status", "due_on"], name="action_status_due")],
                 "constraints": [
                     models.CheckConstraint(
@@ -6534,6 +7515,9 @@ class Migration(migrations.Migration):
                         name="action_answers_one_thing",
                     )
                 ],
+                "ordering": ["due_on", "pk"],
+                "verbose_name": "action-plan item",
+                "verbose_name_plural": "action-plan items",
             },
         ),
         migrations.CreateModel(
@@ -6545,21 +7529,38 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("financial_year", models.PositiveSmallIntegerField(db_index=True)),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(db_index=True, verbose_name="financial year"),
+                ),
                 (
                     "total",
-                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=8),
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=8, verbose_name="total"
+                    ),
                 ),
-                ("breakdown", models.JSONField(default=dict)),
-                ("scored_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("scheduled", models.BooleanField(db_index=True, default=False)),
-                ("scheduled_at", models.DateTimeField(blank=True, null=True)),
+                ("breakdown", models.JSONField(default=dict, verbose_name="breakdown")),
+                (
+                    "scored_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="scored at"
+                    ),
+                ),
+                (
+                    "scheduled",
+                    models.BooleanField(db_index=True, default=False, verbose_name="scheduled"),
+                ),
+                (
+                    "scheduled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="scheduled at"),
+                ),
                 (
                     "business_area",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="scores",
                         to="scrutiny.businessarea",
+                        verbose_name="business area",
                     ),
                 ),
                 (
@@ -6570,6 +7571,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="scores",
                         to="scrutiny.callforscrutiny",
+                        verbose_name="call",
                     ),
                 ),
                 (
@@ -6580,6 +7582,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="scores",
                         to="scrutiny.referredtopic",
+                        verbose_name="referral",
                     ),
                 ),
                 (
@@ -6590,14 +7593,11 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="scores",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
             options={
-                "ordering": ["-total", "business_area__name"],
-                "permissions": [
-                    ("schedule_review", "Can score business areas and schedule reviews")
-                ],
                 "constraints": [
                     models.UniqueConstraint(
                         condition=models.Q(("call__isnull", True), ("referral__isnull", True)),
@@ -6621,6 +7621,12 @@ class Migration(migrations.Migration):
                         name="scrutiny_score_call_or_referral",
                     ),
                 ],
+                "ordering": ["-total", "business_area__name"],
+                "permissions": [
+                    ("schedule_review", "Can score business areas and schedule reviews")
+                ],
+                "verbose_name": "score",
+                "verbose_name_plural": "scores",
             },
         ),
         migrations.CreateModel(
@@ -6632,7 +7638,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("position", models.PositiveSmallIntegerField()),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
                 (
                     "status",
                     models.CharField(
@@ -6644,17 +7650,22 @@ class Migration(migrations.Migration):
                         ],
                         default="not_started",
                         max_length=20,
+                        verbose_name="status",
                     ),
                 ),
-                ("started_on", models.DateField(blank=True, null=True)),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                ("notes", models.TextField(blank=True)),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="started on")),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="completed on"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
                 (
                     "step",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to="scrutiny.reviewstep",
+                        verbose_name="step",
                     ),
                 ),
                 (
@@ -6663,6 +7674,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="steps",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
@@ -6690,15 +7702,22 @@ class Migration(migrations.Migration):
                         choices=[("lead", "Lead member"), ("member", "Member")],
                         default="member",
                         max_length=20,
+                        verbose_name="role",
                     ),
                 ),
-                ("joined_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "joined_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="joined on"
+                    ),
+                ),
                 (
                     "member",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="review_participations",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
                 (
@@ -6707,15 +7726,17 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="participants",
                         to="scrutiny.scrutinyreviewpage",
+                        verbose_name="review",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "review participant",
-                "ordering": ["review", "role", "pk"],
                 "constraints": [
                     models.UniqueConstraint(fields=("review", "member"), name="review_member_once")
                 ],
+                "ordering": ["review", "role", "pk"],
+                "verbose_name": "review participant",
+                "verbose_name_plural": "review participants",
             },
         ),
         migrations.CreateModel(
@@ -6740,15 +7761,22 @@ class Migration(migrations.Migration):
                         db_index=True,
                         default="offered",
                         max_length=12,
+                        verbose_name="status",
                     ),
                 ),
-                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="status changed at"
+                    ),
+                ),
                 (
                     "member",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="training",
                         to="scrutiny.panelmember",
+                        verbose_name="member",
                     ),
                 ),
                 (
@@ -6757,17 +7785,19 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="places",
                         to="scrutiny.trainingsession",
+                        verbose_name="session",
                     ),
                 ),
             ],
             options={
-                "verbose_name": "training place",
-                "ordering": ["-session__held_on", "member__user__last_name"],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("session", "member"), name="one_place_per_member"
                     )
                 ],
+                "ordering": ["-session__held_on", "member__user__last_name"],
+                "verbose_name": "training place",
+                "verbose_name_plural": "training places",
             },
         ),
     ]

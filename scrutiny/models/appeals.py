@@ -21,10 +21,13 @@ class InvolvementGroup(index.Indexed, models.Model):
     service the group serves.
     """
 
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="involvement_groups"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="involvement_groups",
+        verbose_name=_("members"),
     )
     hears_appeals = models.BooleanField(
         _("offered for appeals"),
@@ -51,6 +54,7 @@ class InvolvementGroup(index.Indexed, models.Model):
     history = HistoricalRecords(m2m_fields=[members, business_areas])
 
     class Meta:
+        verbose_name_plural = _("involvement groups")
         ordering = ["name"]
         verbose_name = _("involvement group")
 
@@ -77,18 +81,34 @@ class AppealDirection(models.TextChoices):
 class Appeal(models.Model):
     """A resident's written appeal against one panel decision, heard by an independent panel."""
 
-    reference = models.CharField(max_length=20, unique=True, editable=False)
+    reference = models.CharField(
+        max_length=20, unique=True, editable=False, verbose_name=_("reference")
+    )
     decision = models.OneToOneField(
-        PanelDecision, on_delete=models.PROTECT, related_name="appeal", editable=False
+        PanelDecision,
+        on_delete=models.PROTECT,
+        related_name="appeal",
+        editable=False,
+        verbose_name=_("decision"),
     )
     call = models.ForeignKey(
-        CallForScrutiny, on_delete=models.PROTECT, related_name="appeals", editable=False
+        CallForScrutiny,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        editable=False,
+        verbose_name=_("call"),
     )
     grounds = models.TextField(_("the resident's grounds"))
     status = models.CharField(
-        max_length=20, choices=AppealStatus.choices, default=AppealStatus.RECEIVED, db_index=True
+        max_length=20,
+        choices=AppealStatus.choices,
+        default=AppealStatus.RECEIVED,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    received_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("received at")
+    )
     received_via = models.CharField(
         pgettext_lazy("how it reached us", "received"),
         max_length=12,
@@ -105,6 +125,7 @@ class Appeal(models.Model):
         related_name="+",
         editable=False,
         help_text=_("The officer who recorded an appeal given by post, by phone or in person."),
+        verbose_name=_("recorded by"),
     )
 
     panel = models.ManyToManyField(
@@ -113,15 +134,24 @@ class Appeal(models.Model):
         related_name="appeals_heard",
         verbose_name=pgettext_lazy("the appeal panel", "panel"),
     )
-    convened_at = models.DateTimeField(null=True, blank=True)
+    convened_at = models.DateTimeField(null=True, blank=True, verbose_name=_("convened at"))
     convened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("convened by"),
     )
 
-    outcome = models.CharField(max_length=20, choices=AppealOutcome.choices, blank=True)
-    direction = models.CharField(max_length=20, choices=AppealDirection.choices, blank=True)
+    outcome = models.CharField(
+        max_length=20, choices=AppealOutcome.choices, blank=True, verbose_name=_("outcome")
+    )
+    direction = models.CharField(
+        max_length=20, choices=AppealDirection.choices, blank=True, verbose_name=_("direction")
+    )
     decision_reasons = models.TextField(_("the appeal panel's reasons"), blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -129,17 +159,21 @@ class Appeal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Who recorded the decision on the appeal panel's behalf."),
+        verbose_name=_("decided by"),
     )
     anonymised_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
         help_text=_("When its personal data was anonymised."),
+        verbose_name=_("anonymised at"),
     )
 
     history = HistoricalRecords(m2m_fields=[panel])
 
     class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
         ordering = ["-received_at", "-pk"]
         permissions = [
             ("view_all_appeals", "Can see every appeal, not only those sat on"),
@@ -155,8 +189,12 @@ class Appeal(models.Model):
 class AppealEvidence(PrivateUpload):
     """A file a resident sent with their appeal, kept privately."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(upload_to="appeal-evidence/%Y/%m/", storage=private_storage)
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("appeal")
+    )
+    file = models.FileField(
+        upload_to="appeal-evidence/%Y/%m/", storage=private_storage, verbose_name=_("file")
+    )
 
     history = HistoricalRecords()
 

@@ -90,12 +90,22 @@ class CallForScrutiny(
     # officers and managers see them.
 
     # Empty only inside the transaction that submits the call (see pipeline.number_call).
-    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)
-    status = models.CharField(
-        max_length=24, choices=CallStatus.choices, default=CallStatus.SUBMITTED, db_index=True
+    reference = models.CharField(
+        max_length=20, unique=True, null=True, editable=False, verbose_name=_("reference")
     )
-    submitted_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
-    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(
+        max_length=24,
+        choices=CallStatus.choices,
+        default=CallStatus.SUBMITTED,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    submitted_at = models.DateTimeField(
+        default=timezone.now, db_index=True, editable=False, verbose_name=_("submitted at")
+    )
+    status_changed_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("status changed at")
+    )
     received_via = models.CharField(
         pgettext_lazy("how it reached us", "received"),
         max_length=12,
@@ -113,15 +123,18 @@ class CallForScrutiny(
         help_text=_(
             "The officer who entered a call the resident gave by post, phone or in person."
         ),
+        verbose_name=_("recorded by"),
     )
 
     # The resident: seen by officers and managers only.
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True, db_index=True)
-    phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True)
-    postcode = models.CharField(max_length=10, blank=True, db_index=True)
-    tenure = models.CharField(max_length=20, choices=Tenure.choices)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    email = models.EmailField(blank=True, db_index=True, verbose_name=_("email"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
+    address = models.TextField(blank=True, verbose_name=_("address"))
+    postcode = models.CharField(
+        max_length=10, blank=True, db_index=True, verbose_name=_("postcode")
+    )
+    tenure = models.CharField(max_length=20, choices=Tenure.choices, verbose_name=_("tenure"))
 
     # What the call is about.
     business_area = models.ForeignKey(
@@ -133,29 +146,45 @@ class CallForScrutiny(
     concerns = models.TextField(_("concerns"))
     actions_taken = models.TextField(_("what the resident has already done"))
     complaint_stage = models.CharField(
-        max_length=20, choices=ComplaintStage.choices, default=ComplaintStage.NOT_MADE
+        max_length=20,
+        choices=ComplaintStage.choices,
+        default=ComplaintStage.NOT_MADE,
+        verbose_name=_("complaint stage"),
     )
-    complaint_reference = models.CharField(max_length=60, blank=True)
+    complaint_reference = models.CharField(
+        max_length=60, blank=True, verbose_name=_("complaint reference")
+    )
     complaint_finished = models.BooleanField(
-        default=False, help_text=_("The resident has had the final response at that stage.")
+        default=False,
+        help_text=_("The resident has had the final response at that stage."),
+        verbose_name=_("complaint finished"),
     )
     service_failures = models.TextField(_("service failures"))
-    others_affected = models.BooleanField(default=False)
+    others_affected = models.BooleanField(default=False, verbose_name=_("others affected"))
     others_affected_why = models.TextField(_("why others are affected"), blank=True)
-    households_affected = models.PositiveIntegerField(null=True, blank=True)
+    households_affected = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("households affected")
+    )
 
-    support_requested = models.BooleanField(default=False, db_index=True)
+    support_requested = models.BooleanField(
+        default=False, db_index=True, verbose_name=_("support requested")
+    )
     support_contact = models.TextField(_("how to reach the resident for support"), blank=True)
     # The resident's answer: the public register shows the call (never who sent it) only if yes.
     may_be_listed = models.BooleanField(_("may be listed in the public register"), default=False)
-    support_given_at = models.DateTimeField(null=True, blank=True)
+    support_given_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("support given at")
+    )
 
     extra_answers = models.JSONField(
         default=list,
         blank=True,
         help_text=_("Answers to the questions editors added to the form: [{label, answer}]."),
+        verbose_name=_("extra answers"),
     )
-    privacy_agreed_at = models.DateTimeField(null=True, blank=True)
+    privacy_agreed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("privacy agreed at")
+    )
 
     assigned_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -163,6 +192,7 @@ class CallForScrutiny(
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_calls",
+        verbose_name=_("assigned officer"),
     )
     agenda_meeting = models.ForeignKey(
         "scrutiny.PanelMeeting",
@@ -171,10 +201,17 @@ class CallForScrutiny(
         on_delete=models.PROTECT,
         related_name="agenda_calls",
         help_text=_("The formal meeting at which the panel will consider the call."),
+        verbose_name=_("agenda meeting"),
     )
-    awaiting_panel_since = models.DateTimeField(null=True, blank=True, editable=False)
+    awaiting_panel_since = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("awaiting panel since")
+    )
     closure = models.CharField(
-        max_length=20, choices=CallClosure.choices, blank=True, editable=False
+        max_length=20,
+        choices=CallClosure.choices,
+        blank=True,
+        editable=False,
+        verbose_name=_("closure"),
     )
     closure_reason = models.TextField(
         _("why it was closed"),
@@ -190,21 +227,26 @@ class CallForScrutiny(
         related_name="duplicates",
         editable=False,
         help_text=_("The call this one repeats, which carries it on."),
+        verbose_name=_("duplicate of"),
     )
     anonymised_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
         help_text=_("When its personal data was anonymised."),
+        verbose_name=_("anonymised at"),
     )
     # The resident's secret (scrutiny.access_codes says why it is kept readable): never in the
     # history, the log, exports or the admin's pages.
-    access_code = models.CharField(max_length=16, blank=True, editable=False)
+    access_code = models.CharField(
+        max_length=16, blank=True, editable=False, verbose_name=_("access code")
+    )
     access_code_issued_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
         help_text=_("When the resident was last given an access code; empty if never."),
+        verbose_name=_("access code issued at"),
     )
 
     search_fields = [
@@ -275,10 +317,10 @@ class CallForScrutiny(
 class PrivateUpload(models.Model):
     """What is kept about a file a resident sent: its name, type and size as checked."""
 
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    original_name = models.CharField(max_length=255, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    uploaded_at = models.DateTimeField(default=timezone.now, verbose_name=_("uploaded at"))
 
     class Meta:
         abstract = True
@@ -290,8 +332,12 @@ class PrivateUpload(models.Model):
 class CallEvidence(PrivateUpload):
     """A file a resident sent with their call, kept privately."""
 
-    call = models.ForeignKey(CallForScrutiny, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(upload_to="call-evidence/%Y/%m/", storage=private_storage)
+    call = models.ForeignKey(
+        CallForScrutiny, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("call")
+    )
+    file = models.FileField(
+        upload_to="call-evidence/%Y/%m/", storage=private_storage, verbose_name=_("file")
+    )
 
     history = HistoricalRecords()
 
@@ -304,16 +350,24 @@ class CallEvidence(PrivateUpload):
 class CallNote(models.Model):
     """An officer's internal note on a call; never shown to the resident."""
 
-    call = models.ForeignKey(CallForScrutiny, on_delete=models.PROTECT, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    call = models.ForeignKey(
+        CallForScrutiny, on_delete=models.PROTECT, related_name="notes", verbose_name=_("call")
     )
-    text = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(verbose_name=_("text"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("call note")
+        verbose_name_plural = _("call notes")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

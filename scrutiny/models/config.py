@@ -43,11 +43,14 @@ MONTHS = [
 class ScrutinySettings(BaseGenericSetting):
     """The names and numbers that make one landlord's scrutiny process, with the seeds' defaults."""
 
-    organisation_name = models.CharField(max_length=200, default="Pine Court Housing")
+    organisation_name = models.CharField(
+        max_length=200, default="Pine Court Housing", verbose_name=_("organisation name")
+    )
     panel_name = models.CharField(
         max_length=200,
         default="Customer Empowerment Panel",
         help_text=_("What residents call the scrutiny panel."),
+        verbose_name=_("panel name"),
     )
     oversight_body = models.CharField(
         max_length=200,
@@ -55,6 +58,7 @@ class ScrutinySettings(BaseGenericSetting):
         help_text=_(
             "Who receives the panel's reports, for example the Customer Assurance Committee."
         ),
+        verbose_name=_("oversight body"),
     )
     report_workflow = models.ForeignKey(
         "wagtailcore.Workflow",
@@ -66,21 +70,28 @@ class ScrutinySettings(BaseGenericSetting):
             "The workflow every review's report goes through before it is published (panel "
             "sign-off, then the oversight body). With none, no report can be published."
         ),
+        verbose_name=_("report workflow"),
     )
     contact_role = models.CharField(
         max_length=200,
         default="Customer Empowerment Manager",
         help_text=_("Who residents write to about scrutiny and appeals."),
+        verbose_name=_("contact role"),
     )
-    contact_email = models.EmailField(default="scrutiny@example.org")
-    contact_phone = models.CharField(max_length=40, blank=True)
-    contact_address = models.TextField(blank=True)
+    contact_email = models.EmailField(
+        default="scrutiny@example.org", verbose_name=_("contact email")
+    )
+    contact_phone = models.CharField(max_length=40, blank=True, verbose_name=_("contact phone"))
+    contact_address = models.TextField(blank=True, verbose_name=_("contact address"))
 
     financial_year_start_month = models.PositiveSmallIntegerField(
-        choices=MONTHS, default=4, help_text=_("The month in which the scrutiny year begins.")
+        choices=MONTHS,
+        default=4,
+        help_text=_("The month in which the scrutiny year begins."),
+        verbose_name=_("financial year start month"),
     )
     minimum_reviews_per_year = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1)]
+        default=3, validators=[MinValueValidator(1)], verbose_name=_("minimum reviews per year")
     )
     community_call_bonus = models.PositiveSmallIntegerField(
         default=10,
@@ -88,6 +99,7 @@ class ScrutinySettings(BaseGenericSetting):
             "Points added to the score of an area that residents asked about in an "
             "accepted Community Call for Scrutiny."
         ),
+        verbose_name=_("community call bonus"),
     )
     appeal_window_days = models.PositiveSmallIntegerField(
         default=28,
@@ -95,25 +107,31 @@ class ScrutinySettings(BaseGenericSetting):
         help_text=_(
             "Days, counted from the day a decision is sent, in which a resident may appeal."
         ),
+        verbose_name=_("appeal window days"),
     )
     appeal_panel_minimum = models.PositiveSmallIntegerField(
-        default=4, validators=[MinValueValidator(1)]
+        default=4, validators=[MinValueValidator(1)], verbose_name=_("appeal panel minimum")
     )
     appeal_panel_maximum = models.PositiveSmallIntegerField(
-        default=6, validators=[MinValueValidator(1)]
+        default=6, validators=[MinValueValidator(1)], verbose_name=_("appeal panel maximum")
     )
 
     minimum_formal_meetings = models.PositiveSmallIntegerField(
-        default=3, help_text=_("Formal meetings each member attends in a year, at least.")
+        default=3,
+        help_text=_("Formal meetings each member attends in a year, at least."),
+        verbose_name=_("minimum formal meetings"),
     )
     minimum_member_reviews = models.PositiveSmallIntegerField(
         default=3,
         help_text=_("Scrutiny reviews each member takes part in during a year, at least."),
+        verbose_name=_("minimum member reviews"),
     )
-    away_days = models.PositiveSmallIntegerField(default=2)
-    board_away_days = models.PositiveSmallIntegerField(default=1)
+    away_days = models.PositiveSmallIntegerField(default=2, verbose_name=_("away days"))
+    board_away_days = models.PositiveSmallIntegerField(default=1, verbose_name=_("board away days"))
     commitment_days_per_year = models.PositiveSmallIntegerField(
-        default=24, help_text=_("The estimated time a member gives in a year, in days.")
+        default=24,
+        help_text=_("The estimated time a member gives in a year, in days."),
+        verbose_name=_("commitment days per year"),
     )
     hours_per_day = models.DecimalField(
         max_digits=3,
@@ -121,6 +139,7 @@ class ScrutinySettings(BaseGenericSetting):
         default=Decimal("7.0"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("12"))],
         help_text=_("Hours of training or logged scrutiny work that count as one day."),
+        verbose_name=_("hours per day"),
     )
     commitment_flag_percent = models.PositiveSmallIntegerField(
         default=50,
@@ -129,6 +148,7 @@ class ScrutinySettings(BaseGenericSetting):
             "The dashboard flags a member whose days so far are this many per cent below "
             "or above their share of the year's days to date."
         ),
+        verbose_name=_("commitment flag percent"),
     )
     member_payment = models.DecimalField(
         max_digits=8,
@@ -136,19 +156,22 @@ class ScrutinySettings(BaseGenericSetting):
         default=Decimal("2500.00"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Yearly payment to each member, in pounds. Zero if members are volunteers."),
+        verbose_name=_("member payment"),
     )
     voluntary_option = models.BooleanField(
         default=True,
         help_text=_(
             "Members may serve without payment, for example where it would affect benefits."
         ),
+        verbose_name=_("voluntary option"),
     )
-    expenses_covered = models.BooleanField(default=True)
+    expenses_covered = models.BooleanField(default=True, verbose_name=_("expenses covered"))
 
     data_retention_months = models.PositiveSmallIntegerField(
         default=24,
         validators=[MinValueValidator(1)],
         help_text=_("Months after closure before residents' personal data is anonymised."),
+        verbose_name=_("data retention months"),
     )
 
     petition_percentage = models.DecimalField(
@@ -157,26 +180,31 @@ class ScrutinySettings(BaseGenericSetting):
         default=Decimal("10.00"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
         help_text=_("Signatures needed, as a percentage of the households affected."),
+        verbose_name=_("petition percentage"),
     )
     petition_minimum = models.PositiveIntegerField(
         default=10,
         validators=[MinValueValidator(1)],
         help_text=_("Never fewer signatures than this."),
+        verbose_name=_("petition minimum"),
     )
     petition_maximum = models.PositiveIntegerField(
         default=100,
         validators=[MinValueValidator(1)],
         help_text=_("Never more signatures than this."),
+        verbose_name=_("petition maximum"),
     )
     petition_days_open = models.PositiveSmallIntegerField(
         default=42,
         validators=[MinValueValidator(1)],
         help_text=_("How long a petition stays open."),
+        verbose_name=_("petition days open"),
     )
     decision_overdue_days = models.PositiveSmallIntegerField(
         default=56,
         validators=[MinValueValidator(1)],
         help_text=_("Days a call may wait for the panel's decision before it is flagged overdue."),
+        verbose_name=_("decision overdue days"),
     )
     monitoring_review_days = models.PositiveSmallIntegerField(
         default=90,
@@ -185,11 +213,13 @@ class ScrutinySettings(BaseGenericSetting):
             "When the panel refers a call for monitoring, the days until it reviews what "
             "it watched (the panel can choose another date)."
         ),
+        verbose_name=_("monitoring review days"),
     )
     action_reminder_days = models.PositiveSmallIntegerField(
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Days before an action-plan item is due that its owner is reminded."),
+        verbose_name=_("action reminder days"),
     )
     action_overdue_days = models.PositiveSmallIntegerField(
         default=7,
@@ -198,16 +228,19 @@ class ScrutinySettings(BaseGenericSetting):
             "Days after the due date of an unfinished action that its owner, and the "
             "officers, are told it is overdue; a first notice goes the day after it is due."
         ),
+        verbose_name=_("action overdue days"),
     )
     form_submissions_per_hour = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1)],
         help_text=_("Forms one network address may send in an hour before being asked to wait."),
+        verbose_name=_("form submissions per hour"),
     )
     tracking_attempts_per_hour = models.PositiveSmallIntegerField(
         default=10,
         validators=[MinValueValidator(1)],
         help_text=_("Look-ups of a call's progress one network address may make in an hour."),
+        verbose_name=_("tracking attempts per hour"),
     )
 
     edit_handler = TabbedInterface(
@@ -294,6 +327,7 @@ class ScrutinySettings(BaseGenericSetting):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("Scrutiny settings")
         verbose_name = _("Scrutiny settings")
 
     def __str__(self) -> str:
@@ -333,9 +367,9 @@ class ScrutinySettings(BaseGenericSetting):
 class BusinessArea(RevisionMixin, index.Indexed, models.Model):
     """A service the landlord runs that residents may ask the panel to scrutinise."""
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True, blank=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=120, unique=True, blank=True, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     head_of_operations = PersonField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -349,7 +383,9 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
     )
     head_of_operations_title = models.CharField(_("job title"), max_length=120, blank=True)
     active = models.BooleanField(
-        default=True, help_text=_("Only active areas are offered to residents on the public forms.")
+        default=True,
+        help_text=_("Only active areas are offered to residents on the public forms."),
+        verbose_name=_("active"),
     )
 
     panels = [
@@ -375,6 +411,7 @@ class BusinessArea(RevisionMixin, index.Indexed, models.Model):
     history = HistoricalRecords(excluded_fields=["latest_revision"])
 
     class Meta:
+        verbose_name_plural = _("business areas")
         ordering = ["name"]
         verbose_name = _("business area")
 

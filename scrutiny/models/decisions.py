@@ -31,15 +31,15 @@ CALL_STATUS_FOR_OUTCOME = {
 class NotAcceptedReason(models.Model):
     """A coded reason the panel gives when it does not accept a call yet (configuration)."""
 
-    code = models.SlugField(max_length=40, unique=True)
-    label = models.CharField(max_length=200)
+    code = models.SlugField(max_length=40, unique=True, verbose_name=_("code"))
+    label = models.CharField(max_length=200, verbose_name=_("label"))
     avenues = models.TextField(
         _("what the resident can do first"),
         blank=True,
         help_text=_("Suggested wording for the avenues that remain; the panel can change it."),
     )
-    active = models.BooleanField(default=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True, verbose_name=_("active"))
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort order"))
 
     panels = [
         FieldPanel("code"),
@@ -63,31 +63,56 @@ class NotAcceptedReason(models.Model):
 class PanelDecision(models.Model):
     """What the panel decided on a call, why, where, and until when it may be appealed."""
 
-    call = models.ForeignKey(CallForScrutiny, on_delete=models.PROTECT, related_name="decisions")
-    outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
+    call = models.ForeignKey(
+        CallForScrutiny, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("call")
+    )
+    outcome = models.CharField(
+        max_length=20, choices=DecisionOutcome.choices, verbose_name=_("outcome")
+    )
     reason = models.ForeignKey(
-        NotAcceptedReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        NotAcceptedReason,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reason"),
     )
     reasons = models.TextField(_("the panel's reasons"))
     avenues = models.TextField(_("avenues that remain"), blank=True)
-    immediate_recommendations = models.TextField(blank=True)
+    immediate_recommendations = models.TextField(
+        blank=True, verbose_name=_("immediate recommendations")
+    )
     meeting = models.ForeignKey(
-        PanelMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+        PanelMeeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("meeting"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(default=timezone.now)
-    sent_on = models.DateField(help_text=_("The day the decision was sent to the resident."))
+    decided_at = models.DateTimeField(default=timezone.now, verbose_name=_("decided at"))
+    sent_on = models.DateField(
+        help_text=_("The day the decision was sent to the resident."), verbose_name=_("sent on")
+    )
     appeal_deadline = models.DateField(
         null=True,
         blank=True,
         help_text=_("The last day an appeal is accepted; none for acceptance."),
+        verbose_name=_("appeal deadline"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("panel decision")
+        verbose_name_plural = _("panel decisions")
         ordering = ["-decided_at", "-pk"]
         get_latest_by = "decided_at"
 

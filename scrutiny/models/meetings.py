@@ -58,24 +58,37 @@ class PanelMeeting(StateOutsideRevisions, RevisionMixin, index.Indexed, models.M
     """A meeting of the panel; calls awaiting a decision go on the next formal one's agenda."""
 
     title = models.CharField(
-        max_length=200, blank=True, help_text=_("Optional, e.g. 'Spring away day'.")
+        max_length=200,
+        blank=True,
+        help_text=_("Optional, e.g. 'Spring away day'."),
+        verbose_name=_("title"),
     )
-    kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.FORMAL)
+    kind = models.CharField(
+        max_length=20,
+        choices=MeetingKind.choices,
+        default=MeetingKind.FORMAL,
+        verbose_name=_("kind"),
+    )
     status = models.CharField(
-        max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED, db_index=True
+        max_length=20,
+        choices=MeetingStatus.choices,
+        default=MeetingStatus.SCHEDULED,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    starts_at = models.DateTimeField(db_index=True)
-    place = models.CharField(max_length=255, blank=True)
-    online_link = models.URLField(blank=True)
+    starts_at = models.DateTimeField(db_index=True, verbose_name=_("starts at"))
+    place = models.CharField(max_length=255, blank=True, verbose_name=_("place"))
+    online_link = models.URLField(blank=True, verbose_name=_("online link"))
     agenda_notes = models.TextField(
         _("other agenda items"), blank=True, help_text=_("Items beyond the calls, one per line.")
     )
-    minutes = models.TextField(blank=True)
+    minutes = models.TextField(blank=True, verbose_name=_("minutes"))
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="panel_meetings_attended",
         help_text=_("Panel members who attended."),
+        verbose_name=_("attendees"),
     )
 
     panels = [
@@ -94,6 +107,7 @@ class PanelMeeting(StateOutsideRevisions, RevisionMixin, index.Indexed, models.M
     objects = PanelMeetingQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("panel meetings")
         ordering = ["-starts_at"]
         verbose_name = _("panel meeting")
 

@@ -39,20 +39,27 @@ class PaymentChoice(models.TextChoices):
 class PanelApplication(models.Model):
     """An eligible resident's application to join the panel; ineligible ones are never kept."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     email = models.EmailField(
-        blank=True, help_text=_("Online applicants give one; an officer may enter one without.")
+        blank=True,
+        help_text=_("Online applicants give one; an officer may enter one without."),
+        verbose_name=_("email"),
     )
-    phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
-    tenure = models.CharField(max_length=20, choices=Tenure.choices)
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
+    address = models.TextField(blank=True, verbose_name=_("address"))
+    postcode = models.CharField(max_length=10, blank=True, verbose_name=_("postcode"))
+    tenure = models.CharField(max_length=20, choices=Tenure.choices, verbose_name=_("tenure"))
     why_join = models.TextField(_("why they want to join"))
-    skills = models.JSONField(default=list, blank=True, help_text=_("Codes from SKILLS."))
+    skills = models.JSONField(
+        default=list, blank=True, help_text=_("Codes from SKILLS."), verbose_name=_("skills")
+    )
     skills_more = models.TextField(_("what else they bring"), blank=True)
-    availability = models.TextField(blank=True)
+    availability = models.TextField(blank=True, verbose_name=_("availability"))
     payment_choice = models.CharField(
-        max_length=20, choices=PaymentChoice.choices, default=PaymentChoice.PAID
+        max_length=20,
+        choices=PaymentChoice.choices,
+        default=PaymentChoice.PAID,
+        verbose_name=_("payment choice"),
     )
     adjustments = models.TextField(_("reasonable adjustments"), blank=True)
     stage = models.CharField(
@@ -60,11 +67,16 @@ class PanelApplication(models.Model):
         choices=ApplicationStage.choices,
         default=ApplicationStage.RECEIVED,
         db_index=True,
+        verbose_name=_("stage"),
     )
     notes = models.TextField(
-        blank=True, help_text=_("Officers' notes; never shown to the applicant.")
+        blank=True,
+        help_text=_("Officers' notes; never shown to the applicant."),
+        verbose_name=_("notes"),
     )
-    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("submitted at")
+    )
     received_via = models.CharField(
         pgettext_lazy("how it reached us", "received"),
         max_length=12,
@@ -80,6 +92,7 @@ class PanelApplication(models.Model):
         related_name="+",
         editable=False,
         help_text=_("The officer who entered an application given by post, by phone or in person."),
+        verbose_name=_("recorded by"),
     )
     member = models.OneToOneField(
         "PanelMember",
@@ -87,17 +100,20 @@ class PanelApplication(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="application",
+        verbose_name=_("member"),
     )
     anonymised_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
         help_text=_("When its personal data was anonymised."),
+        verbose_name=_("anonymised at"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("panel applications")
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("panel application")
 
@@ -113,11 +129,12 @@ class IneligibleApplicationCount(models.Model):
     """How many applications were turned away in a financial year; nothing about who."""
 
     financial_year = models.PositiveSmallIntegerField(
-        unique=True, help_text=_("Year it starts in.")
+        unique=True, help_text=_("Year it starts in."), verbose_name=_("financial year")
     )
-    count = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0, verbose_name=_("count"))
 
     class Meta:
+        verbose_name_plural = _("ineligible application counts")
         verbose_name = _("ineligible application count")
 
     def __str__(self) -> str:
@@ -130,14 +147,19 @@ class EqualityMonitoring(models.Model):
     A random key and no timestamp, so not even the order of rows can tie one to an application.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    financial_year = models.PositiveSmallIntegerField(db_index=True)
-    age_band = models.CharField(max_length=40, blank=True)
-    gender = models.CharField(max_length=60, blank=True)
-    ethnicity = models.CharField(max_length=100, blank=True)
-    disability = models.CharField(max_length=40, blank=True)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id")
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        db_index=True, verbose_name=_("financial year")
+    )
+    age_band = models.CharField(max_length=40, blank=True, verbose_name=_("age band"))
+    gender = models.CharField(max_length=60, blank=True, verbose_name=_("gender"))
+    ethnicity = models.CharField(max_length=100, blank=True, verbose_name=_("ethnicity"))
+    disability = models.CharField(max_length=40, blank=True, verbose_name=_("disability"))
 
     class Meta:
+        verbose_name_plural = _("equality monitoring answers")
         verbose_name = _("equality monitoring answer")
 
     def __str__(self) -> str:
@@ -153,18 +175,27 @@ class PanelMember(models.Model):
     """A serving panel member: their admin account, start date, role and payment choice."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_member"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="panel_member",
+        verbose_name=_("user"),
     )
-    started_on = models.DateField(default=timezone.localdate)
-    ended_on = models.DateField(null=True, blank=True)
-    role = models.CharField(max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    started_on = models.DateField(default=timezone.localdate, verbose_name=_("started on"))
+    ended_on = models.DateField(null=True, blank=True, verbose_name=_("ended on"))
+    role = models.CharField(
+        max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER, verbose_name=_("role")
+    )
     payment_choice = models.CharField(
-        max_length=20, choices=PaymentChoice.choices, default=PaymentChoice.PAID
+        max_length=20,
+        choices=PaymentChoice.choices,
+        default=PaymentChoice.PAID,
+        verbose_name=_("payment choice"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("panel members")
         ordering = ["user__last_name", "user__first_name", "user__username"]
         verbose_name = _("panel member")
 
@@ -185,17 +216,27 @@ class ExpenseStatus(models.TextChoices):
 class ExpenseClaim(models.Model):
     """A member's claim for money spent on panel work, with its receipt kept privately."""
 
-    member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="expense_claims")
+    member = models.ForeignKey(
+        PanelMember,
+        on_delete=models.PROTECT,
+        related_name="expense_claims",
+        verbose_name=_("member"),
+    )
     spent_on = models.DateField(_("date"))
     description = models.CharField(_("what it was for"), max_length=255)
-    amount = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
-    receipt = models.FileField(upload_to="expense-receipts/%Y/%m/", storage=private_storage)
-    receipt_name = models.CharField(max_length=255, blank=True)
+    amount = models.DecimalField(
+        max_digits=8, decimal_places=2, validators=[MinValueValidator(0)], verbose_name=_("amount")
+    )
+    receipt = models.FileField(
+        upload_to="expense-receipts/%Y/%m/", storage=private_storage, verbose_name=_("receipt")
+    )
+    receipt_name = models.CharField(max_length=255, blank=True, verbose_name=_("receipt name"))
     status = models.CharField(
         max_length=20,
         choices=ExpenseStatus.choices,
         default=ExpenseStatus.SUBMITTED,
         db_index=True,
+        verbose_name=_("status"),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -203,14 +244,16 @@ class ExpenseClaim(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True)
-    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    rejection_reason = models.TextField(blank=True, verbose_name=_("rejection reason"))
+    submitted_at = models.DateTimeField(default=timezone.now, verbose_name=_("submitted at"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("expense claims")
         ordering = ["-spent_on", "-pk"]
         verbose_name = _("expense claim")
 

@@ -26,10 +26,18 @@ class Monitoring(models.Model):
     """
 
     decision = models.OneToOneField(
-        PanelDecision, on_delete=models.PROTECT, related_name="monitoring", editable=False
+        PanelDecision,
+        on_delete=models.PROTECT,
+        related_name="monitoring",
+        editable=False,
+        verbose_name=_("decision"),
     )
     call = models.ForeignKey(
-        CallForScrutiny, on_delete=models.PROTECT, related_name="monitorings", editable=False
+        CallForScrutiny,
+        on_delete=models.PROTECT,
+        related_name="monitorings",
+        editable=False,
+        verbose_name=_("call"),
     )
     watching = models.TextField(_("what the panel will watch"))
     review_on = models.DateField(_("review date"))
@@ -38,17 +46,23 @@ class Monitoring(models.Model):
         choices=MonitoringStatus.choices,
         default=MonitoringStatus.WATCHING,
         db_index=True,
+        verbose_name=_("status"),
     )
     findings = models.TextField(
         _("what the panel found"),
         blank=True,
         help_text=_("Told to the resident with each outcome."),
     )
-    concluded_at = models.DateTimeField(null=True, blank=True)
+    concluded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("concluded at"))
     concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("concluded by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     history = HistoricalRecords()
 

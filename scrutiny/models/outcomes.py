@@ -23,11 +23,15 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
     """
 
     financial_year = models.PositiveSmallIntegerField(
-        unique=True, help_text=_("The calendar year in which it starts: 2025 for 2025/26.")
+        unique=True,
+        help_text=_("The calendar year in which it starts: 2025 for 2025/26."),
+        verbose_name=_("financial year"),
     )
-    introduction = RichTextField(features=TEXT_FEATURES, blank=True)
-    figures = models.JSONField(default=dict, blank=True, editable=False)
-    figures_taken_at = models.DateTimeField(null=True, blank=True, editable=False)
+    introduction = RichTextField(features=TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
+    figures = models.JSONField(default=dict, blank=True, editable=False, verbose_name=_("figures"))
+    figures_taken_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("figures taken at")
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -41,6 +45,7 @@ class OutcomesReportPage(RecordPageMixin, RoutablePageMixin, Page):
     is_creatable = False
 
     class Meta:
+        verbose_name_plural = _("outcomes reports")
         verbose_name = _("outcomes report")
         permissions = [
             ("view_outcomes", "Can see the yearly outcome figures"),

@@ -24,13 +24,20 @@ class QuestionType(models.TextChoices):
 class ExtraQuestion(models.Model):
     """A question editors add to a public form without a developer; answers are kept as text."""
 
-    label = models.CharField(max_length=250)
-    help_text = models.CharField(max_length=500, blank=True)
+    label = models.CharField(max_length=250, verbose_name=_("label"))
+    help_text = models.CharField(max_length=500, blank=True, verbose_name=_("help text"))
     question_type = models.CharField(
-        max_length=20, choices=QuestionType.choices, default=QuestionType.SINGLE_LINE
+        max_length=20,
+        choices=QuestionType.choices,
+        default=QuestionType.SINGLE_LINE,
+        verbose_name=_("question type"),
     )
-    choices = models.TextField(blank=True, help_text=_("For a choice from a list: one per line."))
-    required = models.BooleanField(default=False)
+    choices = models.TextField(
+        blank=True,
+        help_text=_("For a choice from a list: one per line."),
+        verbose_name=_("choices"),
+    )
+    required = models.BooleanField(default=False, verbose_name=_("required"))
 
     panels = [
         FieldPanel("label"),
@@ -53,19 +60,23 @@ class ExtraQuestion(models.Model):
 class CallForScrutinyPage(RoutablePageMixin, Page):
     """The public pro-forma for a Community Call for Scrutiny, with track/ and appeal/ routes."""
 
-    introduction = RichTextField(features=TEXT_FEATURES, blank=True)
+    introduction = RichTextField(features=TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
     guidance = RichTextField(
         features=TEXT_FEATURES,
         blank=True,
         help_text=_("Shown before the questions: what to have ready, and that help is available."),
+        verbose_name=_("guidance"),
     )
     privacy_notice = RichTextField(
-        features=TEXT_FEATURES, help_text=_("How residents' details are used and kept.")
+        features=TEXT_FEATURES,
+        help_text=_("How residents' details are used and kept."),
+        verbose_name=_("privacy notice"),
     )
     confirmation_text = RichTextField(
         features=TEXT_FEATURES,
         blank=True,
         help_text=_("Shown under the reference after a call is sent: what happens next."),
+        verbose_name=_("confirmation text"),
     )
     complaints_advice = RichTextField(
         features=TEXT_FEATURES,
@@ -74,8 +85,11 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
             "Shown on the confirmation page and in the email when the resident's complaint "
             "could still go further."
         ),
+        verbose_name=_("complaints advice"),
     )
-    tracking_introduction = RichTextField(features=TEXT_FEATURES, blank=True)
+    tracking_introduction = RichTextField(
+        features=TEXT_FEATURES, blank=True, verbose_name=_("tracking introduction")
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -94,6 +108,7 @@ class CallForScrutinyPage(RoutablePageMixin, Page):
     subpage_types: list[str] = []
 
     class Meta:
+        verbose_name_plural = _("call for scrutiny forms")
         verbose_name = _("call for scrutiny form")
 
     def subpage_url(self, request, name: str) -> str:
@@ -140,21 +155,31 @@ class CallFormQuestion(Orderable, ExtraQuestion):
     """An extra question on the call for scrutiny form."""
 
     page = ParentalKey(
-        CallForScrutinyPage, on_delete=models.CASCADE, related_name="extra_questions"
+        CallForScrutinyPage,
+        on_delete=models.CASCADE,
+        related_name="extra_questions",
+        verbose_name=_("page"),
     )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("call form question")
+        verbose_name_plural = _("call form questions")
 
 
 class PetitionIndexPage(RoutablePageMixin, Page):
     """The public petitions: a list of published ones, each with its page and signing form."""
 
-    introduction = RichTextField(features=TEXT_FEATURES, blank=True)
+    introduction = RichTextField(features=TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
     privacy_notice = RichTextField(
-        features=TEXT_FEATURES, help_text=_("How signers' details are used and kept.")
+        features=TEXT_FEATURES,
+        help_text=_("How signers' details are used and kept."),
+        verbose_name=_("privacy notice"),
     )
     signed_text = RichTextField(
         features=TEXT_FEATURES,
         blank=True,
         help_text=_("Shown after signing, while the signer checks their email."),
+        verbose_name=_("signed text"),
     )
 
     content_panels = [
@@ -168,6 +193,7 @@ class PetitionIndexPage(RoutablePageMixin, Page):
     subpage_types: list[str] = []
 
     class Meta:
+        verbose_name_plural = _("petitions pages")
         verbose_name = _("petitions page")
 
     def subpage_url(self, request, name: str, *args) -> str:
@@ -206,7 +232,10 @@ class JoinThePanelPage(RoutablePageMixin, Page):
     """
 
     introduction = RichTextField(
-        features=TEXT_FEATURES, blank=True, help_text=_("What the role involves.")
+        features=TEXT_FEATURES,
+        blank=True,
+        help_text=_("What the role involves."),
+        verbose_name=_("introduction"),
     )
     skills_text = RichTextField(
         _("skills"),
@@ -224,10 +253,15 @@ class JoinThePanelPage(RoutablePageMixin, Page):
         ),
     )
     privacy_notice = RichTextField(
-        features=TEXT_FEATURES, help_text=_("How applicants' details are used and kept.")
+        features=TEXT_FEATURES,
+        help_text=_("How applicants' details are used and kept."),
+        verbose_name=_("privacy notice"),
     )
     confirmation_text = RichTextField(
-        features=TEXT_FEATURES, blank=True, help_text=_("Shown after an application is sent.")
+        features=TEXT_FEATURES,
+        blank=True,
+        help_text=_("Shown after an application is sent."),
+        verbose_name=_("confirmation text"),
     )
 
     content_panels = [
@@ -243,6 +277,7 @@ class JoinThePanelPage(RoutablePageMixin, Page):
     subpage_types: list[str] = []
 
     class Meta:
+        verbose_name_plural = _("join the panel pages")
         verbose_name = _("join the panel page")
 
     def subpage_url(self, request, name: str) -> str:

@@ -30,20 +30,27 @@ class ReferredTopic(models.Model):
     and ranked beside calls; scheduled, it joins a review of its area.
     """
 
-    title = models.CharField(max_length=200, help_text=_("The topic, as the body put it."))
+    title = models.CharField(
+        max_length=200, help_text=_("The topic, as the body put it."), verbose_name=_("title")
+    )
     business_area = models.ForeignKey(
-        BusinessArea, on_delete=models.PROTECT, related_name="referrals"
+        BusinessArea,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("business area"),
     )
     evidence = models.TextField(
         help_text=_(
             "What prompted it: the satisfaction measures, complaints or other influences on the "
             "service the body looked at."
-        )
+        ),
+        verbose_name=_("evidence"),
     )
     referred_by = models.CharField(
         max_length=200,
         editable=False,
         help_text=_("The body that referred it, as named in Scrutiny settings at the time."),
+        verbose_name=_("referred by"),
     )
     body_meeting = models.CharField(
         pgettext_lazy("the referring body's meeting", "meeting"),
@@ -57,8 +64,11 @@ class ReferredTopic(models.Model):
         default=ReferralStatus.REFERRED,
         editable=False,
         db_index=True,
+        verbose_name=_("status"),
     )
-    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("status changed at")
+    )
     review = models.ForeignKey(
         ScrutinyReviewPage,
         null=True,
@@ -66,20 +76,27 @@ class ReferredTopic(models.Model):
         on_delete=models.PROTECT,
         related_name="referrals",
         editable=False,
+        verbose_name=_("review"),
     )
-    withdrawn_reason = models.TextField(blank=True, editable=False)
+    withdrawn_reason = models.TextField(
+        blank=True, editable=False, verbose_name=_("withdrawn reason")
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("recorded at")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("referred topics")
         ordering = ["-referred_on", "title"]
         verbose_name = _("referred topic")
 
@@ -116,11 +133,15 @@ class EffectivenessReview(models.Model):
     """
 
     financial_year = models.PositiveSmallIntegerField(
-        unique=True, help_text=_("The calendar year in which it starts: 2025 for 2025/26.")
+        unique=True,
+        help_text=_("The calendar year in which it starts: 2025 for 2025/26."),
+        verbose_name=_("financial year"),
     )
-    figures = models.JSONField(default=dict, editable=False)
-    figures_taken_at = models.DateTimeField(null=True, editable=False)
-    what_worked = models.TextField(blank=True)
+    figures = models.JSONField(default=dict, editable=False, verbose_name=_("figures"))
+    figures_taken_at = models.DateTimeField(
+        null=True, editable=False, verbose_name=_("figures taken at")
+    )
+    what_worked = models.TextField(blank=True, verbose_name=_("what worked"))
     what_did_not = models.TextField(_("what did not work"), blank=True)
     changes_next_year = models.TextField(_("what changes next year"), blank=True)
     status = models.CharField(
@@ -128,8 +149,11 @@ class EffectivenessReview(models.Model):
         choices=EffectivenessStatus.choices,
         default=EffectivenessStatus.DRAFT,
         editable=False,
+        verbose_name=_("status"),
     )
-    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("status changed at")
+    )
     meeting = models.ForeignKey(
         PanelMeeting,
         null=True,
@@ -137,15 +161,22 @@ class EffectivenessReview(models.Model):
         on_delete=models.PROTECT,
         related_name="effectiveness_reviews",
         editable=False,
+        verbose_name=_("meeting"),
     )
-    acknowledged_on = models.DateField(null=True, blank=True, editable=False)
+    acknowledged_on = models.DateField(
+        null=True, blank=True, editable=False, verbose_name=_("acknowledged on")
+    )
     acknowledgement = models.TextField(
-        blank=True, editable=False, help_text=_("What the oversight body said, if anything.")
+        blank=True,
+        editable=False,
+        help_text=_("What the oversight body said, if anything."),
+        verbose_name=_("acknowledgement"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("effectiveness reviews")
         ordering = ["-financial_year"]
         verbose_name = _("effectiveness review")
         permissions = [

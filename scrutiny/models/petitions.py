@@ -23,32 +23,56 @@ class PetitionStatus(models.TextChoices):
 class Petition(index.Indexed, models.Model):
     """A petition an officer opens for a call; its target reflects the area or those affected."""
 
-    call = models.OneToOneField(CallForScrutiny, on_delete=models.PROTECT, related_name="petition")
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
+    call = models.OneToOneField(
+        CallForScrutiny, on_delete=models.PROTECT, related_name="petition", verbose_name=_("call")
+    )
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
     summary = models.TextField(
-        help_text=_("Written by the officer for the public page; never the resident's details.")
+        help_text=_("Written by the officer for the public page; never the resident's details."),
+        verbose_name=_("summary"),
     )
-    target = models.PositiveIntegerField()
+    target = models.PositiveIntegerField(verbose_name=_("target"))
     target_rule = models.CharField(
-        max_length=255, blank=True, help_text=_("How the target was worked out.")
+        max_length=255,
+        blank=True,
+        help_text=_("How the target was worked out."),
+        verbose_name=_("target rule"),
     )
-    target_change_reason = models.TextField(blank=True)
+    target_change_reason = models.TextField(blank=True, verbose_name=_("target change reason"))
     status = models.CharField(
-        max_length=10, choices=PetitionStatus.choices, default=PetitionStatus.DRAFT, db_index=True
+        max_length=10,
+        choices=PetitionStatus.choices,
+        default=PetitionStatus.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    published = models.BooleanField(default=False, db_index=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    closes_on = models.DateField()
-    closed_at = models.DateTimeField(null=True, blank=True)
-    third_reached_at = models.DateTimeField(null=True, blank=True)
-    two_thirds_reached_at = models.DateTimeField(null=True, blank=True)
-    target_reached_at = models.DateTimeField(null=True, blank=True)
+    published = models.BooleanField(default=False, db_index=True, verbose_name=_("published"))
+    opened_at = models.DateTimeField(null=True, blank=True, verbose_name=_("opened at"))
+    closes_on = models.DateField(verbose_name=_("closes on"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    third_reached_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("third reached at")
+    )
+    two_thirds_reached_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("two thirds reached at")
+    )
+    target_reached_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("target reached at")
+    )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("opened by"),
     )
     signatures_anonymised_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text=_("When its signers were anonymised.")
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When its signers were anonymised."),
+        verbose_name=_("signatures anonymised at"),
     )
     people_counted = models.PositiveIntegerField(
         default=0,
@@ -57,6 +81,7 @@ class Petition(index.Indexed, models.Model):
             "How many people have signed (confirmed or on paper, not withdrawn or invalidated), "
             "kept by the pipeline as signatures change, so pages need not count them."
         ),
+        verbose_name=_("people counted"),
     )
 
     search_fields = [index.SearchField("title"), index.SearchField("summary")]
@@ -65,6 +90,8 @@ class Petition(index.Indexed, models.Model):
     history = HistoricalRecords(excluded_fields=["people_counted"])
 
     class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
         ordering = ["-opened_at", "-pk"]
 
     def __str__(self) -> str:
@@ -106,24 +133,38 @@ class PetitionSignatureQuerySet(models.QuerySet):
 class PetitionSignature(models.Model):
     """One person's signature; a person who signs online and on paper counts once."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("petition")
+    )
     method = models.CharField(
-        max_length=10, choices=SignatureMethod.choices, default=SignatureMethod.ONLINE
+        max_length=10,
+        choices=SignatureMethod.choices,
+        default=SignatureMethod.ONLINE,
+        verbose_name=_("method"),
     )
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
-    address = models.CharField(max_length=255, blank=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    postcode = models.CharField(max_length=10, blank=True, verbose_name=_("postcode"))
+    address = models.CharField(max_length=255, blank=True, verbose_name=_("address"))
     person_key = models.CharField(
-        max_length=255, db_index=True, help_text=_("Name and postcode, normalised: one person.")
+        max_length=255,
+        db_index=True,
+        help_text=_("Name and postcode, normalised: one person."),
+        verbose_name=_("person key"),
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    invalidated_at = models.DateTimeField(null=True, blank=True)
-    invalidation_reason = models.CharField(max_length=255, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False, verbose_name=_("token")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
+    withdrawn_at = models.DateTimeField(null=True, blank=True, verbose_name=_("withdrawn at"))
+    invalidated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("invalidated at"))
+    invalidation_reason = models.CharField(
+        max_length=255, blank=True, verbose_name=_("invalidation reason")
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("ip address"))
     tell_outcome = models.BooleanField(
         _("told the outcome"),
         default=False,
@@ -139,15 +180,22 @@ class PetitionSignature(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("The officer who entered a paper signature."),
+        verbose_name=_("entered by"),
     )
     anonymised_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text=_("When its personal data was anonymised.")
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When its personal data was anonymised."),
+        verbose_name=_("anonymised at"),
     )
 
     history = HistoricalRecords(excluded_fields=["token"])
     objects = PetitionSignatureQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("petition signature")
+        verbose_name_plural = _("petition signatures")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(

@@ -20,8 +20,12 @@ class PrivacyAction(models.Model):
     could confirm the address would itself be personal data about the person who asked.
     """
 
-    kind = models.CharField(max_length=20, choices=PrivacyActionKind.choices)
-    happened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(
+        max_length=20, choices=PrivacyActionKind.choices, verbose_name=_("kind")
+    )
+    happened_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("happened at")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -29,10 +33,14 @@ class PrivacyAction(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("The officer who asked for it; empty for the scheduled task."),
+        verbose_name=_("user"),
     )
-    counts = models.JSONField(default=dict, help_text=_("Records changed, by kind."))
+    counts = models.JSONField(
+        default=dict, help_text=_("Records changed, by kind."), verbose_name=_("counts")
+    )
 
     class Meta:
+        verbose_name_plural = _("personal data actions")
         ordering = ["-happened_at", "-pk"]
         verbose_name = _("personal data action")
         permissions = [

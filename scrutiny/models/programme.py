@@ -35,7 +35,7 @@ class ReviewStatus(models.TextChoices):
 class ProgrammeIndexPage(RecordPageMixin, Page):
     """The programme of scrutiny: lists each financial year's programme, newest first."""
 
-    introduction = RichTextField(features=TEXT_FEATURES, blank=True)
+    introduction = RichTextField(features=TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
@@ -43,6 +43,7 @@ class ProgrammeIndexPage(RecordPageMixin, Page):
     subpage_types = ["scrutiny.ProgrammeYearPage", "scrutiny.OutcomesReportPage"]
 
     class Meta:
+        verbose_name_plural = _("programmes of scrutiny")
         verbose_name = _("programme of scrutiny")
 
     def get_context(self, request, *args, **kwargs):
@@ -60,9 +61,11 @@ class ProgrammeYearPage(RecordPageMixin, Page):
     """One financial year's programme: the reviews scheduled, running and completed."""
 
     financial_year = models.PositiveSmallIntegerField(
-        unique=True, help_text=_("The calendar year in which it starts: 2026 for 2026/27.")
+        unique=True,
+        help_text=_("The calendar year in which it starts: 2026 for 2026/27."),
+        verbose_name=_("financial year"),
     )
-    introduction = RichTextField(features=TEXT_FEATURES, blank=True)
+    introduction = RichTextField(features=TEXT_FEATURES, blank=True, verbose_name=_("introduction"))
 
     content_panels = [
         *Page.content_panels,
@@ -74,6 +77,7 @@ class ProgrammeYearPage(RecordPageMixin, Page):
     subpage_types = ["scrutiny.ScrutinyReviewPage"]
 
     class Meta:
+        verbose_name_plural = _("programme years")
         verbose_name = _("programme year")
 
     @property
@@ -212,23 +216,34 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
     """
 
     business_area = models.ForeignKey(
-        "scrutiny.BusinessArea", on_delete=models.PROTECT, related_name="reviews"
+        "scrutiny.BusinessArea",
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("business area"),
     )
     calls = ParentalManyToManyField(
         "scrutiny.CallForScrutiny",
         blank=True,
         related_name="reviews",
         help_text=_("The residents' calls this review answers."),
+        verbose_name=_("calls"),
     )
     status = models.CharField(
-        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.SCHEDULED,
+        verbose_name=_("status"),
     )
-    summary = RichTextField(features=TEXT_FEATURES, blank=True)
+    summary = RichTextField(features=TEXT_FEATURES, blank=True, verbose_name=_("summary"))
     starts_on = models.DateField(_("review starts"), null=True, blank=True)
     ends_on = models.DateField(_("review ends"), null=True, blank=True)
-    scope = RichTextField(features=TEXT_FEATURES, blank=True)
-    terms_of_reference = RichTextField(features=TEXT_FEATURES, blank=True)
-    methods = StreamField(MethodsBlock(), blank=True, use_json_field=True)
+    scope = RichTextField(features=TEXT_FEATURES, blank=True, verbose_name=_("scope"))
+    terms_of_reference = RichTextField(
+        features=TEXT_FEATURES, blank=True, verbose_name=_("terms of reference")
+    )
+    methods = StreamField(
+        MethodsBlock(), blank=True, use_json_field=True, verbose_name=_("methods")
+    )
     working_well = RichTextField(_("what is working well"), features=TEXT_FEATURES, blank=True)
     below_standard = RichTextField(
         _("standards that fall below the expected level"), features=TEXT_FEATURES, blank=True
@@ -262,6 +277,7 @@ class ScrutinyReviewPage(StateOutsideRevisions, RecordPageMixin, RoutablePageMix
     base_form_class = ReviewPageForm
 
     class Meta:
+        verbose_name_plural = _("scrutiny reviews")
         verbose_name = _("scrutiny review")
         permissions = [
             ("draft_review", "Can edit every review page and send its report for sign-off"),

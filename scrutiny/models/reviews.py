@@ -18,11 +18,13 @@ from .people import PersonField, person_name
 class ReviewStep(models.Model):
     """One step every review walks through (configuration: ten in the Pine Court profile)."""
 
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort order"))
     active = models.BooleanField(
-        default=True, help_text=_("Only active steps are added to reviews scheduled from now on.")
+        default=True,
+        help_text=_("Only active steps are added to reviews scheduled from now on."),
+        verbose_name=_("active"),
     )
 
     panels = [
@@ -35,6 +37,7 @@ class ReviewStep(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("review steps")
         ordering = ["sort_order", "pk"]
         verbose_name = _("review step")
 
@@ -53,16 +56,24 @@ class ReviewStepProgress(models.Model):
     """Where one review is with one of its steps."""
 
     review = models.ForeignKey(
-        "scrutiny.ScrutinyReviewPage", on_delete=models.PROTECT, related_name="steps"
+        "scrutiny.ScrutinyReviewPage",
+        on_delete=models.PROTECT,
+        related_name="steps",
+        verbose_name=_("review"),
     )
-    step = models.ForeignKey(ReviewStep, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField()
+    step = models.ForeignKey(
+        ReviewStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("step")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     status = models.CharField(
-        max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
+        max_length=20,
+        choices=StepStatus.choices,
+        default=StepStatus.NOT_STARTED,
+        verbose_name=_("status"),
     )
-    started_on = models.DateField(null=True, blank=True)
-    completed_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    started_on = models.DateField(null=True, blank=True, verbose_name=_("started on"))
+    completed_on = models.DateField(null=True, blank=True, verbose_name=_("completed on"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
 
     history = HistoricalRecords()
 
@@ -91,19 +102,29 @@ class ReviewParticipant(models.Model):
     """A panel member taking part in a review."""
 
     review = models.ForeignKey(
-        "scrutiny.ScrutinyReviewPage", on_delete=models.PROTECT, related_name="participants"
+        "scrutiny.ScrutinyReviewPage",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("review"),
     )
     member = models.ForeignKey(
-        "scrutiny.PanelMember", on_delete=models.PROTECT, related_name="review_participations"
+        "scrutiny.PanelMember",
+        on_delete=models.PROTECT,
+        related_name="review_participations",
+        verbose_name=_("member"),
     )
     role = models.CharField(
-        max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.MEMBER
+        max_length=20,
+        choices=ParticipantRole.choices,
+        default=ParticipantRole.MEMBER,
+        verbose_name=_("role"),
     )
-    joined_on = models.DateField(default=timezone.localdate)
+    joined_on = models.DateField(default=timezone.localdate, verbose_name=_("joined on"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("review participants")
         ordering = ["review", "role", "pk"]
         verbose_name = _("review participant")
         constraints = [
@@ -124,11 +145,18 @@ class Recommendation(Orderable):
     """An evidence-based recommendation in a review's report; part of the page's revisions."""
 
     page = ParentalKey(
-        "scrutiny.ScrutinyReviewPage", on_delete=models.PROTECT, related_name="recommendations"
+        "scrutiny.ScrutinyReviewPage",
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("page"),
     )
-    recommendation = models.TextField()
-    evidence = models.TextField(help_text=_("What the panel found that supports it."))
-    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    recommendation = models.TextField(verbose_name=_("recommendation"))
+    evidence = models.TextField(
+        help_text=_("What the panel found that supports it."), verbose_name=_("evidence")
+    )
+    priority = models.CharField(
+        max_length=10, choices=Priority.choices, default=Priority.MEDIUM, verbose_name=_("priority")
+    )
     responsible = PersonField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -151,6 +179,7 @@ class Recommendation(Orderable):
     history = HistoricalRecords(excluded_fields=["page"])
 
     class Meta(Orderable.Meta):
+        verbose_name_plural = _("recommendations")
         verbose_name = _("recommendation")
 
     def __str__(self) -> str:
@@ -191,19 +220,37 @@ class RecommendationResponse(models.Model):
     """The responsible director's or head of operations' answer to a recommendation."""
 
     recommendation = models.OneToOneField(
-        Recommendation, on_delete=models.PROTECT, related_name="response"
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="response",
+        verbose_name=_("recommendation"),
     )
-    decision = models.CharField(max_length=20, choices=ResponseDecision.choices)
-    reasons = models.TextField()
+    decision = models.CharField(
+        max_length=20, choices=ResponseDecision.choices, verbose_name=_("decision")
+    )
+    reasons = models.TextField(verbose_name=_("reasons"))
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("responded by"),
     )
-    responded_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(default=timezone.now, verbose_name=_("responded at"))
     plan_agreed_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the panel agreed the action plan.")
+        null=True,
+        blank=True,
+        help_text=_("When the panel agreed the action plan."),
+        verbose_name=_("plan agreed at"),
     )
     plan_agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("plan agreed by"),
     )
     plan_changed_at = models.DateTimeField(
         null=True,
@@ -211,11 +258,13 @@ class RecommendationResponse(models.Model):
         help_text=_(
             "When the response or its actions last changed after the panel agreed the plan."
         ),
+        verbose_name=_("plan changed at"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("responses to recommendations")
         verbose_name = _("response to a recommendation")
         permissions = [("agree_action_plan", "Can agree an action plan for the panel")]
 
@@ -268,6 +317,7 @@ class ActionItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="actions",
+        verbose_name=_("recommendation"),
     )
     decision = models.ForeignKey(
         "scrutiny.PanelDecision",
@@ -276,8 +326,9 @@ class ActionItem(models.Model):
         on_delete=models.PROTECT,
         related_name="actions",
         help_text=_("A serious-failure decision whose immediate recommendations this answers."),
+        verbose_name=_("decision"),
     )
-    action = models.TextField()
+    action = models.TextField(verbose_name=_("action"))
     owner = PersonField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -286,14 +337,22 @@ class ActionItem(models.Model):
     )
     due_on = models.DateField(_("due date"))
     status = models.CharField(
-        max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+        max_length=20,
+        choices=ActionStatus.choices,
+        default=ActionStatus.NOT_STARTED,
+        verbose_name=_("status"),
     )
-    progress_notes = models.TextField(blank=True)
-    completed_on = models.DateField(null=True, blank=True)
+    progress_notes = models.TextField(blank=True, verbose_name=_("progress notes"))
+    completed_on = models.DateField(null=True, blank=True, verbose_name=_("completed on"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     panels = [
         FieldPanel("action"),
@@ -307,6 +366,7 @@ class ActionItem(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("action-plan items")
         ordering = ["due_on", "pk"]
         verbose_name = _("action-plan item")
         constraints = [

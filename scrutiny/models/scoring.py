@@ -59,12 +59,18 @@ class Measure(models.Model):
     """A business area's figures for one period of a financial year, entered or imported."""
 
     business_area = models.ForeignKey(
-        BusinessArea, on_delete=models.PROTECT, related_name="measures"
+        BusinessArea,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        verbose_name=_("business area"),
     )
     financial_year = models.PositiveSmallIntegerField(
-        help_text=_("The calendar year in which the financial year starts: 2026 for 2026/27.")
+        help_text=_("The calendar year in which the financial year starts: 2026 for 2026/27."),
+        verbose_name=_("financial year"),
     )
-    period = models.CharField(max_length=4, choices=Period.choices, default=Period.YEAR)
+    period = models.CharField(
+        max_length=4, choices=Period.choices, default=Period.YEAR, verbose_name=_("period")
+    )
     tsm_code = models.CharField(
         _("Tenant Satisfaction Measure code"),
         max_length=10,
@@ -99,8 +105,8 @@ class Measure(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    business_critical = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    business_critical = models.BooleanField(default=False, verbose_name=_("business critical"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -108,8 +114,9 @@ class Measure(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("entered by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     panels = [
         FieldPanel("business_area"),
@@ -125,6 +132,8 @@ class Measure(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
         ordering = ["-financial_year", "business_area__name", "period"]
         constraints = [
             models.UniqueConstraint(
@@ -158,7 +167,7 @@ class ScoringCriterion(RevisionMixin, ClusterableModel):
     history shows how the matrix stood at any time and who changed it.
     """
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
     measure_field = models.CharField(
         _("measure"),
         max_length=40,
@@ -171,12 +180,15 @@ class ScoringCriterion(RevisionMixin, ClusterableModel):
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("The band's points are multiplied by this."),
+        verbose_name=_("weight"),
     )
     explanation = models.TextField(
-        blank=True, help_text=_("Why this matters, in words a panel member can say to a resident.")
+        blank=True,
+        help_text=_("Why this matters, in words a panel member can say to a resident."),
+        verbose_name=_("explanation"),
     )
-    active = models.BooleanField(default=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True, verbose_name=_("active"))
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort order"))
 
     panels = [
         FieldPanel("name"),
@@ -233,20 +245,26 @@ class ChildHistoricalRecords(HistoricalRecords):
 class ScoringBand(Orderable):
     """A range of a criterion's measure and the points it earns."""
 
-    criterion = ParentalKey(ScoringCriterion, on_delete=models.CASCADE, related_name="bands")
+    criterion = ParentalKey(
+        ScoringCriterion,
+        on_delete=models.CASCADE,
+        related_name="bands",
+        verbose_name=_("criterion"),
+    )
     lower = models.DecimalField(
         _("from (inclusive)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     upper = models.DecimalField(
         _("up to (not including)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    points = models.IntegerField()
+    points = models.IntegerField(verbose_name=_("points"))
 
     panels = [FieldRowPanel([FieldPanel("lower"), FieldPanel("upper"), FieldPanel("points")])]
 
     history = ChildHistoricalRecords()
 
     class Meta(Orderable.Meta):
+        verbose_name_plural = _("bands")
         verbose_name = _("band")
 
     def __str__(self) -> str:
@@ -290,10 +308,22 @@ class Score(models.Model):
     score keeps the breakdown it was chosen on.
     """
 
-    financial_year = models.PositiveSmallIntegerField(db_index=True)
-    business_area = models.ForeignKey(BusinessArea, on_delete=models.PROTECT, related_name="scores")
+    financial_year = models.PositiveSmallIntegerField(
+        db_index=True, verbose_name=_("financial year")
+    )
+    business_area = models.ForeignKey(
+        BusinessArea,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("business area"),
+    )
     call = models.ForeignKey(
-        CallForScrutiny, null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
+        CallForScrutiny,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("call"),
     )
     referral = models.ForeignKey(
         "scrutiny.ReferredTopic",
@@ -301,23 +331,29 @@ class Score(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="scores",
+        verbose_name=_("referral"),
     )
-    total = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
-    breakdown = models.JSONField(default=dict)
-    scored_at = models.DateTimeField(default=timezone.now)
-    scheduled = models.BooleanField(default=False, db_index=True)
-    scheduled_at = models.DateTimeField(null=True, blank=True)
+    total = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("0"), verbose_name=_("total")
+    )
+    breakdown = models.JSONField(default=dict, verbose_name=_("breakdown"))
+    scored_at = models.DateTimeField(default=timezone.now, verbose_name=_("scored at"))
+    scheduled = models.BooleanField(default=False, db_index=True, verbose_name=_("scheduled"))
+    scheduled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("scheduled at"))
     review = models.ForeignKey(
         "scrutiny.ScrutinyReviewPage",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="scores",
+        verbose_name=_("review"),
     )
 
     history = HistoricalRecords(excluded_fields=["breakdown"])
 
     class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
         ordering = ["-total", "business_area__name"]
         permissions = [
             ("schedule_review", "Can score business areas and schedule reviews"),

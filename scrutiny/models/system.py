@@ -15,11 +15,13 @@ from .handlers import ask
 class ReferenceCounter(models.Model):
     """The last number issued for a prefix and year, so references are unique and readable."""
 
-    prefix = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+    prefix = models.CharField(max_length=10, verbose_name=_("prefix"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_counter")
         ]
@@ -51,36 +53,57 @@ class SentEmail(models.Model):
     a letter for a resident who gave no email address, which an officer prints and posts.
     """
 
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=200, unique=True, verbose_name=_("key"))
     to = models.TextField(_("email to"), blank=True)
-    subject = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, verbose_name=_("subject"))
     sent_at = models.DateTimeField(_("written"), default=timezone.now, db_index=True)
     to_resident = models.BooleanField(
-        default=False, db_index=True, help_text=_("A message to a resident: listed in the outbox.")
+        default=False,
+        db_index=True,
+        help_text=_("A message to a resident: listed in the outbox."),
+        verbose_name=_("to resident"),
     )
     recipient_name = models.CharField(
         pgettext_lazy("a message's recipient", "to"), max_length=200, blank=True
     )
-    postal_address = models.TextField(blank=True, help_text=_("Where a letter is posted."))
+    postal_address = models.TextField(
+        blank=True, help_text=_("Where a letter is posted."), verbose_name=_("postal address")
+    )
     reference = models.CharField(
-        max_length=40, blank=True, db_index=True, help_text=_("The record the message is about.")
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("The record the message is about."),
+        verbose_name=_("reference"),
     )
     channel = models.CharField(
-        max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL
+        max_length=10,
+        choices=MessageChannel.choices,
+        default=MessageChannel.EMAIL,
+        verbose_name=_("channel"),
     )
     state = models.CharField(
-        max_length=10, choices=MessageState.choices, default=MessageState.SENT, db_index=True
+        max_length=10,
+        choices=MessageState.choices,
+        default=MessageState.SENT,
+        db_index=True,
+        verbose_name=_("state"),
     )
-    failed_at = models.DateTimeField(null=True, blank=True)
-    body = models.TextField(blank=True, help_text=_("A letter's words, as printed."))
-    sender = models.TextField(blank=True, help_text=_("A letter's address block, as printed."))
-    posted_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("failed at"))
+    body = models.TextField(
+        blank=True, help_text=_("A letter's words, as printed."), verbose_name=_("body")
+    )
+    sender = models.TextField(
+        blank=True, help_text=_("A letter's address block, as printed."), verbose_name=_("sender")
+    )
+    posted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("posted at"))
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("posted by"),
     )
 
     class Meta:
@@ -104,11 +127,16 @@ class FormAttempts(models.Model):
     begin.
     """
 
-    key = models.CharField(max_length=100, help_text=_("The form and the hashed address."))
-    hour = models.PositiveIntegerField(db_index=True, help_text=_("Hours since 1970 (UTC)."))
-    attempts = models.PositiveIntegerField(default=0)
+    key = models.CharField(
+        max_length=100, help_text=_("The form and the hashed address."), verbose_name=_("key")
+    )
+    hour = models.PositiveIntegerField(
+        db_index=True, help_text=_("Hours since 1970 (UTC)."), verbose_name=_("hour")
+    )
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
 
     class Meta:
+        verbose_name = _("form attempts")
         verbose_name_plural = _("form attempts")
         constraints = [
             models.UniqueConstraint(fields=["key", "hour"], name="one_count_per_form_address_hour")

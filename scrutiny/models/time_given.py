@@ -18,14 +18,17 @@ from .membership import PanelMember
 class TrainingSession(models.Model):
     """A course or session offered to members: what, when, by whom, how long and its cost."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
     held_on = models.DateField(_("date"))
-    provider = models.CharField(max_length=200, help_text=_("Who runs it, e.g. 'TPAS'."))
+    provider = models.CharField(
+        max_length=200, help_text=_("Who runs it, e.g. 'TPAS'."), verbose_name=_("provider")
+    )
     hours = models.DecimalField(
         max_digits=4,
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("40"))],
         help_text=_("How long it lasts; attended hours count towards a member's days."),
+        verbose_name=_("hours"),
     )
     cost = models.DecimalField(
         _("cost (£)"),
@@ -35,11 +38,12 @@ class TrainingSession(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("What the organisation pays for it, for the yearly outcomes."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("training sessions")
         ordering = ["-held_on", "title"]
         verbose_name = _("training session")
 
@@ -58,16 +62,27 @@ class PlaceStatus(models.TextChoices):
 class TrainingPlace(models.Model):
     """One member's place on a session: offered by an officer, booked, then attended or not."""
 
-    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="places")
-    member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="training")
-    status = models.CharField(
-        max_length=12, choices=PlaceStatus.choices, default=PlaceStatus.OFFERED, db_index=True
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.PROTECT, related_name="places", verbose_name=_("session")
     )
-    status_changed_at = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(
+        PanelMember, on_delete=models.PROTECT, related_name="training", verbose_name=_("member")
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=PlaceStatus.choices,
+        default=PlaceStatus.OFFERED,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    status_changed_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("status changed at")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = _("training places")
         ordering = ["-session__held_on", "member__user__last_name"]
         verbose_name = _("training place")
         constraints = [
@@ -97,13 +112,16 @@ class TimeStatus(models.TextChoices):
 class TimeEntry(models.Model):
     """Time a member gave to scrutiny work outside meetings, for a review or the panel."""
 
-    member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="time_entries")
-    activity = models.CharField(max_length=20, choices=Activity.choices)
+    member = models.ForeignKey(
+        PanelMember, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("member")
+    )
+    activity = models.CharField(max_length=20, choices=Activity.choices, verbose_name=_("activity"))
     worked_on = models.DateField(_("date"))
     hours = models.DecimalField(
         max_digits=4,
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("12"))],
+        verbose_name=_("hours"),
     )
     review = models.ForeignKey(
         "scrutiny.ScrutinyReviewPage",
@@ -112,15 +130,24 @@ class TimeEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Leave empty for work for the panel as a whole."),
+        verbose_name=_("review"),
     )
     note = models.CharField(_("what you did"), max_length=255, blank=True)
     status = models.CharField(
-        max_length=12, choices=TimeStatus.choices, default=TimeStatus.LOGGED, db_index=True
+        max_length=12,
+        choices=TimeStatus.choices,
+        default=TimeStatus.LOGGED,
+        db_index=True,
+        verbose_name=_("status"),
     )
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logged by"),
     )
-    logged_at = models.DateTimeField(default=timezone.now)
+    logged_at = models.DateTimeField(default=timezone.now, verbose_name=_("logged at"))
 
     history = HistoricalRecords()
 
