@@ -18,14 +18,16 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
-from wagtail.log_actions import log
+from wagtail.log_actions import get_active_log_context
 from wagtail.log_actions import registry as log_registry
+from wagtail.models import PageLogEntry
 
 from .. import permissions
 from ..models import (
@@ -1284,12 +1286,9 @@ def check(record, name: str, *, user=None, **context) -> None:
     if not permits(move, user, record):
         raise _forbidden(move)
     state = BORN if record.pk is None else machine.state_of(record)
-    if state not in move.sources:
-        raise TransitionNotAllowed(_refusal(machine, record, move, state))
-    _refuse_unless_guards_pass(move, record, user, context)
+    _refuse_unless_possible(machine, move, record, state, user, context)
 
 
-@transaction.atomic
 def apply(
     record,
     name: str,
@@ -1307,21 +1306,38 @@ def apply(
     the second is refused with who made it and when. `changes` are other fields written with
     the move; `context` is what the move's guards read (a meeting, a reason, a panel); `data`
     joins the log entry; `notify` adds (task, arguments) to the move's own notifications.
+
+    Every refusal comes before anything is written, so a caller may catch it and go on in its
+    own transaction. What fails after the first write undoes the caller's whole transaction:
+    half a move is never kept.
     """
     machine = machine_for(record)
     move = machine.move(name)
     if not permits(move, user, record):
         raise _forbidden(move)
-    born = record.pk is None
-    if born and machine.page:
+    if record.pk is not None:
+        with transaction.atomic():
+            record = machine.lock(record)
+            state = machine.state_of(record)
+            _refuse_unless_possible(machine, move, record, state, user, context)
+            return _make(machine, move, record, state, user, changes, data, notify)
+    if machine.page:
         raise TypeError("Pages are created in the page tree, in their first state.")
-    if not born:
-        record = machine.lock(record)
-    state = BORN if born else machine.state_of(record)
+    # A new record has no row to lock, so it is checked before the transaction, and its writes
+    # need no savepoint of their own (two round trips on every call a resident sends).
+    _refuse_unless_possible(machine, move, record, BORN, user, context)
+    with transaction.atomic(savepoint=False):
+        return _make(machine, move, record, BORN, user, changes, data, notify)
+
+
+def _refuse_unless_possible(machine: Machine, move: Move, record, state, user, context) -> None:
     if state not in move.sources:
         raise TransitionNotAllowed(_refusal(machine, record, move, state))
     _refuse_unless_guards_pass(move, record, user, context)
 
+
+def _make(machine: Machine, move: Move, record, state, user, changes, data, notify):
+    """Write a move that has been checked: its fields, history, log entry and tasks."""
     target = state if move.target is None else move.target
     written = {machine.field: target, **(changes or {})}
     if machine.changed_at and target != state:
@@ -1334,15 +1350,15 @@ def apply(
             machine.model.objects.filter(pk=record.pk).update(**written)
         else:
             record._history_user = user
-            if born:
+            if state is BORN:
                 record.save()
             else:
                 record.save(update_fields=list(written))
     finally:
         _applying.reset(token)
-    log(
-        instance=machine.log_on(record),
-        action=move.action,
+    log_move(
+        machine.log_on(record),
+        move.action,
         user=user,
         data={
             "from": state,
@@ -1357,3 +1373,34 @@ def apply(
     for task, arguments in notify:
         queue_task(task, *arguments)
     return record
+
+
+def log_move(instance, action: str, *, user, data: dict):
+    """Wagtail's log entry for a move, as `wagtail.log_actions.log` writes it, but without the
+    entry's `full_clean`, which reads its content type and its user back from the database to
+    check keys taken from them a moment before: a query or two on every move.
+
+    The one check that clean makes beyond the fields, that the action is registered, is kept.
+    """
+    model = log_registry.get_log_model_for_instance(instance)
+    if model is None:  # a model Wagtail keeps no log of, as log() would skip it
+        return None
+    if not log_registry.action_exists(action):
+        raise ValueError(f"The log action {action!r} has not been registered.")
+    context = get_active_log_context()
+    if issubclass(model, PageLogEntry):
+        where = {"page": instance}
+    else:
+        where = {"object_id": str(instance.pk)}
+    entry = model(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        label=model.objects.get_instance_title(instance),
+        action=action,
+        timestamp=timezone.now(),
+        data=data,
+        user=user or context.user,
+        uuid=context.uuid,
+        **where,
+    )
+    model.objects.bulk_create([entry])
+    return entry

@@ -1,15 +1,23 @@
 """The process engine: nothing but `apply` writes a status, and every move is on the record."""
 
 import ast
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+from wagtail.log_actions import LogContext, log
 from wagtail.log_actions import registry as log_registry
+from wagtail.models import ModelLogEntry
 
 from scrutiny import pipeline
-from scrutiny.models import CallForScrutiny, CallStatus
+from scrutiny.models import CallForScrutiny, CallStatus, TimeEntry
 from scrutiny.pipeline import machine
 from tests.scrutiny.builders import make_call
+from tests.scrutiny.membership_builders import make_member
 
 SOURCE = Path(__file__).resolve().parents[2] / "scrutiny"
 # The engine itself, and migrations (which describe fields, not moves).
@@ -131,3 +139,54 @@ def test_a_revision_restored_or_published_keeps_where_the_record_is(staff):
     revision.publish(user=staff["panel"])
     call.refresh_from_db()
     assert call.status == CallStatus.TRIAGE
+
+
+@pytest.mark.django_db
+def test_a_new_record_refused_leaves_the_callers_transaction_as_it_was():
+    # A caller may catch a refusal and go on: nothing was written, and no savepoint is needed.
+    member = make_member()
+    with transaction.atomic():
+        with pytest.raises(machine.TransitionNotAllowed, match="in the future"):
+            pipeline.time_log(
+                user=member.user,
+                activity="interviews",
+                worked_on=timezone.localdate() + timedelta(days=1),
+                hours=Decimal("2"),
+            )
+        assert TimeEntry.objects.filter(member=member).count() == 0
+        pipeline.time_log(
+            user=member.user, activity="interviews", worked_on=timezone.localdate(), hours=1
+        )
+    assert TimeEntry.objects.filter(member=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_record_that_fails_once_written_undoes_the_whole_transaction(monkeypatch):
+    # Half a move is never kept: the caller cannot carry on as if the call had been taken.
+    def broken(*args, **kwargs):
+        raise RuntimeError("the log could not be written")
+
+    monkeypatch.setattr(machine, "log_move", broken)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError):
+            make_call(name="Half Written")
+        with pytest.raises(TransactionManagementError):
+            CallForScrutiny.objects.count()
+    assert not CallForScrutiny.objects.filter(name="Half Written").exists()
+
+
+@pytest.mark.django_db
+def test_a_moves_log_entry_is_the_one_wagtails_log_would_write(staff):
+    call = make_call()
+    officer = staff["officer"]
+    with LogContext(user=officer):
+        ours = machine.log_move(call, "scrutiny.call.move", user=None, data={"to": "triage"})
+        wagtails = log(call, "scrutiny.call.move", data={"to": "triage"})
+    fields = ["content_type", "label", "action", "data", "user", "uuid", "object_id", "revision"]
+    ours, wagtails = (ModelLogEntry.objects.get(pk=entry.pk) for entry in (ours, wagtails))
+    assert {name: getattr(ours, name) for name in fields} == {
+        name: getattr(wagtails, name) for name in fields
+    }
+    assert ours.user == officer and ours.label == str(call)
+    with pytest.raises(ValueError, match="not been registered"):
+        machine.log_move(call, "scrutiny.no_such_action", user=officer, data={})
