@@ -89,9 +89,9 @@ class CallForScrutiny(
     # The resident's name and contact details are private (scrutiny.personal_data): only
     # officers and managers see them.
 
-    # Empty only inside the transaction that submits the call (see pipeline.number_call).
+    # Taken from its year's counter in the transaction that makes the call (pipeline.call_submit).
     reference = models.CharField(
-        max_length=20, unique=True, null=True, editable=False, verbose_name=_("reference")
+        max_length=20, unique=True, editable=False, verbose_name=_("reference")
     )
     status = models.CharField(
         max_length=24,

@@ -5,14 +5,12 @@ Views, admin buttons, workflow actions and commands call these; nothing else ass
 
 from collections.abc import Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry
 
 from .. import permissions
 from ..access_codes import new_access_code
@@ -45,7 +43,8 @@ def issue_reference(*, prefix: str, year: int) -> str:
     """The next readable reference for a prefix and year, unique under concurrent requests.
 
     The counter's row stays locked until the commit, so that no number is skipped when a
-    submission is refused after it was numbered; take it as late in a transaction as you can.
+    submission is refused after it was numbered: requests numbered at the same moment take
+    their turns from here to their commits.
     """
     number = add_one(ReferenceCounter, "last_number", prefix=prefix, year=year)
     if number is None:  # the year's first reference, unless another request made the row meanwhile
@@ -53,68 +52,6 @@ def issue_reference(*, prefix: str, year: int) -> str:
             ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
         number = add_one(ReferenceCounter, "last_number", prefix=prefix, year=year)
     return f"{prefix}-{year}-{number:04d}"
-
-
-def number_call(call: CallForScrutiny) -> None:
-    """Give a new call its reference, on its row, its first history row and its log entry's label.
-
-    Done last in the submission's transaction: calls sent at the same moment wait for each
-    other only from here to the commit, not for the whole of each other's work."""
-    year = timezone.localdate(call.submitted_at).year
-    if connection.vendor == "postgresql":
-        # One statement, so that the counter's row is locked for a single round trip and the
-        # commit: calls sent at the same moment queue only for that.
-        reference = _number_in_one_statement(call, prefix=CALL_REFERENCE_PREFIX, year=year)
-        if reference is not None:
-            call.reference = reference
-            return
-    call.reference = issue_reference(prefix=CALL_REFERENCE_PREFIX, year=year)
-    CallForScrutiny.objects.filter(pk=call.pk).update(reference=call.reference)
-    CallForScrutiny.history.filter(id=call.pk).update(reference=call.reference)
-    ModelLogEntry.objects.for_instance(call).update(label=str(call))
-
-
-def _number_in_one_statement(call: CallForScrutiny, *, prefix: str, year: int) -> str | None:
-    """number_call on PostgreSQL: the counter, the call, its history row and its log entry's
-    label in one statement of data-modifying WITH clauses; None if the year has no counter yet.
-
-    The reference is written as issue_reference writes it: at least four digits."""
-    quote = connection.ops.quote_name
-    history = CallForScrutiny.history.model
-    counter, calls, past, log = (
-        quote(model._meta.db_table)
-        for model in (ReferenceCounter, CallForScrutiny, history, ModelLogEntry)
-    )
-    number = quote(ReferenceCounter._meta.get_field("last_number").column)
-    content_type = ContentType.objects.get_for_model(CallForScrutiny, for_concrete_model=False)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""WITH n AS (
-                UPDATE {counter} SET {number} = {number} + 1
-                WHERE "prefix" = %s AND "year" = %s
-                RETURNING "prefix" || '-' || "year"::text || '-'
-                    || lpad({number}::text, greatest(4, length({number}::text)), '0') AS ref
-            ), c AS (
-                UPDATE {calls} SET "reference" = n.ref FROM n WHERE {calls}."id" = %s
-            ), h AS (
-                UPDATE {past} SET "reference" = n.ref FROM n WHERE {past}."id" = %s
-            ), l AS (
-                UPDATE {log} SET "label" = n.ref || %s FROM n
-                WHERE {log}."content_type_id" = %s AND {log}."object_id" = %s
-            )
-            SELECT ref FROM n""",  # noqa: S608 (names quoted, values bound)
-            [
-                prefix,
-                year,
-                call.pk,
-                call.pk,
-                f": {call.business_area}",
-                content_type.pk,
-                str(call.pk),
-            ],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 @transaction.atomic(savepoint=False)  # any failure undoes the whole submission
@@ -140,7 +77,6 @@ def call_submit(
     call = CallForScrutiny(
         **fields,
         extra_answers=extra_answers or [],
-        reference=None,  # numbered last: see number_call
         submitted_at=received,
         status_changed_at=received,
         privacy_agreed_at=now,
@@ -153,6 +89,10 @@ def call_submit(
     call.full_clean(exclude=["reference", "business_area"])
     # Its emails and Wagtail's index updates: one task row in the resident's request.
     with tasks_together():
+        # Numbered as it is made, so that its row, history and log entry are written once each.
+        call.reference = issue_reference(
+            prefix=CALL_REFERENCE_PREFIX, year=timezone.localdate(received).year
+        )
         call = machine.apply(
             call,
             "submit",
@@ -168,7 +108,6 @@ def call_submit(
                 size=upload.size,
             )
         queue_task("scrutiny.tasks.send_call_received", call.pk)
-    number_call(call)
     return call
 
 
