@@ -2,17 +2,19 @@
 
 Usage (from the project root, with PostgreSQL on 127.0.0.1:5432 and wrk installed):
     .venv/bin/python benchmarks/load.py [--seconds 5] [--rounds 5] [--connections 8]
-                                        [--signatures 2000] [--calls 400]
+                                        [--post-rounds 3]
 
 It creates a scratch database, loads the demo, serves it with gunicorn (4 gthread workers, one
 thread each) on 127.0.0.1:8099 with production settings, and drives it with wrk
 (benchmarks/wrk/*.lua): the pages take turns for --rounds rounds and each keeps its median round;
 then concurrent petition signing, pressing "Confirm my signature" for every one, and concurrent
 call submissions, each in --post-rounds rounds with a load of the bare page driven the same way (a
-wrk thread per connection) before and after every round, which give its ratio "beside" the bare
-page; a step's figures are those of its median round. After each load it counts the rows (nothing lost, nothing duplicated) and exits
-non-zero if any count is wrong or a worker timed out. Only loopback traffic; every run of wrk is
-bounded in time and in requests.
+wrk thread per connection, for --seconds) before and after every round, which give its ratio
+"beside" the bare page; a step's figures are those of its median round. Signing and calls are
+sent for --seconds a round, as the bare page is read; confirming takes a round's share of the
+links. After each load it counts the rows (nothing lost, nothing duplicated) and exits non-zero
+if any count is wrong or a worker timed out. Only loopback traffic; every run of wrk is bounded
+in time.
 """
 
 import argparse
@@ -132,6 +134,8 @@ def django(code: str) -> str:
     return out.stdout.strip()
 
 
+# Long enough that a confirming round ends when its share of the links is used, not before.
+CONFIRM_SECONDS = 120
 SLUG = "ccs-2026-0001"
 PETITION = f"/petitions/{SLUG}/"
 COUNT_SIGNATURES = (
@@ -148,8 +152,9 @@ def check(label: str, condition: bool) -> bool:
     return condition
 
 
-def posts(path: str, connections: int, *args, tokens=()) -> dict:
-    """Concurrent form submissions through posts.lua, a connection to each thread."""
+def posts(path: str, connections: int, seconds: float, *args, tokens=()) -> dict:
+    """Concurrent form submissions through posts.lua, a connection to each thread, each thread
+    sending for `seconds` (or, confirming, until its share of `tokens` is used)."""
     with tempfile.TemporaryDirectory() as folder:
         for thread in range(connections):
             Path(folder, f"tokens-{thread}").write_text("\n".join(tokens[thread::connections]))
@@ -157,8 +162,8 @@ def posts(path: str, connections: int, *args, tokens=()) -> dict:
             path,
             script="posts.lua",
             connections=connections,
-            seconds=600,
-            args=(folder, *args),
+            seconds=seconds + 60,
+            args=(folder, seconds, *args),
         )
 
 
@@ -200,10 +205,9 @@ def sign_confirm_and_call(options) -> tuple[dict, bool]:
     connections = options.connections
     results, good = {}, True
     before = [int(n) for n in django(COUNT_SIGNATURES).split()]
-    per_round = max(1, options.signatures // connections // options.post_rounds)
     signing = in_rounds(
         options,
-        lambda _: posts(PETITION, connections, "sign", per_round),
+        lambda _: posts(PETITION, connections, options.seconds, "sign"),
         [None] * options.post_rounds,
     )
     results["sign a petition"] = signing
@@ -223,7 +227,7 @@ def sign_confirm_and_call(options) -> tuple[dict, bool]:
     ).split()
     confirming = in_rounds(
         options,
-        lambda share: posts("/", connections, "confirm", tokens=share),
+        lambda share: posts("/", connections, CONFIRM_SECONDS, "confirm", tokens=share),
         [tokens[n :: options.post_rounds] for n in range(options.post_rounds)],
     )
     results["confirm a signature"] = confirming
@@ -245,10 +249,9 @@ def sign_confirm_and_call(options) -> tuple[dict, bool]:
         "from scrutiny.models import BusinessArea;"
         "print(BusinessArea.objects.filter(active=True).order_by('pk').first().pk)"
     )
-    per_round = max(1, options.calls // connections // options.post_rounds)
     calling = in_rounds(
         options,
-        lambda _: posts("/call-for-scrutiny/", connections, "call", per_round, area),
+        lambda _: posts("/call-for-scrutiny/", connections, options.seconds, "call", area),
         [None] * options.post_rounds,
     )
     results["send a call"] = calling
@@ -266,8 +269,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages-only", action="store_true")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--signatures", type=int, default=2000)
-    parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--post-rounds", type=int, default=3, help="rounds of each POST step")
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=1)

@@ -1,15 +1,20 @@
 -- wrk script for benchmarks/load.py: concurrent form submissions, each one different.
--- Run with as many threads as connections, so that each connection sends its own share in turn
--- and stops when it is sent; as wrk itself runs for the whole of -d, each thread then writes
--- <folder>/done-<thread number>, and load.py interrupts wrk (SIGINT) once all have.
--- Arguments after "--": a folder, then
---   sign <per thread>                 sign the petition at the URL, each with a new email
+-- Run with as many threads as connections. Each thread sends one request after another until
+-- its time is up (or, confirming, its tokens are used), waits for the answer to the last, then
+-- writes <folder>/done-<thread number>; as wrk itself runs for the whole of -d, load.py
+-- interrupts it (SIGINT) once every thread has. Every thread sends for the same time, as the
+-- bare page's load does, so that the server has every connection's work until the end: with a
+-- fixed number each, the threads whose connections share a worker with fewer others finished
+-- early and left the CPU a third idle while the rest caught up.
+-- Arguments after "--": a folder, the seconds each thread sends for, then
+--   sign                              sign the petition at the URL, each with a new email
 --   confirm                           press "Confirm my signature" for each token in
 --                                     <folder>/tokens-<thread number> (a 303 back to its page)
---   call <per thread> <area id>       send the call form at the URL
--- The n-th request of a thread is for its n-th answer (named after the folder, the thread and n), so a request lost to a socket error is
--- sent again rather than skipped. Each thread notes when it sent its first request and had its
--- last answer (gettimeofday through LuaJIT's FFI), which gives the rate.
+--   call <area id>                    send the call form at the URL
+-- The n-th request of a thread is for its n-th answer (named after the folder, the thread and
+-- n), so a request lost to a socket error is sent again rather than skipped. Each thread notes
+-- when it sent its first request and had its last answer (gettimeofday through LuaJIT's FFI),
+-- which gives the rate.
 -- Prints one RESULT line: requests, microseconds from the first request to the last answer,
 -- p50 ms, p95 ms, expected answers, other answers, socket errors.
 
@@ -54,6 +59,8 @@ function init(args)
   -- The folder's own name is new for every load, so answers never repeat between loads.
   tag = folder:match("([^/]+)$")
   table.remove(args, 1)
+  seconds = tonumber(args[1])
+  table.remove(args, 1)
   mode = args[1]
   ok, others, first_us, last_us = 0, 0, 0, 0
   headers = {
@@ -68,8 +75,8 @@ function init(args)
     quota = #tokens
     expected = 303
   else
-    quota = tonumber(args[2])
-    area = args[3]
+    quota = math.huge
+    area = args[2]
     expected = 302
   end
 end
@@ -78,6 +85,7 @@ function request()
   local index = math.min(ok + others + 1, quota)
   if first_us == 0 then
     first_us = now_us()
+    deadline_us = first_us + seconds * 1000000
   end
   local n = tag .. "-" .. id .. "-" .. index
   if mode == "sign" then
@@ -126,7 +134,7 @@ function response(status, headers, body)
   else
     others = others + 1
   end
-  if ok + others >= quota then
+  if ok + others >= quota or now_us() >= deadline_us then
     if last_us == 0 then
       last_us = now_us()
       io.open(folder .. "/done-" .. id, "w"):close()
