@@ -5,16 +5,16 @@ Usage (from the project root, with PostgreSQL on 127.0.0.1:5432 and wrk installe
                                         [--post-rounds 3]
 
 It creates a scratch database, loads the demo, serves it with gunicorn (4 gthread workers, one
-thread each) on 127.0.0.1:8099 with production settings, and drives it with wrk
-(benchmarks/wrk/*.lua): the pages take turns for --rounds rounds and each keeps its median round;
-then concurrent petition signing, pressing "Confirm my signature" for every one, and concurrent
-call submissions, each in --post-rounds rounds with a load of the bare page driven the same way (a
-wrk thread per connection, for --seconds) before and after every round, which give its ratio
-"beside" the bare page; a step's figures are those of its median round. Signing and calls are
-sent for --seconds a round, as the bare page is read; confirming takes a round's share of the
-links. After each load it counts the rows (nothing lost, nothing duplicated) and exits non-zero
-if any count is wrong or a worker timed out. Only loopback traffic; every run of wrk is bounded
-in time.
+thread and at most two connections each) on 127.0.0.1:8099 with production settings, and drives
+it with wrk (benchmarks/wrk/*.lua): the pages take turns for --rounds rounds and each keeps its
+median round; then concurrent petition signing, pressing "Confirm my signature" for every one,
+and concurrent call submissions, each in --post-rounds rounds with a load of the bare page
+driven the same way (a wrk thread per connection, for --seconds) before and after every round,
+which give its ratio "beside" the bare page; a step's figures are those of its median round.
+Signing and calls are sent for --seconds a round, as the bare page is read; confirming takes a
+round's share of the links. After each load it counts the rows (nothing lost, nothing
+duplicated) and exits non-zero if any count is wrong or a worker timed out. Only loopback
+traffic; every run of wrk is bounded in time.
 """
 
 import argparse
@@ -272,6 +272,10 @@ def main() -> None:
     parser.add_argument("--post-rounds", type=int, default=3, help="rounds of each POST step")
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=1)
+    # At most two connections a worker, so that the eight are spread two to each, as a proxy in
+    # front spreads requests; left to gunicorn, one worker could hold four of them while another
+    # held none, and which worker took which connection decided the latencies more than the code.
+    parser.add_argument("--worker-connections", type=int, default=2)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the last database")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -291,6 +295,8 @@ def main() -> None:
             options.worker_class,
             "--threads",
             str(options.threads),
+            "--worker-connections",
+            str(options.worker_connections),
             "-b",
             f"127.0.0.1:{PORT}",
             "--error-logfile",
